@@ -1,0 +1,32 @@
+/* str.h — bounded string helpers and strict number parsing (the banned
+ * strcpy/strcat/atoi are replaced by these). */
+#ifndef TL_BASE_STR_H
+#define TL_BASE_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Copies at most size-1 bytes of src into dst and NUL-terminates (size > 0).
+ * Returns strlen(src), so truncation shows as a result >= size. */
+size_t tl_strlcpy(char *dst, const char *src, size_t size);
+
+/* Parses a whole decimal integer (optional sign, surrounding blanks allowed).
+ * Returns false on anything else or overflow; *out is unchanged then. */
+bool tl_parse_i64(const char *s, int64_t *out);
+
+/* Parses a whole finite decimal number. Also accepts money-style text when
+ * `lenient` is true: a leading currency sign ($ € £ ₹) and thousands
+ * separators ("$1,250.50"). Returns false otherwise. */
+bool tl_parse_double(const char *s, bool lenient, double *out);
+
+/* Returns a malloc'd copy of s[0..n) with a NUL, or NULL. Caller frees. */
+char *tl_strndup(const char *s, size_t n);
+
+/* True when s equals t ignoring ASCII case. */
+bool tl_strcaseeq(const char *s, const char *t);
+
+/* Trims ASCII blanks at both ends in place; returns s. */
+char *tl_strtrim(char *s);
+
+#endif

@@ -1,0 +1,24 @@
+/* commands.h — one entry point per subcommand, each in its own cmd_*.c.
+ *
+ * Each takes the arguments after the subcommand name (argv[0] is the
+ * subcommand) and returns the process exit code: 0 success, 1 bad input or
+ * failure (one line on stderr), 2 usage. */
+#ifndef TL_CLI_COMMANDS_H
+#define TL_CLI_COMMANDS_H
+
+enum { TL_EXIT_OK = 0, TL_EXIT_FAIL = 1, TL_EXIT_USAGE = 2 };
+
+typedef struct tl_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;    /* one line for `tailor --help` */
+} tl_command;
+
+int tl_cmd_import(int argc, char **argv);
+int tl_cmd_serve(int argc, char **argv);
+int tl_cmd_forecast(int argc, char **argv);
+int tl_cmd_backtest(int argc, char **argv);
+int tl_cmd_demo(int argc, char **argv);
+int tl_cmd_generate(int argc, char **argv);
+
+#endif

@@ -1,0 +1,50 @@
+/* main.c — `tailor SUBCOMMAND …` dispatch. */
+#include "cli/commands.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+static const tl_command commands[] = {
+    {"import", tl_cmd_import, "import the prototype's JSON files or CSV/JSONL files into a store"},
+    {"serve", tl_cmd_serve, "serve the HTTP API and dashboard for a store"},
+    {"forecast", tl_cmd_forecast, "forecast one customer's next-month spending"},
+    {"backtest", tl_cmd_backtest, "compare forecasters on held-out months (sMAPE, MASE)"},
+    {"generate", tl_cmd_generate, "write a synthetic bank as importable files"},
+    {"demo", tl_cmd_demo, "generate a synthetic bank and serve it"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: tailor COMMAND [OPTIONS]\n\n"
+               "tailor — personalisation and product recommendations for banks.\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n`tailor COMMAND --help` describes a command's options.\n"
+               "Exit codes: 0 success, 1 bad input or failure, 2 usage.\n");
+}
+
+int main(int argc, char **argv)
+{
+    /* A client that hangs up must not kill the server mid-write. */
+    signal(SIGPIPE, SIG_IGN);
+    if (argc < 2) {
+        usage(stderr);
+        return TL_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return TL_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("tailor 0.1.0\n");
+        return TL_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "tailor: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return TL_EXIT_USAGE;
+}

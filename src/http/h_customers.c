@@ -1,0 +1,260 @@
+/* h_customers.c — /api/v1/customers: list, the 360, upsert, transactions,
+ * insights, forecast. */
+#include "http/handlers.h"
+
+#include <math.h>
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/str.h"
+#include "ingest/record.h"
+#include "profile/insights.h"
+#include "store/customers.h"
+#include "store/holdings.h"
+#include "store/posts.h"
+#include "store/transactions.h"
+
+/* Parses an optional integer query argument within [lo, hi]. */
+static int int_arg(tl_request *rq, tl_response *rs, const char *name, long long lo,
+                   long long hi, long long *out)
+{
+    const char *v = tl_request_arg(rq, name);
+    if (!v)
+        return 0;
+    int64_t x;
+    if (!tl_parse_i64(v, &x) || x < lo || x > hi) {
+        tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request",
+                         "query parameter %s must be an integer in %lld..%lld, got \"%.40s\"",
+                         name, lo, hi, v);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+static json_t *customer_summary(const tl_customer *c)
+{
+    return json_pack("{s:s, s:s?, s:s?, s:o, s:s?, s:s?, s:o, s:s?, s:s?, s:s?}", "customer_id",
+                     c->id, "name", c->name, "gender", c->gender, "age",
+                     c->age >= 0 ? json_integer(c->age) : json_null(), "city", c->city,
+                     "country", c->country, "balance", tl_json_number(c->balance), "currency",
+                     c->currency, "risk_profile", c->risk_profile, "account_status",
+                     c->account_status);
+}
+
+static int add_summary(void *ctx, const tl_customer *c)
+{
+    return json_array_append_new(ctx, customer_summary(c)) != 0;
+}
+
+int tl_h_customers_list(tl_request *rq, tl_response *rs)
+{
+    tl_customer_query q = {.search = tl_request_arg(rq, "q"),
+                           .risk_profile = tl_request_arg(rq, "risk_profile"),
+                           .gender = tl_request_arg(rq, "gender"),
+                           .age_min = -1,
+                           .age_max = -1,
+                           .sort = TL_CSORT_INSERTION,
+                           .limit = 50};
+    long long limit = 50, offset = 0, amin = -1, amax = -1;
+    if (int_arg(rq, rs, "limit", 1, 1000, &limit) || int_arg(rq, rs, "offset", 0, 1LL << 40, &offset) ||
+        int_arg(rq, rs, "age_min", 0, 130, &amin) || int_arg(rq, rs, "age_max", 0, 130, &amax))
+        return 0;
+    q.limit = (int)limit;
+    q.offset = offset;
+    q.age_min = (int)amin;
+    q.age_max = (int)amax;
+    const char *sort = tl_request_arg(rq, "sort");
+    if (sort) {
+        static const char *const names[] = {"id", "name", "age", "balance"};
+        size_t i = 0;
+        while (i < 4 && strcmp(sort, names[i]) != 0)
+            i++;
+        if (i == 4)
+            return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request",
+                                    "sort must be one of id, name, age, balance");
+        q.sort = (tl_customer_sort)i;
+    }
+    const char *order = tl_request_arg(rq, "order");
+    if (order && strcmp(order, "asc") != 0 && strcmp(order, "desc") != 0)
+        return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request",
+                                "order must be asc or desc");
+    q.descending = order && strcmp(order, "desc") == 0;
+    json_t *items = json_array();
+    long long total = 0;
+    tl_err err;
+    int rc = tl_store_customers_list(rq->st, &q, add_summary, items, &total, &err);
+    if (rc) {
+        json_decref(items);
+        return tl_respond_from_err(rs, rc, err.msg);
+    }
+    return tl_respond_json(rs, MHD_HTTP_OK,
+                           json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
+                                     (json_int_t)total, "limit", (json_int_t)limit, "offset",
+                                     (json_int_t)offset));
+}
+
+static int add_holding(void *ctx, const tl_holding *h)
+{
+    return json_array_append_new(ctx, json_pack("{s:s, s:s?, s:s}", "product_id", h->product_id,
+                                                 "since", h->since, "source", h->source)) != 0;
+}
+
+static int add_post(void *ctx, const tl_post *p)
+{
+    return json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:s?}", "platform", p->platform,
+                                                 "topic", p->topic, "text", p->text,
+                                                 "posted_at", p->posted_at)) != 0;
+}
+
+int tl_h_customer_get(tl_request *rq, tl_response *rs)
+{
+    const char *id = rq->params.values[0];
+    tl_customer c;
+    tl_err err;
+    int rc = tl_store_customer_get(rq->st, id, &c, &err);
+    if (rc)
+        return tl_respond_from_err(rs, rc, err.msg);
+    tl_insights in;
+    json_t *holdings = json_array(), *posts = json_array();
+    if ((rc = tl_insights_compute(rq->st, id, &in, &err)) ||
+        (rc = tl_store_holdings_each(rq->st, id, add_holding, holdings, &err)) ||
+        (rc = tl_store_posts_each(rq->st, id, add_post, posts, &err))) {
+        json_decref(holdings);
+        json_decref(posts);
+        tl_customer_free(&c);
+        tl_insights_free(&in);   /* safe: compute zeroes it before anything can fail */
+        return tl_respond_from_err(rs, rc, err.msg);
+    }
+    json_t *summary = customer_summary(&c);
+    json_object_set_new(summary, "profile", json_loads(c.doc, 0, NULL));
+    tl_respond_json(rs, MHD_HTTP_OK,
+                    json_pack("{s:o, s:o, s:o, s:o}", "customer", summary, "insights",
+                              tl_insights_to_json(&in), "holdings", holdings, "posts", posts));
+    tl_insights_free(&in);
+    tl_customer_free(&c);
+    return 0;
+}
+
+int tl_h_customer_put(tl_request *rq, tl_response *rs)
+{
+    const char *id = rq->params.values[0];
+    json_error_t je;
+    json_t *obj = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
+    if (!obj)
+        return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_json", "body:%d:%d: %s", je.line,
+                                je.column, je.text);
+    if (!json_is_object(obj)) {
+        json_decref(obj);
+        return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request",
+                                "the body must be a JSON object");
+    }
+    /* The path names the customer; a body that names another is refused. */
+    json_t *bid = json_object_get(obj, "CustomerID");
+    if (!bid)
+        bid = json_object_get(obj, "customer_id");
+    if (bid && (!json_is_string(bid) || strcmp(json_string_value(bid), id) != 0)) {
+        json_decref(obj);
+        return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request",
+                                "the body's customer id differs from the path's '%s'", id);
+    }
+    if (!bid)
+        json_object_set_new(obj, "customer_id", json_string(id));
+    tl_customer c;
+    tl_customer_scratch scratch;
+    tl_err err;
+    tl_err_clear(&err);
+    int rc = tl_record_customer(obj, &c, &scratch, NULL, &err);
+    char *doc = rc ? NULL : json_dumps(obj, JSON_COMPACT);
+    bool existed = false, changed = false;
+    if (!rc && !doc)
+        rc = tl_err_set(&err, TL_ENOMEM, "out of memory");
+    if (!rc)
+        rc = tl_store_customer_exists(rq->st, id, &existed, &err);
+    if (!rc) {
+        c.doc = doc;
+        rc = tl_store_customer_upsert(rq->st, &c, &changed, &err);
+    }
+    if (rc)
+        tl_respond_from_err(rs, rc, err.msg);
+    else
+        tl_respond_json(rs, existed ? MHD_HTTP_OK : MHD_HTTP_CREATED,
+                        json_pack("{s:s, s:b, s:b}", "customer_id", id, "created", !existed,
+                                  "changed", changed));
+    free(doc);
+    json_decref(obj);
+    return 0;
+}
+
+static int add_txn(void *ctx, const tl_txn *t)
+{
+    return json_array_append_new(
+               ctx, json_pack("{s:s, s:s, s:o, s:s, s:s?, s:s?, s:s?, s:s?}", "txn_id", t->txn_id,
+                              "date", t->day, "amount", tl_json_number(t->amount), "direction",
+                              t->direction < 0 ? "debit" : "credit", "currency", t->currency,
+                              "category", t->category, "merchant", t->merchant, "payment_mode",
+                              t->payment_mode)) != 0;
+}
+
+int tl_h_customer_transactions(tl_request *rq, tl_response *rs)
+{
+    const char *id = rq->params.values[0];
+    long long limit = 100;
+    if (int_arg(rq, rs, "limit", 1, 10000, &limit))
+        return 0;
+    tl_err err;
+    bool exists;
+    int rc = tl_store_customer_exists(rq->st, id, &exists, &err);
+    if (rc)
+        return tl_respond_from_err(rs, rc, err.msg);
+    if (!exists)
+        return tl_respond_error(rs, MHD_HTTP_NOT_FOUND, "not_found", "customer '%s' not found", id);
+    json_t *items = json_array();
+    if ((rc = tl_store_txns_each(rq->st, id, (int)limit, add_txn, items, &err))) {
+        json_decref(items);
+        return tl_respond_from_err(rs, rc, err.msg);
+    }
+    return tl_respond_json(rs, MHD_HTTP_OK,
+                           json_pack("{s:s, s:o}", "customer_id", id, "transactions", items));
+}
+
+int tl_h_customer_insights(tl_request *rq, tl_response *rs)
+{
+    tl_insights in;
+    tl_err err;
+    int rc = tl_insights_compute(rq->st, rq->params.values[0], &in, &err);
+    if (rc)
+        return tl_respond_from_err(rs, rc, err.msg);
+    json_t *o = tl_insights_to_json(&in);
+    json_object_set_new(o, "customer_id", json_string(rq->params.values[0]));
+    tl_insights_free(&in);
+    return tl_respond_json(rs, MHD_HTTP_OK, o);
+}
+
+int tl_h_customer_forecast(tl_request *rq, tl_response *rs)
+{
+    const char *mname = tl_request_arg(rq, "method");
+    int method = TL_FC_DEFAULT;
+    if (mname && (method = tl_forecast_method_parse(mname)) < 0)
+        return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request",
+                                "unknown forecast method \"%.40s\"", mname);
+    tl_insights in;
+    tl_err err;
+    int rc = tl_insights_compute(rq->st, rq->params.values[0], &in, &err);
+    if (rc)
+        return tl_respond_from_err(rs, rc, err.msg);
+    json_t *fc = json_null();
+    if (in.n_known) {
+        tl_forecast f;
+        rc = tl_forecast_next(in.totals, in.n_months, (tl_forecast_method)method, &f, &err);
+        if (!rc)
+            fc = tl_forecast_to_json(&f, in.first_month + (int)in.n_months);
+    }
+    tl_insights_free(&in);
+    if (rc)
+        return tl_respond_from_err(rs, rc, err.msg);
+    return tl_respond_json(rs, MHD_HTTP_OK,
+                           json_pack("{s:s, s:o}", "customer_id", rq->params.values[0],
+                                     "forecast", fc));
+}

@@ -1,0 +1,83 @@
+/* h_system.c — /healthz, /metrics and /openapi.json. */
+#include "http/handlers.h"
+
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "http/metrics.h"
+
+int tl_h_healthz(tl_request *rq, tl_response *rs)
+{
+    tl_store_counts counts;
+    tl_err err;
+    int rc = tl_store_counts_get(rq->st, &counts, &err);
+    if (rc)
+        return tl_respond_error(rs, MHD_HTTP_SERVICE_UNAVAILABLE, "store_unavailable", "%s",
+                                "the store cannot be read");
+    return tl_respond_json(rs, MHD_HTTP_OK,
+                           json_pack("{s:s, s:{s:I, s:I}}", "status", "ok", "store", "customers",
+                                     (json_int_t)counts.customers, "products",
+                                     (json_int_t)counts.products));
+}
+
+int tl_h_metrics(tl_request *rq, tl_response *rs)
+{
+    tl_buf_reset(&rs->body);
+    rs->status = MHD_HTTP_OK;
+    rs->content_type = "text/plain; version=0.0.4";
+    tl_store_counts c;
+    tl_err err;
+    if (tl_store_counts_get(rq->st, &c, &err) == TL_OK)
+        tl_buf_printf(&rs->body,
+                      "# HELP tailor_store_rows Rows in the store by table.\n"
+                      "# TYPE tailor_store_rows gauge\n"
+                      "tailor_store_rows{table=\"customers\"} %lld\n"
+                      "tailor_store_rows{table=\"products\"} %lld\n"
+                      "tailor_store_rows{table=\"transactions\"} %lld\n"
+                      "tailor_store_rows{table=\"monthly\"} %lld\n"
+                      "tailor_store_rows{table=\"posts\"} %lld\n"
+                      "tailor_store_rows{table=\"holdings\"} %lld\n"
+                      "tailor_store_rows{table=\"events\"} %lld\n",
+                      c.customers, c.products, c.transactions, c.monthly, c.posts, c.holdings,
+                      c.events);
+    if (tl_metrics_render(&rs->body))
+        return tl_respond_error(rs, 500, "internal", "metrics too large");
+    return 0;
+}
+
+/* Turns "/api/v1/customers/{id}" into an OpenAPI path with its parameter
+ * list; every route of the table is described, so the document cannot
+ * drift from what the server serves. */
+int tl_h_openapi(tl_request *rq, tl_response *rs)
+{
+    (void)rq;
+    json_t *paths = json_object();
+    for (size_t i = 0; i < tl_routes_count; i++) {
+        const tl_route *r = &tl_routes[i];
+        json_t *item = json_object_get(paths, r->pattern);
+        if (!item) {
+            item = json_object();
+            json_object_set_new(paths, r->pattern, item);
+        }
+        json_t *params = json_array();
+        if (strstr(r->pattern, "{id}"))
+            json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "id", "in",
+                                                    "path", "required", 1, "schema", "type",
+                                                    "string"));
+        char method[8];
+        size_t n = 0;
+        for (; r->method[n] && n < sizeof method - 1; n++)
+            method[n] = (char)(r->method[n] | 0x20);
+        method[n] = '\0';
+        json_object_set_new(
+            item, method,
+            json_pack("{s:s, s:o, s:{s:{s:s}, s:{s:s}, s:{s:s}}}", "summary", r->summary,
+                      "parameters", params, "responses", "200", "description", "success", "404",
+                      "description", "unknown id or route", "400", "description",
+                      "bad request; body {\"error\":{\"code\",\"message\"}}"));
+    }
+    return tl_respond_json(rs, MHD_HTTP_OK,
+                           json_pack("{s:s, s:{s:s, s:s}, s:o}", "openapi", "3.0.3", "info",
+                                     "title", "tailor API", "version", "0.1.0", "paths", paths));
+}

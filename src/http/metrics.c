@@ -1,0 +1,87 @@
+/* metrics.c — counters in static arrays of atomics. */
+#include "http/metrics.h"
+
+#include <stdatomic.h>
+#include <string.h>
+
+#include "http/handlers.h"
+
+#define MAX_ROUTES 64
+#define N_BUCKETS 10
+/* Latency bucket upper bounds in seconds. */
+static const double bounds[N_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                         0.025,  0.05,  0.1,    0.5,   2.5};
+
+typedef struct route_stats {
+    atomic_ullong by_class[6];          /* status/100: 1xx..5xx, [0] unused */
+    atomic_ullong buckets[N_BUCKETS + 1];
+    atomic_ullong micros_sum;
+} route_stats;
+
+static route_stats stats[MAX_ROUTES + 1];   /* last slot: unrouted */
+
+void tl_metrics_observe(int route, int status, double seconds)
+{
+    route_stats *s = &stats[route >= 0 && route < MAX_ROUTES ? route : MAX_ROUTES];
+    int cls = status / 100;
+    if (cls < 1 || cls > 5)
+        cls = 5;
+    atomic_fetch_add_explicit(&s->by_class[cls], 1, memory_order_relaxed);
+    int b = 0;
+    while (b < N_BUCKETS && seconds > bounds[b])
+        b++;
+    atomic_fetch_add_explicit(&s->buckets[b], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&s->micros_sum, (unsigned long long)(seconds * 1e6),
+                              memory_order_relaxed);
+}
+
+void tl_metrics_reset(void)
+{
+    memset(stats, 0, sizeof stats);
+}
+
+int tl_metrics_render(tl_buf *out)
+{
+    int rc = tl_buf_puts(out, "# HELP tailor_http_requests_total HTTP requests by route and "
+                              "status class.\n# TYPE tailor_http_requests_total counter\n");
+    size_t n = tl_routes_count < MAX_ROUTES ? tl_routes_count : MAX_ROUTES;
+    for (size_t r = 0; r <= n && !rc; r++) {
+        route_stats *s = &stats[r < n ? r : MAX_ROUTES];
+        const char *pattern = r < n ? tl_routes[r].pattern : "unrouted";
+        const char *method = r < n ? tl_routes[r].method : "";
+        for (int c = 1; c <= 5 && !rc; c++) {
+            unsigned long long v = atomic_load(&s->by_class[c]);
+            if (v)
+                rc = tl_buf_printf(out,
+                                   "tailor_http_requests_total{method=\"%s\",route=\"%s\","
+                                   "status=\"%dxx\"} %llu\n",
+                                   method, pattern, c, v);
+        }
+    }
+    if (!rc)
+        rc = tl_buf_puts(out, "# HELP tailor_http_request_seconds Request latency.\n"
+                              "# TYPE tailor_http_request_seconds histogram\n");
+    for (size_t r = 0; r <= n && !rc; r++) {
+        route_stats *s = &stats[r < n ? r : MAX_ROUTES];
+        unsigned long long total = 0;
+        for (int b = 0; b <= N_BUCKETS; b++)
+            total += atomic_load(&s->buckets[b]);
+        if (!total)
+            continue;
+        const char *pattern = r < n ? tl_routes[r].pattern : "unrouted";
+        unsigned long long cum = 0;
+        for (int b = 0; b < N_BUCKETS && !rc; b++) {
+            cum += atomic_load(&s->buckets[b]);
+            rc = tl_buf_printf(out, "tailor_http_request_seconds_bucket{route=\"%s\",le=\"%g\"} "
+                                    "%llu\n", pattern, bounds[b], cum);
+        }
+        if (!rc)
+            rc = tl_buf_printf(out,
+                               "tailor_http_request_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n"
+                               "tailor_http_request_seconds_sum{route=\"%s\"} %.6f\n"
+                               "tailor_http_request_seconds_count{route=\"%s\"} %llu\n",
+                               pattern, total, pattern, atomic_load(&s->micros_sum) / 1e6,
+                               pattern, total);
+    }
+    return rc;
+}

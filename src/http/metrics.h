@@ -1,0 +1,17 @@
+/* metrics.h — request counters and latency histograms per route, lock-free
+ * (atomics), rendered in the Prometheus text format. */
+#ifndef TL_HTTP_METRICS_H
+#define TL_HTTP_METRICS_H
+
+#include "base/buf.h"
+
+/* Records one request: route index (-1 when unrouted), status, seconds. */
+void tl_metrics_observe(int route, int status, double seconds);
+
+/* Appends the exposition text. */
+int tl_metrics_render(tl_buf *out);
+
+/* Clears all counters (tests). */
+void tl_metrics_reset(void);
+
+#endif

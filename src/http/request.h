@@ -1,0 +1,51 @@
+/* request.h — what a handler sees of a request, and what it answers.
+ * Private to src/http/. */
+#ifndef TL_HTTP_REQUEST_H
+#define TL_HTTP_REQUEST_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "http/router.h"
+#include "store/store.h"
+
+struct MHD_Connection;
+
+typedef struct tl_request {
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *path;
+    tl_route_params params;
+    const char *body;        /* NUL-terminated, may be "" */
+    size_t body_len;
+    tl_store *st;            /* this worker thread's connection */
+} tl_request;
+
+typedef struct tl_response {
+    int status;
+    const char *content_type;  /* static */
+    tl_buf body;               /* owned; handed to the HTTP library */
+} tl_response;
+
+/* A query-string argument, or NULL. Valid for the request's lifetime. */
+const char *tl_request_arg(const tl_request *rq, const char *name);
+
+/* Sets a JSON body from a new reference (stolen) with status. Returns 0. */
+int tl_respond_json(tl_response *rs, int status, json_t *value);
+
+/* Sets a raw JSON text body (copied). */
+int tl_respond_json_text(tl_response *rs, int status, const char *text, size_t len);
+
+/* {"error":{"code":code,"message":msg}} with status. */
+int tl_respond_error(tl_response *rs, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Maps a store/module error to a response: TL_ENOTFOUND → 404,
+ * TL_EINPUT → 400, else 500 (message logged, not shown). */
+int tl_respond_from_err(tl_response *rs, int code, const char *msg);
+
+typedef int (*tl_handler)(tl_request *rq, tl_response *rs);
+
+#endif

@@ -1,0 +1,69 @@
+/* response.c — building JSON responses and errors. */
+#include "http/request.h"
+
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "base/err.h"
+#include "base/log.h"
+
+const char *tl_request_arg(const tl_request *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static int dump_cb(const char *buffer, size_t size, void *data)
+{
+    return tl_buf_append(data, buffer, size) ? -1 : 0;
+}
+
+int tl_respond_json(tl_response *rs, int status, json_t *value)
+{
+    tl_buf_reset(&rs->body);
+    rs->status = status;
+    rs->content_type = "application/json";
+    if (!value || json_dump_callback(value, dump_cb, &rs->body, JSON_COMPACT) != 0) {
+        json_decref(value);
+        tl_buf_reset(&rs->body);
+        rs->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+        tl_buf_puts(&rs->body, "{\"error\":{\"code\":\"internal\",\"message\":\"could not "
+                               "encode the response\"}}");
+        return 0;
+    }
+    json_decref(value);
+    return 0;
+}
+
+int tl_respond_json_text(tl_response *rs, int status, const char *text, size_t len)
+{
+    tl_buf_reset(&rs->body);
+    rs->status = status;
+    rs->content_type = "application/json";
+    if (tl_buf_append(&rs->body, text, len))
+        return tl_respond_error(rs, 500, "internal", "response too large");
+    return 0;
+}
+
+int tl_respond_error(tl_response *rs, int status, const char *code, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return tl_respond_json(rs, status,
+                           json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg));
+}
+
+int tl_respond_from_err(tl_response *rs, int code, const char *msg)
+{
+    if (code == TL_ENOTFOUND)
+        return tl_respond_error(rs, MHD_HTTP_NOT_FOUND, "not_found", "%s", msg);
+    if (code == TL_EINPUT)
+        return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request", "%s", msg);
+    tl_log_error("request failed: %s", msg);
+    return tl_respond_error(rs, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                            "internal error; see the server log");
+}

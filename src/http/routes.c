@@ -1,0 +1,61 @@
+/* routes.c — the route table: one line per endpoint. The order of
+ * tl_handlers follows the enum below; tl_routes refers to it by index. */
+#include "http/handlers.h"
+
+enum {
+    H_ALL_CUSTOMERS, H_CUSTOMER_DATA, H_CUSTOMER_TXN_INSIGHTS, H_ALL_PRODUCTS, H_PRODUCT_DATA,
+    H_NOT_IMPLEMENTED, H_CUSTOMERS_LIST, H_CUSTOMER_GET, H_CUSTOMER_PUT, H_CUSTOMER_TXNS,
+    H_CUSTOMER_INSIGHTS, H_CUSTOMER_FORECAST, H_PRODUCTS_LIST, H_PRODUCT_GET, H_HEALTHZ,
+    H_METRICS, H_OPENAPI
+};
+
+const tl_handler tl_handlers[] = {
+    [H_ALL_CUSTOMERS] = tl_h_all_customers,
+    [H_CUSTOMER_DATA] = tl_h_customer_data,
+    [H_CUSTOMER_TXN_INSIGHTS] = tl_h_customer_txn_insights,
+    [H_ALL_PRODUCTS] = tl_h_all_products,
+    [H_PRODUCT_DATA] = tl_h_product_data,
+    [H_NOT_IMPLEMENTED] = tl_h_not_implemented,
+    [H_CUSTOMERS_LIST] = tl_h_customers_list,
+    [H_CUSTOMER_GET] = tl_h_customer_get,
+    [H_CUSTOMER_PUT] = tl_h_customer_put,
+    [H_CUSTOMER_TXNS] = tl_h_customer_transactions,
+    [H_CUSTOMER_INSIGHTS] = tl_h_customer_insights,
+    [H_CUSTOMER_FORECAST] = tl_h_customer_forecast,
+    [H_PRODUCTS_LIST] = tl_h_products_list,
+    [H_PRODUCT_GET] = tl_h_product_get,
+    [H_HEALTHZ] = tl_h_healthz,
+    [H_METRICS] = tl_h_metrics,
+    [H_OPENAPI] = tl_h_openapi,
+};
+
+const tl_route tl_routes[] = {
+    {"GET", "/all_customers_data", H_ALL_CUSTOMERS, "Every customer record (prototype shape)"},
+    {"GET", "/customer_data/{id}", H_CUSTOMER_DATA, "One customer record (prototype shape)"},
+    {"GET", "/customer_transaction_insights/{id}", H_CUSTOMER_TXN_INSIGHTS,
+     "Monthly totals and the next-month prediction (prototype shape)"},
+    {"GET", "/all_products_data", H_ALL_PRODUCTS, "Every product (prototype shape)"},
+    {"GET", "/product_data/{id}", H_PRODUCT_DATA, "One product (prototype shape)"},
+    {"GET", "/product_recommendations/{id}", H_NOT_IMPLEMENTED,
+     "Recommendations (prototype shape); 501 until the recommendation engine is enabled"},
+    {"GET", "/product_optimizations/{id}", H_NOT_IMPLEMENTED,
+     "Product suggestions (prototype shape); 501 until product insights are enabled"},
+    {"GET", "/api/v1/customers", H_CUSTOMERS_LIST,
+     "Customers, paged: q, risk_profile, gender, age_min, age_max, sort, order, limit, offset"},
+    {"GET", "/api/v1/customers/{id}", H_CUSTOMER_GET,
+     "The customer 360: profile, insights, forecast, holdings, posts"},
+    {"PUT", "/api/v1/customers/{id}", H_CUSTOMER_PUT, "Create or update one customer"},
+    {"GET", "/api/v1/customers/{id}/transactions", H_CUSTOMER_TXNS,
+     "Raw transactions, newest first: limit"},
+    {"GET", "/api/v1/customers/{id}/insights", H_CUSTOMER_INSIGHTS,
+     "Monthly series, trend, volatility, categories, payment modes, balance"},
+    {"GET", "/api/v1/customers/{id}/forecast", H_CUSTOMER_FORECAST,
+     "Next-month spending forecast with an 80% interval: method"},
+    {"GET", "/api/v1/products", H_PRODUCTS_LIST, "The product catalogue"},
+    {"GET", "/api/v1/products/{id}", H_PRODUCT_GET, "One product with its reviews and holders"},
+    {"GET", "/healthz", H_HEALTHZ, "Liveness and store check"},
+    {"GET", "/metrics", H_METRICS, "Prometheus metrics"},
+    {"GET", "/openapi.json", H_OPENAPI, "This API's description"},
+};
+
+const size_t tl_routes_count = sizeof tl_routes / sizeof *tl_routes;

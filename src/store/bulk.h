@@ -1,0 +1,37 @@
+/* bulk.h — write paths for large imports: upserts that report whether they
+ * changed anything and write nothing for identical rows, so re-importing a
+ * file is free and its summary says "0 written".
+ *
+ * Call them inside tl_store_begin()/tl_store_commit(): one transaction for
+ * a whole import is what makes them fast. */
+#ifndef TL_STORE_BULK_H
+#define TL_STORE_BULK_H
+
+#include <stdbool.h>
+
+#include "store/monthly.h"
+#include "store/store.h"
+#include "store/transactions.h"
+
+/* Rows inserted, updated or deleted on this connection since it was
+ * opened. Callers diff two readings around a write to learn whether it
+ * changed anything (functions without a `changed` out-parameter). */
+long long tl_store_changes_total(tl_store *st);
+
+/* Inserts or updates one transaction (strings borrowed for the call);
+ * an identical stored row is left alone and *changed is false. Unlike
+ * tl_store_txn_upsert it does not mark the customer for a monthly rebuild:
+ * call tl_store_txn_touch for each customer whose rows changed (once per
+ * run of rows of the same customer is enough). */
+int tl_store_txn_put(tl_store *st, const tl_txn *t, bool *changed, tl_err *err);
+
+/* Marks a customer's monthly totals for tl_store_monthly_recompute_touched. */
+int tl_store_txn_touch(tl_store *st, const char *customer_id, tl_err *err);
+
+/* Inserts or updates one month of a customer's series (`source` is
+ * "imported" or "computed"), leaving the other months alone; *changed
+ * tells whether a row was written. */
+int tl_store_monthly_put(tl_store *st, const char *customer_id, const tl_month_total *row,
+                         const char *source, bool *changed, tl_err *err);
+
+#endif

@@ -1,0 +1,47 @@
+/* holdings.c — holdings table. */
+#include "store/holdings.h"
+#include "store/store_int.h"
+
+int tl_store_holding_upsert(tl_store *st, const tl_holding *h, tl_err *err)
+{
+    sqlite3_stmt *s = tl__store_stmt(
+        st, TL_STMT_HOLDING_UPSERT,
+        "INSERT INTO holdings(customer_id, product_id, since, source) VALUES(?1,?2,?3,?4) "
+        "ON CONFLICT(customer_id, product_id) DO UPDATE SET since=?3, source=?4 "
+        "WHERE since IS NOT ?3 OR source IS NOT ?4",
+        err);
+    if (!s)
+        return TL_EDB;
+    tl__bind_text(s, 1, h->customer_id);
+    tl__bind_text(s, 2, h->product_id);
+    tl__bind_text(s, 3, h->since);
+    tl__bind_text(s, 4, h->source ? h->source : "imported");
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return tl__store_fail(st, err, "write holding");
+    return TL_OK;
+}
+
+int tl_store_holdings_each(tl_store *st, const char *customer_id,
+                           int (*cb)(void *ctx, const tl_holding *h), void *ctx, tl_err *err)
+{
+    sqlite3_stmt *s = tl__store_stmt(st, TL_STMT_HOLDINGS_GET,
+                                     "SELECT customer_id, product_id, since, source FROM holdings "
+                                     "WHERE customer_id=?1 ORDER BY product_id",
+                                     err);
+    if (!s)
+        return TL_EDB;
+    tl__bind_text(s, 1, customer_id);
+    int step, rc = TL_OK;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        tl_holding h = {(const char *)sqlite3_column_text(s, 0),
+                        (const char *)sqlite3_column_text(s, 1),
+                        (const char *)sqlite3_column_text(s, 2),
+                        (const char *)sqlite3_column_text(s, 3)};
+        if (cb(ctx, &h))
+            break;
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = tl__store_fail(st, err, "read holdings");
+    sqlite3_reset(s);
+    return rc;
+}

@@ -1,0 +1,33 @@
+/* monthly.h — monthly spending totals per customer (the prototype's
+ * "transaction insights"), imported or computed from raw transactions. */
+#ifndef TL_STORE_MONTHLY_H
+#define TL_STORE_MONTHLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+typedef struct tl_month_total {
+    int month;       /* month index, see base/month.h */
+    double total;    /* sum of spending (debits) in the month */
+    int64_t count;   /* number of spending transactions */
+} tl_month_total;
+
+/* Replaces the customer's whole series with `rows` (any order). `source`
+ * is "imported" or "computed". Rows identical to the stored ones are not
+ * rewritten. */
+int tl_store_monthly_replace(tl_store *st, const char *customer_id, const tl_month_total *rows,
+                             size_t n, const char *source, tl_err *err);
+
+/* Reads the customer's series, oldest first, into a malloc'd array the
+ * caller frees (*rows is NULL when n is 0). */
+int tl_store_monthly_get(tl_store *st, const char *customer_id, tl_month_total **rows,
+                         size_t *n, tl_err *err);
+
+/* Recomputes the series of every customer that has raw transactions in
+ * the temporary table of touched customers (see transactions.h) from those
+ * transactions. */
+int tl_store_monthly_recompute_touched(tl_store *st, tl_err *err);
+
+#endif

@@ -1,0 +1,246 @@
+/* store.c — connection, pragmas, schema migrations, transactions. */
+#include "store/store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Migrations, applied in order; migration i brings user_version from i to
+ * i+1. Never edit a released entry: append a new one. */
+static const char *const migrations[] = {
+    /* 0 → 1: the canonical schema. */
+    "CREATE TABLE customers("
+    "  id TEXT PRIMARY KEY,"
+    "  name TEXT, gender TEXT, age INTEGER, city TEXT, country TEXT,"
+    "  balance REAL, currency TEXT, income REAL, risk_profile TEXT,"
+    "  account_status TEXT,"
+    "  doc TEXT NOT NULL,"            /* the whole record as received, JSON */
+    "  updated_at TEXT NOT NULL);"
+    "CREATE INDEX customers_name ON customers(name);"
+    "CREATE INDEX customers_age ON customers(age);"
+    "CREATE TABLE transactions("
+    "  customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
+    "  txn_id TEXT NOT NULL, day TEXT NOT NULL, month INTEGER NOT NULL,"
+    "  amount REAL NOT NULL, direction INTEGER NOT NULL," /* -1 debit, +1 credit */
+    "  currency TEXT, category TEXT, merchant TEXT, payment_mode TEXT,"
+    "  PRIMARY KEY(customer_id, txn_id)) WITHOUT ROWID;"
+    "CREATE TABLE monthly("
+    "  customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
+    "  month INTEGER NOT NULL,"       /* year*12 + month-1 */
+    "  total REAL NOT NULL, count INTEGER NOT NULL,"
+    "  source TEXT NOT NULL,"         /* 'imported' or 'computed' */
+    "  PRIMARY KEY(customer_id, month)) WITHOUT ROWID;"
+    "CREATE TABLE posts("
+    "  id INTEGER PRIMARY KEY,"
+    "  customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
+    "  platform TEXT NOT NULL DEFAULT '', topic TEXT NOT NULL DEFAULT '',"
+    "  text TEXT NOT NULL, posted_at TEXT,"
+    "  UNIQUE(customer_id, platform, topic, text));"
+    "CREATE TABLE products("
+    "  id TEXT PRIMARY KEY, name TEXT NOT NULL, category TEXT NOT NULL,"
+    "  doc TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE TABLE reviews("
+    "  id INTEGER PRIMARY KEY,"
+    "  product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,"
+    "  text TEXT NOT NULL, rating REAL,"
+    "  UNIQUE(product_id, text));"
+    "CREATE TABLE holdings("
+    "  customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
+    "  product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,"
+    "  since TEXT, source TEXT NOT NULL,"
+    "  PRIMARY KEY(customer_id, product_id)) WITHOUT ROWID;"
+    "CREATE INDEX holdings_product ON holdings(product_id);"
+    "CREATE TABLE events("
+    "  id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, product_id TEXT,"
+    "  kind TEXT NOT NULL, channel TEXT, idempotency_key TEXT UNIQUE,"
+    "  at TEXT NOT NULL);"
+    "CREATE INDEX events_customer ON events(customer_id);"
+    "CREATE TABLE consent("
+    "  customer_id TEXT PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,"
+    "  personalisation INTEGER NOT NULL, social_data INTEGER NOT NULL,"
+    "  llm INTEGER NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE TABLE audit("
+    "  id INTEGER PRIMARY KEY, at TEXT NOT NULL, subject TEXT NOT NULL,"
+    "  kind TEXT NOT NULL, doc TEXT NOT NULL);",
+};
+
+int tl__store_fail(tl_store *st, tl_err *err, const char *what)
+{
+    return tl_err_set(err, TL_EDB, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+}
+
+sqlite3_stmt *tl__store_stmt(tl_store *st, enum tl__stmt_id id, const char *sql, tl_err *err)
+{
+    sqlite3_stmt *s = st->stmts[id];
+    if (!s) {
+        if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+            tl__store_fail(st, err, "prepare");
+            return NULL;
+        }
+        st->stmts[id] = s;
+    } else {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+    }
+    return s;
+}
+
+int tl__bind_text(sqlite3_stmt *s, int idx, const char *v)
+{
+    return v ? sqlite3_bind_text(s, idx, v, -1, SQLITE_STATIC) : sqlite3_bind_null(s, idx);
+}
+
+char *tl__column_dup(sqlite3_stmt *s, int col)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    if (!t)
+        return NULL;
+    return strdup((const char *)t);
+}
+
+static int exec(tl_store *st, const char *sql, tl_err *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        tl_err_set(err, TL_EDB, "%s: %s", st->path, msg ? msg : sqlite3_errmsg(st->db));
+        sqlite3_free(msg);
+        return TL_EDB;
+    }
+    return TL_OK;
+}
+
+static int user_version(tl_store *st, int *v, tl_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "read schema version");
+    int rc = sqlite3_step(s) == SQLITE_ROW ? TL_OK : TL_EDB;
+    *v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return rc ? tl__store_fail(st, err, "read schema version") : TL_OK;
+}
+
+static int migrate(tl_store *st, bool readonly, tl_err *err)
+{
+    int v;
+    int rc = user_version(st, &v, err);
+    if (rc)
+        return rc;
+    int target = (int)(sizeof migrations / sizeof *migrations);
+    if (v > target)
+        return tl_err_set(err, TL_EDB,
+                          "%s: schema version %d is newer than this tailor (%d); upgrade tailor",
+                          st->path, v, target);
+    if (v == target)
+        return TL_OK;
+    if (readonly)
+        return tl_err_set(err, TL_EDB, "%s: store needs migration from version %d; open it "
+                                       "read-write once", st->path, v);
+    if ((rc = exec(st, "BEGIN IMMEDIATE", err)))
+        return rc;
+    for (; v < target; v++) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v + 1);
+        if ((rc = exec(st, migrations[v], err)) || (rc = exec(st, pragma, err))) {
+            exec(st, "ROLLBACK", NULL);
+            return tl_err_prefix(err, "migration to schema version %d", v + 1);
+        }
+    }
+    return exec(st, "COMMIT", err);
+}
+
+int tl_store_open(const char *path, int flags, tl_store **out, tl_err *err)
+{
+    int rc = TL_OK;
+    tl_store *st = calloc(1, sizeof *st);
+    if (!st)
+        return tl_err_set(err, TL_ENOMEM, "out of memory opening %s", path);
+    st->path = strdup(path);
+    if (!st->path) {
+        rc = tl_err_set(err, TL_ENOMEM, "out of memory opening %s", path);
+        goto fail_path;
+    }
+    bool readonly = flags & TL_STORE_READONLY;
+    struct stat sb;
+    if (!(flags & TL_STORE_CREATE) && stat(path, &sb) != 0) {
+        rc = tl_err_set(err, TL_ENOTFOUND, "%s: no such store (import data first)", path);
+        goto fail_open;
+    }
+    int oflags = readonly ? SQLITE_OPEN_READONLY
+                          : SQLITE_OPEN_READWRITE | (flags & TL_STORE_CREATE ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        rc = tl__store_fail(st, err, "open");
+        goto fail_open;
+    }
+    sqlite3_busy_timeout(st->db, 5000);
+    if (!readonly && (rc = exec(st, "PRAGMA journal_mode=WAL", err)))
+        goto fail_open;
+    if ((rc = exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
+                       "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY", err)))
+        goto fail_open;
+    if ((rc = migrate(st, readonly, err)))
+        goto fail_open;
+    *out = st;
+    return TL_OK;
+
+fail_open:
+    sqlite3_close(st->db);
+    free(st->path);
+fail_path:
+    free(st);
+    return rc;
+}
+
+void tl_store_close(tl_store *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < TL_STMT_COUNT; i++)
+        sqlite3_finalize(st->stmts[i]);
+    sqlite3_close(st->db);
+    free(st->path);
+    free(st);
+}
+
+int tl_store_begin(tl_store *st, tl_err *err)
+{
+    return exec(st, "BEGIN IMMEDIATE", err);
+}
+
+int tl_store_commit(tl_store *st, tl_err *err)
+{
+    return exec(st, "COMMIT", err);
+}
+
+void tl_store_rollback(tl_store *st)
+{
+    if (!sqlite3_get_autocommit(st->db))
+        exec(st, "ROLLBACK", NULL);
+}
+
+const char *tl_store_path(const tl_store *st)
+{
+    return st->path;
+}
+
+int tl_store_counts_get(tl_store *st, tl_store_counts *out, tl_err *err)
+{
+    static const char *const tables[] = {"customers", "products", "transactions", "monthly",
+                                         "posts",     "holdings", "reviews",      "events"};
+    long long *dst[] = {&out->customers, &out->products, &out->transactions, &out->monthly,
+                        &out->posts,     &out->holdings, &out->reviews,      &out->events};
+    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
+        sqlite3_stmt *s;
+        if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+            return tl__store_fail(st, err, "count rows");
+        int step = sqlite3_step(s);
+        *dst[i] = sqlite3_column_int64(s, 0);
+        sqlite3_finalize(s);
+        if (step != SQLITE_ROW)
+            return tl__store_fail(st, err, "count rows");
+    }
+    return TL_OK;
+}

@@ -1,0 +1,47 @@
+/* store.h — the embedded database: open, migrate, transactions.
+ *
+ * All SQL of tailor lives in src/store/; no other module sees SQLite types.
+ * One tl_store is one connection: use it from one thread at a time (the HTTP
+ * server keeps one per worker). Typed queries per table are in customers.h,
+ * monthly.h, posts.h, products.h, holdings.h, transactions.h. */
+#ifndef TL_STORE_STORE_H
+#define TL_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/err.h"
+
+typedef struct tl_store tl_store;
+
+enum {
+    TL_STORE_READONLY = 1 << 0, /* open an existing store for reading only */
+    TL_STORE_CREATE = 1 << 1,   /* create the file if it does not exist */
+};
+
+/* The schema version this build writes; stores are migrated up to it. */
+#define TL_STORE_SCHEMA_VERSION 1
+
+/* Opens (and when needed creates and migrates) the store at `path`.
+ * On success *out owns the connection; free it with tl_store_close(). */
+int tl_store_open(const char *path, int flags, tl_store **out, tl_err *err);
+
+/* Closes the connection and finalises cached statements. Accepts NULL. */
+void tl_store_close(tl_store *st);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Rollback never fails loudly: it is
+ * the cleanup path. */
+int tl_store_begin(tl_store *st, tl_err *err);
+int tl_store_commit(tl_store *st, tl_err *err);
+void tl_store_rollback(tl_store *st);
+
+/* Path the store was opened with (owned by the store). */
+const char *tl_store_path(const tl_store *st);
+
+/* Row counts for /metrics and summaries. */
+typedef struct tl_store_counts {
+    long long customers, products, transactions, monthly, posts, holdings, reviews, events;
+} tl_store_counts;
+int tl_store_counts_get(tl_store *st, tl_store_counts *out, tl_err *err);
+
+#endif

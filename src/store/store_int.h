@@ -1,0 +1,58 @@
+/* store_int.h — private to src/store/: the connection and its statement
+ * cache. */
+#ifndef TL_STORE_INT_H
+#define TL_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/* Every cached statement has a slot; tables' files prepare theirs lazily
+ * through tl__store_stmt(). */
+enum tl__stmt_id {
+    TL_STMT_CUSTOMER_UPSERT,
+    TL_STMT_CUSTOMER_GET,
+    TL_STMT_CUSTOMER_EXISTS,
+    TL_STMT_MONTHLY_DELETE,
+    TL_STMT_MONTHLY_INSERT,
+    TL_STMT_MONTHLY_GET,
+    TL_STMT_POST_UPSERT,
+    TL_STMT_POSTS_GET,
+    TL_STMT_PRODUCT_UPSERT,
+    TL_STMT_PRODUCT_GET,
+    TL_STMT_PRODUCT_EXISTS,
+    TL_STMT_PRODUCT_BY_NAME,
+    TL_STMT_REVIEW_UPSERT,
+    TL_STMT_REVIEWS_GET,
+    TL_STMT_HOLDING_UPSERT,
+    TL_STMT_HOLDINGS_GET,
+    TL_STMT_TXN_UPSERT,
+    TL_STMT_TXN_TOUCH,
+    TL_STMT_BULK_TXN_PUT,      /* bulk.c */
+    TL_STMT_BULK_TXN_TOUCH,    /* bulk.c */
+    TL_STMT_BULK_MONTHLY_PUT,  /* bulk.c */
+    TL_STMT_COUNT
+};
+
+struct tl_store {
+    sqlite3 *db;
+    char *path;
+    sqlite3_stmt *stmts[TL_STMT_COUNT];
+    int touched_ready;   /* temp.touched exists on this connection */
+};
+
+/* Returns the cached statement for `id`, preparing `sql` the first time,
+ * reset and with bindings cleared; NULL on error (err filled). */
+sqlite3_stmt *tl__store_stmt(tl_store *st, enum tl__stmt_id id, const char *sql, tl_err *err);
+
+/* Fills err with SQLite's message for the connection; returns TL_EDB. */
+int tl__store_fail(tl_store *st, tl_err *err, const char *what);
+
+/* Binds a C string or NULL as TEXT (SQLITE_TRANSIENT copy avoided: the
+ * caller keeps the string alive until the step). */
+int tl__bind_text(sqlite3_stmt *s, int idx, const char *v);
+
+/* Returns a malloc'd copy of a TEXT column, or NULL for SQL NULL. */
+char *tl__column_dup(sqlite3_stmt *s, int col);
+
+#endif

@@ -1,0 +1,139 @@
+/* transactions.c — raw transactions table. */
+#include "store/transactions.h"
+#include "store/store_int.h"
+
+#include <string.h>
+
+/* Marks the customer for a monthly-totals rebuild. The temp table lives as
+ * long as the connection. */
+static int touch(tl_store *st, const char *customer_id, tl_err *err)
+{
+    static const char *const ddl = "CREATE TEMP TABLE IF NOT EXISTS touched(id TEXT PRIMARY KEY)";
+    if (!st->touched_ready) {
+        if (sqlite3_exec(st->db, ddl, NULL, NULL, NULL) != SQLITE_OK)
+            return tl__store_fail(st, err, "create touched table");
+        st->touched_ready = 1;
+    }
+    sqlite3_stmt *m = tl__store_stmt(st, TL_STMT_TXN_TOUCH,
+                                     "INSERT OR IGNORE INTO temp.touched(id) VALUES(?1)", err);
+    if (!m)
+        return TL_EDB;
+    tl__bind_text(m, 1, customer_id);
+    if (sqlite3_step(m) != SQLITE_DONE)
+        return tl__store_fail(st, err, "mark customer for monthly totals");
+    return TL_OK;
+}
+
+int tl_store_txn_upsert(tl_store *st, const tl_txn *t, tl_err *err)
+{
+    int rc = touch(st, t->customer_id, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *s = tl__store_stmt(
+        st, TL_STMT_TXN_UPSERT,
+        "INSERT INTO transactions(customer_id, txn_id, day, month, amount, direction, currency,"
+        " category, merchant, payment_mode) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) "
+        "ON CONFLICT(customer_id, txn_id) DO UPDATE SET day=?3, month=?4, amount=?5, "
+        "direction=?6, currency=?7, category=?8, merchant=?9, payment_mode=?10",
+        err);
+    if (!s)
+        return TL_EDB;
+    tl__bind_text(s, 1, t->customer_id);
+    tl__bind_text(s, 2, t->txn_id);
+    tl__bind_text(s, 3, t->day);
+    sqlite3_bind_int(s, 4, t->month);
+    sqlite3_bind_double(s, 5, t->amount);
+    sqlite3_bind_int(s, 6, t->direction);
+    tl__bind_text(s, 7, t->currency);
+    tl__bind_text(s, 8, t->category);
+    tl__bind_text(s, 9, t->merchant);
+    tl__bind_text(s, 10, t->payment_mode);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return tl__store_fail(st, err, "write transaction");
+    return TL_OK;
+}
+
+int tl_store_txns_each(tl_store *st, const char *customer_id, int limit,
+                       int (*cb)(void *ctx, const tl_txn *t), void *ctx, tl_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT customer_id, txn_id, day, month, amount, direction, currency,"
+                           " category, merchant, payment_mode FROM transactions"
+                           " WHERE customer_id=?1 ORDER BY day DESC, txn_id LIMIT ?2",
+                           -1, &s, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "list transactions");
+    tl__bind_text(s, 1, customer_id);
+    sqlite3_bind_int(s, 2, limit);
+    int step, rc = TL_OK;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        tl_txn t = {
+            .customer_id = (const char *)sqlite3_column_text(s, 0),
+            .txn_id = (const char *)sqlite3_column_text(s, 1),
+            .day = (const char *)sqlite3_column_text(s, 2),
+            .month = sqlite3_column_int(s, 3),
+            .amount = sqlite3_column_double(s, 4),
+            .direction = sqlite3_column_int(s, 5),
+            .currency = (const char *)sqlite3_column_text(s, 6),
+            .category = (const char *)sqlite3_column_text(s, 7),
+            .merchant = (const char *)sqlite3_column_text(s, 8),
+            .payment_mode = (const char *)sqlite3_column_text(s, 9),
+        };
+        if (cb(ctx, &t))
+            break;
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = tl__store_fail(st, err, "list transactions");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int tl_store_txn_breakdown(tl_store *st, const char *customer_id, tl_txn_group by, int limit,
+                           int (*cb)(void *ctx, const char *key, double total, long long count),
+                           void *ctx, tl_err *err)
+{
+    const char *sql = by == TL_TXN_BY_CATEGORY
+                          ? "SELECT coalesce(category,'Other'), sum(amount), count(*) FROM "
+                            "transactions WHERE customer_id=?1 AND direction<0 GROUP BY 1 "
+                            "ORDER BY 2 DESC LIMIT ?2"
+                          : "SELECT coalesce(payment_mode,'Other'), sum(amount), count(*) FROM "
+                            "transactions WHERE customer_id=?1 AND direction<0 GROUP BY 1 "
+                            "ORDER BY 3 DESC LIMIT ?2";
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "group transactions");
+    tl__bind_text(s, 1, customer_id);
+    sqlite3_bind_int(s, 2, limit);
+    int step, rc = TL_OK;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW)
+        if (cb(ctx, (const char *)sqlite3_column_text(s, 0), sqlite3_column_double(s, 1),
+               sqlite3_column_int64(s, 2)))
+            break;
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = tl__store_fail(st, err, "group transactions");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int tl_store_txn_flows(tl_store *st, const char *customer_id,
+                       int (*cb)(void *ctx, int month, double credits, double debits),
+                       void *ctx, tl_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT month, sum(CASE WHEN direction>0 THEN amount ELSE 0 END),"
+                           " sum(CASE WHEN direction<0 THEN amount ELSE 0 END) FROM transactions"
+                           " WHERE customer_id=?1 GROUP BY month ORDER BY month",
+                           -1, &s, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "sum transactions per month");
+    tl__bind_text(s, 1, customer_id);
+    int step, rc = TL_OK;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW)
+        if (cb(ctx, sqlite3_column_int(s, 0), sqlite3_column_double(s, 1),
+               sqlite3_column_double(s, 2)))
+            break;
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = tl__store_fail(st, err, "sum transactions per month");
+    sqlite3_finalize(s);
+    return rc;
+}

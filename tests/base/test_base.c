@@ -1,0 +1,126 @@
+/* test_base.c — strings, numbers, months, buffers, string sets, errors. */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/month.h"
+#include "base/str.h"
+#include "base/strset.h"
+
+static void test_parse_numbers(void **state)
+{
+    (void)state;
+    int64_t i;
+    assert_true(tl_parse_i64(" 42 ", &i));
+    assert_int_equal(i, 42);
+    assert_true(tl_parse_i64("-7", &i));
+    assert_int_equal(i, -7);
+    assert_false(tl_parse_i64("4x", &i));
+    assert_false(tl_parse_i64("", &i));
+    assert_false(tl_parse_i64("99999999999999999999", &i));
+    double d;
+    assert_true(tl_parse_double("1850", false, &d));
+    assert_true(d == 1850.0);
+    assert_true(tl_parse_double("$1,250.50", true, &d));
+    assert_true(fabs(d - 1250.5) < 1e-9);
+    assert_false(tl_parse_double("$1,250.50", false, &d));
+    assert_false(tl_parse_double("nan", true, &d));
+    assert_false(tl_parse_double("inf", false, &d));
+    assert_false(tl_parse_double("0x10", false, &d));
+    assert_false(tl_parse_double("12abc", true, &d));
+    assert_true(tl_parse_double("-3.5", true, &d));
+    assert_true(d == -3.5);
+}
+
+static void test_months(void **state)
+{
+    (void)state;
+    int m;
+    assert_true(tl_month_parse("Jan 2024", &m));
+    assert_int_equal(m, 2024 * 12);
+    assert_true(tl_month_parse("December 2023", &m));
+    assert_int_equal(m, 2023 * 12 + 11);
+    assert_true(tl_month_parse("2024-03", &m));
+    assert_int_equal(m, 2024 * 12 + 2);
+    assert_false(tl_month_parse("Foo 2024", &m));
+    assert_false(tl_month_parse("2024-13", &m));
+    assert_false(tl_month_parse("Jan 24", &m));
+    char label[16];
+    tl_month_format_label(2024 * 12 + 5, label, sizeof label);
+    assert_string_equal(label, "Jun 2024");
+    tl_month_format_iso(2024 * 12 + 5, label, sizeof label);
+    assert_string_equal(label, "2024-06");
+    int day;
+    assert_true(tl_date_parse("2024-02-29", &m, &day));
+    assert_int_equal(day, 29);
+    assert_false(tl_date_parse("2023-02-29", &m, &day));
+    assert_false(tl_date_parse("2024-1-05", &m, &day));
+    assert_true(tl_date_parse("2024-06-07T10:00:00Z", &m, &day));
+}
+
+static void test_buf_cap(void **state)
+{
+    (void)state;
+    tl_buf b;
+    tl_buf_init(&b, 10);
+    assert_int_equal(tl_buf_puts(&b, "hello"), 0);
+    assert_int_equal(tl_buf_printf(&b, "%d", 12345), 0);
+    assert_string_equal(b.data, "hello12345");
+    assert_int_equal(tl_buf_putc(&b, 'x'), TL_ETOOBIG);
+    assert_string_equal(b.data, "hello12345");
+    size_t len;
+    char *s = tl_buf_steal(&b, &len);
+    assert_int_equal(len, 10);
+    assert_string_equal(s, "hello12345");
+    free(s);
+    tl_buf_free(&b);
+    tl_buf_free(NULL);
+}
+
+static void test_strset(void **state)
+{
+    (void)state;
+    tl_strset s;
+    tl_strset_init(&s);
+    char key[32];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(key, sizeof key, "id-%d", i);
+        assert_int_equal(tl_strset_add(&s, key), 1);
+    }
+    assert_int_equal(tl_strset_add(&s, "id-7"), 0);
+    assert_true(tl_strset_has(&s, "id-999"));
+    assert_false(tl_strset_has(&s, "id-1000"));
+    assert_int_equal(s.len, 1000);
+    tl_strset_free(&s);
+    tl_strset_free(NULL);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    tl_err e;
+    tl_err_clear(&e);
+    assert_int_equal(tl_err_set(&e, TL_EINPUT, "row %d", 3), TL_EINPUT);
+    tl_err_prefix(&e, "file.csv");
+    assert_string_equal(e.msg, "file.csv: row 3");
+    assert_string_equal(tl_strerror(TL_ENOTFOUND), "not found");
+    assert_int_equal(tl_err_set(NULL, TL_EIO, "x"), TL_EIO);
+    char small[4];
+    assert_int_equal(tl_strlcpy(small, "abcdef", sizeof small), 6);
+    assert_string_equal(small, "abc");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_numbers), cmocka_unit_test(test_months),
+        cmocka_unit_test(test_buf_cap),       cmocka_unit_test(test_strset),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,435 @@
+/* test_server.c — the HTTP API over real loopback connections, on the
+ * prototype's seed data imported into a temporary store. */
+#include "testutil.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/buf.h"
+#include "http/server.h"
+#include "ingest/import.h"
+
+typedef struct fixture {
+    char *dir, *db;
+    tl_server *srv;
+    int port;
+    CURL *curl;
+} fixture;
+
+typedef struct reply {
+    long status;
+    tl_buf body;
+    long connects;   /* new connections opened for this request */
+    char allow_origin[128];
+} reply;
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud)
+{
+    return tl_buf_append(ud, p, size * n) ? 0 : size * n;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+    reply *r = ud;
+    const char *h = "Access-Control-Allow-Origin: ";
+    size_t hl = strlen(h);
+    if (size * n > hl && strncasecmp(p, h, hl) == 0) {
+        size_t v = size * n - hl;
+        while (v && (p[hl + v - 1] == '\r' || p[hl + v - 1] == '\n'))
+            v--;
+        if (v >= sizeof r->allow_origin)
+            v = sizeof r->allow_origin - 1;
+        memcpy(r->allow_origin, p + hl, v);
+        r->allow_origin[v] = '\0';
+    }
+    return size * n;
+}
+
+/* Performs one request; body may be NULL. The reply's body is freed by
+ * reply_free. */
+static void request(fixture *f, const char *method, const char *path, const char *body,
+                    const char *origin, reply *r)
+{
+    memset(r, 0, sizeof *r);
+    tl_buf_init(&r->body, 64u << 20);
+    char url[1024];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", f->port, path);
+    CURL *c = f->curl;
+    curl_easy_reset(c);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    struct curl_slist *hdrs = NULL;
+    if (origin) {
+        char h[256];
+        snprintf(h, sizeof h, "Origin: %s", origin);
+        hdrs = curl_slist_append(hdrs, h);
+    }
+    if (body) {
+        hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    }
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+    CURLcode rc = curl_easy_perform(c);
+    curl_slist_free_all(hdrs);
+    assert_int_equal(rc, CURLE_OK);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &r->connects);
+}
+
+static json_t *reply_json(reply *r)
+{
+    json_error_t je;
+    json_t *j = json_loadb(r->body.data ? r->body.data : "", r->body.len, 0, &je);
+    if (!j)
+        fail_msg("reply is not JSON (%s): %.200s", je.text, r->body.data ? r->body.data : "");
+    return j;
+}
+
+static void reply_free(reply *r)
+{
+    tl_buf_free(&r->body);
+}
+
+static int start_server(fixture *f, const char *cors)
+{
+    tl_server_opts o;
+    tl_server_opts_default(&o);
+    o.port = 0;
+    o.db_path = f->db;
+    o.cors_origin = cors;
+    o.max_body = 4096;
+    tl_err err;
+    if (tl_server_start(&o, &f->srv, &err))
+        fail_msg("server: %s", err.msg);
+    f->port = tl_server_port(f->srv);
+    return 0;
+}
+
+static int setup(void **state)
+{
+    const char *seed = tu_shared_path("seed-data");
+    if (!seed)
+        return -1;
+    fixture *f = calloc(1, sizeof *f);
+    f->dir = tu_mkdtemp();
+    f->db = tu_join(f->dir, "t.db");
+    tl_source *src[8];
+    size_t n = 0;
+    tl_err err;
+    if (tl_seed_sources(seed, src, &n, &err) || tl_import_run(f->db, src, n, false, NULL, &err)) {
+        fprintf(stderr, "import failed: %s\n", err.msg);
+        return -1;
+    }
+    start_server(f, "http://localhost:3000");
+    f->curl = curl_easy_init();
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    if (!f)
+        return 0;
+    curl_easy_cleanup(f->curl);
+    tl_server_stop(f->srv);
+    tu_rmtree(f->dir);
+    free(f->db);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static void test_customer_data(void **state)
+{
+    fixture *f = *state;
+    reply r;
+    request(f, "GET", "/customer_data/AlisonGaines78", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    json_t *j = reply_json(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "CustomerID")), "AlisonGaines78");
+    assert_string_equal(json_string_value(json_object_get(j, "Age")), "32");
+    assert_true(json_is_array(json_object_get(j, "FrequentlyUsedTransactionCategory")));
+    json_decref(j);
+    reply_free(&r);
+
+    request(f, "GET", "/customer_data/NoSuchPerson", NULL, NULL, &r);
+    assert_int_equal(r.status, 404);
+    j = reply_json(&r);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "code")),
+                        "not_found");
+    json_decref(j);
+    reply_free(&r);
+}
+
+static void test_all_data(void **state)
+{
+    fixture *f = *state;
+    reply r;
+    request(f, "GET", "/all_customers_data", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    json_t *j = reply_json(&r);
+    assert_int_equal(json_array_size(j), 100);
+    /* The prototype's order: the file's. */
+    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "CustomerID")),
+                        "AlisonGaines78");
+    json_decref(j);
+    reply_free(&r);
+
+    request(f, "GET", "/all_products_data", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = reply_json(&r);
+    assert_int_equal(json_array_size(j), 36);
+    json_decref(j);
+    reply_free(&r);
+
+    request(f, "GET", "/product_data/3", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = reply_json(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "name")), "Visa Platinum");
+    json_decref(j);
+    reply_free(&r);
+}
+
+static void test_transaction_insights(void **state)
+{
+    fixture *f = *state;
+    reply r;
+    request(f, "GET", "/customer_transaction_insights/AlisonGaines78", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    json_t *j = reply_json(&r);
+    json_t *pred = json_object_get(j, "prediction");
+    assert_true(json_is_number(json_object_get(pred, "predicted")));
+    double score = json_number_value(json_object_get(pred, "score"));
+    assert_true(score >= 0 && score <= 1);
+    json_t *ti = json_object_get(j, "transaction_insights");
+    assert_string_equal(json_string_value(json_object_get(ti, "CustomerID")), "AlisonGaines78");
+    json_t *months = json_object_get(ti, "Transaction_Insights");
+    assert_int_equal(json_array_size(months), 12);
+    json_t *first = json_array_get(months, 0);
+    assert_string_equal(json_string_value(json_object_get(first, "Month")), "Jan 2024");
+    /* Integers stay integers, as in the prototype's file. */
+    assert_true(json_is_integer(json_object_get(first, "Total_Transaction_Amount")));
+    assert_int_equal(json_integer_value(json_object_get(first, "Total_Transaction_Amount")),
+                     20000);
+    json_decref(j);
+    reply_free(&r);
+}
+
+static void test_api_customers(void **state)
+{
+    fixture *f = *state;
+    reply r;
+    request(f, "GET", "/api/v1/customers?q=gaines&limit=5", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    json_t *j = reply_json(&r);
+    assert_true(json_integer_value(json_object_get(j, "total")) >= 1);
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(json_object_get(j, "items"), 0),
+                                          "customer_id")),
+        "AlisonGaines78");
+    json_decref(j);
+    reply_free(&r);
+
+    request(f, "GET", "/api/v1/customers?sort=age&order=desc&limit=3&offset=1", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = reply_json(&r);
+    json_t *items = json_object_get(j, "items");
+    assert_int_equal(json_array_size(items), 3);
+    assert_int_equal(json_integer_value(json_object_get(j, "total")), 100);
+    assert_true(json_integer_value(json_object_get(json_array_get(items, 0), "age")) >=
+                json_integer_value(json_object_get(json_array_get(items, 2), "age")));
+    json_decref(j);
+    reply_free(&r);
+
+    request(f, "GET", "/api/v1/customers?limit=0", NULL, NULL, &r);
+    assert_int_equal(r.status, 400);
+    reply_free(&r);
+    request(f, "GET", "/api/v1/customers?sort=salary", NULL, NULL, &r);
+    assert_int_equal(r.status, 400);
+    reply_free(&r);
+
+    request(f, "GET", "/api/v1/customers/AlisonGaines78", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = reply_json(&r);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(j, "customer"), "customer_id")),
+        "AlisonGaines78");
+    json_t *in = json_object_get(j, "insights");
+    assert_int_equal(json_array_size(json_object_get(in, "months")), 12);
+    assert_true(json_is_object(json_object_get(in, "forecast")));
+    assert_true(json_array_size(json_object_get(j, "posts")) >= 1);
+    /* Diners Club named in the profile is held. */
+    json_t *h = json_object_get(j, "holdings");
+    int found = 0;
+    for (size_t i = 0; i < json_array_size(h); i++)
+        found |= strcmp(json_string_value(json_object_get(json_array_get(h, i), "product_id")),
+                        "13") == 0;
+    assert_true(found);
+    json_decref(j);
+    reply_free(&r);
+
+    request(f, "GET", "/api/v1/customers/AlisonGaines78/forecast?method=prototype", NULL, NULL,
+            &r);
+    assert_int_equal(r.status, 200);
+    j = reply_json(&r);
+    json_t *fc = json_object_get(j, "forecast");
+    assert_true(json_number_value(json_object_get(fc, "lo80")) <=
+                json_number_value(json_object_get(fc, "mean")));
+    assert_true(json_number_value(json_object_get(fc, "mean")) <=
+                json_number_value(json_object_get(fc, "hi80")));
+    json_decref(j);
+    reply_free(&r);
+
+    request(f, "GET", "/api/v1/customers/AlisonGaines78/forecast?method=crystal-ball", NULL, NULL,
+            &r);
+    assert_int_equal(r.status, 400);
+    reply_free(&r);
+}
+
+static void test_upsert(void **state)
+{
+    fixture *f = *state;
+    reply r;
+    request(f, "PUT", "/api/v1/customers/NewPerson1", "{\"first_name\": \"Ann\", \"age\": ", NULL,
+            &r);
+    assert_int_equal(r.status, 400);
+    json_t *j = reply_json(&r);
+    const char *msg =
+        json_string_value(json_object_get(json_object_get(j, "error"), "message"));
+    assert_non_null(strstr(msg, "body:1:"));
+    json_decref(j);
+    reply_free(&r);
+
+    request(f, "PUT", "/api/v1/customers/NewPerson1", "{\"first_name\": \"Ann\", \"age\": -4}",
+            NULL, &r);
+    assert_int_equal(r.status, 400);
+    reply_free(&r);
+    request(f, "GET", "/api/v1/customers/NewPerson1", NULL, NULL, &r);
+    assert_int_equal(r.status, 404);
+    reply_free(&r);
+
+    request(f, "PUT", "/api/v1/customers/NewPerson1",
+            "{\"first_name\": \"Ann\", \"last_name\": \"Lee\", \"age\": 44, \"balance\": 1200}",
+            NULL, &r);
+    assert_int_equal(r.status, 201);
+    reply_free(&r);
+    request(f, "PUT", "/api/v1/customers/NewPerson1",
+            "{\"first_name\": \"Ann\", \"last_name\": \"Lee\", \"age\": 44, \"balance\": 1200}",
+            NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = reply_json(&r);
+    assert_false(json_is_true(json_object_get(j, "changed")));
+    json_decref(j);
+    reply_free(&r);
+    request(f, "GET", "/api/v1/customers/NewPerson1", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = reply_json(&r);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "customer"), "age")), 44);
+    json_decref(j);
+    reply_free(&r);
+
+    request(f, "PUT", "/api/v1/customers/NewPerson1", "{\"customer_id\": \"Other\"}", NULL, &r);
+    assert_int_equal(r.status, 400);
+    reply_free(&r);
+
+    /* Bodies over the cap are refused whole. */
+    char *big = malloc(10000);
+    memset(big, ' ', 9999);
+    big[0] = '{';
+    big[9998] = '}';
+    big[9999] = '\0';
+    request(f, "PUT", "/api/v1/customers/NewPerson1", big, NULL, &r);
+    free(big);
+    assert_int_equal(r.status, 413);
+    reply_free(&r);
+}
+
+static void test_system_routes(void **state)
+{
+    fixture *f = *state;
+    reply r;
+    request(f, "GET", "/healthz", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    /* Same connection: keep-alive survives complete requests. */
+    request(f, "GET", "/healthz", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.connects, 0);
+    reply_free(&r);
+
+    request(f, "GET", "/openapi.json", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    json_t *j = reply_json(&r);
+    json_t *paths = json_object_get(j, "paths");
+    assert_non_null(json_object_get(paths, "/customer_transaction_insights/{id}"));
+    assert_non_null(json_object_get(json_object_get(paths, "/api/v1/customers/{id}"), "put"));
+    json_decref(j);
+    reply_free(&r);
+
+    request(f, "GET", "/metrics", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.data, "tailor_http_requests_total{method=\"GET\","
+                                        "route=\"/healthz\",status=\"2xx\"}"));
+    assert_non_null(strstr(r.body.data, "tailor_store_rows{table=\"customers\"} 10"));
+    reply_free(&r);
+
+    request(f, "POST", "/healthz", "{}", NULL, &r);
+    assert_int_equal(r.status, 405);
+    reply_free(&r);
+    request(f, "GET", "/no/such/route", NULL, NULL, &r);
+    assert_int_equal(r.status, 404);
+    reply_free(&r);
+    request(f, "GET", "/product_recommendations/AlisonGaines78", NULL, NULL, &r);
+    assert_int_equal(r.status, 501);
+    reply_free(&r);
+    /* SQL metacharacters and traversal in IDs are just unknown IDs. */
+    request(f, "GET", "/customer_data/x'%20OR%20'1'='1", NULL, NULL, &r);
+    assert_int_equal(r.status, 404);
+    reply_free(&r);
+    request(f, "GET", "/customer_data/..%2F..%2Fetc%2Fpasswd", NULL, NULL, &r);
+    assert_int_equal(r.status, 404);
+    reply_free(&r);
+}
+
+static void test_cors(void **state)
+{
+    fixture *f = *state;
+    reply r;
+    request(f, "GET", "/healthz", NULL, "http://localhost:3000", &r);
+    assert_string_equal(r.allow_origin, "http://localhost:3000");
+    reply_free(&r);
+    request(f, "GET", "/healthz", NULL, "http://evil.example", &r);
+    assert_string_equal(r.allow_origin, "");
+    reply_free(&r);
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_customer_data),   cmocka_unit_test(test_all_data),
+        cmocka_unit_test(test_transaction_insights), cmocka_unit_test(test_api_customers),
+        cmocka_unit_test(test_upsert),          cmocka_unit_test(test_system_routes),
+        cmocka_unit_test(test_cors),
+    };
+    int rc;
+    if (!tu_shared_dir()) {
+        printf("skipping: ../shared/seed-data not present\n");
+        rc = 0;
+    } else {
+        rc = cmocka_run_group_tests(tests, setup, teardown);
+    }
+    curl_global_cleanup();
+    return rc;
+}

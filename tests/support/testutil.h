@@ -1,0 +1,39 @@
+/* testutil.h — helpers shared by the test executables (cmocka). */
+#ifndef TL_TESTUTIL_H
+#define TL_TESTUTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* Path of ../shared (beside the checkout) if present, else NULL. Static. */
+const char *tu_shared_dir(void);
+
+/* Path of a file under ../shared, into a static buffer; NULL when ../shared
+ * is absent (tests then skip()). */
+const char *tu_shared_path(const char *rel);
+
+/* Makes a fresh temporary directory; returns a malloc'd path the caller
+ * frees after tu_rmtree(). */
+char *tu_mkdtemp(void);
+
+/* Removes a directory tree. */
+void tu_rmtree(const char *path);
+
+/* Joins dir and name into a malloc'd path. */
+char *tu_join(const char *dir, const char *name);
+
+/* Writes `text` to path (truncating). Fails the test on error. */
+void tu_write_file(const char *path, const char *text);
+
+/* Reads a whole file; malloc'd, NUL-terminated; NULL if missing. */
+char *tu_read_file(const char *path, size_t *len);
+
+/* Runs the tailor binary ($TAILOR_BIN) with the given arguments (NULL
+ * terminated), capturing stdout and stderr into malloc'd strings (may pass
+ * NULL to discard). `stdin_text` may be NULL. Returns the exit status. */
+int tu_run_tailor(char **out, char **err, const char *stdin_text, ...);
+
+#endif

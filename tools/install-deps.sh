@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# install-deps.sh — installs the Debian packages tailor builds, tests and
+# benchmarks with, skipping those already present. Needs root for apt-get;
+# without root it only reports what is missing.
+set -euo pipefail
+
+pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
+      libsqlite3-dev libmicrohttpd-dev libjansson-dev libcmocka-dev
+      libcurl4-openssl-dev curl)
+if [ "${1:-}" = "--bench" ]; then
+    pkgs+=(wrk python3-fastapi python3-uvicorn)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+        missing+=("$p")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing Debian packages: ${missing[*]}" >&2
+if [ "$(id -u)" -ne 0 ]; then
+    echo "error: not root; install them with: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
+    apt-get update -qq
+    apt-get install -y --no-install-recommends "${missing[@]}"
+fi
