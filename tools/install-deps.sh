@@ -8,7 +8,7 @@ pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libsqlite3-dev libmicrohttpd-dev libjansson-dev libcmocka-dev
       libcurl4-openssl-dev curl)
 if [ "${1:-}" = "--bench" ]; then
-    pkgs+=(wrk python3-fastapi python3-uvicorn)
+    pkgs+=(wrk python3-fastapi python3-uvicorn python3-numpy)
 fi
 
 missing=()

@@ -1,8 +1,12 @@
 /* main.c — `tailor SUBCOMMAND …` dispatch. */
 #include "cli/commands.h"
 
+#include "base/dotenv.h"
+#include "base/log.h"
+
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const tl_command commands[] = {
@@ -41,6 +45,15 @@ int main(int argc, char **argv)
         printf("tailor 0.1.0\n");
         return TL_EXIT_OK;
     }
+    tl_err err;
+    tl_err_clear(&err);
+    if (tl_dotenv_load(".env", &err)) {
+        fprintf(stderr, "tailor: %s\n", err.msg);
+        return TL_EXIT_FAIL;
+    }
+    const char *level = getenv("TAILOR_LOG");
+    if (level && tl_log_parse_level(level) >= 0)
+        tl_log_set_level((enum tl_log_level)tl_log_parse_level(level));
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);

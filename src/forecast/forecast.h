@@ -11,9 +11,9 @@
 
 typedef enum tl_forecast_method {
     TL_FC_DEFAULT = 0,     /* the method tailor serves (see docs/forecast.md):
-                              "combined" = median of the last 12 known months
-                              under 24 known months, else the mean of Theta
-                              and damped ETS */
+                              "combined" = interquartile mean of the last 12
+                              known months under 24 known months, else the
+                              mean of Theta and damped ETS */
     TL_FC_PROTOTYPE,       /* linear regression on the previous 11 monthly totals
                               (fewer lags and a ridge under 35 months) */
     TL_FC_SEASONAL_NAIVE,  /* value 12 months back, else last value */
@@ -37,7 +37,7 @@ typedef struct tl_forecast {
     double trailing_median;/* that median */
     size_t n_known;        /* months with data that the forecast used */
     const char *method;    /* static name of the model that produced `mean`,
-                              e.g. "theta", or for the default "median12" or
+                              e.g. "theta", or for the default "trimmed12" or
                               "theta+ets"; never freed */
 } tl_forecast;
 
@@ -54,7 +54,7 @@ int tl_forecast_method_parse(const char *name);
  * skipped, interior ones interpolated for fitting, trailing ones push the
  * forecast further out and widen the interval). Returns 0, or TL_EINPUT
  * when n is 0, no month is known, or a value is infinite (err says why),
- * or TL_ENOMEM.
+ * TL_ETOOBIG past a million months, or TL_ENOMEM.
  * Short histories get a forecast with a wide interval, not an error.
  * Allocates only scratch memory it frees; `out` written only on success. */
 int tl_forecast_next(const double *totals, size_t n, tl_forecast_method method,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/dotenv.h"
 #include "base/err.h"
 #include "base/month.h"
 #include "base/str.h"
@@ -115,12 +116,36 @@ static void test_errors(void **state)
     assert_string_equal(small, "abc");
 }
 
+static void test_dotenv(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char *path = tu_join(dir, ".env");
+    tu_write_file(path, "# comment\n\nTL_TEST_A=one\nexport TL_TEST_B=\"two words\"\n"
+                        "TL_TEST_C=from-file\n");
+    setenv("TL_TEST_C", "from-env", 1);
+    tl_err err;
+    assert_int_equal(tl_dotenv_load(path, &err), 0);
+    assert_string_equal(getenv("TL_TEST_A"), "one");
+    assert_string_equal(getenv("TL_TEST_B"), "two words");
+    assert_string_equal(getenv("TL_TEST_C"), "from-env");   /* environment wins */
+    tu_write_file(path, "OK=1\nthis line is wrong\n");
+    assert_int_equal(tl_dotenv_load(path, &err), TL_EINPUT);
+    assert_non_null(strstr(err.msg, ".env:2:"));
+    char *missing = tu_join(dir, "absent.env");
+    assert_int_equal(tl_dotenv_load(missing, &err), 0);
+    free(missing);
+    tu_rmtree(dir);
+    free(path);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_numbers), cmocka_unit_test(test_months),
         cmocka_unit_test(test_buf_cap),       cmocka_unit_test(test_strset),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_errors),        cmocka_unit_test(test_dotenv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,70 @@
+"""The peer for the API benchmark: a FastAPI server that answers the two
+benchmarked endpoints the way the original Python prototype did (one uvicorn
+worker; the insights endpoint re-reads the monthly-insights JSON file on every
+call and applies a linear regression on the previous 11 monthly totals, then
+min-max rescales it). Written for this benchmark; run by bench/run.sh only.
+
+usage: python3 peer_prototype.py SEED_DIR PORT
+"""
+import json
+import sys
+
+import numpy as np
+import uvicorn
+from fastapi import FastAPI
+
+seed_dir, port = sys.argv[1], int(sys.argv[2])
+app = FastAPI()
+
+with open(f"{seed_dir}/customer_profile.json") as f:
+    profiles = json.load(f)
+
+
+def monthly_totals(customer_id):
+    # The prototype opened and parsed this file on every request.
+    with open(f"{seed_dir}/customer_monthly_transaction_insights.json") as f:
+        data = json.load(f)
+    for c in data:
+        if c["CustomerID"] == customer_id:
+            return [m["Total_Transaction_Amount"] for m in c["Transaction_Insights"]], c
+    return [], None
+
+
+def fit_pooled_ar11():
+    with open(f"{seed_dir}/customer_monthly_transaction_insights.json") as f:
+        data = json.load(f)
+    xs, ys = [], []
+    for c in data:
+        t = [m["Total_Transaction_Amount"] for m in c["Transaction_Insights"]]
+        for i in range(11, len(t)):
+            xs.append(t[i - 11:i] + [1.0])
+            ys.append(t[i])
+    coef, *_ = np.linalg.lstsq(np.array(xs, float), np.array(ys, float), rcond=None)
+    return coef
+
+
+COEF = fit_pooled_ar11()
+
+
+@app.get("/customer_data/{customer_id}")
+async def customer_data(customer_id: str):
+    for p in profiles:
+        if p["CustomerID"] == customer_id:
+            return p
+
+
+@app.get("/customer_transaction_insights/{customer_id}")
+async def customer_transaction_insights(customer_id: str):
+    totals, record = monthly_totals(customer_id)
+    prediction = None
+    if len(totals) >= 12:
+        arr = np.array(totals, float)
+        pred = float(np.dot(np.append(arr[-11:], 1.0), COEF))
+        lo, hi = arr.min(), arr.max()
+        score = min(1.0, max(0.0, (pred - lo) / (hi - lo))) if hi > lo else 0.0
+        prediction = {"predicted": pred, "score": score}
+    return {"prediction": prediction, "transaction_insights": record}
+
+
+if __name__ == "__main__":
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", workers=1)

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# bench/run.sh BUILD — every benchmark, each printing a ratio against a peer
+# measured in the same run. Needs ../shared (seed data, datasets) beside the
+# checkout for the API benchmark; the others make their own data.
+set -euo pipefail
+build=${1:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+shared=$(cd "$here/../.." && pwd)/shared
+
+for b in "$build"/bench/bench_*; do
+    [ -x "$b" ] || continue
+    echo "== $(basename "$b")"
+    "$b"
+done
+
+if [ -d "$shared/seed-data" ]; then
+    echo "== API under wrk (16 connections, 10 s each)"
+    bash "$here/api.sh" "$build/tailor" "$shared/seed-data"
+else
+    echo "== API benchmark skipped: $shared/seed-data not found"
+fi
