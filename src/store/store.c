@@ -63,6 +63,12 @@ static const char *const migrations[] = {
     "CREATE TABLE audit("
     "  id INTEGER PRIMARY KEY, at TEXT NOT NULL, subject TEXT NOT NULL,"
     "  kind TEXT NOT NULL, doc TEXT NOT NULL);",
+    /* 1 → 2: cached embeddings, keyed by what was embedded and by which
+     * model, so a model change recomputes them. */
+    "CREATE TABLE embeddings("
+    "  owner_kind TEXT NOT NULL, owner_id TEXT NOT NULL, model TEXT NOT NULL,"
+    "  text_hash INTEGER NOT NULL, dim INTEGER NOT NULL, vec BLOB NOT NULL,"
+    "  PRIMARY KEY(owner_kind, owner_id, model)) WITHOUT ROWID;",
 };
 
 int tl__store_fail(tl_store *st, tl_err *err, const char *what)
@@ -123,7 +129,7 @@ static int user_version(tl_store *st, int *v, tl_err *err)
 
 static int migrate(tl_store *st, bool readonly, tl_err *err)
 {
-    int v;
+    int v = 0;
     int rc = user_version(st, &v, err);
     if (rc)
         return rc;

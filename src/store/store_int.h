@@ -31,6 +31,8 @@ enum tl__stmt_id {
     TL_STMT_BULK_TXN_PUT,      /* bulk.c */
     TL_STMT_BULK_TXN_TOUCH,    /* bulk.c */
     TL_STMT_BULK_MONTHLY_PUT,  /* bulk.c */
+    TL_STMT_EMBEDDING_GET,
+    TL_STMT_EMBEDDING_PUT,
     TL_STMT_COUNT
 };
 

@@ -1,0 +1,212 @@
+/* test_store.c — schema, idempotent upserts, listing, monthly series,
+ * embeddings cache, read-only and version guards. */
+#include "testutil.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/customers.h"
+#include "store/embeddings.h"
+#include "store/holdings.h"
+#include "store/monthly.h"
+#include "store/posts.h"
+#include "store/products.h"
+#include "store/store.h"
+
+typedef struct fixture {
+    char *dir, *db;
+    tl_store *st;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    f->dir = tu_mkdtemp();
+    f->db = tu_join(f->dir, "s.db");
+    tl_err err;
+    if (tl_store_open(f->db, TL_STORE_CREATE, &f->st, &err))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    tl_store_close(f->st);
+    tu_rmtree(f->dir);
+    free(f->db);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static tl_customer person(const char *id, const char *name, int age, const char *doc)
+{
+    tl_customer c = {0};
+    c.id = (char *)id;
+    c.name = (char *)name;
+    c.age = age;
+    c.balance = 100.0 * age;
+    c.income = NAN;
+    c.risk_profile = "Low";
+    c.doc = (char *)doc;
+    return c;
+}
+
+static void test_customer_upsert_idempotent(void **state)
+{
+    fixture *f = *state;
+    tl_err err;
+    bool changed;
+    tl_customer c = person("c1", "Ann Lee", 30, "{\"a\":1}");
+    assert_int_equal(tl_store_customer_upsert(f->st, &c, &changed, &err), 0);
+    assert_true(changed);
+    assert_int_equal(tl_store_customer_upsert(f->st, &c, &changed, &err), 0);
+    assert_false(changed);
+    c.doc = "{\"a\":2}";
+    c.age = 31;
+    assert_int_equal(tl_store_customer_upsert(f->st, &c, &changed, &err), 0);
+    assert_true(changed);
+    tl_customer got;
+    assert_int_equal(tl_store_customer_get(f->st, "c1", &got, &err), 0);
+    assert_int_equal(got.age, 31);
+    assert_string_equal(got.doc, "{\"a\":2}");
+    assert_true(isnan(got.income));
+    tl_customer_free(&got);
+    assert_int_equal(tl_store_customer_get(f->st, "nobody", &got, &err), TL_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "nobody"));
+}
+
+static int count_rows(void *ctx, const tl_customer *c)
+{
+    (void)c;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static void test_customer_list(void **state)
+{
+    fixture *f = *state;
+    tl_err err;
+    char id[16], name[32];
+    for (int i = 0; i < 30; i++) {
+        snprintf(id, sizeof id, "id%02d", i);
+        snprintf(name, sizeof name, "Person %d%s", i, i == 7 ? " 50%_off" : "");
+        tl_customer c = person(id, name, 20 + i, "{}");
+        assert_int_equal(tl_store_customer_upsert(f->st, &c, NULL, &err), 0);
+    }
+    tl_customer_query q = {.age_min = -1, .age_max = -1, .limit = 10};
+    long long total;
+    int n = 0;
+    assert_int_equal(tl_store_customers_list(f->st, &q, count_rows, &n, &total, &err), 0);
+    assert_int_equal(n, 10);
+    assert_int_equal(total, 30);
+    /* LIKE wildcards in the search are literal text. */
+    q.search = "50%_";
+    n = 0;
+    assert_int_equal(tl_store_customers_list(f->st, &q, count_rows, &n, &total, &err), 0);
+    assert_int_equal(total, 1);
+    q.search = NULL;
+    q.age_min = 40;
+    q.age_max = 44;
+    assert_int_equal(tl_store_customers_list(f->st, &q, count_rows, &n, &total, &err), 0);
+    assert_int_equal(total, 5);
+}
+
+static void test_monthly_replace(void **state)
+{
+    fixture *f = *state;
+    tl_err err;
+    tl_customer c = person("m1", "M", 40, "{}");
+    assert_int_equal(tl_store_customer_upsert(f->st, &c, NULL, &err), 0);
+    tl_month_total rows[3] = {{24290, 10.5, 2}, {24288, 7, 1}, {24289, 8, 1}};
+    assert_int_equal(tl_store_monthly_replace(f->st, "m1", rows, 3, "imported", &err), 0);
+    tl_month_total *got;
+    size_t n;
+    assert_int_equal(tl_store_monthly_get(f->st, "m1", &got, &n, &err), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(got[0].month, 24288);   /* oldest first */
+    assert_true(got[2].total == 10.5);
+    free(got);
+    assert_int_equal(tl_store_monthly_replace(f->st, "m1", rows, 1, "imported", &err), 0);
+    assert_int_equal(tl_store_monthly_get(f->st, "m1", &got, &n, &err), 0);
+    assert_int_equal(n, 1);
+    free(got);
+}
+
+static void test_foreign_keys_and_holdings(void **state)
+{
+    fixture *f = *state;
+    tl_err err;
+    tl_product p = {"p1", "Gold Card", "Plastic Card", "{}"};
+    assert_int_equal(tl_store_product_upsert(f->st, &p, NULL, &err), 0);
+    tl_holding h = {"ghost", "p1", NULL, "imported"};
+    assert_int_equal(tl_store_holding_upsert(f->st, &h, &err), TL_EDB);
+    char *pid;
+    assert_int_equal(tl_store_product_find_by_name(f->st, "gold card", &pid, &err), 0);
+    assert_string_equal(pid, "p1");
+    free(pid);
+    tl_post post = {"ghost", "X", "Y", "hello", NULL};
+    assert_int_equal(tl_store_post_upsert(f->st, &post, &err), TL_EDB);
+}
+
+static void test_embeddings_cache(void **state)
+{
+    fixture *f = *state;
+    tl_err err;
+    float v[4] = {1, 2, 3, 4}, w[4] = {0};
+    int hit;
+    uint64_t h = tl_text_hash("gold card for travel");
+    assert_int_equal(tl_store_embedding_get(f->st, "product", "p1", "m1", h, w, 4, &hit, &err), 0);
+    assert_false(hit);
+    assert_int_equal(tl_store_embedding_put(f->st, "product", "p1", "m1", h, v, 4, &err), 0);
+    assert_int_equal(tl_store_embedding_get(f->st, "product", "p1", "m1", h, w, 4, &hit, &err), 0);
+    assert_true(hit);
+    assert_true(w[3] == 4.0f);
+    /* Another model, another text or another dimension: a miss. */
+    assert_int_equal(tl_store_embedding_get(f->st, "product", "p1", "m2", h, w, 4, &hit, &err), 0);
+    assert_false(hit);
+    assert_int_equal(
+        tl_store_embedding_get(f->st, "product", "p1", "m1", h + 1, w, 4, &hit, &err), 0);
+    assert_false(hit);
+    assert_int_equal(tl_store_embedding_get(f->st, "product", "p1", "m1", h, w, 3, &hit, &err), 0);
+    assert_false(hit);
+}
+
+static void test_guards(void **state)
+{
+    fixture *f = *state;
+    tl_err err;
+    tl_store *ro;
+    assert_int_equal(tl_store_open(f->db, TL_STORE_READONLY, &ro, &err), 0);
+    tl_customer c = person("r1", "R", 40, "{}");
+    assert_int_equal(tl_store_customer_upsert(ro, &c, NULL, &err), TL_EDB);
+    tl_store_close(ro);
+    char *missing = tu_join(f->dir, "absent.db");
+    assert_int_equal(tl_store_open(missing, 0, &ro, &err), TL_ENOTFOUND);
+    free(missing);
+    /* A store from a newer tailor is refused, not written. */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version=99", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(tl_store_open(f->db, 0, &ro, &err), TL_EDB);
+    assert_non_null(strstr(err.msg, "newer"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_customer_upsert_idempotent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_customer_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_monthly_replace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_foreign_keys_and_holdings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_embeddings_cache, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_guards, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
