@@ -25,10 +25,11 @@ static void usage(FILE *f)
             "                       http://localhost:3000 for the prototype's React client\n"
             "                       (default: same origin only)\n"
             "  --max-body BYTES     largest request body accepted (default 1048576; else 413)\n"
-            "  --model DIR|builtin  sentence encoder (only `builtin` in this build)\n"
+            "  --model DIR|builtin  sentence encoder: the built-in one (default) or a Hugging\n"
+            "                       Face sentence-transformer folder (BERT family)\n"
             "  --help               this text\n\n"
             "Environment: TAILOR_DB, TAILOR_HOST, TAILOR_PORT, TAILOR_CORS_ORIGIN are used when\n"
-            "the flag is not given.\n");
+            "the flag is not given; TAILOR_MODEL for --model.\n");
 }
 
 static int parse_uint(const char *flag, const char *v, long long lo, long long hi,
@@ -58,6 +59,7 @@ int tl_cmd_serve(int argc, char **argv)
     if (getenv("TAILOR_HOST"))
         so.host = getenv("TAILOR_HOST");
     so.cors_origin = getenv("TAILOR_CORS_ORIGIN");
+    so.encoder = getenv("TAILOR_MODEL");
     long long v;
     if (getenv("TAILOR_PORT")) {
         if (parse_uint("TAILOR_PORT", getenv("TAILOR_PORT"), 0, 65535, &v))
@@ -86,13 +88,7 @@ int tl_cmd_serve(int argc, char **argv)
                 return TL_EXIT_USAGE;
             so.max_body = (size_t)v;
             break;
-        case 'm':
-            if (strcmp(optarg, "builtin") != 0) {
-                fprintf(stderr, "tailor serve: --model: only `builtin` is available in this "
-                                "build, got \"%s\"\n", optarg);
-                return TL_EXIT_USAGE;
-            }
-            break;
+        case 'm': so.encoder = optarg; break;
         case 'h': usage(stdout); return TL_EXIT_OK;
         default: usage(stderr); return TL_EXIT_USAGE;
         }

@@ -12,10 +12,12 @@
 static const tl_command commands[] = {
     {"import", tl_cmd_import, "import the prototype's JSON files or CSV/JSONL files into a store"},
     {"serve", tl_cmd_serve, "serve the HTTP API and dashboard for a store"},
+    {"recommend", tl_cmd_recommend, "recommend products for one customer, with reasons"},
     {"forecast", tl_cmd_forecast, "forecast one customer's next-month spending"},
     {"backtest", tl_cmd_backtest, "compare forecasters on held-out months (sMAPE, MASE)"},
     {"generate", tl_cmd_generate, "write a synthetic bank as importable files"},
     {"demo", tl_cmd_demo, "generate a synthetic bank and serve it"},
+    {"embed", tl_cmd_embed, "sentence embeddings of stdin's lines, one JSON array per line"},
 };
 
 static void usage(FILE *f)

@@ -6,6 +6,7 @@
 #include <microhttpd.h>
 #include <stdlib.h>
 
+#include "recommend/engine.h"
 #include "store/products.h"
 
 static int add_product(void *ctx, const tl_product *p)
@@ -61,7 +62,9 @@ int tl_h_product_get(tl_request *rq, tl_response *rs)
         json_decref(reviews);
         return tl_respond_from_err(rs, rc, err.msg);
     }
+    json_t *rules = tl_engine_product_rules(rq->engine, rq->st, id, &err);
     return tl_respond_json(rs, MHD_HTTP_OK,
-                           json_pack("{s:s, s:o, s:o}", "product_id", id, "product",
-                                     product ? product : json_object(), "reviews", reviews));
+                           json_pack("{s:s, s:o, s:o, s:o}", "product_id", id, "product",
+                                     product ? product : json_object(), "reviews", reviews,
+                                     "eligibility", rules ? rules : json_null()));
 }

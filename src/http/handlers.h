@@ -28,6 +28,11 @@ int tl_h_customer_forecast(tl_request *rq, tl_response *rs);
 int tl_h_products_list(tl_request *rq, tl_response *rs);
 int tl_h_product_get(tl_request *rq, tl_response *rs);
 
+/* Recommendations and feedback (h_recommend.c). */
+int tl_h_recommendations(tl_request *rq, tl_response *rs);
+int tl_h_prototype_recommendations(tl_request *rq, tl_response *rs);
+int tl_h_events_post(tl_request *rq, tl_response *rs);
+
 /* System (h_system.c). */
 int tl_h_healthz(tl_request *rq, tl_response *rs);
 int tl_h_metrics(tl_request *rq, tl_response *rs);

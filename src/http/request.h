@@ -21,6 +21,7 @@ typedef struct tl_request {
     const char *body;        /* NUL-terminated, may be "" */
     size_t body_len;
     tl_store *st;            /* this worker thread's connection */
+    struct tl_engine *engine;/* the recommender, shared by all threads */
 } tl_request;
 
 typedef struct tl_response {

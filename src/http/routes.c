@@ -6,7 +6,7 @@ enum {
     H_ALL_CUSTOMERS, H_CUSTOMER_DATA, H_CUSTOMER_TXN_INSIGHTS, H_ALL_PRODUCTS, H_PRODUCT_DATA,
     H_NOT_IMPLEMENTED, H_CUSTOMERS_LIST, H_CUSTOMER_GET, H_CUSTOMER_PUT, H_CUSTOMER_TXNS,
     H_CUSTOMER_INSIGHTS, H_CUSTOMER_FORECAST, H_PRODUCTS_LIST, H_PRODUCT_GET, H_HEALTHZ,
-    H_METRICS, H_OPENAPI
+    H_METRICS, H_OPENAPI, H_RECOMMENDATIONS, H_PROTO_RECOMMENDATIONS, H_EVENTS_POST
 };
 
 const tl_handler tl_handlers[] = {
@@ -27,6 +27,9 @@ const tl_handler tl_handlers[] = {
     [H_HEALTHZ] = tl_h_healthz,
     [H_METRICS] = tl_h_metrics,
     [H_OPENAPI] = tl_h_openapi,
+    [H_RECOMMENDATIONS] = tl_h_recommendations,
+    [H_PROTO_RECOMMENDATIONS] = tl_h_prototype_recommendations,
+    [H_EVENTS_POST] = tl_h_events_post,
 };
 
 const tl_route tl_routes[] = {
@@ -36,8 +39,8 @@ const tl_route tl_routes[] = {
      "Monthly totals and the next-month prediction (prototype shape)"},
     {"GET", "/all_products_data", H_ALL_PRODUCTS, "Every product (prototype shape)"},
     {"GET", "/product_data/{id}", H_PRODUCT_DATA, "One product (prototype shape)"},
-    {"GET", "/product_recommendations/{id}", H_NOT_IMPLEMENTED,
-     "Recommendations (prototype shape); 501 until the recommendation engine is enabled"},
+    {"GET", "/product_recommendations/{id}", H_PROTO_RECOMMENDATIONS,
+     "Recommendations with reasons (prototype shape)"},
     {"GET", "/product_optimizations/{id}", H_NOT_IMPLEMENTED,
      "Product suggestions (prototype shape); 501 until product insights are enabled"},
     {"GET", "/api/v1/customers", H_CUSTOMERS_LIST,
@@ -51,6 +54,11 @@ const tl_route tl_routes[] = {
      "Monthly series, trend, volatility, categories, payment modes, balance"},
     {"GET", "/api/v1/customers/{id}/forecast", H_CUSTOMER_FORECAST,
      "Next-month spending forecast with an 80% interval: method"},
+    {"GET", "/api/v1/customers/{id}/recommendations", H_RECOMMENDATIONS,
+     "Top-k eligible products with score, reasons and evidence: k, explain"},
+    {"POST", "/api/v1/customers/{id}/events", H_EVENTS_POST,
+     "Feedback on an offer: kind (shown, clicked, accepted, dismissed), product_id, channel, "
+     "idempotency_key"},
     {"GET", "/api/v1/products", H_PRODUCTS_LIST, "The product catalogue"},
     {"GET", "/api/v1/products/{id}", H_PRODUCT_GET, "One product with its reviews and holders"},
     {"GET", "/healthz", H_HEALTHZ, "Liveness and store check"},

@@ -15,6 +15,7 @@
 #include "base/str.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
+#include "recommend/engine.h"
 #include "store/store.h"
 
 /* Store connections opened by worker threads, closed at stop. */
@@ -32,6 +33,7 @@ struct tl_server {
     pthread_key_t store_key;
     pthread_mutex_t lock;
     store_slot *stores;
+    tl_engine *engine;
 };
 
 /* Per-request state, created on the first callback. */
@@ -163,7 +165,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                          "request body larger than %zu bytes", s->opts.max_body);
     } else {
         const tl_route *route = NULL;
-        tl_request rq = {.conn = conn, .method = method, .path = url,
+        tl_request rq = {.conn = conn, .method = method, .path = url, .engine = s->engine,
                          .body = rqs->body.data ? rqs->body.data : "",
                          .body_len = rqs->body.len};
         int m = tl_route_match(tl_routes, tl_routes_count, method, url, &route, &rq.params);
@@ -243,6 +245,8 @@ int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err)
     if (rc)
         goto fail;
     tl_store_close(probe);
+    if ((rc = tl_engine_open(o->encoder, NULL, &s->engine, err)))
+        goto fail;
 
     s->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, (uint16_t)o->port,
@@ -264,6 +268,7 @@ int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err)
     *out = s;
     return TL_OK;
 fail:
+    tl_engine_close(s->engine);
     pthread_key_delete(s->store_key);
     pthread_mutex_destroy(&s->lock);
     free(s->db_path);
@@ -287,6 +292,7 @@ void tl_server_stop(tl_server *s)
         tl_store_close(slot->st);
         free(slot);
     }
+    tl_engine_close(s->engine);
     pthread_key_delete(s->store_key);
     pthread_mutex_destroy(&s->lock);
     free(s->db_path);

@@ -19,6 +19,7 @@ typedef struct tl_server_opts {
     size_t max_body;           /* bytes, default 1 MiB */
     unsigned conn_limit;       /* default 1024 */
     unsigned conn_timeout_s;   /* idle keep-alive timeout, default 30 */
+    const char *encoder;       /* "builtin" (default) or a model folder */
 } tl_server_opts;
 
 typedef struct tl_server tl_server;

@@ -34,4 +34,12 @@ int tl_store_txn_touch(tl_store *st, const char *customer_id, tl_err *err);
 int tl_store_monthly_put(tl_store *st, const char *customer_id, const tl_month_total *row,
                          const char *source, bool *changed, tl_err *err);
 
+/* Rebuilds the monthly totals of every customer marked by
+ * tl_store_txn_touch (or tl_store_txn_upsert) from their raw transactions,
+ * as tl_store_monthly_recompute_touched does (total = sum of debits in the
+ * month, count = number of debits, source "computed"), then clears the
+ * marks. Sums in C over one ordered scan instead of SQL's GROUP BY sort,
+ * which is what a million-row import waits on. */
+int tl_store_monthly_rebuild_touched(tl_store *st, tl_err *err);
+
 #endif

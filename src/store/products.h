@@ -4,6 +4,7 @@
 #define TL_STORE_PRODUCTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "store/store.h"
 
@@ -26,6 +27,10 @@ int tl_store_product_find_by_name(tl_store *st, const char *name, char **id, tl_
 /* Visits every product in insertion order; fields valid during the call. */
 int tl_store_products_each(tl_store *st, int (*cb)(void *ctx, const tl_product *p), void *ctx,
                            tl_err *err);
+
+/* A stamp that changes whenever the catalogue does (count and last update),
+ * so caches of the catalogue know when to rebuild. Written into buf. */
+int tl_store_products_stamp(tl_store *st, char *buf, size_t size, tl_err *err);
 
 typedef struct tl_review {
     const char *product_id;

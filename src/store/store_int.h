@@ -33,6 +33,8 @@ enum tl__stmt_id {
     TL_STMT_BULK_MONTHLY_PUT,  /* bulk.c */
     TL_STMT_EMBEDDING_GET,
     TL_STMT_EMBEDDING_PUT,
+    TL_STMT_EVENT_ADD,
+    TL_STMT_EVENTS_DISMISSED,
     TL_STMT_COUNT
 };
 

@@ -390,7 +390,7 @@ static void test_system_routes(void **state)
     request(f, "GET", "/no/such/route", NULL, NULL, &r);
     assert_int_equal(r.status, 404);
     reply_free(&r);
-    request(f, "GET", "/product_recommendations/AlisonGaines78", NULL, NULL, &r);
+    request(f, "GET", "/product_optimizations/3", NULL, NULL, &r);
     assert_int_equal(r.status, 501);
     reply_free(&r);
     /* SQL metacharacters and traversal in IDs are just unknown IDs. */
@@ -399,6 +399,101 @@ static void test_system_routes(void **state)
     reply_free(&r);
     request(f, "GET", "/customer_data/..%2F..%2Fetc%2Fpasswd", NULL, NULL, &r);
     assert_int_equal(r.status, 404);
+    reply_free(&r);
+}
+
+static int has_product(json_t *recs, const char *id)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(recs, i, x) if (strcmp(json_string_value(json_object_get(x, "product_id")),
+                                              id) == 0) return 1;
+    return 0;
+}
+
+static void test_recommendations_and_feedback(void **state)
+{
+    fixture *f = *state;
+    reply r;
+    request(f, "GET", "/api/v1/customers/AlisonGaines78/recommendations?k=3&explain=true", NULL,
+            NULL, &r);
+    assert_int_equal(r.status, 200);
+    json_t *j = reply_json(&r);
+    json_t *recs = json_object_get(j, "recommendations");
+    assert_true(json_array_size(recs) >= 1 && json_array_size(recs) <= 3);
+    json_t *first = json_array_get(recs, 0);
+    assert_true(json_array_size(json_object_get(first, "reasons")) >= 1);
+    assert_true(json_array_size(json_object_get(first, "evidence")) >= 1);
+    /* Diners Club (13) is held: never offered, and explain says why. */
+    assert_false(has_product(recs, "13"));
+    json_t *excl = json_object_get(j, "excluded");
+    int held = 0;
+    size_t i;
+    json_t *x;
+    json_array_foreach(excl, i, x) held |= strcmp(json_string_value(json_object_get(x, "code")),
+                                                  "held") == 0;
+    assert_true(held);
+    char top[64], body[256], path[128];
+    snprintf(top, sizeof top, "%s", json_string_value(json_object_get(first, "product_id")));
+    json_decref(j);
+    reply_free(&r);
+
+    /* Dismissing the top offer takes effect on the next request. */
+    snprintf(body, sizeof body,
+             "{\"kind\":\"dismissed\",\"product_id\":\"%s\",\"idempotency_key\":\"k1\"}", top);
+    request(f, "POST", "/api/v1/customers/AlisonGaines78/events", body, NULL, &r);
+    assert_int_equal(r.status, 201);
+    reply_free(&r);
+    request(f, "POST", "/api/v1/customers/AlisonGaines78/events", body, NULL, &r);
+    assert_int_equal(r.status, 200);   /* same key: counted once */
+    j = reply_json(&r);
+    assert_true(json_is_true(json_object_get(j, "duplicate")));
+    json_decref(j);
+    reply_free(&r);
+    request(f, "GET", "/api/v1/customers/AlisonGaines78/recommendations", NULL, NULL, &r);
+    j = reply_json(&r);
+    assert_false(has_product(json_object_get(j, "recommendations"), top));
+    json_decref(j);
+    reply_free(&r);
+
+    request(f, "POST", "/api/v1/customers/AlisonGaines78/events", "{\"kind\":\"liked\"}", NULL,
+            &r);
+    assert_int_equal(r.status, 400);
+    reply_free(&r);
+    request(f, "POST", "/api/v1/customers/Nobody/events", "{\"kind\":\"shown\"}", NULL, &r);
+    assert_int_equal(r.status, 404);
+    reply_free(&r);
+
+    /* An accepted offer becomes a holding. */
+    request(f, "POST", "/api/v1/customers/AlisonGaines78/events",
+            "{\"kind\":\"accepted\",\"product_id\":\"33\"}", NULL, &r);
+    assert_int_equal(r.status, 201);
+    reply_free(&r);
+    snprintf(path, sizeof path, "/api/v1/customers/AlisonGaines78");
+    request(f, "GET", path, NULL, NULL, &r);
+    j = reply_json(&r);
+    int holds = 0;
+    json_array_foreach(json_object_get(j, "holdings"), i, x) holds |=
+        strcmp(json_string_value(json_object_get(x, "product_id")), "33") == 0;
+    assert_true(holds);
+    json_decref(j);
+    reply_free(&r);
+
+    /* The prototype's shape. */
+    request(f, "GET", "/product_recommendations/AlisonGaines78", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = reply_json(&r);
+    assert_true(json_is_string(json_object_get(j, "profile")));
+    json_t *rec = json_array_get(json_object_get(j, "recommended"), 0);
+    assert_true(json_is_string(json_object_get(rec, "Product_Name")));
+    assert_true(json_is_string(json_object_get(rec, "Similarity")));
+    json_t *prod = json_array_get(json_object_get(j, "products"), 0);
+    assert_true(json_is_string(json_object_get(prod, "Reason")));
+    assert_true(json_is_array(json_object_get(j, "products_sentiment")));
+    json_decref(j);
+    reply_free(&r);
+    request(f, "GET", "/api/v1/customers/AlisonGaines78/recommendations?k=0", NULL, NULL, &r);
+    assert_int_equal(r.status, 400);
     reply_free(&r);
 }
 
@@ -421,7 +516,7 @@ int main(void)
         cmocka_unit_test(test_customer_data),   cmocka_unit_test(test_all_data),
         cmocka_unit_test(test_transaction_insights), cmocka_unit_test(test_api_customers),
         cmocka_unit_test(test_upsert),          cmocka_unit_test(test_system_routes),
-        cmocka_unit_test(test_cors),
+        cmocka_unit_test(test_cors),            cmocka_unit_test(test_recommendations_and_feedback),
     };
     int rc;
     if (!tu_shared_dir()) {

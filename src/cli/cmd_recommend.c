@@ -1,0 +1,113 @@
+/* cmd_recommend.c — `tailor recommend`: one customer's recommendations. */
+#include "cli/commands.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/str.h"
+#include "recommend/engine.h"
+#include "store/store.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: tailor recommend --db FILE [--k 3] [--json] [--explain] [--model DIR|builtin]\n"
+            "                        CUSTOMER_ID\n\n"
+            "Recommends the products that fit the customer: eligible, not already held, not\n"
+            "recently dismissed, ranked by how well they answer the customer's needs, with\n"
+            "reasons and the evidence behind them.\n\n"
+            "  --db FILE       the store\n"
+            "  --k N           how many products at most (1..20, default 3); fewer when\n"
+            "                  nothing else scores above the minimum\n"
+            "  --json          one JSON object: {customer_id, recommendations:[{product_id,\n"
+            "                  name, category, score, reasons, evidence}], needs, ...}\n"
+            "  --explain       also list every excluded product and the rule that excluded it\n"
+            "  --model SPEC    sentence encoder: builtin (default) or a model folder\n"
+            "  --help          this text\n");
+}
+
+int tl_cmd_recommend(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},    {"k", required_argument, NULL, 'k'},
+        {"json", no_argument, NULL, 'j'},        {"explain", no_argument, NULL, 'x'},
+        {"model", required_argument, NULL, 'm'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *db = NULL, *model = "builtin";
+    tl_rec_opts o = {.k = 3, .personalise = 1, .social = 1};
+    int json = 0, c;
+    int64_t v;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'k':
+            if (!tl_parse_i64(optarg, &v) || v < 1 || v > 20) {
+                fprintf(stderr, "tailor recommend: --k: expected 1..20, got \"%s\"\n", optarg);
+                return TL_EXIT_USAGE;
+            }
+            o.k = (int)v;
+            break;
+        case 'j': json = 1; break;
+        case 'x': o.explain = 1; break;
+        case 'm': model = optarg; break;
+        case 'h': usage(stdout); return TL_EXIT_OK;
+        default: usage(stderr); return TL_EXIT_USAGE;
+        }
+    }
+    if (!db || optind != argc - 1) {
+        fprintf(stderr, "tailor recommend: %s\n",
+                !db ? "--db FILE is required" : "give exactly one CUSTOMER_ID");
+        usage(stderr);
+        return TL_EXIT_USAGE;
+    }
+    tl_err err;
+    tl_err_clear(&err);
+    tl_store *st = NULL;
+    tl_engine *eng = NULL;
+    tl_rec_result r;
+    int rc = tl_store_open(db, 0, &st, &err);
+    if (!rc)
+        rc = tl_engine_open(model, NULL, &eng, &err);
+    if (!rc)
+        rc = tl_engine_recommend(eng, st, argv[optind], &o, &r, &err);
+    if (rc) {
+        fprintf(stderr, "tailor recommend: %s\n", err.msg);
+        tl_engine_close(eng);
+        tl_store_close(st);
+        return TL_EXIT_FAIL;
+    }
+    if (json) {
+        json_t *j = tl_rec_result_to_json(eng, &r);
+        char *text = json_dumps(j, JSON_COMPACT);
+        json_decref(j);
+        if (text)
+            puts(text);
+        free(text);
+    } else {
+        printf("customer  %s\n%s\n%s\n\n", r.customer_id, r.profile_summary, r.product_offering);
+        if (!r.n_items)
+            printf("No product scores above the minimum for this customer.\n");
+        for (size_t i = 0; i < r.n_items; i++) {
+            printf("%zu. %s (%s)  score %.3f\n", i + 1, r.items[i].name, r.items[i].category,
+                   r.items[i].score);
+            for (size_t k = 0; k < r.items[i].n_reasons; k++)
+                printf("   - %s\n", r.items[i].reasons[k]);
+        }
+        if (r.excluded) {
+            printf("\nexcluded:\n");
+            size_t i;
+            json_t *x;
+            json_array_foreach(r.excluded, i, x)
+                printf("   %s: %s (%s)\n", json_string_value(json_object_get(x, "name")),
+                       json_string_value(json_object_get(x, "reason")),
+                       json_string_value(json_object_get(x, "code")));
+        }
+    }
+    tl_rec_result_free(&r);
+    tl_engine_close(eng);
+    tl_store_close(st);
+    return TL_EXIT_OK;
+}

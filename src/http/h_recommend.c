@@ -1,0 +1,130 @@
+/* h_recommend.c — recommendations (ours and the prototype's shape) and
+ * feedback events. */
+#include "http/handlers.h"
+
+#include <microhttpd.h>
+#include <string.h>
+
+#include "base/str.h"
+#include "recommend/engine.h"
+#include "store/customers.h"
+#include "store/events.h"
+#include "store/holdings.h"
+#include "store/products.h"
+
+static int parse_k(tl_request *rq, tl_response *rs, int *k)
+{
+    const char *v = tl_request_arg(rq, "k");
+    int64_t x = 3;
+    if (v && (!tl_parse_i64(v, &x) || x < 1 || x > 20)) {
+        tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request",
+                         "k must be an integer in 1..20, got \"%.20s\"", v);
+        return -1;
+    }
+    *k = (int)x;
+    return 0;
+}
+
+static int flag_arg(tl_request *rq, const char *name)
+{
+    const char *v = tl_request_arg(rq, name);
+    return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0);
+}
+
+int tl_h_recommendations(tl_request *rq, tl_response *rs)
+{
+    tl_rec_opts o = {.k = 3, .explain = flag_arg(rq, "explain"), .personalise = 1, .social = 1};
+    if (parse_k(rq, rs, &o.k))
+        return 0;
+    tl_rec_result r;
+    tl_err err;
+    int rc = tl_engine_recommend(rq->engine, rq->st, rq->params.values[0], &o, &r, &err);
+    if (rc)
+        return tl_respond_from_err(rs, rc, err.msg);
+    tl_respond_json(rs, MHD_HTTP_OK, tl_rec_result_to_json(rq->engine, &r));
+    tl_rec_result_free(&r);
+    return 0;
+}
+
+int tl_h_prototype_recommendations(tl_request *rq, tl_response *rs)
+{
+    tl_rec_opts o = {.k = 3, .personalise = 1, .social = 1};
+    tl_rec_result r;
+    tl_err err;
+    int rc = tl_engine_recommend(rq->engine, rq->st, rq->params.values[0], &o, &r, &err);
+    if (rc)
+        return tl_respond_from_err(rs, rc, err.msg);
+    tl_respond_json(rs, MHD_HTTP_OK, tl_rec_result_to_prototype_json(&r));
+    tl_rec_result_free(&r);
+    return 0;
+}
+
+int tl_h_events_post(tl_request *rq, tl_response *rs)
+{
+    const char *id = rq->params.values[0];
+    json_error_t je;
+    json_t *body = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
+    if (!body)
+        return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_json", "body:%d:%d: %s", je.line,
+                                je.column, je.text);
+    int rc = TL_OK;
+    tl_err err;
+    tl_err_clear(&err);
+    const char *kind = json_string_value(json_object_get(body, "kind"));
+    const char *product = json_string_value(json_object_get(body, "product_id"));
+    const char *channel = json_string_value(json_object_get(body, "channel"));
+    const char *key = json_string_value(json_object_get(body, "idempotency_key"));
+    static const char *const kinds[] = {"shown", "clicked", "accepted", "dismissed"};
+    int known_kind = 0;
+    for (size_t i = 0; kind && i < 4; i++)
+        known_kind |= strcmp(kind, kinds[i]) == 0;
+    if (!json_is_object(body) || !known_kind) {
+        rc = tl_err_set(&err, TL_EINPUT, "\"kind\" must be one of shown, clicked, accepted, "
+                                         "dismissed");
+        goto done;
+    }
+    if ((strcmp(kind, "accepted") == 0 || strcmp(kind, "dismissed") == 0) && !product) {
+        rc = tl_err_set(&err, TL_EINPUT, "\"product_id\" is required for %s events", kind);
+        goto done;
+    }
+    bool exists;
+    if ((rc = tl_store_customer_exists(rq->st, id, &exists, &err)))
+        goto done;
+    if (!exists) {
+        rc = tl_err_set(&err, TL_ENOTFOUND, "customer '%s' not found", id);
+        goto done;
+    }
+    if (product) {
+        if ((rc = tl_store_product_exists(rq->st, product, &exists, &err)))
+            goto done;
+        if (!exists) {
+            rc = tl_err_set(&err, TL_EINPUT, "unknown product_id '%s'", product);
+            goto done;
+        }
+    }
+    /* The event and what it implies (an accepted offer becomes a holding)
+     * are written together. */
+    if ((rc = tl_store_begin(rq->st, &err)))
+        goto done;
+    tl_event ev = {id, product, kind, channel, key, NULL};
+    bool duplicate = false;
+    rc = tl_store_event_add(rq->st, &ev, &duplicate, &err);
+    if (!rc && !duplicate && strcmp(kind, "accepted") == 0) {
+        tl_holding h = {id, product, NULL, "accepted"};
+        rc = tl_store_holding_upsert(rq->st, &h, &err);
+    }
+    if (!rc)
+        rc = tl_store_commit(rq->st, &err);
+    if (rc) {
+        tl_store_rollback(rq->st);
+        goto done;
+    }
+    tl_respond_json(rs, duplicate ? MHD_HTTP_OK : MHD_HTTP_CREATED,
+                    json_pack("{s:s, s:s, s:s?, s:b}", "customer_id", id, "kind", kind,
+                              "product_id", product, "duplicate", duplicate));
+done:
+    if (rc)
+        tl_respond_from_err(rs, rc, err.msg);
+    json_decref(body);
+    return 0;
+}

@@ -1,0 +1,661 @@
+/* engine.c — ranking products for one customer. */
+#include "recommend/engine.h"
+#include "recommend/catalogue.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/str.h"
+#include "encoder/encoder.h"
+#include "store/events.h"
+#include "store/products.h"
+
+struct tl_engine {
+    tl_encoder *enc;
+    int enc_thread_safe;        /* the built-in encoder is; a model folder's may not be */
+    pthread_mutex_t enc_lock;
+    float *need_vecs;           /* TL_NEED_COUNT * dim */
+    tl_rank_weights w;
+    pthread_mutex_t cat_lock;   /* guards `cat` swaps */
+    tl_catalogue *cat;
+};
+
+void tl_rank_weights_default(tl_rank_weights *w)
+{
+    w->need_match = 0.9;
+    w->post_match = 0.8;
+    w->affordability = 0.4;
+    w->risk_fit = 0.5;
+    w->feedback = 0.2;
+    w->category_decay = 0.75;
+    w->min_score = 0.2;
+}
+
+int tl_engine_open(const char *encoder_spec, const tl_rank_weights *w, tl_engine **out,
+                   tl_err *err)
+{
+    tl_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return tl_err_set(err, TL_ENOMEM, "out of memory");
+    if (w)
+        e->w = *w;
+    else
+        tl_rank_weights_default(&e->w);
+    int rc = tl_encoder_open(encoder_spec, &e->enc, err);
+    if (rc)
+        goto fail;
+    e->enc_thread_safe = strncmp(tl_encoder_id(e->enc), "builtin", 7) == 0;
+    pthread_mutex_init(&e->enc_lock, NULL);
+    pthread_mutex_init(&e->cat_lock, NULL);
+    e->need_vecs = malloc(TL_NEED_COUNT * tl_encoder_dim(e->enc) * sizeof(float));
+    if (!e->need_vecs) {
+        rc = tl_err_set(err, TL_ENOMEM, "out of memory");
+        goto fail_locks;
+    }
+    if ((rc = tl_needs_embed_taxonomy(e->enc, e->need_vecs, err)))
+        goto fail_locks;
+    *out = e;
+    return TL_OK;
+fail_locks:
+    pthread_mutex_destroy(&e->enc_lock);
+    pthread_mutex_destroy(&e->cat_lock);
+    free(e->need_vecs);
+    tl_encoder_close(e->enc);
+fail:
+    free(e);
+    return rc;
+}
+
+void tl_engine_close(tl_engine *e)
+{
+    if (!e)
+        return;
+    tl_catalogue_unref(e->cat);
+    free(e->need_vecs);
+    tl_encoder_close(e->enc);
+    pthread_mutex_destroy(&e->enc_lock);
+    pthread_mutex_destroy(&e->cat_lock);
+    free(e);
+}
+
+const char *tl_engine_encoder_id(const tl_engine *e)
+{
+    return tl_encoder_id(e->enc);
+}
+
+static int embed(tl_engine *e, const char *const *texts, size_t n, float *out, tl_err *err)
+{
+    if (e->enc_thread_safe)
+        return tl_encoder_embed(e->enc, texts, n, out, err);
+    pthread_mutex_lock(&e->enc_lock);
+    int rc = tl_encoder_embed(e->enc, texts, n, out, err);
+    pthread_mutex_unlock(&e->enc_lock);
+    return rc;
+}
+
+/* Returns a reference to a catalogue matching the store's current one,
+ * rebuilding it when the products changed. */
+static int current_catalogue(tl_engine *e, tl_store *st, tl_catalogue **out, tl_err *err)
+{
+    char stamp[96];
+    int rc = tl_store_products_stamp(st, stamp, sizeof stamp, err);
+    if (rc)
+        return rc;
+    pthread_mutex_lock(&e->cat_lock);
+    if (e->cat && strcmp(e->cat->stamp, stamp) == 0) {
+        tl_catalogue_ref(e->cat);
+        *out = e->cat;
+        pthread_mutex_unlock(&e->cat_lock);
+        return TL_OK;
+    }
+    /* Built under the lock: concurrent requests wait for one build rather
+     * than all embedding the catalogue at once. */
+    tl_catalogue *c;
+    if (!e->enc_thread_safe)
+        pthread_mutex_lock(&e->enc_lock);
+    rc = tl_catalogue_build(st, e->enc, e->need_vecs, e->w.feedback, &c, err);
+    if (!e->enc_thread_safe)
+        pthread_mutex_unlock(&e->enc_lock);
+    if (!rc) {
+        tl_catalogue_unref(e->cat);
+        e->cat = c;
+        tl_catalogue_ref(c);
+        *out = c;
+    }
+    pthread_mutex_unlock(&e->cat_lock);
+    return rc;
+}
+
+/* ---- scoring -------------------------------------------------------------- */
+
+static void applicant_from_view(const tl_customer_view *v, tl_applicant *a)
+{
+    tl_applicant_init(a);
+    a->age = v->customer.age;
+    a->balance = v->customer.balance;
+    a->monthly_income = v->insights.income_estimate;
+    a->country = v->customer.country;
+    a->currency = v->customer.currency;
+    char buf[64];
+    const char *vat = tl_view_field(v, "VATUserStatus", buf, sizeof buf);
+    if (*vat)
+        a->is_business = tl_strcaseeq(vat, "yes");
+    const char *emp = tl_view_field(v, "employment", buf, sizeof buf);
+    if (tl_strcaseeq(emp, "salaried") || tl_strcaseeq(emp, "employed"))
+        a->employment = TL_JOB_SALARIED;
+    else if (tl_strcaseeq(emp, "self-employed") || tl_strcaseeq(emp, "business owner")) {
+        a->employment = TL_JOB_SELF_EMPLOYED;
+        a->is_business = 1;
+    } else if (tl_strcaseeq(emp, "student")) {
+        a->is_student = 1;
+        a->employment = TL_JOB_NONE;
+    } else if (tl_strcaseeq(emp, "retired") || tl_strcaseeq(emp, "unemployed"))
+        a->employment = TL_JOB_NONE;
+    double score;
+    const char *cs = tl_view_field(v, "credit_score", buf, sizeof buf);
+    if (*cs && tl_parse_double(cs, false, &score)) {
+        a->credit_score = (int)score;
+        a->credit_tier = score >= 740   ? TL_CREDIT_EXCELLENT
+                         : score >= 670 ? TL_CREDIT_GOOD
+                         : score >= 580 ? TL_CREDIT_FAIR
+                                        : TL_CREDIT_POOR;
+    }
+    const char *res = tl_view_field(v, "resident", buf, sizeof buf);
+    if (*res)
+        a->is_resident = tl_strcaseeq(res, "yes") || tl_strcaseeq(res, "true") ||
+                         tl_strcaseeq(res, "1");
+}
+
+static float dot(const float *a, const float *b, size_t n)
+{
+    float s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += a[i] * b[i];
+    return s;
+}
+
+/* Does the post name the product (its full name, case-insensitive)? */
+static int post_names(const char *post, const char *name)
+{
+    return *name && strcasestr(post, name) != NULL;
+}
+
+typedef struct cand {
+    size_t idx;
+    double score, relevance, afford, risk;
+    int need;            /* best need index into needs->needs, -1 none */
+    int post;            /* best post, -1 none */
+    double need_part, post_part;
+    tl_verdict verdict;
+} cand;
+
+static int by_score(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score < y->score ? 1 : -1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static double affordability(const tl_cat_product *p, const tl_customer_view *v, double *ratio)
+{
+    *ratio = NAN;
+    double monthly = v->insights.income_estimate;
+    if (isnan(monthly) || monthly <= 0)
+        monthly = v->insights.avg_monthly_spend;
+    double a = 1.0;
+    if (p->fee_known && p->annual_fee > 0 && !isnan(monthly) && monthly > 0) {
+        *ratio = p->annual_fee / (12.0 * monthly);
+        if (*ratio > 0.005)
+            a = fmax(0.0, 1.0 - (*ratio - 0.005) / 0.045);
+    }
+    if (p->is_credit && !isnan(v->insights.savings_rate) && v->insights.savings_rate < -0.1)
+        a = fmin(a, 0.5);
+    return a;
+}
+
+static double risk_fit(const tl_cat_product *p, const char *profile)
+{
+    if (!p->risk_level || !profile)
+        return 1.0;
+    if (tl_strcaseeq(profile, "low"))
+        return p->risk_level >= 3 ? 0.2 : p->risk_level == 2 ? 0.7 : 1.0;
+    if (tl_strcaseeq(profile, "medium"))
+        return p->risk_level >= 3 ? 0.8 : 1.0;
+    if (tl_strcaseeq(profile, "high"))
+        return p->risk_level == 1 ? 0.8 : 1.0;
+    return 1.0;
+}
+
+static json_t *ev(const char *type, const char *key, const char *text)
+{
+    return json_pack("{s:s, s:s}", "type", type, key, text);
+}
+
+static void add_reason(tl_rec_item *it, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_reason(tl_rec_item *it, const char *fmt, ...)
+{
+    if (it->n_reasons >= TL_REC_MAX_REASONS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(it->reasons[it->n_reasons++], sizeof it->reasons[0], fmt, ap);
+    va_end(ap);
+}
+
+/* Reasons in plain language, and the evidence behind each. */
+static void explain(const tl_cat_product *p, const cand *c, const tl_customer_view *v,
+                    const tl_needs *needs, double fee_ratio, tl_rec_item *it)
+{
+    it->evidence = json_array();
+    if (c->need >= 0 && c->need_part >= c->post_part) {
+        const tl_need *n = &needs->needs[c->need];
+        const tl_need_def *d = tl_need_def_get(n->id);
+        it->need = d->key;
+        const tl_evidence *top = n->n_evidence ? &n->evidence[0] : NULL;
+        if (top && top->kind == TL_EV_POST)
+            add_reason(it, "Fits your interest in %s: you wrote \"%.120s\"", d->label, top->text);
+        else if (top)
+            add_reason(it, "Fits your likely need for %s (%.120s)", d->label, top->text);
+        json_array_append_new(it->evidence,
+                              json_pack("{s:s, s:s, s:f}", "type", "need", "need", d->key,
+                                        "strength", round(n->strength * 1000) / 1000));
+        for (size_t i = 0; i < n->n_evidence; i++) {
+            static const char *const kinds[] = {"post", "figure", "field", "holding"};
+            json_array_append_new(it->evidence,
+                                  ev(kinds[n->evidence[i].kind], "text", n->evidence[i].text));
+        }
+    }
+    if (c->post >= 0 && c->post_part > 0.3) {
+        const char *post = v->posts[c->post].text;
+        if (c->post_part > c->need_part || !it->n_reasons)
+            add_reason(it, "Matches what you wrote: \"%.140s\"", post);
+        json_array_append_new(it->evidence, ev("post", "text", post));
+    }
+    /* Eligibility: what was checked, and what could not be. */
+    const tl_verdict *vd = &c->verdict;
+    char desc[128];
+    for (size_t i = 0; i < p->elig.n_rules; i++) {
+        const tl_rule *r = &p->elig.rules[i];
+        int caveat = 0;
+        for (size_t k = 0; k < vd->n_caveats; k++)
+            caveat |= vd->caveats[k] == r;
+        tl_rule_describe(r, desc, sizeof desc);
+        json_array_append_new(it->evidence,
+                              json_pack("{s:s, s:s, s:s, s:b}", "type", "rule", "code",
+                                        tl_rule_code(r->kind), "description", desc, "checked",
+                                        !caveat));
+    }
+    if (p->elig.n_rules && v->customer.age >= 0 && vd->n_caveats < p->elig.n_rules) {
+        const tl_rule *shown = NULL;
+        for (size_t i = 0; i < p->elig.n_rules && !shown; i++)
+            if (p->elig.rules[i].kind == TL_RULE_MIN_AGE || p->elig.rules[i].kind == TL_RULE_MAX_AGE)
+                shown = &p->elig.rules[i];
+        if (shown) {
+            tl_rule_describe(shown, desc, sizeof desc);
+            add_reason(it, "You meet the eligibility rules (%s; you are %d)", desc,
+                       v->customer.age);
+        }
+    }
+    if (p->fee_known && p->annual_fee == 0)
+        add_reason(it, "No annual fee");
+    else if (!isnan(fee_ratio))
+        add_reason(it, "Annual fee up to %.0f, about %.1f%% of a month's income or spending",
+                   p->annual_fee, 100 * fee_ratio * 12);
+    if (!isnan(fee_ratio))
+        json_array_append_new(it->evidence,
+                              json_pack("{s:s, s:f, s:f}", "type", "affordability",
+                                        "annual_fee", p->annual_fee, "share_of_monthly",
+                                        round(fee_ratio * 12 * 1000) / 1000));
+    if (p->risk_level && v->customer.risk_profile) {
+        add_reason(it, "Suits your %s risk profile", v->customer.risk_profile);
+        json_array_append_new(it->evidence, json_pack("{s:s, s:s, s:i}", "type", "risk_fit",
+                                                      "risk_profile", v->customer.risk_profile,
+                                                      "product_risk", p->risk_level));
+    }
+    if (!it->n_reasons)
+        add_reason(it, "A widely used %s that suits your profile", p->category);
+}
+
+typedef struct dismiss_ctx {
+    char ids[64][72];
+    size_t n;
+} dismiss_ctx;
+
+static int add_dismissed(void *ctx, const char *product_id)
+{
+    dismiss_ctx *d = ctx;
+    if (d->n < 64)
+        tl_strlcpy(d->ids[d->n++], product_id, sizeof d->ids[0]);
+    return d->n >= 64;
+}
+
+static int is_dismissed(const dismiss_ctx *d, const char *id)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (strcmp(d->ids[i], id) == 0)
+            return 1;
+    return 0;
+}
+
+static void exclude(json_t *arr, const tl_cat_product *p, const char *code, const char *reason)
+{
+    if (arr)
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "product_id", p->id, "name",
+                                             p->name, "code", code, "reason", reason));
+}
+
+/* Products the customer's posts name, with how the post feels about them. */
+static json_t *post_sentiment(const tl_catalogue *cat, const tl_customer_view *v)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < cat->n; i++) {
+        const tl_cat_product *p = &cat->products[i];
+        for (size_t k = 0; k < v->n_posts; k++) {
+            if (!post_names(v->posts[k].text, p->name))
+                continue;
+            const tl_sentiment *s = &v->posts[k].sentiment;
+            json_array_append_new(
+                arr, json_pack("{s:s, s:s, s:s, s:f, s:s}", "product_id", p->id, "name", p->name,
+                               "sentiment", s->label, "score", round(s->score * 1000) / 1000,
+                               "post", v->posts[k].text));
+            break;
+        }
+    }
+    return arr;
+}
+
+int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
+                        const tl_rec_opts *o, tl_rec_result *out, tl_err *err)
+{
+    memset(out, 0, sizeof *out);
+    tl_strlcpy(out->customer_id, customer_id, sizeof out->customer_id);
+    int k = o && o->k > 0 ? (o->k > 20 ? 20 : o->k) : 3;
+    int personalise = !o || o->personalise;
+    int social = (!o || o->social) && personalise;
+    tl_catalogue *cat = NULL;
+    tl_customer_view v;
+    float *post_vecs = NULL;
+    cand *cands = NULL;
+    int rc = tl_view_load(st, customer_id, social, &v, err);
+    if (rc)
+        return rc;
+    if ((rc = current_catalogue(e, st, &cat, err)))
+        goto done;
+    out->catalogue = cat;
+    size_t dim = cat->dim;
+    if (personalise && v.n_posts) {
+        const char *texts[TL_VIEW_MAX_POSTS];
+        for (size_t i = 0; i < v.n_posts; i++)
+            texts[i] = v.posts[i].text;
+        post_vecs = malloc(v.n_posts * dim * sizeof(float));
+        if (!post_vecs) {
+            rc = tl_err_set(err, TL_ENOMEM, "out of memory");
+            goto done;
+        }
+        if ((rc = embed(e, texts, v.n_posts, post_vecs, err)))
+            goto done;
+    }
+    if (personalise) {
+        tl_needs_analyse(&v, e->need_vecs, post_vecs, dim, &out->needs);
+        tl_needs_summarise(&v, &out->needs, out->profile_summary, sizeof out->profile_summary,
+                           out->product_offering, sizeof out->product_offering);
+    } else {
+        snprintf(out->profile_summary, sizeof out->profile_summary,
+                 "Personalisation is switched off for this customer.");
+        snprintf(out->product_offering, sizeof out->product_offering,
+                 "Generally suitable products only; no profile analysis.");
+    }
+    /* Dismissals of the last 180 days count at once. */
+    dismiss_ctx dis = {.n = 0};
+    char since[32];
+    time_t now = time(NULL) - 180 * 86400;
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if ((rc = tl_store_events_dismissed(st, customer_id, since, add_dismissed, &dis, err)))
+        goto done;
+
+    out->excluded = o && o->explain ? json_array() : NULL;
+    tl_applicant app;
+    applicant_from_view(&v, &app);
+    cands = calloc(cat->n ? cat->n : 1, sizeof *cands);
+    if (!cands) {
+        rc = tl_err_set(err, TL_ENOMEM, "out of memory");
+        goto done;
+    }
+    size_t nc = 0;
+    /* Post-to-product similarity, relative to the post's best product. */
+    float post_best[TL_VIEW_MAX_POSTS] = {0};
+    for (size_t q = 0; post_vecs && q < v.n_posts; q++)
+        for (size_t i = 0; i < cat->n; i++) {
+            float s = dot(post_vecs + q * dim, cat->products[i].vec, dim);
+            if (s > post_best[q])
+                post_best[q] = s;
+        }
+    for (size_t i = 0; i < cat->n; i++) {
+        const tl_cat_product *p = &cat->products[i];
+        if (tl_view_holds(&v, p->id)) {
+            exclude(out->excluded, p, "held", "the customer already holds this product");
+            continue;
+        }
+        if (is_dismissed(&dis, p->id)) {
+            exclude(out->excluded, p, "dismissed", "the customer dismissed this offer");
+            continue;
+        }
+        cand *c = &cands[nc];
+        c->idx = i;
+        tl_eligibility_check(&p->elig, &app, NULL, &c->verdict);
+        if (!c->verdict.eligible) {
+            exclude(out->excluded, p, c->verdict.code, c->verdict.reason);
+            continue;
+        }
+        c->need = -1;
+        c->post = -1;
+        for (size_t n = 0; n < out->needs.n; n++) {
+            double part = out->needs.needs[n].strength * p->need_aff[out->needs.needs[n].id];
+            part *= part > 0 ? p->need_aff[out->needs.needs[n].id] : 0; /* favour close fits */
+            if (part > c->need_part) {
+                c->need_part = part;
+                c->need = (int)n;
+            }
+        }
+        for (size_t q = 0; post_vecs && q < v.n_posts; q++) {
+            if (post_best[q] <= 0)
+                continue;
+            /* A complaint about this very product, or its kind, is no reason
+             * to offer it. */
+            if (v.posts[q].sentiment.polarity < 0 &&
+                (post_names(v.posts[q].text, p->name) ||
+                 post_names(v.posts[q].text, p->category)))
+                continue;
+            double rel = dot(post_vecs + q * dim, p->vec, dim) / post_best[q];
+            rel = rel > 0 ? rel * rel : 0;
+            if (rel > c->post_part) {
+                c->post_part = rel;
+                c->post = (int)q;
+            }
+        }
+        c->need_part *= e->w.need_match;
+        c->post_part *= e->w.post_match;
+        if (personalise)
+            c->relevance = 1.0 - (1.0 - c->need_part) * (1.0 - c->post_part);
+        else
+            c->relevance = 0.3 + 0.2 * (p->risk_level <= 1);
+        double ratio;
+        c->afford = affordability(p, &v, &ratio);
+        c->risk = risk_fit(p, v.customer.risk_profile);
+        c->score = c->relevance * (1.0 - e->w.affordability * (1.0 - c->afford)) *
+                   (1.0 - e->w.risk_fit * (1.0 - c->risk)) * p->feedback;
+        if (c->score > 1)
+            c->score = 1;
+        nc++;
+    }
+    qsort(cands, nc, sizeof *cands, by_score);
+    /* Greedy picks with a penalty per earlier pick of the same category. */
+    int picked[20];
+    size_t np = 0;
+    char used[64] = {0};
+    for (size_t round = 0; round < (size_t)k && np < (size_t)k; round++) {
+        double best = -1;
+        size_t bi = 0;
+        for (size_t i = 0; i < nc && i < 64; i++) {
+            if (used[i])
+                continue;
+            double s = cands[i].score;
+            for (size_t j = 0; j < np; j++)
+                if (strcmp(cat->products[cands[picked[j]].idx].category,
+                           cat->products[cands[i].idx].category) == 0)
+                    s *= e->w.category_decay;
+            if (s > best) {
+                best = s;
+                bi = i;
+            }
+        }
+        if (best < e->w.min_score)
+            break;
+        used[bi] = 1;
+        picked[np++] = (int)bi;
+    }
+    for (size_t j = 0; j < np; j++) {
+        const cand *c = &cands[picked[j]];
+        const tl_cat_product *p = &cat->products[c->idx];
+        tl_rec_item *it = &out->items[out->n_items++];
+        it->product_id = p->id;
+        it->name = p->name;
+        it->category = p->category;
+        it->score = round(c->score * 1000) / 1000;
+        it->match = c->relevance;
+        double ratio;
+        affordability(p, &v, &ratio);
+        explain(p, c, &v, &out->needs, ratio, it);
+    }
+    if (out->excluded) {
+        for (size_t i = 0; i < nc; i++)
+            if (cands[i].score < e->w.min_score) {
+                char reason[96];
+                snprintf(reason, sizeof reason, "score %.3f is below the minimum %.2f",
+                         cands[i].score, e->w.min_score);
+                exclude(out->excluded, &cat->products[cands[i].idx], "below_threshold", reason);
+            }
+    }
+    out->post_sentiment = post_sentiment(cat, &v);
+done:
+    free(cands);
+    free(post_vecs);
+    tl_view_free(&v);
+    if (rc) {
+        tl_rec_result_free(out);
+    }
+    return rc;
+}
+
+void tl_rec_result_free(tl_rec_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n_items; i++)
+        json_decref(r->items[i].evidence);
+    json_decref(r->excluded);
+    json_decref(r->post_sentiment);
+    tl_catalogue_unref(r->catalogue);
+    memset(r, 0, sizeof *r);
+}
+
+static json_t *needs_json(const tl_needs *n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n->n; i++) {
+        const tl_need *need = &n->needs[i];
+        const tl_need_def *d = tl_need_def_get(need->id);
+        json_t *evs = json_array();
+        static const char *const kinds[] = {"post", "figure", "field", "holding"};
+        for (size_t k = 0; k < need->n_evidence; k++)
+            json_array_append_new(evs, json_pack("{s:s, s:s, s:f}", "type",
+                                                 kinds[need->evidence[k].kind], "text",
+                                                 need->evidence[k].text, "weight",
+                                                 round(need->evidence[k].weight * 1000) / 1000));
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:f, s:o}", "need", d->key, "label",
+                                             d->label, "strength",
+                                             round(need->strength * 1000) / 1000, "evidence",
+                                             evs));
+    }
+    return arr;
+}
+
+json_t *tl_rec_result_to_json(const tl_engine *e, const tl_rec_result *r)
+{
+    json_t *recs = json_array();
+    for (size_t i = 0; i < r->n_items; i++) {
+        const tl_rec_item *it = &r->items[i];
+        json_t *reasons = json_array();
+        for (size_t k = 0; k < it->n_reasons; k++)
+            json_array_append_new(reasons, json_string(it->reasons[k]));
+        json_array_append_new(
+            recs, json_pack("{s:s, s:s, s:s, s:f, s:s?, s:o, s:O}", "product_id", it->product_id,
+                            "name", it->name, "category", it->category, "score", it->score,
+                            "need", it->need, "reasons", reasons, "evidence", it->evidence));
+    }
+    json_t *o = json_pack("{s:s, s:o, s:o, s:s, s:s, s:s, s:O}", "customer_id", r->customer_id,
+                          "recommendations", recs, "needs", needs_json(&r->needs),
+                          "profile_summary", r->profile_summary, "product_offering",
+                          r->product_offering, "encoder", tl_engine_encoder_id(e),
+                          "products_mentioned",
+                          r->post_sentiment ? r->post_sentiment : json_array());
+    if (r->excluded)
+        json_object_set(o, "excluded", r->excluded);
+    return o;
+}
+
+json_t *tl_rec_result_to_prototype_json(const tl_rec_result *r)
+{
+    json_t *recommended = json_array(), *products = json_array(), *sentiment = json_array();
+    for (size_t i = 0; i < r->n_items; i++) {
+        const tl_rec_item *it = &r->items[i];
+        char sim[32];
+        snprintf(sim, sizeof sim, "%.3f", it->score);
+        json_array_append_new(recommended,
+                              json_pack("{s:s, s:s, s:s}", "Product_Name", it->name,
+                                        "Product_Category", it->category, "Similarity", sim));
+        char reason[900] = "";
+        size_t used = 0;
+        for (size_t k = 0; k < it->n_reasons && used < sizeof reason; k++)
+            used += (size_t)snprintf(reason + used, sizeof reason - used, "%s%s.",
+                                     k ? " " : "", it->reasons[k]);
+        json_array_append_new(products, json_pack("{s:s, s:s}", "Product_Name", it->name,
+                                                  "Reason", reason));
+    }
+    /* Real sentiment: products the posts speak of, with the score mapped to
+     * 0..1 in the prototype's "Similarity" field. */
+    size_t i;
+    json_t *m;
+    json_array_foreach(r->post_sentiment, i, m) {
+        char s[32];
+        snprintf(s, sizeof s, "%.3f", (json_number_value(json_object_get(m, "score")) + 1) / 2);
+        json_array_append_new(
+            sentiment,
+            json_pack("{s:O, s:s, s:s, s:O}", "Product_Name", json_object_get(m, "name"),
+                      "Product_Category", "", "Similarity", s, "Sentiment",
+                      json_object_get(m, "sentiment")));
+    }
+    return json_pack("{s:s, s:o, s:o, s:o}", "profile", r->profile_summary, "recommended",
+                     recommended, "products_sentiment", sentiment, "products", products);
+}
+
+json_t *tl_engine_product_rules(tl_engine *e, tl_store *st, const char *product_id, tl_err *err)
+{
+    tl_catalogue *cat;
+    if (current_catalogue(e, st, &cat, err))
+        return NULL;
+    json_t *j = NULL;
+    for (size_t i = 0; i < cat->n && !j; i++)
+        if (strcmp(cat->products[i].id, product_id) == 0)
+            j = tl_eligibility_to_json(&cat->products[i].elig);
+    tl_catalogue_unref(cat);
+    return j;
+}

@@ -1,0 +1,96 @@
+/* engine.h — recommendations for one customer: needs, eligibility, held
+ * products, semantic match, affordability, risk fit and feedback, ranked
+ * with category diversity, each with reasons and the evidence behind them.
+ *
+ * One engine serves many threads: the catalogue (products, parsed
+ * eligibility, embeddings) is read-only once built and rebuilt under a
+ * write lock when the store's catalogue changes. */
+#ifndef TL_RECOMMEND_ENGINE_H
+#define TL_RECOMMEND_ENGINE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "base/err.h"
+#include "recommend/eligibility.h"
+#include "recommend/needs.h"
+#include "store/store.h"
+
+/* How the score is put together (docs/recommend.md). */
+typedef struct tl_rank_weights {
+    double need_match;      /* weight of the best need-to-product match */
+    double post_match;      /* weight of the best post-to-product match */
+    double affordability;   /* share of the score that affordability can take away */
+    double risk_fit;        /* share that a risk-profile mismatch can take away */
+    double feedback;        /* how far acceptance rates can move a product (+/-) */
+    double category_decay;  /* each earlier pick of the same category multiplies by this */
+    double min_score;       /* nothing below this is recommended */
+} tl_rank_weights;
+
+void tl_rank_weights_default(tl_rank_weights *w);
+
+typedef struct tl_engine tl_engine;
+
+/* Opens an engine with the encoder `encoder_spec` ("builtin" or a model
+ * folder); the catalogue is loaded from the store on first use. Owned by the
+ * caller; tl_engine_close frees it. */
+int tl_engine_open(const char *encoder_spec, const tl_rank_weights *w, tl_engine **out,
+                   tl_err *err);
+void tl_engine_close(tl_engine *e);   /* accepts NULL */
+
+const char *tl_engine_encoder_id(const tl_engine *e);
+
+typedef struct tl_rec_opts {
+    int k;                  /* 1..20, default 3 */
+    int explain;            /* also list excluded products and why */
+    int personalise;        /* 0: consent withdrawn — no profile analysis */
+    int social;             /* 0: posts are not read */
+} tl_rec_opts;
+
+#define TL_REC_MAX_REASONS 4
+#define TL_REC_MAX_EVIDENCE 6
+
+typedef struct tl_rec_item {
+    const char *product_id, *name, *category;   /* borrowed from the engine's catalogue */
+    double score;           /* 0..1 */
+    double match;           /* semantic relevance 0..1 */
+    const char *need;       /* key of the need it answers, or NULL */
+    char reasons[TL_REC_MAX_REASONS][200];
+    size_t n_reasons;
+    json_t *evidence;       /* array, owned */
+} tl_rec_item;
+
+typedef struct tl_rec_result {
+    char customer_id[72];
+    tl_needs needs;
+    char profile_summary[512];
+    char product_offering[640];
+    tl_rec_item items[20];
+    size_t n_items;
+    json_t *excluded;       /* array of {product_id, name, code, reason} (explain), owned */
+    json_t *post_sentiment; /* products the posts speak of, owned */
+    void *catalogue;        /* pinned catalogue: items borrow from it */
+} tl_rec_result;
+
+/* Recommends for one customer. TL_ENOTFOUND for an unknown customer. The
+ * result is released with tl_rec_result_free. */
+int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
+                        const tl_rec_opts *o, tl_rec_result *out, tl_err *err);
+
+void tl_rec_result_free(tl_rec_result *r);
+
+/* {"customer_id", "recommendations":[{product_id,name,category,score,reasons,
+ * evidence}], "needs":[…], "profile_summary", "product_offering",
+ * "encoder", ["excluded"]}. New reference. */
+json_t *tl_rec_result_to_json(const tl_engine *e, const tl_rec_result *r);
+
+/* The prototype's /product_recommendations shape: {"profile", "recommended":
+ * [{Product_Name, Product_Category, Similarity}], "products_sentiment": […],
+ * "products": [{Product_Name, Reason}]}. New reference. */
+json_t *tl_rec_result_to_prototype_json(const tl_rec_result *r);
+
+/* Parsed eligibility of a product of the current catalogue, as JSON (new
+ * reference), or NULL when the product is unknown. */
+json_t *tl_engine_product_rules(tl_engine *e, tl_store *st, const char *product_id, tl_err *err);
+
+#endif

@@ -1,0 +1,76 @@
+/* events.c — the events table. */
+#include "store/events.h"
+#include "store/store_int.h"
+
+int tl_store_event_add(tl_store *st, const tl_event *e, bool *duplicate, tl_err *err)
+{
+    sqlite3_stmt *s = tl__store_stmt(
+        st, TL_STMT_EVENT_ADD,
+        "INSERT INTO events(customer_id, product_id, kind, channel, idempotency_key, at) "
+        "VALUES(?1,?2,?3,?4,?5,coalesce(?6,strftime('%Y-%m-%dT%H:%M:%SZ','now'))) "
+        "ON CONFLICT(idempotency_key) DO NOTHING",
+        err);
+    if (!s)
+        return TL_EDB;
+    tl__bind_text(s, 1, e->customer_id);
+    tl__bind_text(s, 2, e->product_id);
+    tl__bind_text(s, 3, e->kind);
+    tl__bind_text(s, 4, e->channel);
+    tl__bind_text(s, 5, e->idempotency_key);
+    tl__bind_text(s, 6, e->at);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return tl__store_fail(st, err, "write event");
+    if (duplicate)
+        *duplicate = sqlite3_changes(st->db) == 0;
+    sqlite3_reset(s);
+    return TL_OK;
+}
+
+int tl_store_events_dismissed(tl_store *st, const char *customer_id, const char *since,
+                              int (*cb)(void *ctx, const char *product_id), void *ctx,
+                              tl_err *err)
+{
+    sqlite3_stmt *s = tl__store_stmt(
+        st, TL_STMT_EVENTS_DISMISSED,
+        "SELECT product_id FROM events WHERE customer_id=?1 AND kind='dismissed' AND "
+        "product_id IS NOT NULL AND (?2 IS NULL OR at >= ?2) GROUP BY product_id "
+        "ORDER BY max(at) DESC",
+        err);
+    if (!s)
+        return TL_EDB;
+    tl__bind_text(s, 1, customer_id);
+    tl__bind_text(s, 2, since);
+    int step, rc = TL_OK;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW)
+        if (cb(ctx, (const char *)sqlite3_column_text(s, 0)))
+            break;
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = tl__store_fail(st, err, "read dismissals");
+    sqlite3_reset(s);
+    return rc;
+}
+
+int tl_store_events_by_product(tl_store *st,
+                               int (*cb)(void *ctx, const char *product_id,
+                                         const tl_product_events *c),
+                               void *ctx, tl_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT product_id, sum(kind='shown'), sum(kind='clicked'), "
+                           "sum(kind='accepted'), sum(kind='dismissed') FROM events "
+                           "WHERE product_id IS NOT NULL GROUP BY product_id",
+                           -1, &s, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "count events");
+    int step, rc = TL_OK;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        tl_product_events c = {sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
+                               sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4)};
+        if (cb(ctx, (const char *)sqlite3_column_text(s, 0), &c))
+            break;
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = tl__store_fail(st, err, "count events");
+    sqlite3_finalize(s);
+    return rc;
+}
