@@ -82,7 +82,7 @@ int tl_cmd_forecast(int argc, char **argv)
         json_t *o = json_pack("{s:s, s:o, s:I}", "customer_id", id, "forecast",
                               tl_forecast_to_json(&f, next), "history_months",
                               (json_int_t)in.n_known);
-        char *text = json_dumps(o, JSON_COMPACT);
+        char *text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12));
         json_decref(o);
         if (!text) {
             tl_insights_free(&in);

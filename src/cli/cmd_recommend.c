@@ -81,7 +81,7 @@ int tl_cmd_recommend(int argc, char **argv)
     }
     if (json) {
         json_t *j = tl_rec_result_to_json(eng, &r);
-        char *text = json_dumps(j, JSON_COMPACT);
+        char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(12));
         json_decref(j);
         if (text)
             puts(text);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "recommend/engine.h"
+#include "recommend/product_insights.h"
 #include "store/products.h"
 
 static int add_product(void *ctx, const tl_product *p)
@@ -67,4 +68,26 @@ int tl_h_product_get(tl_request *rq, tl_response *rs)
                            json_pack("{s:s, s:o, s:o, s:o}", "product_id", id, "product",
                                      product ? product : json_object(), "reviews", reviews,
                                      "eligibility", rules ? rules : json_null()));
+}
+
+int tl_h_product_insights(tl_request *rq, tl_response *rs)
+{
+    json_t *o;
+    tl_err err;
+    int rc = tl_product_insights(rq->st, rq->params.values[0], &o, &err);
+    if (rc)
+        return tl_respond_from_err(rs, rc, err.msg);
+    return tl_respond_json(rs, MHD_HTTP_OK, o);
+}
+
+int tl_h_product_optimizations(tl_request *rq, tl_response *rs)
+{
+    json_t *o;
+    tl_err err;
+    int rc = tl_product_insights(rq->st, rq->params.values[0], &o, &err);
+    if (rc)
+        return tl_respond_from_err(rs, rc, err.msg);
+    json_t *arr = tl_product_insights_prototype(o);
+    json_decref(o);
+    return tl_respond_json(rs, MHD_HTTP_OK, arr);
 }

@@ -1,6 +1,7 @@
 /* h_prototype.c — the prototype's endpoints, same paths and JSON shapes, so
  * its React client works unchanged. Unknown IDs answer 404 (the prototype
- * answered null with 200). */
+ * answered null with 200). Recommendations and product suggestions in the
+ * prototype's shapes live with their engines (h_recommend.c, h_products.c). */
 #include "http/handlers.h"
 
 #include <math.h>
@@ -152,12 +153,4 @@ done:
     free(rows);
     tl_customer_free(&c);
     return 0;
-}
-
-int tl_h_not_implemented(tl_request *rq, tl_response *rs)
-{
-    (void)rq;
-    return tl_respond_error(rs, MHD_HTTP_NOT_IMPLEMENTED, "not_implemented",
-                            "this endpoint needs the recommendation engine, which is not "
-                            "enabled in this build");
 }

@@ -16,7 +16,6 @@ int tl_h_customer_data(tl_request *rq, tl_response *rs);
 int tl_h_customer_txn_insights(tl_request *rq, tl_response *rs);
 int tl_h_all_products(tl_request *rq, tl_response *rs);
 int tl_h_product_data(tl_request *rq, tl_response *rs);
-int tl_h_not_implemented(tl_request *rq, tl_response *rs);
 
 /* /api/v1 (h_customers.c, h_products.c). */
 int tl_h_customers_list(tl_request *rq, tl_response *rs);
@@ -32,6 +31,8 @@ int tl_h_product_get(tl_request *rq, tl_response *rs);
 int tl_h_recommendations(tl_request *rq, tl_response *rs);
 int tl_h_prototype_recommendations(tl_request *rq, tl_response *rs);
 int tl_h_events_post(tl_request *rq, tl_response *rs);
+int tl_h_product_insights(tl_request *rq, tl_response *rs);
+int tl_h_product_optimizations(tl_request *rq, tl_response *rs);
 
 /* System (h_system.c). */
 int tl_h_healthz(tl_request *rq, tl_response *rs);

@@ -24,7 +24,9 @@ int tl_respond_json(tl_response *rs, int status, json_t *value)
     tl_buf_reset(&rs->body);
     rs->status = status;
     rs->content_type = "application/json";
-    if (!value || json_dump_callback(value, dump_cb, &rs->body, JSON_COMPACT) != 0) {
+    /* 12 significant digits: 0.054, not 0.053999999999999999. */
+    if (!value ||
+        json_dump_callback(value, dump_cb, &rs->body, JSON_COMPACT | JSON_REAL_PRECISION(12)) != 0) {
         json_decref(value);
         tl_buf_reset(&rs->body);
         rs->status = MHD_HTTP_INTERNAL_SERVER_ERROR;

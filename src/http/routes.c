@@ -4,9 +4,10 @@
 
 enum {
     H_ALL_CUSTOMERS, H_CUSTOMER_DATA, H_CUSTOMER_TXN_INSIGHTS, H_ALL_PRODUCTS, H_PRODUCT_DATA,
-    H_NOT_IMPLEMENTED, H_CUSTOMERS_LIST, H_CUSTOMER_GET, H_CUSTOMER_PUT, H_CUSTOMER_TXNS,
+    H_CUSTOMERS_LIST, H_CUSTOMER_GET, H_CUSTOMER_PUT, H_CUSTOMER_TXNS,
     H_CUSTOMER_INSIGHTS, H_CUSTOMER_FORECAST, H_PRODUCTS_LIST, H_PRODUCT_GET, H_HEALTHZ,
-    H_METRICS, H_OPENAPI, H_RECOMMENDATIONS, H_PROTO_RECOMMENDATIONS, H_EVENTS_POST
+    H_METRICS, H_OPENAPI, H_RECOMMENDATIONS, H_PROTO_RECOMMENDATIONS, H_EVENTS_POST,
+    H_PRODUCT_INSIGHTS, H_PRODUCT_OPTIMIZATIONS
 };
 
 const tl_handler tl_handlers[] = {
@@ -15,7 +16,6 @@ const tl_handler tl_handlers[] = {
     [H_CUSTOMER_TXN_INSIGHTS] = tl_h_customer_txn_insights,
     [H_ALL_PRODUCTS] = tl_h_all_products,
     [H_PRODUCT_DATA] = tl_h_product_data,
-    [H_NOT_IMPLEMENTED] = tl_h_not_implemented,
     [H_CUSTOMERS_LIST] = tl_h_customers_list,
     [H_CUSTOMER_GET] = tl_h_customer_get,
     [H_CUSTOMER_PUT] = tl_h_customer_put,
@@ -30,6 +30,8 @@ const tl_handler tl_handlers[] = {
     [H_RECOMMENDATIONS] = tl_h_recommendations,
     [H_PROTO_RECOMMENDATIONS] = tl_h_prototype_recommendations,
     [H_EVENTS_POST] = tl_h_events_post,
+    [H_PRODUCT_INSIGHTS] = tl_h_product_insights,
+    [H_PRODUCT_OPTIMIZATIONS] = tl_h_product_optimizations,
 };
 
 const tl_route tl_routes[] = {
@@ -41,8 +43,8 @@ const tl_route tl_routes[] = {
     {"GET", "/product_data/{id}", H_PRODUCT_DATA, "One product (prototype shape)"},
     {"GET", "/product_recommendations/{id}", H_PROTO_RECOMMENDATIONS,
      "Recommendations with reasons (prototype shape)"},
-    {"GET", "/product_optimizations/{id}", H_NOT_IMPLEMENTED,
-     "Product suggestions (prototype shape); 501 until product insights are enabled"},
+    {"GET", "/product_optimizations/{id}", H_PRODUCT_OPTIMIZATIONS,
+     "Suggestions for a product from its reviews, holders and offer outcomes (prototype shape)"},
     {"GET", "/api/v1/customers", H_CUSTOMERS_LIST,
      "Customers, paged: q, risk_profile, gender, age_min, age_max, sort, order, limit, offset"},
     {"GET", "/api/v1/customers/{id}", H_CUSTOMER_GET,
@@ -60,7 +62,10 @@ const tl_route tl_routes[] = {
      "Feedback on an offer: kind (shown, clicked, accepted, dismissed), product_id, channel, "
      "idempotency_key"},
     {"GET", "/api/v1/products", H_PRODUCTS_LIST, "The product catalogue"},
-    {"GET", "/api/v1/products/{id}", H_PRODUCT_GET, "One product with its reviews and holders"},
+    {"GET", "/api/v1/products/{id}", H_PRODUCT_GET,
+     "One product with its reviews and parsed eligibility rules"},
+    {"GET", "/api/v1/products/{id}/insights", H_PRODUCT_INSIGHTS,
+     "Review sentiment and themes, holders against target, offer rates, suggestions"},
     {"GET", "/healthz", H_HEALTHZ, "Liveness and store check"},
     {"GET", "/metrics", H_METRICS, "Prometheus metrics"},
     {"GET", "/openapi.json", H_OPENAPI, "This API's description"},

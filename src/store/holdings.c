@@ -2,6 +2,8 @@
 #include "store/holdings.h"
 #include "store/store_int.h"
 
+#include <math.h>
+
 int tl_store_holding_upsert(tl_store *st, const tl_holding *h, tl_err *err)
 {
     sqlite3_stmt *s = tl__store_stmt(
@@ -43,5 +45,28 @@ int tl_store_holdings_each(tl_store *st, const char *customer_id,
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         rc = tl__store_fail(st, err, "read holdings");
     sqlite3_reset(s);
+    return rc;
+}
+
+int tl_store_holders_each(tl_store *st, const char *product_id,
+                          int (*cb)(void *ctx, int age, const char *gender, double balance),
+                          void *ctx, tl_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT c.age, c.gender, c.balance FROM holdings h JOIN customers c "
+                           "ON c.id = h.customer_id WHERE h.product_id = ?1",
+                           -1, &s, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "read holders");
+    tl__bind_text(s, 1, product_id);
+    int step, rc = TL_OK;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW)
+        if (cb(ctx, sqlite3_column_type(s, 0) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 0),
+               (const char *)sqlite3_column_text(s, 1),
+               sqlite3_column_type(s, 2) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 2)))
+            break;
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = tl__store_fail(st, err, "read holders");
+    sqlite3_finalize(s);
     return rc;
 }

@@ -16,4 +16,10 @@ int tl_store_holding_upsert(tl_store *st, const tl_holding *h, tl_err *err);
 int tl_store_holdings_each(tl_store *st, const char *customer_id,
                            int (*cb)(void *ctx, const tl_holding *h), void *ctx, tl_err *err);
 
+/* Visits the customers who hold product_id: their age (-1 unknown), gender
+ * (may be NULL) and balance (NAN unknown). */
+int tl_store_holders_each(tl_store *st, const char *product_id,
+                          int (*cb)(void *ctx, int age, const char *gender, double balance),
+                          void *ctx, tl_err *err);
+
 #endif

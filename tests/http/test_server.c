@@ -391,7 +391,21 @@ static void test_system_routes(void **state)
     assert_int_equal(r.status, 404);
     reply_free(&r);
     request(f, "GET", "/product_optimizations/3", NULL, NULL, &r);
-    assert_int_equal(r.status, 501);
+    assert_int_equal(r.status, 200);
+    json_t *sug = reply_json(&r);
+    assert_true(json_array_size(sug) >= 1);
+    assert_true(json_is_string(json_object_get(json_array_get(sug, 0), "Suggestion")));
+    json_decref(sug);
+    reply_free(&r);
+    request(f, "GET", "/api/v1/products/13/insights", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    sug = reply_json(&r);
+    assert_true(json_integer_value(json_object_get(json_object_get(sug, "holders"), "n")) >= 1);
+    assert_true(json_integer_value(json_object_get(json_object_get(sug, "reviews"), "n")) >= 1);
+    json_decref(sug);
+    reply_free(&r);
+    request(f, "GET", "/api/v1/products/999/insights", NULL, NULL, &r);
+    assert_int_equal(r.status, 404);
     reply_free(&r);
     /* SQL metacharacters and traversal in IDs are just unknown IDs. */
     request(f, "GET", "/customer_data/x'%20OR%20'1'='1", NULL, NULL, &r);
