@@ -1,9 +1,12 @@
 /* import.c — the two-pass, all-or-nothing import driver. */
 #include "ingest/import.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "store/bulk.h"
 #include "store/customers.h"
 #include "store/monthly.h"
 #include "store/products.h"
@@ -52,6 +55,17 @@ static void sort_by_kind(tl_source **s, size_t n)
     }
 }
 
+/* Removes a store file and SQLite's companions beside it. */
+static void remove_store_files(const char *db_path)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+        char path[4096];
+        if ((size_t)snprintf(path, sizeof path, "%s%s", db_path, suffixes[i]) < sizeof path)
+            unlink(path);
+    }
+}
+
 int tl_import_run(const char *db_path, tl_source **sources, size_t n, bool progress,
                   tl_import_counts *counts, tl_err *err)
 {
@@ -64,7 +78,8 @@ int tl_import_run(const char *db_path, tl_source **sources, size_t n, bool progr
     int rc = TL_OK;
     /* Check against the existing store read-only, so a rejected import
      * leaves even a store that did not exist untouched. */
-    if (stat(db_path, &sb) == 0 && (rc = tl_store_open(db_path, TL_STORE_READONLY, &st, err)))
+    bool existed = stat(db_path, &sb) == 0;
+    if (existed && (rc = tl_store_open(db_path, TL_STORE_READONLY, &st, err)))
         goto done;
     imp.st = st;
     for (size_t i = 0; i < n && !rc; i++)
@@ -81,11 +96,16 @@ int tl_import_run(const char *db_path, tl_source **sources, size_t n, bool progr
     for (size_t i = 0; i < n && !rc; i++)
         rc = sources[i]->write(sources[i], &imp, err);
     if (!rc)
-        rc = tl_store_monthly_recompute_touched(st, err);
+        rc = tl_store_monthly_rebuild_touched(st, err);   /* same result, faster */
     if (!rc)
         rc = tl_store_commit(st, err);
-    if (rc)
+    if (rc && st)
         tl_store_rollback(st);
+    tl_store_close(st);
+    st = NULL;
+    /* A store this import created must not outlive a failed write pass. */
+    if (rc && !existed)
+        remove_store_files(db_path);
 done:
     tl_store_close(st);
     if (counts)

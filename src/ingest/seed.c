@@ -21,6 +21,7 @@
 #include "store/monthly.h"
 #include "store/posts.h"
 #include "store/products.h"
+#include "store/bulk.h"
 
 #define SEED_MAX_BYTES (512u << 20)
 
@@ -39,6 +40,22 @@ __attribute__((format(printf, 5, 6))) static int fail_at(seed_source *s, size_t 
 {
     int line, col;
     tl_jsonpos_locate(s->text, s->len, index, key, &line, &col);
+    char msg[TL_ERR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return tl_err_set(err, TL_EINPUT, "%s:%d:%d: %s", s->base.path, line, col, msg);
+}
+
+/* Like fail_at, for a value deeper in element `index`: the place is found
+ * by following `path` (n steps) from the top-level array. */
+__attribute__((format(printf, 5, 6))) static int fail_path(seed_source *s,
+                                                           const tl_jsonpos_step *path, size_t n,
+                                                           tl_err *err, const char *fmt, ...)
+{
+    int line, col;
+    tl_jsonpos_locate_path(s->text, s->len, path, n, &line, &col);
     char msg[TL_ERR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
@@ -184,6 +201,8 @@ static int products_check(tl_source *src, tl_import *imp, tl_err *err)
         if (rc == 0)
             return fail_at(s, i, "product_id", err, "duplicate product_id '%s'", p.id);
         imp->counts.read[TL_KIND_PRODUCTS]++;
+        imp->counts.read[TL_KIND_REVIEWS] +=
+            (long long)json_array_size(json_object_get(obj, "customer_reviews"));
     }
     return TL_OK;
 }
@@ -212,8 +231,10 @@ static int products_write(tl_source *src, tl_import *imp, tl_err *err)
         json_t *r;
         json_array_foreach(json_object_get(obj, "customer_reviews"), j, r) {
             tl_review rev = {p.id, json_string_value(r), NAN};
+            long long before = tl_store_changes_total(imp->st);
             if ((rc = tl_store_review_upsert(imp->st, &rev, err)))
                 return rc;
+            imp->counts.changed[TL_KIND_REVIEWS] += tl_store_changes_total(imp->st) != before;
         }
     }
     return TL_OK;
@@ -242,18 +263,28 @@ static int derived_holdings_write(tl_source *src, tl_import *imp, tl_err *err)
         if (!pid)
             continue;
         tl_holding h = {id, pid, NULL, "profile"};
+        /* Count what was really written, so a re-import reports 0. */
+        long long before = tl_store_changes_total(imp->st);
         rc = tl_store_holding_upsert(imp->st, &h, err);
         free(pid);
         if (rc)
             return rc;
-        imp->counts.changed[TL_KIND_HOLDINGS]++;
+        imp->counts.changed[TL_KIND_HOLDINGS] += tl_store_changes_total(imp->st) != before;
     }
     return TL_OK;
 }
 
+/* Nothing to reject (unknown cards are skipped); counts the cards named. */
 static int holdings_check(tl_source *src, tl_import *imp, tl_err *err)
 {
-    (void)src, (void)imp, (void)err;
+    (void)err;
+    seed_source *s = (seed_source *)src;
+    size_t i;
+    json_t *obj;
+    json_array_foreach(s->root, i, obj) {
+        const char *card = json_string_value(json_object_get(obj, "PlasticCard"));
+        imp->counts.read[TL_KIND_HOLDINGS] += card && *card;
+    }
     return TL_OK;
 }
 
@@ -287,33 +318,37 @@ static int insight_rows(seed_source *s, size_t i, json_t *obj, tl_import *imp, c
     json_array_foreach(arr, j, e) {
         const char *label = json_string_value(json_object_get(e, "Month"));
         int month;
+        /* Errors point at the month entry's own field. */
+        tl_jsonpos_step at[4] = {{NULL, i}, {"Transaction_Insights", 0}, {NULL, j}, {"Month", 0}};
         if (!label || !tl_month_parse(label, &month)) {
-            rc = fail_at(s, i, "Transaction_Insights", err,
-                         "customer '%s': Transaction_Insights[%zu].Month is not a month like "
-                         "\"Jan 2024\": \"%.20s\"", *id, j, label ? label : "(missing)");
+            rc = fail_path(s, at, 4, err,
+                           "customer '%s': Transaction_Insights[%zu].Month is not a month like "
+                           "\"Jan 2024\": \"%.20s\"", *id, j, label ? label : "(missing)");
             goto fail;
         }
         for (size_t k = 0; k < j; k++)
             if ((*rows)[k].month == month) {
-                rc = fail_at(s, i, "Transaction_Insights", err,
-                             "customer '%s': month \"%s\" appears twice", *id, label);
+                rc = fail_path(s, at, 4, err, "customer '%s': month \"%s\" appears twice", *id,
+                               label);
                 goto fail;
             }
         char scratch[64];
         const char *amount = field_text(e, "Total_Transaction_Amount", scratch, sizeof scratch);
         double total;
         if (!amount || !tl_parse_double(amount, true, &total) || total < 0) {
-            rc = fail_at(s, i, "Transaction_Insights", err,
-                         "customer '%s': Transaction_Insights[%zu].Total_Transaction_Amount is "
-                         "not an amount >= 0: \"%.20s\"", *id, j, amount ? amount : "(missing)");
+            at[3].key = "Total_Transaction_Amount";
+            rc = fail_path(s, at, 4, err,
+                           "customer '%s': Transaction_Insights[%zu].Total_Transaction_Amount is "
+                           "not an amount >= 0: \"%.20s\"", *id, j, amount ? amount : "(missing)");
             goto fail;
         }
         const char *count = field_text(e, "Total_Transaction_Count", scratch, sizeof scratch);
         int64_t c;
         if (!count || !tl_parse_i64(count, &c) || c < 0) {
-            rc = fail_at(s, i, "Transaction_Insights", err,
-                         "customer '%s': Transaction_Insights[%zu].Total_Transaction_Count is "
-                         "not a count >= 0: \"%.20s\"", *id, j, count ? count : "(missing)");
+            at[3].key = "Total_Transaction_Count";
+            rc = fail_path(s, at, 4, err,
+                           "customer '%s': Transaction_Insights[%zu].Total_Transaction_Count is "
+                           "not a count >= 0: \"%.20s\"", *id, j, count ? count : "(missing)");
             goto fail;
         }
         (*rows)[j] = (tl_month_total){month, total, c};
@@ -362,12 +397,14 @@ static int monthly_write(tl_source *src, tl_import *imp, tl_err *err)
         tl_month_total *rows;
         size_t n;
         int rc = insight_rows(s, i, obj, imp, &id, &rows, &n, err);
+        long long before = tl_store_changes_total(imp->st);
         if (!rc)
             rc = tl_store_monthly_replace(imp->st, id, rows, n, "imported", err);
         free(rows);
         if (rc)
             return rc;
-        imp->counts.changed[TL_KIND_MONTHLY] += (long long)n;
+        /* Rows inserted, updated or deleted: 0 for an identical series. */
+        imp->counts.changed[TL_KIND_MONTHLY] += tl_store_changes_total(imp->st) - before;
     }
     return TL_OK;
 }
@@ -417,11 +454,13 @@ static int posts_write(tl_source *src, tl_import *imp, tl_err *err)
     json_array_foreach(s->root, i, obj) {
         tl_post p;
         int rc = post_fields(s, i, obj, imp, &p, err);
+        long long before = tl_store_changes_total(imp->st);
         if (!rc)
             rc = tl_store_post_upsert(imp->st, &p, err);
         if (rc)
             return rc;
-        imp->counts.changed[TL_KIND_POSTS]++;
+        /* A post already stored is not written again: count real writes. */
+        imp->counts.changed[TL_KIND_POSTS] += tl_store_changes_total(imp->st) != before;
     }
     return TL_OK;
 }
@@ -467,8 +506,12 @@ static int load(const char *file, tl_kind kind, seed_source **out, tl_err *err)
         }
         if (cap - s->len < 2) {
             char *p = realloc(s->text, cap *= 2);
-            if (!p)
+            if (!p) {
+                /* Never go on with half a file. */
+                free(s->text);
+                s->text = NULL;
                 break;
+            }
             s->text = p;
         }
     }
@@ -486,7 +529,8 @@ static int load(const char *file, tl_kind kind, seed_source **out, tl_err *err)
     json_error_t je;
     s->root = json_loadb(s->text, s->len, JSON_REJECT_DUPLICATES, &je);
     if (!s->root) {
-        rc = tl_err_set(err, TL_EINPUT, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+        rc = tl_err_set(err, TL_EINPUT, "%s:%d:%d: %s", path, je.line > 0 ? je.line : 1,
+                        je.column > 0 ? je.column : 1, je.text);
         goto fail;
     }
     if (!json_is_array(s->root)) {

@@ -69,6 +69,12 @@ static const char *const migrations[] = {
     "  owner_kind TEXT NOT NULL, owner_id TEXT NOT NULL, model TEXT NOT NULL,"
     "  text_hash INTEGER NOT NULL, dim INTEGER NOT NULL, vec BLOB NOT NULL,"
     "  PRIMARY KEY(owner_kind, owner_id, model)) WITHOUT ROWID;",
+    /* 2 → 3: batch-scored recommendations, one row per customer and rank. */
+    "CREATE TABLE scored("
+    "  customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
+    "  rank INTEGER NOT NULL, product_id TEXT NOT NULL, score REAL NOT NULL,"
+    "  reasons TEXT NOT NULL, scored_at TEXT NOT NULL,"
+    "  PRIMARY KEY(customer_id, rank)) WITHOUT ROWID;",
 };
 
 int tl__store_fail(tl_store *st, tl_err *err, const char *what)

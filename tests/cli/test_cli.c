@@ -83,6 +83,42 @@ static void test_import_and_forecast(void **state)
     assert_null(strchr(err, '\n') == NULL ? NULL : strchr(strchr(err, '\n') + 1, '\n'));
     free(err);
     assert_int_equal(tu_run_tailor(NULL, NULL, NULL, "forecast", "--db", db, NULL), 2);
+
+    /* Recommendations for one customer, and every customer in batch. */
+    assert_int_equal(tu_run_tailor(&out, NULL, NULL, "recommend", "--db", db, "--json", "--k", "2",
+                                   "AlisonGaines78", NULL),
+                     0);
+    j = json_loads(out, 0, NULL);
+    assert_non_null(j);
+    assert_true(json_array_size(json_object_get(j, "recommendations")) >= 1);
+    assert_true(json_array_size(json_object_get(j, "recommendations")) <= 2);
+    json_decref(j);
+    free(out);
+    char *csv = tu_join(dir, "scores.csv"), *jsonl = tu_join(dir, "scores.jsonl");
+    assert_int_equal(tu_run_tailor(&out, NULL, NULL, "score", "--db", db, "--all", "--threads",
+                                   "2", "--export", csv, NULL),
+                     0);
+    assert_non_null(strstr(out, "scored 100 customers"));
+    free(out);
+    char *text = tu_read_file(csv, NULL);
+    assert_non_null(text);
+    assert_true(strncmp(text, "customer_id,rank,product_id,score,reasons,scored_at\n", 52) == 0);
+    assert_non_null(strstr(text, "AlisonGaines78,1,"));
+    free(text);
+    assert_int_equal(tu_run_tailor(NULL, NULL, NULL, "score", "--db", db, "--export", jsonl, NULL),
+                     0);
+    text = tu_read_file(jsonl, NULL);
+    assert_non_null(text);
+    j = json_loads(text, JSON_DISABLE_EOF_CHECK, NULL);
+    assert_non_null(j);
+    assert_int_equal(json_integer_value(json_object_get(j, "rank")), 1);
+    json_decref(j);
+    free(text);
+    assert_int_equal(tu_run_tailor(NULL, NULL, NULL, "score", "--db", db, "--export",
+                                   "out.txt", NULL),
+                     2);
+    free(csv);
+    free(jsonl);
     tu_rmtree(dir);
     free(db);
     free(dir);

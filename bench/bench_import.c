@@ -1,0 +1,175 @@
+/* bench_import.c — how fast `tailor import` takes raw transactions, next
+ * to a peer doing less: the sqlite3 shell's `.import` of the same CSV into
+ * a plain table (no key, no validation, no monthly totals).
+ *
+ * usage: bench_import [ROWS] [CUSTOMERS]   (default 1000000 and 1000)
+ *
+ * Generates customers.csv and transactions.csv in a temporary directory
+ * (deterministic, dates spread over 2024, ~10% credits), imports them into
+ * a fresh store, imports them again (nothing changes: the re-import
+ * path), then runs `sqlite3 DB .import` on the same file. Prints rows/s of
+ * each and the ratio. The peer is skipped when sqlite3 is not installed. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ingest/import.h"
+#include "ingest/table.h"
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double cpu_of(int who)
+{
+    struct rusage ru;
+    getrusage(who, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+}
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
+
+static uint32_t rng_below(uint32_t n)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)((rng_state >> 11) % n);
+}
+
+/* Writes the two CSV files; returns the transactions file's size or 0. */
+static long long generate(const char *dir, long rows, int customers)
+{
+    static const char *const cats[] = {"Dining", "Travel", "Groceries", "Fuel", "Shopping",
+                                       "Utilities", "Health", "Entertainment"};
+    static const char *const modes[] = {"Credit Card", "Debit Card", "UPI", "Bank Transfer"};
+    char path[4096];
+    snprintf(path, sizeof path, "%s/customers.csv", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return 0;
+    fputs("customer_id,first_name,last_name,age,city,balance\n", f);
+    for (int i = 0; i < customers; i++)
+        fprintf(f, "C%05d,First%d,Last%d,%d,City%d,%d.%02d\n", i, i, i, 20 + i % 60, i % 50,
+                i * 10, i % 100);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/transactions.csv", dir);
+    f = fopen(path, "w");
+    if (!f)
+        return 0;
+    static char buf[1 << 20];
+    setvbuf(f, buf, _IOFBF, sizeof buf);
+    fputs("customer_id,txn_id,date,amount,direction,category,merchant,payment_mode\n", f);
+    for (long i = 0; i < rows; i++) {
+        uint32_t cents = 100 + rng_below(499900);
+        fprintf(f, "C%05u,T%08ld,2024-%02u-%02u,%u.%02u,%s,%s,Merchant %u,%s\n",
+                rng_below((uint32_t)customers), i, 1 + rng_below(12), 1 + rng_below(28),
+                cents / 100, cents % 100, rng_below(10) ? "debit" : "credit",
+                cats[rng_below(8)], rng_below(500), modes[rng_below(4)]);
+    }
+    long long size = ftell(f);
+    if (fclose(f) != 0)
+        return 0;
+    return size;
+}
+
+/* One `tailor import` of both files; prints a line, returns wall seconds
+ * or a negative value on failure. */
+static double run_import(const char *label, const char *dir, const char *db, long rows)
+{
+    char cpath[4096], tpath[4096];
+    snprintf(cpath, sizeof cpath, "%s/customers.csv", dir);
+    snprintf(tpath, sizeof tpath, "%s/transactions.csv", dir);
+    tl_source *src[2];
+    tl_err err;
+    tl_err_clear(&err);
+    if (tl_table_source_open(TL_KIND_CUSTOMERS, cpath, &src[0], &err) ||
+        tl_table_source_open(TL_KIND_TRANSACTIONS, tpath, &src[1], &err)) {
+        fprintf(stderr, "bench_import: %s\n", err.msg);
+        return -1;
+    }
+    tl_import_counts counts;
+    double w0 = wall_now(), c0 = cpu_of(RUSAGE_SELF);
+    int rc = tl_import_run(db, src, 2, false, &counts, &err);
+    double w = wall_now() - w0, c = cpu_of(RUSAGE_SELF) - c0;
+    if (rc) {
+        fprintf(stderr, "bench_import: %s\n", err.msg);
+        return -1;
+    }
+    printf("%-22s %7.2f s wall %7.2f s cpu %9.0f rows/s (wall) %9.0f rows/s (cpu)  %lld "
+           "written\n",
+           label, w, c, (double)rows / w, (double)rows / c,
+           counts.changed[TL_KIND_TRANSACTIONS]);
+    return w;
+}
+
+int main(int argc, char **argv)
+{
+    long rows = argc > 1 ? strtol(argv[1], NULL, 10) : 1000000;
+    int customers = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 1000;
+    if (rows <= 0 || customers <= 0 || customers > 99999) {
+        fprintf(stderr, "usage: bench_import [ROWS] [CUSTOMERS <= 99999]\n");
+        return 2;
+    }
+    char dir[] = "/tmp/tailor-bench-import-XXXXXX";
+    if (!mkdtemp(dir)) {
+        perror("bench_import: mkdtemp");
+        return 1;
+    }
+    int code = 0;
+    double t0 = wall_now();
+    long long size = generate(dir, rows, customers);
+    if (!size) {
+        fprintf(stderr, "bench_import: cannot write the CSV files in %s\n", dir);
+        code = 1;
+        goto cleanup;
+    }
+    printf("bench_import: %ld transactions of %d customers, %.1f MB of CSV (generated in "
+           "%.1f s)\n",
+           rows, customers, (double)size / 1e6, wall_now() - t0);
+
+    char db[4200];
+    snprintf(db, sizeof db, "%s/store.db", dir);
+    double ours = run_import("tailor import", dir, db, rows);
+    if (ours < 0 || run_import("tailor re-import", dir, db, rows) < 0) {
+        code = 1;
+        goto cleanup;
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("%-22s %7.0f MB peak RSS (this process)\n", "", (double)ru.ru_maxrss / 1024);
+
+    /* The peer: the sqlite3 shell loading the same file into a plain
+     * table, in one transaction. */
+    char cmd[8600];
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 '%s/peer.db' '.mode csv' '.import %s/transactions.csv t' >/dev/null 2>&1",
+             dir, dir);
+    double c0 = cpu_of(RUSAGE_CHILDREN), w0 = wall_now();
+    int st = system(cmd);
+    double w = wall_now() - w0, c = cpu_of(RUSAGE_CHILDREN) - c0;
+    if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        printf("%-22s skipped (no working sqlite3 shell)\n", "sqlite3 .import");
+        goto cleanup;
+    }
+    printf("%-22s %7.2f s wall %7.2f s cpu %9.0f rows/s (wall) %9.0f rows/s (cpu)\n",
+           "sqlite3 .import", w, c, (double)rows / w, (double)rows / c);
+    printf("ratio tailor/sqlite3 (rows/s, wall): %.2f\n", w / ours);
+
+cleanup:;
+    char rm[4300];
+    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
+    if (system(rm) != 0)
+        fprintf(stderr, "bench_import: could not remove %s\n", dir);
+    return code;
+}

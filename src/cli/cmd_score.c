@@ -1,0 +1,323 @@
+/* cmd_score.c — `tailor score --all`: every customer's recommendations,
+ * computed in parallel and stored, with an optional CSV or JSON Lines
+ * export. */
+#include "cli/commands.h"
+
+#include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/progress.h"
+#include "base/str.h"
+#include "recommend/engine.h"
+#include "store/scored.h"
+#include "store/store.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: tailor score --db FILE --all [--k 3] [--threads 2] [--export FILE]\n"
+            "       tailor score --db FILE --export FILE\n\n"
+            "Scores every customer: the top-k recommendations with reasons are computed in\n"
+            "parallel and stored in the store's `scored` table (replacing earlier ones), with a\n"
+            "progress bar on a terminal and a summary at the end.\n\n"
+            "  --db FILE        the store\n"
+            "  --all            score every customer\n"
+            "  --k N            recommendations per customer (1..20, default 3)\n"
+            "  --threads N      worker threads (default: the number of CPU cores)\n"
+            "  --export FILE    write the stored scores as CSV (.csv) or JSON Lines (.jsonl):\n"
+            "                   customer_id, rank, product_id, score, reasons, scored_at\n"
+            "  --model SPEC     sentence encoder: builtin (default) or a model folder\n"
+            "  --help           this text\n");
+}
+
+typedef struct ids {
+    char **v;
+    size_t n, cap;
+} ids;
+
+static int add_id(void *ctx, const char *id)
+{
+    ids *x = ctx;
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 1024;
+        char **p = realloc(x->v, cap * sizeof *p);
+        if (!p)
+            return 1;
+        x->v = p;
+        x->cap = cap;
+    }
+    return !(x->v[x->n++] = strdup(id));
+}
+
+typedef struct job {
+    const char *db;
+    tl_engine *eng;
+    ids *all;
+    int k;
+    atomic_size_t next;       /* next customer index to take */
+    atomic_size_t done, with_offers, offers;
+    atomic_int failed;
+    tl_err err;               /* first failure */
+    pthread_mutex_t lock;
+} job;
+
+#define BATCH 256
+
+/* Scores customers in batches of BATCH, one transaction per batch. */
+static void *worker(void *arg)
+{
+    job *j = arg;
+    tl_store *st;
+    tl_err err;
+    if (tl_store_open(j->db, 0, &st, &err)) {
+        pthread_mutex_lock(&j->lock);
+        if (!atomic_exchange(&j->failed, 1))
+            j->err = err;
+        pthread_mutex_unlock(&j->lock);
+        return NULL;
+    }
+    tl_rec_opts o = {.k = j->k, .personalise = 1, .social = 1};
+    while (!atomic_load(&j->failed)) {
+        size_t start = atomic_fetch_add(&j->next, BATCH);
+        if (start >= j->all->n)
+            break;
+        size_t end = start + BATCH < j->all->n ? start + BATCH : j->all->n;
+        int rc = tl_store_begin(st, &err);
+        for (size_t i = start; i < end && !rc; i++) {
+            tl_rec_result r;
+            rc = tl_engine_recommend(j->eng, st, j->all->v[i], &o, &r, &err);
+            if (rc)
+                break;
+            tl_scored_row rows[20];
+            char *reasons[20] = {0};
+            for (size_t q = 0; q < r.n_items; q++) {
+                json_t *a = json_array();
+                for (size_t m = 0; m < r.items[q].n_reasons; m++)
+                    json_array_append_new(a, json_string(r.items[q].reasons[m]));
+                reasons[q] = json_dumps(a, JSON_COMPACT);
+                json_decref(a);
+                rows[q] = (tl_scored_row){(int)q + 1, r.items[q].product_id, r.items[q].score,
+                                          reasons[q] ? reasons[q] : "[]"};
+            }
+            rc = tl_store_scored_replace(st, j->all->v[i], rows, r.n_items, &err);
+            atomic_fetch_add(&j->offers, r.n_items);
+            if (r.n_items)
+                atomic_fetch_add(&j->with_offers, 1);
+            for (size_t q = 0; q < r.n_items; q++)
+                free(reasons[q]);
+            tl_rec_result_free(&r);
+        }
+        if (!rc)
+            rc = tl_store_commit(st, &err);
+        if (rc) {
+            tl_store_rollback(st);
+            pthread_mutex_lock(&j->lock);
+            if (!atomic_exchange(&j->failed, 1))
+                j->err = err;
+            pthread_mutex_unlock(&j->lock);
+            break;
+        }
+        atomic_fetch_add(&j->done, end - start);
+    }
+    tl_store_close(st);
+    return NULL;
+}
+
+typedef struct export_ctx {
+    FILE *f;
+    int jsonl;
+    long long rows;
+} export_ctx;
+
+/* CSV field with RFC 4180 quoting. */
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static int export_row(void *ctx, const char *customer_id, const tl_scored_row *r,
+                      const char *scored_at)
+{
+    export_ctx *x = ctx;
+    if (x->jsonl) {
+        json_t *reasons = json_loads(r->reasons, 0, NULL);
+        json_t *o = json_pack("{s:s, s:i, s:s, s:f, s:o, s:s}", "customer_id", customer_id,
+                              "rank", r->rank, "product_id", r->product_id, "score", r->score,
+                              "reasons", reasons ? reasons : json_array(), "scored_at",
+                              scored_at);
+        char *line = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6));
+        json_decref(o);
+        if (!line)
+            return 1;
+        fprintf(x->f, "%s\n", line);
+        free(line);
+    } else {
+        csv_field(x->f, customer_id);
+        fprintf(x->f, ",%d,", r->rank);
+        csv_field(x->f, r->product_id);
+        fprintf(x->f, ",%.3f,", r->score);
+        csv_field(x->f, r->reasons);
+        fprintf(x->f, ",%s\n", scored_at);
+    }
+    x->rows++;
+    return ferror(x->f) != 0;
+}
+
+static int do_export(const char *db, const char *path)
+{
+    size_t n = strlen(path);
+    int jsonl = n > 6 && (strcmp(path + n - 6, ".jsonl") == 0 || strcmp(path + n - 7, ".ndjson") == 0);
+    if (!jsonl && !(n > 4 && strcmp(path + n - 4, ".csv") == 0)) {
+        fprintf(stderr, "tailor score: --export: the file must end in .csv or .jsonl: %s\n", path);
+        return TL_EXIT_USAGE;
+    }
+    tl_store *st;
+    tl_err err;
+    if (tl_store_open(db, TL_STORE_READONLY, &st, &err)) {
+        fprintf(stderr, "tailor score: %s\n", err.msg);
+        return TL_EXIT_FAIL;
+    }
+    /* Written beside the target and renamed, so a failed export never
+     * leaves a half file under the name asked for. */
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    export_ctx x = {fopen(tmp, "w"), jsonl, 0};
+    if (!x.f) {
+        fprintf(stderr, "tailor score: %s: cannot write: %m\n", tmp);
+        tl_store_close(st);
+        return TL_EXIT_FAIL;
+    }
+    if (!jsonl)
+        fputs("customer_id,rank,product_id,score,reasons,scored_at\n", x.f);
+    int rc = tl_store_scored_each(st, export_row, &x, &err);
+    tl_store_close(st);
+    if (fclose(x.f) != 0 || rc || rename(tmp, path) != 0) {
+        fprintf(stderr, "tailor score: export to %s failed: %s\n", path, rc ? err.msg : "I/O error");
+        unlink(tmp);
+        return TL_EXIT_FAIL;
+    }
+    printf("exported %lld rows to %s\n", x.rows, path);
+    return TL_EXIT_OK;
+}
+
+int tl_cmd_score(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},      {"all", no_argument, NULL, 'a'},
+        {"k", required_argument, NULL, 'k'},       {"threads", required_argument, NULL, 't'},
+        {"export", required_argument, NULL, 'e'},  {"model", required_argument, NULL, 'm'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    const char *db = NULL, *export_path = NULL, *model = "builtin";
+    int all = 0, k = 3, c;
+    long threads = sysconf(_SC_NPROCESSORS_ONLN);
+    int64_t v;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'a': all = 1; break;
+        case 'k':
+            if (!tl_parse_i64(optarg, &v) || v < 1 || v > 20) {
+                fprintf(stderr, "tailor score: --k: expected 1..20, got \"%s\"\n", optarg);
+                return TL_EXIT_USAGE;
+            }
+            k = (int)v;
+            break;
+        case 't':
+            if (!tl_parse_i64(optarg, &v) || v < 1 || v > 64) {
+                fprintf(stderr, "tailor score: --threads: expected 1..64, got \"%s\"\n", optarg);
+                return TL_EXIT_USAGE;
+            }
+            threads = (long)v;
+            break;
+        case 'e': export_path = optarg; break;
+        case 'm': model = optarg; break;
+        case 'h': usage(stdout); return TL_EXIT_OK;
+        default: usage(stderr); return TL_EXIT_USAGE;
+        }
+    }
+    if (!db || optind != argc || (!all && !export_path)) {
+        fprintf(stderr, "tailor score: %s\n",
+                !db ? "--db FILE is required"
+                    : optind != argc ? "unexpected argument" : "give --all, --export FILE or both");
+        usage(stderr);
+        return TL_EXIT_USAGE;
+    }
+    if (threads < 1)
+        threads = 1;
+    if (!all)
+        return do_export(db, export_path);
+
+    tl_err err;
+    tl_err_clear(&err);
+    tl_store *st;
+    ids all_ids = {0};
+    if (tl_store_open(db, 0, &st, &err)) {
+        fprintf(stderr, "tailor score: %s\n", err.msg);
+        return TL_EXIT_FAIL;
+    }
+    int rc = tl_store_customer_ids(st, 0, -1, add_id, &all_ids, &err);
+    tl_store_close(st);
+    job j = {.db = db, .all = &all_ids, .k = k};
+    pthread_mutex_init(&j.lock, NULL);
+    if (!rc)
+        rc = tl_engine_open(model, NULL, &j.eng, &err);
+    int exit_code = TL_EXIT_OK;
+    if (rc) {
+        fprintf(stderr, "tailor score: %s\n", err.msg);
+        exit_code = TL_EXIT_FAIL;
+        goto done;
+    }
+    double t0 = tl_now();
+    tl_progress bar;
+    tl_progress_start(&bar, "scoring", all_ids.n, true);
+    pthread_t tids[64];
+    long started = 0;
+    for (; started < threads; started++)
+        if (pthread_create(&tids[started], NULL, worker, &j) != 0)
+            break;
+    if (!started)
+        worker(&j);
+    /* The main thread draws the bar until the workers finish. */
+    while (atomic_load(&j.done) < all_ids.n && !atomic_load(&j.failed)) {
+        tl_progress_update(&bar, atomic_load(&j.done));
+        usleep(100000);
+    }
+    for (long i = 0; i < started; i++)
+        pthread_join(tids[i], NULL);
+    tl_progress_end(&bar, atomic_load(&j.done));
+    if (atomic_load(&j.failed)) {
+        fprintf(stderr, "tailor score: %s (batches already committed are kept)\n", j.err.msg);
+        exit_code = TL_EXIT_FAIL;
+        goto done;
+    }
+    double dt = tl_now() - t0;
+    printf("scored %zu customers in %.1f s (%.0f customers/s, %ld threads): %zu with at least "
+           "one offer, %zu offers in all\n",
+           all_ids.n, dt, dt > 0 ? (double)all_ids.n / dt : 0.0, started ? started : 1,
+           atomic_load(&j.with_offers), atomic_load(&j.offers));
+    if (export_path)
+        exit_code = do_export(db, export_path);
+done:
+    tl_engine_close(j.eng);
+    pthread_mutex_destroy(&j.lock);
+    for (size_t i = 0; i < all_ids.n; i++)
+        free(all_ids.v[i]);
+    free(all_ids.v);
+    return exit_code;
+}

@@ -1,0 +1,1710 @@
+/* table.c — generic CSV / JSON Lines / JSON array sources, one kind of
+ * record per file (docs/formats.md).
+ *
+ * Both passes stream the file through a reader that turns each record into
+ * the kind's canonical fields (header names and JSON keys are matched
+ * ignoring case, '_', '-', '.' and blanks, plus a few prototype aliases).
+ * The check pass keeps only ID sets: the IDs this import introduces (in
+ * the tl_import), a cache of IDs found in the store, and 64-bit
+ * fingerprints of (customer, txn_id)-like pairs to find duplicates; a
+ * fingerprint match is confirmed by re-reading the file up to that row,
+ * so a hash collision can never reject a good file. */
+#include "ingest/table.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/month.h"
+#include "base/str.h"
+#include "base/strset.h"
+#include "ingest/csv.h"
+#include "ingest/jsonl.h"
+#include "ingest/jsonpos.h"
+#include "store/bulk.h"
+#include "store/customers.h"
+#include "store/holdings.h"
+#include "store/monthly.h"
+#include "store/posts.h"
+#include "store/products.h"
+#include "store/transactions.h"
+
+#define MAXF 16                            /* canonical fields per kind, at most */
+#define ID_MAX_CHARS 64
+#define JSON_MAX_BYTES ((size_t)512 << 20) /* a .json array file is read whole */
+#define PROGRESS_MIN_ROWS 100000
+
+/* ---- schemas ---------------------------------------------------------------- */
+
+typedef struct fdef {
+    const char *name;          /* canonical, as in docs/formats.md */
+    const char *alias[3];      /* other accepted names (the prototype's) */
+    bool required;
+    bool pii;                  /* never echoed in messages */
+} fdef;
+
+enum { C_ID, C_FIRST, C_LAST, C_NAME, C_GENDER, C_EMAIL, C_PHONE, C_AGE, C_CITY, C_COUNTRY,
+       C_BALANCE, C_CURRENCY, C_INCOME, C_RISK, C_STATUS, C_CONTACT, C_N };
+static const fdef customer_fields[C_N] = {
+    [C_ID] = {"customer_id", {NULL}, true, false},
+    [C_FIRST] = {"first_name", {NULL}, false, true},
+    [C_LAST] = {"last_name", {NULL}, false, true},
+    [C_NAME] = {"name", {"full_name"}, false, true},
+    [C_GENDER] = {"gender", {NULL}, false, false},
+    [C_EMAIL] = {"email", {"email_address"}, false, true},
+    [C_PHONE] = {"phone", {"phone_number"}, false, true},
+    [C_AGE] = {"age", {NULL}, false, false},
+    [C_CITY] = {"city", {NULL}, false, false},
+    [C_COUNTRY] = {"country", {NULL}, false, false},
+    [C_BALANCE] = {"balance", {"current_balance"}, false, false},
+    [C_CURRENCY] = {"currency", {NULL}, false, false},
+    [C_INCOME] = {"income", {"monthly_income"}, false, false},
+    [C_RISK] = {"risk_profile", {NULL}, false, false},
+    [C_STATUS] = {"account_status", {NULL}, false, false},
+    [C_CONTACT] = {"preferred_contact", {"preferred_contact_method"}, false, false},
+};
+
+enum { P_ID, P_NAME, P_CATEGORY, P_N };
+static const fdef product_fields[P_N] = {
+    [P_ID] = {"product_id", {NULL}, true, false},
+    [P_NAME] = {"name", {"product_name"}, true, false},
+    [P_CATEGORY] = {"category", {NULL}, true, false},
+};
+
+enum { R_PRODUCT, R_TEXT, R_RATING, R_N };
+static const fdef review_fields[R_N] = {
+    [R_PRODUCT] = {"product_id", {NULL}, true, false},
+    [R_TEXT] = {"text", {"review", "review_text"}, true, false},
+    [R_RATING] = {"rating", {"stars"}, false, false},
+};
+
+enum { H_CUSTOMER, H_PRODUCT, H_SINCE, H_N };
+static const fdef holding_fields[H_N] = {
+    [H_CUSTOMER] = {"customer_id", {NULL}, true, false},
+    [H_PRODUCT] = {"product_id", {NULL}, true, false},
+    [H_SINCE] = {"since", {"opened", "opened_at"}, false, false},
+};
+
+enum { M_CUSTOMER, M_MONTH, M_TOTAL, M_COUNT, M_N };
+static const fdef monthly_fields[M_N] = {
+    [M_CUSTOMER] = {"customer_id", {NULL}, true, false},
+    [M_MONTH] = {"month", {NULL}, true, false},
+    [M_TOTAL] = {"total", {"total_transaction_amount", "amount"}, true, false},
+    [M_COUNT] = {"count", {"total_transaction_count"}, true, false},
+};
+
+enum { T_CUSTOMER, T_TXN, T_DATE, T_AMOUNT, T_DIRECTION, T_CURRENCY, T_CATEGORY, T_MERCHANT,
+       T_MODE, T_N };
+static const fdef txn_fields[T_N] = {
+    [T_CUSTOMER] = {"customer_id", {NULL}, true, false},
+    [T_TXN] = {"txn_id", {"transaction_id"}, true, false},
+    [T_DATE] = {"date", {"day", "transaction_date"}, true, false},
+    [T_AMOUNT] = {"amount", {"transaction_amount"}, true, false},
+    [T_DIRECTION] = {"direction", {NULL}, false, false},
+    [T_CURRENCY] = {"currency", {NULL}, false, false},
+    [T_CATEGORY] = {"category", {"transaction_category"}, false, false},
+    [T_MERCHANT] = {"merchant", {NULL}, false, false},
+    [T_MODE] = {"payment_mode", {NULL}, false, false},
+};
+
+enum { S_CUSTOMER, S_PLATFORM, S_TOPIC, S_TEXT, S_POSTED, S_N };
+static const fdef post_fields[S_N] = {
+    [S_CUSTOMER] = {"customer_id", {NULL}, true, false},
+    [S_PLATFORM] = {"platform", {NULL}, false, false},
+    [S_TOPIC] = {"topic", {NULL}, false, false},
+    [S_TEXT] = {"text", {"post"}, true, false},
+    [S_POSTED] = {"posted_at", {"date", "posted"}, false, false},
+};
+
+static const struct {
+    const fdef *fields;
+    size_t n;
+} schemas[TL_KIND_COUNT] = {
+    [TL_KIND_CUSTOMERS] = {customer_fields, C_N},  [TL_KIND_PRODUCTS] = {product_fields, P_N},
+    [TL_KIND_REVIEWS] = {review_fields, R_N},      [TL_KIND_HOLDINGS] = {holding_fields, H_N},
+    [TL_KIND_MONTHLY] = {monthly_fields, M_N},     [TL_KIND_TRANSACTIONS] = {txn_fields, T_N},
+    [TL_KIND_POSTS] = {post_fields, S_N},
+};
+
+/* Writes the matching form of a field name: ASCII lower case without '_',
+ * '-', '.' or blanks. Returns false when it does not fit. */
+static bool normalize_name(const char *s, size_t n, char *out, size_t size)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '_' || ch == '-' || ch == '.' || ch == ' ' || ch == '\t')
+            continue;
+        if (k + 1 >= size)
+            return false;
+        out[k++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch);
+    }
+    out[k] = '\0';
+    return true;
+}
+
+/* ---- the source ------------------------------------------------------------- */
+
+#define NAME_MAX_NORM 48
+
+/* IDs of one kind known to exist, so a file of 30M transactions asks the
+ * store once per customer, not once per row. */
+typedef struct id_cache {
+    tl_strset found;      /* found in the store */
+    char last[512];       /* the previous row's ID, already checked */
+    bool has_last;
+} id_cache;
+
+/* Open-addressing set of 64-bit fingerprints (0 marks an empty slot). */
+typedef struct fpset {
+    uint64_t *slots;
+    size_t cap, len;
+} fpset;
+
+/* Transactions waiting to be written, in file order; flushed sorted. */
+enum { B_CUSTOMER, B_TXN, B_DAY, B_CURRENCY, B_CATEGORY, B_MERCHANT, B_MODE, B_NSTR };
+typedef struct batch_row {
+    uint32_t off[B_NSTR];   /* offsets into text; NO_TEXT for NULL */
+    double amount;
+    int month, direction;
+} batch_row;
+typedef struct batch_key {
+    uint64_t customer, txn;  /* first 8 bytes, big-endian: most compares end here */
+    uint32_t row;
+    bool long_ids;           /* an ID is longer than 8 bytes: prefixes may tie */
+} batch_key;
+typedef struct txn_batch {
+    tl_buf text;             /* the rows' strings, each NUL-terminated */
+    batch_row *rows;
+    batch_key *keys;
+    size_t n, cap;
+} txn_batch;
+
+typedef struct table_source {
+    tl_source base;
+    tl_table_format fmt;
+    const char *mem;      /* borrowed bytes for memory sources, else NULL */
+    size_t mem_len;
+    bool is_mem;
+    const fdef *fields;
+    size_t nf;
+    char norm[MAXF][4][NAME_MAX_NORM];   /* normalized name and aliases; "" unused */
+    id_cache cache[2];                   /* [0] customers, [1] products */
+    fpset pairs;                         /* duplicate detection, check pass */
+    uint64_t seed;                       /* fingerprint seed */
+    tl_buf scratch;                      /* names, pair keys: reused */
+    tl_strset touched;                   /* write pass: customers marked for monthly */
+    txn_batch batch;                     /* write pass: transactions to sort and write */
+} table_source;
+
+/* ---- fingerprints ------------------------------------------------------------ */
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 32;
+    x *= 0xd6e8feb86659fd93ULL;
+    x ^= x >> 32;
+    x *= 0xd6e8feb86659fd93ULL;
+    x ^= x >> 32;
+    return x;
+}
+
+static uint64_t fingerprint(const char *p, size_t n, uint64_t seed)
+{
+    uint64_t h = seed ^ mix64(n + 0x9E3779B97F4A7C15ULL);
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = mix64(h ^ w) + 0x9E3779B97F4A7C15ULL;
+        p += 8;
+        n -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    h = mix64(h ^ w ^ ((uint64_t)n << 59));
+    return h ? h : 1;
+}
+
+static void fpset_free(fpset *f)
+{
+    free(f->slots);
+    memset(f, 0, sizeof *f);
+}
+
+/* Returns 1 when added, 0 when present already, TL_ENOMEM. */
+static int fpset_add(fpset *f, uint64_t h)
+{
+    if ((f->len + 1) * 5 > f->cap * 4) {   /* keep the load under 0.8 */
+        size_t cap = f->cap ? f->cap * 2 : 1024;
+        uint64_t *slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return TL_ENOMEM;
+        for (size_t i = 0; i < f->cap; i++) {
+            uint64_t v = f->slots[i];
+            if (!v)
+                continue;
+            size_t j = (size_t)v & (cap - 1);
+            while (slots[j])
+                j = (j + 1) & (cap - 1);
+            slots[j] = v;
+        }
+        free(f->slots);
+        f->slots = slots;
+        f->cap = cap;
+    }
+    size_t j = (size_t)h & (f->cap - 1);
+    while (f->slots[j]) {
+        if (f->slots[j] == h)
+            return 0;
+        j = (j + 1) & (f->cap - 1);
+    }
+    f->slots[j] = h;
+    f->len++;
+    return 1;
+}
+
+/* ---- readers ---------------------------------------------------------------- */
+
+/* One record as canonical fields. Values are NUL-terminated text (JSON
+ * numbers formatted into num[]), NULL when absent, null or empty. */
+typedef struct rec {
+    const char *v[MAXF];
+    const char *key[MAXF];     /* the name the file used, for messages */
+    size_t vlen[MAXF];
+    char num[MAXF][40];
+    long line;                 /* CSV: physical line of the row; JSONL: line */
+    size_t index;              /* JSON array: element index */
+    long number;               /* data records read so far, this one included */
+    json_t *obj;               /* JSON formats: the record (borrowed) */
+} rec;
+
+typedef struct reader {
+    table_source *s;
+    tl_csv csv;
+    size_t ncols;
+    char **header;             /* owned: the CSV header names */
+    int *col_field;            /* owned: per column, the field or -1 */
+    int field_col[MAXF];
+    bool check_all_utf8;       /* every column goes to a JSON doc */
+    tl_jsonl jl;
+    char *text;                /* JSON array: the whole file (owned unless memory) */
+    size_t len;
+    json_t *root;
+    size_t next;
+    rec r;
+} reader;
+
+/* Validates UTF-8 (no overlongs, surrogates or NUL). */
+static bool utf8_ok(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c >= 0x01 && c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t need;
+        uint32_t cp;
+        if (c >= 0xC2 && c <= 0xDF) {
+            need = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (n - i <= need)
+            return false;
+        for (size_t k = 1; k <= need; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if ((need == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return false;
+        i += need + 1;
+    }
+    return true;
+}
+
+/* True when no byte has its high bit set: ASCII, hence valid UTF-8 once
+ * NUL bytes are excluded (the CSV reader refuses them). */
+static bool all_ascii(const char *p, size_t n)
+{
+    uint64_t acc = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        acc |= w;
+    }
+    for (; i < n; i++)
+        acc |= (unsigned char)p[i];
+    return !(acc & 0x8080808080808080ULL);
+}
+
+static size_t utf8_chars(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+/* Writes a value for a message: quoted-string escapes, cut at about 60
+ * bytes on a character boundary. */
+static void quote_value(const char *v, char *out, size_t size)
+{
+    size_t k = 0, i = 0;
+    for (; v[i] && k + 8 < size && i < 60; i++) {
+        unsigned char ch = (unsigned char)v[i];
+        if (ch == '"' || ch == '\\') {
+            out[k++] = '\\';
+            out[k++] = (char)ch;
+        } else if (ch < 0x20 || ch == 0x7f) {
+            k += (size_t)snprintf(out + k, size - k, "\\x%02X", ch);
+        } else {
+            out[k++] = (char)ch;
+        }
+    }
+    if (v[i]) {
+        while (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0x80)
+            k--;   /* drop a cut character's continuation bytes */
+        if (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0xC0)
+            k--;   /* …and its lead byte */
+        if (k + 4 <= size) {
+            memcpy(out + k, "...", 3);
+            k += 3;
+        }
+    }
+    out[k < size ? k : size - 1] = '\0';
+}
+
+/* The position prefix of a message about field f (or the record, f < 0):
+ * "file:row N, field NAME" or "file:line:column: field NAME". */
+static void where(reader *rd, int f, char *out, size_t size)
+{
+    table_source *s = rd->s;
+    const char *path = s->base.path;
+    const char *fname = f < 0 ? NULL : rd->r.key[f] ? rd->r.key[f] : s->fields[f].name;
+    if (s->fmt == TL_TABLE_CSV) {
+        if (fname)
+            snprintf(out, size, "%s:row %ld, field %s", path, rd->r.line, fname);
+        else
+            snprintf(out, size, "%s:row %ld", path, rd->r.line);
+        return;
+    }
+    int line = 1, col = 1;
+    const char *key = f < 0 ? NULL : rd->r.key[f];
+    if (s->fmt == TL_TABLE_JSONL) {
+        tl_jsonpos_step step = {key, 0};
+        tl_jsonpos_locate_path(rd->jl.text, rd->jl.len, &step, key ? 1 : 0, &line, &col);
+        line = (int)rd->r.line;
+    } else {
+        tl_jsonpos_locate(rd->text, rd->len, rd->r.index, key, &line, &col);
+    }
+    if (fname)
+        snprintf(out, size, "%s:%d:%d: field %s", path, line, col, fname);
+    else
+        snprintf(out, size, "%s:%d:%d", path, line, col);
+}
+
+/* Fails on field f (or the record when f < 0) with "WHERE: what (value
+ * "…")". Returns TL_EINPUT. */
+__attribute__((format(printf, 4, 5))) static int fail(reader *rd, int f, tl_err *err,
+                                                      const char *fmt, ...)
+{
+    char pos[TL_ERR_MSG_MAX], what[TL_ERR_MSG_MAX], val[128] = "";
+    where(rd, f, pos, sizeof pos);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    const char *v = f >= 0 ? rd->r.v[f] : NULL;
+    if (v && rd->s->fields[f].pii) {
+        snprintf(val, sizeof val, " (value not shown: personal data)");
+    } else if (v) {
+        char q[100];
+        quote_value(v, q, sizeof q);
+        snprintf(val, sizeof val, " (value \"%s\")", q);
+    }
+    return tl_err_set(err, TL_EINPUT, "%s: %s%s", pos, what, val);
+}
+
+static int field_of(table_source *s, const char *name, size_t n)
+{
+    char norm[NAME_MAX_NORM];
+    if (!normalize_name(name, n, norm, sizeof norm) || !norm[0])
+        return -1;
+    for (size_t f = 0; f < s->nf; f++)
+        for (int a = 0; a < 4 && s->norm[f][a][0]; a++)
+            if (strcmp(norm, s->norm[f][a]) == 0)
+                return (int)f;
+    return -1;
+}
+
+static void reader_close(reader *rd)
+{
+    tl_csv_close(&rd->csv);
+    tl_jsonl_close(&rd->jl);
+    for (size_t i = 0; i < rd->ncols && rd->header; i++)
+        free(rd->header[i]);
+    free(rd->header);
+    free(rd->col_field);
+    json_decref(rd->root);
+    if (!rd->s->is_mem)
+        free(rd->text);
+    memset(rd, 0, sizeof *rd);
+}
+
+/* Reads and maps the CSV header row. */
+static int read_header(reader *rd, tl_err *err)
+{
+    table_source *s = rd->s;
+    int rc = tl_csv_next(&rd->csv, err);
+    if (rc < 0)
+        return rc;
+    rd->r.line = 1;
+    if (rc == 0)
+        return fail(rd, -1, err, "the file is empty; expected a header row naming the columns");
+    rd->ncols = rd->csv.nfields;
+    rd->header = calloc(rd->ncols, sizeof *rd->header);
+    rd->col_field = malloc(rd->ncols * sizeof *rd->col_field);
+    if (!rd->header || !rd->col_field)
+        return tl_err_set(err, TL_ENOMEM, "out of memory reading %s", s->base.path);
+    for (size_t i = 0; i < rd->ncols; i++) {
+        const char *h = tl_csv_field(&rd->csv, i);
+        size_t n = tl_csv_field_len(&rd->csv, i);
+        if (!utf8_ok((const unsigned char *)h, n))
+            return fail(rd, -1, err, "column %zu: the header is not valid UTF-8", i + 1);
+        rd->header[i] = tl_strndup(h, n);
+        if (!rd->header[i])
+            return tl_err_set(err, TL_ENOMEM, "out of memory reading %s", s->base.path);
+        tl_strtrim(rd->header[i]);
+        if (!rd->header[i][0])
+            return fail(rd, -1, err, "column %zu has no name in the header", i + 1);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(rd->header[j], rd->header[i]) == 0)
+                return fail(rd, -1, err, "column \"%s\" appears twice in the header",
+                            rd->header[i]);
+        int f = field_of(s, rd->header[i], strlen(rd->header[i]));
+        rd->col_field[i] = f;
+        if (f < 0)
+            continue;
+        if (rd->field_col[f] >= 0)
+            return fail(rd, -1, err, "columns \"%s\" and \"%s\" both give %s",
+                        rd->header[rd->field_col[f]], rd->header[i], s->fields[f].name);
+        rd->field_col[f] = (int)i;
+    }
+    for (size_t f = 0; f < s->nf; f++)
+        if (s->fields[f].required && rd->field_col[f] < 0)
+            return fail(rd, -1, err, "missing required column \"%s\" for %s",
+                        s->fields[f].name, tl_kind_name(s->base.kind));
+    return TL_OK;
+}
+
+/* Reads a whole file (JSON array format). */
+static int read_whole(const char *path, char **text, size_t *len, tl_err *err)
+{
+    *text = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return tl_err_set(err, TL_EIO, "%s: cannot open: %s", path, strerror(errno));
+    int rc = TL_OK;
+    size_t cap = 1 << 16, n = 0;
+    char *p = malloc(cap);
+    for (;;) {
+        if (!p) {
+            rc = tl_err_set(err, TL_ENOMEM, "out of memory reading %s", path);
+            break;
+        }
+        size_t r = fread(p + n, 1, cap - n - 1, f);
+        n += r;
+        if (r == 0) {
+            if (ferror(f))
+                rc = tl_err_set(err, TL_EIO, "%s: read error", path);
+            break;
+        }
+        if (n > JSON_MAX_BYTES) {
+            rc = tl_err_set(err, TL_ETOOBIG, "%s: larger than %zu MiB; use JSON Lines (.jsonl) "
+                                             "for big files", path, JSON_MAX_BYTES >> 20);
+            break;
+        }
+        if (cap - n < 2) {
+            char *q = realloc(p, cap * 2);
+            if (!q) {
+                free(p);
+                p = NULL;
+                continue;
+            }
+            p = q;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (rc) {
+        free(p);
+        return rc;
+    }
+    p[n] = '\0';
+    *text = p;
+    *len = n;
+    return TL_OK;
+}
+
+static int reader_open(table_source *s, reader *rd, tl_err *err)
+{
+    memset(rd, 0, sizeof *rd);
+    rd->s = s;
+    for (int f = 0; f < MAXF; f++)
+        rd->field_col[f] = -1;
+    rd->check_all_utf8 =
+        s->base.kind == TL_KIND_CUSTOMERS || s->base.kind == TL_KIND_PRODUCTS;
+    int rc = TL_OK;
+    switch (s->fmt) {
+    case TL_TABLE_CSV:
+        rc = s->is_mem ? tl_csv_open_mem(&rd->csv, s->base.path, s->mem, s->mem_len, NULL, err)
+                       : tl_csv_open(&rd->csv, s->base.path, NULL, err);
+        if (!rc)
+            rc = read_header(rd, err);
+        break;
+    case TL_TABLE_JSONL:
+        rc = s->is_mem ? tl_jsonl_open_mem(&rd->jl, s->base.path, s->mem, s->mem_len, 0, err)
+                       : tl_jsonl_open(&rd->jl, s->base.path, 0, err);
+        break;
+    case TL_TABLE_JSON: {
+        if (s->is_mem) {
+            rd->text = (char *)s->mem;
+            rd->len = s->mem_len;
+        } else if ((rc = read_whole(s->base.path, &rd->text, &rd->len, err))) {
+            break;
+        }
+        json_error_t je;
+        rd->root = json_loadb(rd->text, rd->len, JSON_REJECT_DUPLICATES, &je);
+        if (!rd->root) {
+            rc = tl_err_set(err, TL_EINPUT, "%s:%d:%d: %s", s->base.path, je.line > 0 ? je.line : 1,
+                            je.column > 0 ? je.column : 1, je.text);
+        } else if (!json_is_array(rd->root)) {
+            int line, col;
+            tl_jsonpos_locate_path(rd->text, rd->len, NULL, 0, &line, &col);
+            rc = tl_err_set(err, TL_EINPUT, "%s:%d:%d: expected a JSON array of %s records",
+                            s->base.path, line, col, tl_kind_name(s->base.kind));
+        }
+        break;
+    }
+    default:
+        rc = tl_err_set(err, TL_EINTERNAL, "%s: unknown format", s->base.path);
+    }
+    if (rc)
+        reader_close(rd);
+    return rc;
+}
+
+static uint64_t reader_offset(const reader *rd)
+{
+    switch (rd->s->fmt) {
+    case TL_TABLE_CSV:
+        return tl_csv_offset(&rd->csv);
+    case TL_TABLE_JSONL:
+        return tl_jsonl_offset(&rd->jl);
+    default: {
+        size_t n = json_array_size(rd->root);
+        return n ? (uint64_t)((double)rd->len * (double)rd->next / (double)n) : 0;
+    }
+    }
+}
+
+/* Fills the record's fields from a JSON object. */
+static int fields_from_json(reader *rd, json_t *obj, tl_err *err)
+{
+    table_source *s = rd->s;
+    rec *r = &rd->r;
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v) {
+        int f = field_of(s, k, strlen(k));
+        if (f < 0)
+            continue;
+        if (r->key[f]) {
+            const char *first = r->key[f];
+            r->key[f] = k;
+            r->v[f] = NULL;
+            return fail(rd, f, err, "keys \"%s\" and \"%s\" both give %s", first, k,
+                        s->fields[f].name);
+        }
+        r->key[f] = k;
+        if (json_is_string(v)) {
+            r->vlen[f] = json_string_length(v);
+            if (r->vlen[f] != strlen(json_string_value(v)))
+                return fail(rd, f, err, "text must not contain NUL characters");
+            r->v[f] = r->vlen[f] ? json_string_value(v) : NULL;
+        } else if (json_is_integer(v)) {
+            snprintf(r->num[f], sizeof r->num[f], "%lld", (long long)json_integer_value(v));
+            r->v[f] = r->num[f];
+        } else if (json_is_real(v)) {
+            snprintf(r->num[f], sizeof r->num[f], "%.17g", json_real_value(v));
+            r->v[f] = r->num[f];
+        } else if (json_is_boolean(v)) {
+            r->v[f] = json_is_true(v) ? "true" : "false";
+        } else if (!json_is_null(v)) {
+            return fail(rd, f, err, "must be text or a number, not an %s",
+                        json_is_object(v) ? "object" : "array");
+        }
+        if (r->v[f])
+            r->vlen[f] = strlen(r->v[f]);
+    }
+    return TL_OK;
+}
+
+/* Reads the next record. Returns 1, 0 at the end, or an error. */
+static int reader_next(reader *rd, tl_err *err)
+{
+    table_source *s = rd->s;
+    rec *r = &rd->r;
+    long number = r->number;
+    memset(r->v, 0, sizeof r->v);
+    memset(r->key, 0, sizeof r->key);
+    r->obj = NULL;
+    int rc;
+    switch (s->fmt) {
+    case TL_TABLE_CSV: {
+        rc = tl_csv_next(&rd->csv, err);
+        if (rc <= 0)
+            return rc;
+        r->line = rd->csv.row_line;
+        r->number = number + 1;
+        if (rd->csv.nfields != rd->ncols)
+            return fail(rd, -1, err, "%zu field%s, but the header has %zu columns",
+                        rd->csv.nfields, rd->csv.nfields == 1 ? "" : "s", rd->ncols);
+        /* Most rows are plain ASCII: one pass over the row proves it. */
+        bool ascii = all_ascii(rd->csv.row.data, rd->csv.row.len);
+        for (size_t i = 0; i < rd->ncols; i++) {
+            int f = rd->col_field[i];
+            if (f < 0 && !rd->check_all_utf8)
+                continue;
+            const char *t = tl_csv_field(&rd->csv, i);
+            size_t n = tl_csv_field_len(&rd->csv, i);
+            if (f >= 0) {
+                r->key[f] = rd->header[i];
+                r->v[f] = n ? t : NULL;
+                r->vlen[f] = n;
+            }
+            if (!ascii && !utf8_ok((const unsigned char *)t, n)) {
+                if (f >= 0)
+                    return fail(rd, f, err, "not valid UTF-8 text");
+                return fail(rd, -1, err, "column %s: not valid UTF-8 text", rd->header[i]);
+            }
+        }
+        return 1;
+    }
+    case TL_TABLE_JSONL:
+        rc = tl_jsonl_next(&rd->jl, err);
+        if (rc <= 0)
+            return rc;
+        r->line = rd->jl.line;
+        r->number = number + 1;
+        r->obj = rd->jl.obj;
+        rc = fields_from_json(rd, r->obj, err);
+        return rc ? rc : 1;
+    default:
+        if (rd->next >= json_array_size(rd->root))
+            return 0;
+        r->index = rd->next++;
+        r->number = number + 1;
+        r->obj = json_array_get(rd->root, r->index);
+        if (!json_is_object(r->obj))
+            return fail(rd, -1, err, "record %zu is not a JSON object", r->index + 1);
+        rc = fields_from_json(rd, r->obj, err);
+        return rc ? rc : 1;
+    }
+}
+
+/* ---- field checks ---------------------------------------------------------- */
+
+static int missing(reader *rd, int f, tl_err *err)
+{
+    return fail(rd, f, err, "missing; %s is required", rd->s->fields[f].name);
+}
+
+/* An optional text field: *out NULL when absent. */
+static int get_text(reader *rd, int f, const char **out, tl_err *err)
+{
+    *out = rd->r.v[f];
+    if (!*out && rd->s->fields[f].required)
+        return missing(rd, f, err);
+    return TL_OK;
+}
+
+/* An identifier: 1 to 64 characters, no control characters. */
+static int get_id(reader *rd, int f, const char **out, tl_err *err)
+{
+    const char *v = rd->r.v[f];
+    if (!v)
+        return missing(rd, f, err);
+    size_t n = rd->r.vlen[f];
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+            return fail(rd, f, err, "an ID must not contain control characters");
+    if (n > ID_MAX_CHARS && utf8_chars(v, n) > ID_MAX_CHARS)
+        return fail(rd, f, err, "an ID is at most %d characters", ID_MAX_CHARS);
+    *out = v;
+    return TL_OK;
+}
+
+/* Fast exact path for plain decimals ("123", "45.60"): both the digits and
+ * the power of ten are exact doubles, so one division rounds correctly,
+ * as strtod would. Anything else goes to tl_parse_double. */
+static bool parse_plain_decimal(const char *s, size_t n, double *out)
+{
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+                                   1e11, 1e12, 1e13, 1e14, 1e15};
+    uint64_t m = 0;
+    int digits = 0, frac = -1;
+    if (n == 0 || n > 17)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= '0' && c <= '9') {
+            m = m * 10 + (uint64_t)(c - '0');
+            digits++;
+            if (frac >= 0)
+                frac++;
+        } else if (c == '.' && frac < 0) {
+            frac = 0;
+        } else {
+            return false;
+        }
+    }
+    if (digits == 0 || digits > 15 || frac == 0)
+        return false;
+    *out = frac > 0 ? (double)m / pow10[frac] : (double)m;
+    return true;
+}
+
+/* A number (money-style text allowed: "$1,250.50"); *out NAN when absent. */
+static int get_number(reader *rd, int f, double *out, tl_err *err)
+{
+    const char *v = rd->r.v[f];
+    *out = NAN;
+    if (!v)
+        return rd->s->fields[f].required ? missing(rd, f, err) : TL_OK;
+    if (parse_plain_decimal(v, rd->r.vlen[f], out) || tl_parse_double(v, true, out))
+        return TL_OK;
+    return fail(rd, f, err, "not a number");
+}
+
+/* An integer in [lo, hi]; *present false when absent (optional fields). */
+static int get_int(reader *rd, int f, int64_t lo, int64_t hi, int64_t *out, bool *present,
+                   tl_err *err)
+{
+    const char *v = rd->r.v[f];
+    *present = v != NULL;
+    if (!v)
+        return rd->s->fields[f].required ? missing(rd, f, err) : TL_OK;
+    if (!tl_parse_i64(v, out)) {
+        /* JSON writers may give 32.0 for 32. */
+        double d;
+        if (!tl_parse_double(v, false, &d) || d != floor(d) || d < -9e15 || d > 9e15)
+            return fail(rd, f, err, "not a whole number");
+        *out = (int64_t)d;
+    }
+    if (*out < lo || *out > hi)
+        return fail(rd, f, err, "%lld is outside %lld..%lld", (long long)*out, (long long)lo,
+                    (long long)hi);
+    return TL_OK;
+}
+
+/* A date YYYY-MM-DD (a time after it is ignored); day[11] gets the date. */
+static int get_date(reader *rd, int f, char day[11], int *month, bool *present, tl_err *err)
+{
+    const char *v = rd->r.v[f];
+    *present = v != NULL;
+    if (!v)
+        return rd->s->fields[f].required ? missing(rd, f, err) : TL_OK;
+    if (!tl_date_parse(v, month, NULL))
+        return fail(rd, f, err, "not a date (YYYY-MM-DD)");
+    memcpy(day, v, 10);
+    day[10] = '\0';
+    return TL_OK;
+}
+
+/* ---- references and duplicates ---------------------------------------------- */
+
+/* Checks that an ID of kind k (customers or products) exists in this
+ * import or the store. */
+static int require_known(reader *rd, tl_import *imp, tl_kind k, int f, const char *id,
+                         tl_err *err)
+{
+    id_cache *c = &rd->s->cache[k == TL_KIND_PRODUCTS];
+    size_t n = strlen(id);
+    if (c->has_last && strcmp(c->last, id) == 0)
+        return TL_OK;
+    bool has = tl_strset_has(&imp->ids[k], id) || tl_strset_has(&c->found, id);
+    if (!has) {
+        int rc = tl_import_has_id(imp, k, id, &has, err);
+        if (rc)
+            return rc;
+        if (!has)
+            return fail(rd, f, err, "unknown %s: not in this import nor in the store",
+                        k == TL_KIND_PRODUCTS ? "product" : "customer");
+        if (tl_strset_add(&c->found, id) < 0)
+            return tl_err_set(err, TL_ENOMEM, "out of memory");
+    }
+    c->has_last = n < sizeof c->last;
+    if (c->has_last)
+        memcpy(c->last, id, n + 1);
+    return TL_OK;
+}
+
+/* The pair key of the record for duplicate detection, into s->scratch. */
+static int pair_key(reader *rd, tl_err *err)
+{
+    table_source *s = rd->s;
+    rec *r = &rd->r;
+    tl_buf *b = &s->scratch;
+    tl_buf_reset(b);
+    const char *a = r->v[0], *second = NULL;
+    char month[16];
+    switch (s->base.kind) {
+    case TL_KIND_TRANSACTIONS:
+        second = r->v[T_TXN];
+        break;
+    case TL_KIND_HOLDINGS:
+        second = r->v[H_PRODUCT];
+        break;
+    case TL_KIND_MONTHLY: {
+        int m = 0;
+        if (!r->v[M_MONTH] || !tl_month_parse(r->v[M_MONTH], &m))
+            m = -1;
+        snprintf(month, sizeof month, "%d", m);
+        second = month;
+        break;
+    }
+    default:
+        return TL_OK;
+    }
+    if (!a || !second)
+        return TL_OK;
+    if (tl_buf_puts(b, a) || tl_buf_putc(b, '\x1f') || tl_buf_puts(b, second))
+        return tl_err_set(err, TL_ENOMEM, "out of memory");
+    return TL_OK;
+}
+
+/* Finds, by reading the file again up to the current record, the earlier
+ * record with the same pair key. *line 0 when none (a fingerprint
+ * collision). */
+static int find_earlier(table_source *s, const char *key, size_t keylen, long before,
+                        long *line, tl_err *err)
+{
+    reader rd;
+    *line = 0;
+    int rc = reader_open(s, &rd, err);
+    if (rc)
+        return rc;
+    while ((rc = reader_next(&rd, err)) == 1 && rd.r.number < before) {
+        if ((rc = pair_key(&rd, err)))
+            break;
+        if (s->scratch.len == keylen && memcmp(s->scratch.data, key, keylen) == 0) {
+            *line = rd.r.line;
+            break;
+        }
+    }
+    reader_close(&rd);
+    return rc < 0 ? rc : TL_OK;
+}
+
+/* Registers the record's pair; fails on a genuine duplicate within the
+ * file. `what` describes the pair for the message. */
+static int unique_pair(reader *rd, int f, const char *what, tl_err *err)
+{
+    table_source *s = rd->s;
+    int rc = pair_key(rd, err);
+    if (rc || s->scratch.len == 0)
+        return rc;
+    rc = fpset_add(&s->pairs, fingerprint(s->scratch.data, s->scratch.len, s->seed));
+    if (rc < 0)
+        return tl_err_set(err, TL_ENOMEM, "out of memory checking %s", s->base.path);
+    if (rc == 1)
+        return TL_OK;
+    /* Copy the key: find_earlier reuses the scratch buffer. */
+    size_t keylen = s->scratch.len;
+    char *key = tl_strndup(s->scratch.data, keylen);
+    if (!key)
+        return tl_err_set(err, TL_ENOMEM, "out of memory");
+    long line;
+    rc = find_earlier(s, key, keylen, rd->r.number, &line, err);
+    free(key);
+    if (rc)
+        return rc;
+    if (!line)
+        return TL_OK;
+    if (s->fmt == TL_TABLE_CSV)
+        return fail(rd, f, err, "duplicate %s (first on row %ld)", what, line);
+    return fail(rd, f, err, "duplicate %s (first on line %ld)", what, line);
+}
+
+/* ---- customers ---------------------------------------------------------------- */
+
+static int decode_customer(reader *rd, tl_customer *c, tl_err *err)
+{
+    table_source *s = rd->s;
+    const char **v = rd->r.v;
+    memset(c, 0, sizeof *c);
+    int rc = get_id(rd, C_ID, (const char **)&c->id, err);
+    if (rc)
+        return rc;
+    /* name: "First Last", else the name field. */
+    tl_buf *b = &s->scratch;
+    tl_buf_reset(b);
+    if (v[C_FIRST] || v[C_LAST]) {
+        if ((v[C_FIRST] && tl_buf_puts(b, v[C_FIRST])) ||
+            (v[C_FIRST] && v[C_LAST] && tl_buf_putc(b, ' ')) ||
+            (v[C_LAST] && tl_buf_puts(b, v[C_LAST])))
+            return tl_err_set(err, TL_ENOMEM, "out of memory");
+        c->name = b->data;
+    } else {
+        c->name = (char *)v[C_NAME];
+    }
+    c->gender = (char *)v[C_GENDER];
+    int64_t age;
+    bool present;
+    if ((rc = get_int(rd, C_AGE, 0, 130, &age, &present, err)))
+        return rc;
+    c->age = present ? (int)age : -1;
+    c->city = (char *)v[C_CITY];
+    c->country = (char *)v[C_COUNTRY];
+    if ((rc = get_number(rd, C_BALANCE, &c->balance, err)))
+        return rc;
+    c->currency = (char *)(v[C_CURRENCY] ? v[C_CURRENCY] : "USD");
+    if ((rc = get_number(rd, C_INCOME, &c->income, err)))
+        return rc;
+    if (c->income < 0)
+        return fail(rd, C_INCOME, err, "income must not be negative");
+    if (v[C_RISK]) {
+        static const char *const risks[] = {"Low", "Medium", "High"};
+        for (size_t i = 0; i < 3 && !c->risk_profile; i++)
+            if (tl_strcaseeq(v[C_RISK], risks[i]))
+                c->risk_profile = (char *)risks[i];
+        if (!c->risk_profile)
+            return fail(rd, C_RISK, err, "must be Low, Medium or High");
+    }
+    c->account_status = (char *)v[C_STATUS];
+    return TL_OK;
+}
+
+static int customers_row_check(reader *rd, tl_import *imp, tl_err *err)
+{
+    tl_customer c;
+    int rc = decode_customer(rd, &c, err);
+    if (rc)
+        return rc;
+    rc = tl_import_add_id(imp, TL_KIND_CUSTOMERS, c.id);
+    if (rc < 0)
+        return tl_err_set(err, rc, "out of memory");
+    if (rc == 0)
+        return fail(rd, C_ID, err, "duplicate customer_id: given twice in this import");
+    return TL_OK;
+}
+
+/* The record as a JSON object text (malloc'd; caller frees): JSON records
+ * as they are, CSV rows as {"header": "value"} for non-empty cells. */
+static int record_doc(reader *rd, char **out, tl_err *err)
+{
+    if (rd->r.obj) {
+        *out = json_dumps(rd->r.obj, JSON_COMPACT);
+        return *out ? TL_OK : tl_err_set(err, TL_ENOMEM, "out of memory");
+    }
+    json_t *doc = json_object();
+    if (!doc)
+        return tl_err_set(err, TL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < rd->ncols; i++) {
+        size_t n = tl_csv_field_len(&rd->csv, i);
+        if (!n)
+            continue;
+        if (json_object_set_new(doc, rd->header[i],
+                                json_stringn(tl_csv_field(&rd->csv, i), n))) {
+            json_decref(doc);
+            return tl_err_set(err, TL_ENOMEM, "out of memory");
+        }
+    }
+    *out = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    return *out ? TL_OK : tl_err_set(err, TL_ENOMEM, "out of memory");
+}
+
+static int customers_row_write(reader *rd, tl_import *imp, tl_err *err)
+{
+    tl_customer c;
+    int rc = decode_customer(rd, &c, err);
+    if (rc)
+        return rc;
+    if ((rc = record_doc(rd, &c.doc, err)))
+        return rc;
+    bool changed;
+    rc = tl_store_customer_upsert(imp->st, &c, &changed, err);
+    free(c.doc);
+    if (!rc)
+        imp->counts.changed[TL_KIND_CUSTOMERS] += changed;
+    return rc;
+}
+
+/* ---- products -------------------------------------------------------------- */
+
+static int decode_product(reader *rd, tl_product *p, json_t **reviews, tl_err *err)
+{
+    int rc;
+    memset(p, 0, sizeof *p);
+    if ((rc = get_id(rd, P_ID, &p->id, err)) || (rc = get_text(rd, P_NAME, &p->name, err)) ||
+        (rc = get_text(rd, P_CATEGORY, &p->category, err)))
+        return rc;
+    /* The prototype's customer_reviews (JSON formats only) become reviews. */
+    *reviews = rd->r.obj ? json_object_get(rd->r.obj, "customer_reviews") : NULL;
+    if (*reviews && !json_is_null(*reviews)) {
+        size_t j;
+        json_t *r;
+        if (!json_is_array(*reviews))
+            return fail(rd, P_ID, err, "customer_reviews must be an array of text");
+        json_array_foreach(*reviews, j, r) if (!json_is_string(r) || !json_string_length(r))
+            return fail(rd, P_ID, err, "customer_reviews[%zu] is not a non-empty text", j);
+    } else {
+        *reviews = NULL;
+    }
+    return TL_OK;
+}
+
+static int products_row_check(reader *rd, tl_import *imp, tl_err *err)
+{
+    tl_product p;
+    json_t *reviews;
+    int rc = decode_product(rd, &p, &reviews, err);
+    if (rc)
+        return rc;
+    rc = tl_import_add_id(imp, TL_KIND_PRODUCTS, p.id);
+    if (rc < 0)
+        return tl_err_set(err, rc, "out of memory");
+    if (rc == 0)
+        return fail(rd, P_ID, err, "duplicate product_id: given twice in this import");
+    imp->counts.read[TL_KIND_REVIEWS] += (long long)json_array_size(reviews);
+    return TL_OK;
+}
+
+static int products_row_write(reader *rd, tl_import *imp, tl_err *err)
+{
+    tl_product p;
+    json_t *reviews;
+    int rc = decode_product(rd, &p, &reviews, err);
+    if (rc)
+        return rc;
+    char *doc;
+    if ((rc = record_doc(rd, &doc, err)))
+        return rc;
+    p.doc = doc;
+    bool changed;
+    rc = tl_store_product_upsert(imp->st, &p, &changed, err);
+    free(doc);
+    if (rc)
+        return rc;
+    imp->counts.changed[TL_KIND_PRODUCTS] += changed;
+    size_t j;
+    json_t *r;
+    json_array_foreach(reviews, j, r) {
+        tl_review rev = {p.id, json_string_value(r), NAN};
+        long long before = tl_store_changes_total(imp->st);
+        if ((rc = tl_store_review_upsert(imp->st, &rev, err)))
+            return rc;
+        imp->counts.changed[TL_KIND_REVIEWS] += tl_store_changes_total(imp->st) != before;
+    }
+    return TL_OK;
+}
+
+/* ---- reviews ----------------------------------------------------------------- */
+
+static int decode_review(reader *rd, tl_review *r, tl_err *err)
+{
+    int rc;
+    if ((rc = get_id(rd, R_PRODUCT, &r->product_id, err)) ||
+        (rc = get_text(rd, R_TEXT, &r->text, err)) ||
+        (rc = get_number(rd, R_RATING, &r->rating, err)))
+        return rc;
+    if (!isnan(r->rating) && (r->rating < 1 || r->rating > 5))
+        return fail(rd, R_RATING, err, "a rating is from 1 to 5");
+    return TL_OK;
+}
+
+static int reviews_row_check(reader *rd, tl_import *imp, tl_err *err)
+{
+    tl_review r;
+    int rc = decode_review(rd, &r, err);
+    if (!rc)
+        rc = require_known(rd, imp, TL_KIND_PRODUCTS, R_PRODUCT, r.product_id, err);
+    return rc;
+}
+
+static int reviews_row_write(reader *rd, tl_import *imp, tl_err *err)
+{
+    tl_review r;
+    int rc = decode_review(rd, &r, err);
+    if (rc)
+        return rc;
+    long long before = tl_store_changes_total(imp->st);
+    if ((rc = tl_store_review_upsert(imp->st, &r, err)))
+        return rc;
+    imp->counts.changed[TL_KIND_REVIEWS] += tl_store_changes_total(imp->st) != before;
+    return TL_OK;
+}
+
+/* ---- holdings ----------------------------------------------------------------- */
+
+static int decode_holding(reader *rd, tl_holding *h, char since[11], tl_err *err)
+{
+    int rc, month;
+    bool present;
+    if ((rc = get_id(rd, H_CUSTOMER, &h->customer_id, err)) ||
+        (rc = get_id(rd, H_PRODUCT, &h->product_id, err)) ||
+        (rc = get_date(rd, H_SINCE, since, &month, &present, err)))
+        return rc;
+    h->since = present ? since : NULL;
+    h->source = "imported";
+    return TL_OK;
+}
+
+static int holdings_row_check(reader *rd, tl_import *imp, tl_err *err)
+{
+    tl_holding h;
+    char since[11];
+    int rc = decode_holding(rd, &h, since, err);
+    if (!rc)
+        rc = require_known(rd, imp, TL_KIND_CUSTOMERS, H_CUSTOMER, h.customer_id, err);
+    if (!rc)
+        rc = require_known(rd, imp, TL_KIND_PRODUCTS, H_PRODUCT, h.product_id, err);
+    if (!rc)
+        rc = unique_pair(rd, H_PRODUCT, "holding of this product by this customer", err);
+    return rc;
+}
+
+static int holdings_row_write(reader *rd, tl_import *imp, tl_err *err)
+{
+    tl_holding h;
+    char since[11];
+    int rc = decode_holding(rd, &h, since, err);
+    if (rc)
+        return rc;
+    long long before = tl_store_changes_total(imp->st);
+    if ((rc = tl_store_holding_upsert(imp->st, &h, err)))
+        return rc;
+    imp->counts.changed[TL_KIND_HOLDINGS] += tl_store_changes_total(imp->st) != before;
+    return TL_OK;
+}
+
+/* ---- monthly --------------------------------------------------------------- */
+
+static int decode_monthly(reader *rd, const char **id, tl_month_total *m, tl_err *err)
+{
+    int rc;
+    bool present;
+    if ((rc = get_id(rd, M_CUSTOMER, id, err)))
+        return rc;
+    const char *label = rd->r.v[M_MONTH];
+    if (!label)
+        return missing(rd, M_MONTH, err);
+    if (!tl_month_parse(label, &m->month))
+        return fail(rd, M_MONTH, err, "not a month like \"Jan 2024\" or \"2024-01\"");
+    if ((rc = get_number(rd, M_TOTAL, &m->total, err)))
+        return rc;
+    if (m->total < 0)
+        return fail(rd, M_TOTAL, err, "a monthly total must not be negative");
+    return get_int(rd, M_COUNT, 0, INT64_MAX, &m->count, &present, err);
+}
+
+static int monthly_row_check(reader *rd, tl_import *imp, tl_err *err)
+{
+    const char *id;
+    tl_month_total m;
+    int rc = decode_monthly(rd, &id, &m, err);
+    if (!rc)
+        rc = require_known(rd, imp, TL_KIND_CUSTOMERS, M_CUSTOMER, id, err);
+    if (!rc)
+        rc = unique_pair(rd, M_MONTH, "month for this customer", err);
+    return rc;
+}
+
+static int monthly_row_write(reader *rd, tl_import *imp, tl_err *err)
+{
+    const char *id;
+    tl_month_total m;
+    int rc = decode_monthly(rd, &id, &m, err);
+    bool changed;
+    if (!rc)
+        rc = tl_store_monthly_put(imp->st, id, &m, "imported", &changed, err);
+    if (!rc)
+        imp->counts.changed[TL_KIND_MONTHLY] += changed;
+    return rc;
+}
+
+/* ---- transactions ------------------------------------------------------------ */
+
+static int decode_txn(reader *rd, tl_txn *t, char day[11], tl_err *err)
+{
+    const char **v = rd->r.v;
+    int rc;
+    bool present;
+    memset(t, 0, sizeof *t);
+    if ((rc = get_id(rd, T_CUSTOMER, &t->customer_id, err)) ||
+        (rc = get_id(rd, T_TXN, &t->txn_id, err)) ||
+        (rc = get_date(rd, T_DATE, day, &t->month, &present, err)) ||
+        (rc = get_number(rd, T_AMOUNT, &t->amount, err)))
+        return rc;
+    t->day = day;
+    if (!(t->amount > 0))
+        return fail(rd, T_AMOUNT, err, "an amount must be greater than 0 (money in is "
+                                       "direction credit)");
+    t->direction = -1;
+    if (v[T_DIRECTION]) {
+        if (tl_strcaseeq(v[T_DIRECTION], "credit"))
+            t->direction = 1;
+        else if (!tl_strcaseeq(v[T_DIRECTION], "debit"))
+            return fail(rd, T_DIRECTION, err, "must be debit or credit");
+    }
+    t->currency = v[T_CURRENCY];
+    t->category = v[T_CATEGORY];
+    t->merchant = v[T_MERCHANT];
+    t->payment_mode = v[T_MODE];
+    return TL_OK;
+}
+
+static int txns_row_check(reader *rd, tl_import *imp, tl_err *err)
+{
+    tl_txn t;
+    char day[11];
+    int rc = decode_txn(rd, &t, day, err);
+    if (!rc)
+        rc = require_known(rd, imp, TL_KIND_CUSTOMERS, T_CUSTOMER, t.customer_id, err);
+    if (!rc)
+        rc = unique_pair(rd, T_TXN, "txn_id for this customer", err);
+    return rc;
+}
+
+/* Transactions are written in batches sorted by (customer_id, txn_id),
+ * the table's key order: SQLite then walks its B-tree forward instead of
+ * jumping around it, which halves the write time of a file in date order.
+ * The order of writes cannot change the result: the check pass refused
+ * duplicate keys. */
+#define BATCH_ROWS 262144
+#define BATCH_TEXT ((size_t)32 << 20)
+#define NO_TEXT UINT32_MAX
+
+static uint64_t prefix64(const char *p)
+{
+    uint64_t k = 0;
+    for (int i = 0; i < 8 && p[i]; i++)
+        k |= (uint64_t)(unsigned char)p[i] << (56 - 8 * i);
+    return k;
+}
+
+/* Orders keys as SQLite's BINARY collation orders (customer_id, txn_id). */
+static int batch_cmp(const void *a, const void *b, void *ctx)
+{
+    const batch_key *x = a, *y = b;
+    const txn_batch *bt = ctx;
+    const char *t = bt->text.data;
+    if (x->customer != y->customer)
+        return x->customer < y->customer ? -1 : 1;
+    /* IDs hold no NUL, so equal zero-padded prefixes of IDs of at most 8
+     * bytes mean equal IDs. */
+    int c = x->long_ids || y->long_ids ? strcmp(t + bt->rows[x->row].off[B_CUSTOMER],
+                                                t + bt->rows[y->row].off[B_CUSTOMER])
+                                       : 0;
+    if (c)
+        return c;
+    if (x->txn != y->txn)
+        return x->txn < y->txn ? -1 : 1;
+    return x->long_ids || y->long_ids
+               ? strcmp(t + bt->rows[x->row].off[B_TXN], t + bt->rows[y->row].off[B_TXN])
+               : 0;
+}
+
+static void batch_free(txn_batch *b)
+{
+    tl_buf_free(&b->text);
+    free(b->rows);
+    free(b->keys);
+    memset(b, 0, sizeof *b);
+}
+
+static const char *batch_str(const txn_batch *b, const batch_row *r, int i)
+{
+    return r->off[i] == NO_TEXT ? NULL : b->text.data + r->off[i];
+}
+
+/* Writes the batched rows in key order and empties the batch. */
+static int batch_flush(table_source *s, tl_import *imp, tl_err *err)
+{
+    txn_batch *b = &s->batch;
+    int rc = TL_OK;
+    qsort_r(b->keys, b->n, sizeof *b->keys, batch_cmp, b);
+    const char *last = NULL;
+    for (size_t i = 0; i < b->n && !rc; i++) {
+        const batch_row *r = &b->rows[b->keys[i].row];
+        tl_txn t = {
+            .customer_id = batch_str(b, r, B_CUSTOMER), .txn_id = batch_str(b, r, B_TXN),
+            .day = batch_str(b, r, B_DAY), .month = r->month, .amount = r->amount,
+            .direction = r->direction, .currency = batch_str(b, r, B_CURRENCY),
+            .category = batch_str(b, r, B_CATEGORY), .merchant = batch_str(b, r, B_MERCHANT),
+            .payment_mode = batch_str(b, r, B_MODE)};
+        bool changed;
+        if ((rc = tl_store_txn_put(imp->st, &t, &changed, err)) || !changed)
+            continue;
+        imp->counts.changed[TL_KIND_TRANSACTIONS]++;
+        /* Mark each customer for the monthly rebuild once; rows come
+         * grouped by customer, so most checks stop at `last`. */
+        if (last && strcmp(last, t.customer_id) == 0)
+            continue;
+        last = t.customer_id;
+        int added = tl_strset_add(&s->touched, t.customer_id);
+        if (added < 0)
+            rc = tl_err_set(err, TL_ENOMEM, "out of memory");
+        else if (added)
+            rc = tl_store_txn_touch(imp->st, t.customer_id, err);
+    }
+    b->n = 0;
+    tl_buf_reset(&b->text);
+    return rc;
+}
+
+/* Copies a string of n bytes into the batch's text; *off NO_TEXT for
+ * NULL. */
+static int batch_put_str(txn_batch *b, const char *v, size_t n, uint32_t *off)
+{
+    if (!v) {
+        *off = NO_TEXT;
+        return TL_OK;
+    }
+    *off = (uint32_t)b->text.len;
+    return tl_buf_append(&b->text, v, n + 1);
+}
+
+static int txns_row_write(reader *rd, tl_import *imp, tl_err *err)
+{
+    table_source *s = rd->s;
+    txn_batch *b = &s->batch;
+    tl_txn t;
+    char day[11];
+    int rc = decode_txn(rd, &t, day, err);
+    if (rc)
+        return rc;
+    if ((b->n == BATCH_ROWS || b->text.len >= BATCH_TEXT) && (rc = batch_flush(s, imp, err)))
+        return rc;
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 4096;
+        batch_row *rows = realloc(b->rows, cap * sizeof *rows);
+        if (rows)
+            b->rows = rows;
+        batch_key *keys = realloc(b->keys, cap * sizeof *keys);
+        if (keys)
+            b->keys = keys;
+        if (!rows || !keys)
+            return tl_err_set(err, TL_ENOMEM, "out of memory");
+        b->cap = cap;
+    }
+    if (!b->text.max)
+        tl_buf_init(&b->text, BATCH_TEXT + 2 * TL_JSONL_MAX_LINE_DEFAULT);   /* room for any one row */
+    batch_row *r = &b->rows[b->n];
+    const char *str[B_NSTR] = {t.customer_id, t.txn_id,   t.day,         t.currency,
+                               t.category,    t.merchant, t.payment_mode};
+    const size_t *vlen = rd->r.vlen;
+    size_t len[B_NSTR] = {vlen[T_CUSTOMER], vlen[T_TXN],      10,         vlen[T_CURRENCY],
+                          vlen[T_CATEGORY], vlen[T_MERCHANT], vlen[T_MODE]};
+    for (int i = 0; i < B_NSTR; i++)
+        if ((rc = batch_put_str(b, str[i], len[i], &r->off[i])))
+            return tl_err_set(err, rc, "%s: a transaction too big to batch", rd->s->base.path);
+    r->amount = t.amount;
+    r->month = t.month;
+    r->direction = t.direction;
+    b->keys[b->n] = (batch_key){prefix64(t.customer_id), prefix64(t.txn_id), (uint32_t)b->n,
+                                len[B_CUSTOMER] > 8 || len[B_TXN] > 8};
+    b->n++;
+    return TL_OK;
+}
+
+/* ---- posts ----------------------------------------------------------------- */
+
+static int decode_post(reader *rd, tl_post *p, char day[11], tl_err *err)
+{
+    int rc, month;
+    bool present;
+    if ((rc = get_id(rd, S_CUSTOMER, &p->customer_id, err)) ||
+        (rc = get_text(rd, S_PLATFORM, &p->platform, err)) ||
+        (rc = get_text(rd, S_TOPIC, &p->topic, err)) ||
+        (rc = get_text(rd, S_TEXT, &p->text, err)) ||
+        (rc = get_date(rd, S_POSTED, day, &month, &present, err)))
+        return rc;
+    p->posted_at = present ? day : NULL;
+    return TL_OK;
+}
+
+static int posts_row_check(reader *rd, tl_import *imp, tl_err *err)
+{
+    tl_post p;
+    char day[11];
+    int rc = decode_post(rd, &p, day, err);
+    if (!rc)
+        rc = require_known(rd, imp, TL_KIND_CUSTOMERS, S_CUSTOMER, p.customer_id, err);
+    return rc;
+}
+
+static int posts_row_write(reader *rd, tl_import *imp, tl_err *err)
+{
+    tl_post p;
+    char day[11];
+    int rc = decode_post(rd, &p, day, err);
+    if (rc)
+        return rc;
+    long long before = tl_store_changes_total(imp->st);
+    if ((rc = tl_store_post_upsert(imp->st, &p, err)))
+        return rc;
+    imp->counts.changed[TL_KIND_POSTS] += tl_store_changes_total(imp->st) != before;
+    return TL_OK;
+}
+
+typedef int (*row_fn)(reader *rd, tl_import *imp, tl_err *err);
+static const struct {
+    row_fn check, write;
+} row_ops[TL_KIND_COUNT] = {
+    [TL_KIND_CUSTOMERS] = {customers_row_check, customers_row_write},
+    [TL_KIND_PRODUCTS] = {products_row_check, products_row_write},
+    [TL_KIND_REVIEWS] = {reviews_row_check, reviews_row_write},
+    [TL_KIND_HOLDINGS] = {holdings_row_check, holdings_row_write},
+    [TL_KIND_MONTHLY] = {monthly_row_check, monthly_row_write},
+    [TL_KIND_TRANSACTIONS] = {txns_row_check, txns_row_write},
+    [TL_KIND_POSTS] = {posts_row_check, posts_row_write},
+};
+
+/* ---- progress --------------------------------------------------------------- */
+
+/* A one-line bar on stderr, only on a terminal and only for big files. */
+typedef struct progress {
+    bool on, drawn;
+    const char *phase, *name;
+    uint64_t total;
+    long rows;
+    double t0, last;
+} progress;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void progress_start(progress *p, bool wanted, const char *phase, table_source *s)
+{
+    memset(p, 0, sizeof *p);
+    p->on = wanted && isatty(STDERR_FILENO);
+    if (!p->on)
+        return;
+    p->phase = phase;
+    const char *slash = strrchr(s->base.path, '/');
+    p->name = slash ? slash + 1 : s->base.path;
+    struct stat sb;
+    p->total = s->is_mem ? s->mem_len : stat(s->base.path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+    p->t0 = p->last = now_s();
+}
+
+static void progress_draw(progress *p, uint64_t at)
+{
+    double t = now_s(), pct = p->total ? 100.0 * (double)at / (double)p->total : 0;
+    if (pct > 100)
+        pct = 100;
+    char bar[31];
+    int full = (int)(pct * 30 / 100);
+    for (int i = 0; i < 30; i++)
+        bar[i] = i < full ? '#' : '.';
+    bar[30] = '\0';
+    double rate = t > p->t0 ? (double)p->rows / (t - p->t0) : 0;
+    fprintf(stderr, "\r%-.32s %-8s [%s] %3.0f%% %11ld rows %8.0fk rows/s\033[K", p->name,
+            p->phase, bar, pct, p->rows, rate / 1000);
+    fflush(stderr);
+    p->drawn = true;
+    p->last = t;
+}
+
+static inline void progress_tick(progress *p, const reader *rd)
+{
+    if (!p->on || (++p->rows & 0x3fff) || p->rows < PROGRESS_MIN_ROWS)
+        return;
+    if (now_s() - p->last >= 0.2)
+        progress_draw(p, reader_offset(rd));
+}
+
+static void progress_end(progress *p)
+{
+    if (p->drawn) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
+}
+
+/* ---- passes ----------------------------------------------------------------- */
+
+static int run_pass(table_source *s, tl_import *imp, bool write, tl_err *err)
+{
+    reader rd;
+    int rc = reader_open(s, &rd, err);
+    if (rc)
+        return rc;
+    row_fn fn = write ? row_ops[s->base.kind].write : row_ops[s->base.kind].check;
+    progress p;
+    progress_start(&p, imp->progress, write ? "writing" : "checking", s);
+    while ((rc = reader_next(&rd, err)) == 1) {
+        if ((rc = fn(&rd, imp, err)))
+            break;
+        if (!write)
+            imp->counts.read[s->base.kind]++;
+        progress_tick(&p, &rd);
+    }
+    progress_end(&p);
+    reader_close(&rd);
+    return rc < 0 ? rc : TL_OK;
+}
+
+static void caches_free(table_source *s)
+{
+    for (int i = 0; i < 2; i++) {
+        tl_strset_free(&s->cache[i].found);
+        s->cache[i].has_last = false;
+    }
+    fpset_free(&s->pairs);
+}
+
+static int table_check(tl_source *src, tl_import *imp, tl_err *err)
+{
+    table_source *s = (table_source *)src;
+    int rc = run_pass(s, imp, false, err);
+    caches_free(s);   /* the ID sets are only needed while checking */
+    return rc;
+}
+
+static int table_write(tl_source *src, tl_import *imp, tl_err *err)
+{
+    table_source *s = (table_source *)src;
+    int rc = run_pass(s, imp, true, err);
+    if (!rc && s->batch.n)
+        rc = batch_flush(s, imp, err);
+    batch_free(&s->batch);
+    tl_strset_free(&s->touched);
+    return rc;
+}
+
+static void table_destroy(tl_source *src)
+{
+    table_source *s = (table_source *)src;
+    if (!s)
+        return;
+    caches_free(s);
+    tl_strset_free(&s->touched);
+    batch_free(&s->batch);
+    tl_buf_free(&s->scratch);
+    free(s->base.path);
+    free(s);
+}
+
+/* ---- opening ------------------------------------------------------------------- */
+
+tl_table_format tl_table_format_of(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+    if (!dot || (slash && dot < slash))
+        return TL_TABLE_UNKNOWN;
+    if (tl_strcaseeq(dot, ".csv"))
+        return TL_TABLE_CSV;
+    if (tl_strcaseeq(dot, ".jsonl") || tl_strcaseeq(dot, ".ndjson"))
+        return TL_TABLE_JSONL;
+    if (tl_strcaseeq(dot, ".json"))
+        return TL_TABLE_JSON;
+    return TL_TABLE_UNKNOWN;
+}
+
+static int source_new(tl_kind kind, const char *name, table_source **out, tl_err *err)
+{
+    *out = NULL;
+    if ((unsigned)kind >= TL_KIND_COUNT)
+        return tl_err_set(err, TL_EUSAGE, "%s: unknown kind of record", name);
+    tl_table_format fmt = tl_table_format_of(name);
+    if (fmt == TL_TABLE_UNKNOWN)
+        return tl_err_set(err, TL_EUSAGE, "%s: unknown file type; expected .csv, .jsonl, "
+                                          ".ndjson or .json", name);
+    table_source *s = calloc(1, sizeof *s);
+    if (!s || !(s->base.path = strdup(name))) {
+        free(s);
+        return tl_err_set(err, TL_ENOMEM, "out of memory");
+    }
+    s->base.kind = kind;
+    s->base.check = table_check;
+    s->base.write = table_write;
+    s->base.destroy = table_destroy;
+    s->fmt = fmt;
+    s->fields = schemas[kind].fields;
+    s->nf = schemas[kind].n;
+    for (size_t f = 0; f < s->nf; f++) {
+        const fdef *d = &s->fields[f];
+        normalize_name(d->name, strlen(d->name), s->norm[f][0], NAME_MAX_NORM);
+        for (int a = 0; a < 3 && d->alias[a]; a++)
+            normalize_name(d->alias[a], strlen(d->alias[a]), s->norm[f][a + 1], NAME_MAX_NORM);
+    }
+    tl_buf_init(&s->scratch, (size_t)16 << 20);
+    /* A per-import seed: no fixed input can make fingerprints collide
+     * every time (a collision only costs a re-read anyway). */
+    s->seed = mix64((uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uintptr_t)s);
+    *out = s;
+    return TL_OK;
+}
+
+int tl_table_source_open(tl_kind kind, const char *path, tl_source **out, tl_err *err)
+{
+    table_source *s;
+    int rc = source_new(kind, path, &s, err);
+    if (rc)
+        return rc;
+    /* Fail now on a missing or unreadable file, before any pass runs. */
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        rc = tl_err_set(err, TL_EIO, "%s: cannot open: %s", path, strerror(errno));
+        table_destroy(&s->base);
+        return rc;
+    }
+    fclose(f);
+    *out = &s->base;
+    return TL_OK;
+}
+
+int tl_table_source_open_mem(tl_kind kind, const char *name, const char *data, size_t len,
+                             tl_source **out, tl_err *err)
+{
+    table_source *s;
+    int rc = source_new(kind, name, &s, err);
+    if (rc)
+        return rc;
+    s->is_mem = true;
+    s->mem = data ? data : "";
+    s->mem_len = data ? len : 0;
+    *out = &s->base;
+    return TL_OK;
+}
