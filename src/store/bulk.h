@@ -19,13 +19,13 @@
 long long tl_store_changes_total(tl_store *st);
 
 /* Inserts or updates one transaction (strings borrowed for the call);
- * an identical stored row is left alone and *changed is false. Unlike
- * tl_store_txn_upsert it does not mark the customer for a monthly rebuild:
- * call tl_store_txn_touch for each customer whose rows changed (once per
- * run of rows of the same customer is enough). */
+ * an identical stored row is left alone and *changed is false. It does
+ * not mark the customer for a monthly rebuild: call tl_store_txn_touch for
+ * each customer whose rows changed (once per run of rows of the same
+ * customer is enough). */
 int tl_store_txn_put(tl_store *st, const tl_txn *t, bool *changed, tl_err *err);
 
-/* Marks a customer's monthly totals for tl_store_monthly_recompute_touched. */
+/* Marks a customer's monthly totals for tl_store_monthly_rebuild_touched. */
 int tl_store_txn_touch(tl_store *st, const char *customer_id, tl_err *err);
 
 /* Inserts or updates one month of a customer's series (`source` is
@@ -35,9 +35,8 @@ int tl_store_monthly_put(tl_store *st, const char *customer_id, const tl_month_t
                          const char *source, bool *changed, tl_err *err);
 
 /* Rebuilds the monthly totals of every customer marked by
- * tl_store_txn_touch (or tl_store_txn_upsert) from their raw transactions,
- * as tl_store_monthly_recompute_touched does (total = sum of debits in the
- * month, count = number of debits, source "computed"), then clears the
+ * tl_store_txn_touch from their raw transactions (total = sum of debits in
+ * the month, count = number of debits, source "computed"), then clears the
  * marks. Sums in C over one ordered scan instead of SQL's GROUP BY sort,
  * which is what a million-row import waits on. */
 int tl_store_monthly_rebuild_touched(tl_store *st, tl_err *err);

@@ -97,24 +97,3 @@ int tl_store_monthly_get(tl_store *st, const char *customer_id, tl_month_total *
     }
     return TL_OK;
 }
-
-int tl_store_monthly_recompute_touched(tl_store *st, tl_err *err)
-{
-    static const char *const sql =
-        "DELETE FROM monthly WHERE customer_id IN (SELECT id FROM temp.touched);"
-        "INSERT INTO monthly(customer_id, month, total, count, source) "
-        "  SELECT customer_id, month, sum(amount), count(*), 'computed' FROM transactions "
-        "  WHERE direction < 0 AND customer_id IN (SELECT id FROM temp.touched) "
-        "  GROUP BY customer_id, month;"
-        "DELETE FROM temp.touched;";
-    if (!st->touched_ready)
-        return TL_OK; /* no transaction written on this connection */
-    char *msg = NULL;
-    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        tl_err_set(err, TL_EDB, "%s: recompute monthly totals: %s", st->path,
-                   msg ? msg : "unknown");
-        sqlite3_free(msg);
-        return TL_EDB;
-    }
-    return TL_OK;
-}

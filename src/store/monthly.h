@@ -25,9 +25,4 @@ int tl_store_monthly_replace(tl_store *st, const char *customer_id, const tl_mon
 int tl_store_monthly_get(tl_store *st, const char *customer_id, tl_month_total **rows,
                          size_t *n, tl_err *err);
 
-/* Recomputes the series of every customer that has raw transactions in
- * the temporary table of touched customers (see transactions.h) from those
- * transactions. */
-int tl_store_monthly_recompute_touched(tl_store *st, tl_err *err);
-
 #endif

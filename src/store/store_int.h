@@ -26,8 +26,6 @@ enum tl__stmt_id {
     TL_STMT_REVIEWS_GET,
     TL_STMT_HOLDING_UPSERT,
     TL_STMT_HOLDINGS_GET,
-    TL_STMT_TXN_UPSERT,
-    TL_STMT_TXN_TOUCH,
     TL_STMT_BULK_TXN_PUT,      /* bulk.c */
     TL_STMT_BULK_TXN_TOUCH,    /* bulk.c */
     TL_STMT_BULK_MONTHLY_PUT,  /* bulk.c */

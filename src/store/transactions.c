@@ -4,55 +4,6 @@
 
 #include <string.h>
 
-/* Marks the customer for a monthly-totals rebuild. The temp table lives as
- * long as the connection. */
-static int touch(tl_store *st, const char *customer_id, tl_err *err)
-{
-    static const char *const ddl = "CREATE TEMP TABLE IF NOT EXISTS touched(id TEXT PRIMARY KEY)";
-    if (!st->touched_ready) {
-        if (sqlite3_exec(st->db, ddl, NULL, NULL, NULL) != SQLITE_OK)
-            return tl__store_fail(st, err, "create touched table");
-        st->touched_ready = 1;
-    }
-    sqlite3_stmt *m = tl__store_stmt(st, TL_STMT_TXN_TOUCH,
-                                     "INSERT OR IGNORE INTO temp.touched(id) VALUES(?1)", err);
-    if (!m)
-        return TL_EDB;
-    tl__bind_text(m, 1, customer_id);
-    if (sqlite3_step(m) != SQLITE_DONE)
-        return tl__store_fail(st, err, "mark customer for monthly totals");
-    return TL_OK;
-}
-
-int tl_store_txn_upsert(tl_store *st, const tl_txn *t, tl_err *err)
-{
-    int rc = touch(st, t->customer_id, err);
-    if (rc)
-        return rc;
-    sqlite3_stmt *s = tl__store_stmt(
-        st, TL_STMT_TXN_UPSERT,
-        "INSERT INTO transactions(customer_id, txn_id, day, month, amount, direction, currency,"
-        " category, merchant, payment_mode) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) "
-        "ON CONFLICT(customer_id, txn_id) DO UPDATE SET day=?3, month=?4, amount=?5, "
-        "direction=?6, currency=?7, category=?8, merchant=?9, payment_mode=?10",
-        err);
-    if (!s)
-        return TL_EDB;
-    tl__bind_text(s, 1, t->customer_id);
-    tl__bind_text(s, 2, t->txn_id);
-    tl__bind_text(s, 3, t->day);
-    sqlite3_bind_int(s, 4, t->month);
-    sqlite3_bind_double(s, 5, t->amount);
-    sqlite3_bind_int(s, 6, t->direction);
-    tl__bind_text(s, 7, t->currency);
-    tl__bind_text(s, 8, t->category);
-    tl__bind_text(s, 9, t->merchant);
-    tl__bind_text(s, 10, t->payment_mode);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        return tl__store_fail(st, err, "write transaction");
-    return TL_OK;
-}
-
 int tl_store_txns_each(tl_store *st, const char *customer_id, int limit,
                        int (*cb)(void *ctx, const tl_txn *t), void *ctx, tl_err *err)
 {

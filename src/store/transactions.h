@@ -1,6 +1,6 @@
-/* transactions.h — raw transactions. Writing a customer's transaction marks
- * the customer as touched, so tl_store_monthly_recompute_touched() can rebuild
- * their monthly totals once at the end of an import. */
+/* transactions.h — raw transactions: reading them back. Imports write them
+ * through bulk.h (tl_store_txn_put, tl_store_txn_touch), which also marks
+ * customers whose monthly totals must be rebuilt. */
 #ifndef TL_STORE_TRANSACTIONS_H
 #define TL_STORE_TRANSACTIONS_H
 
@@ -15,9 +15,6 @@ typedef struct tl_txn {
     int direction;            /* -1 debit (spending), +1 credit */
     const char *currency, *category, *merchant, *payment_mode; /* may be NULL */
 } tl_txn;
-
-/* Inserts or updates one transaction (strings borrowed for the call). */
-int tl_store_txn_upsert(tl_store *st, const tl_txn *t, tl_err *err);
 
 /* Visits a customer's transactions, newest first, at most `limit`;
  * strings valid during the callback only. */
