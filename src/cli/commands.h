@@ -23,5 +23,6 @@ int tl_cmd_generate(int argc, char **argv);
 int tl_cmd_recommend(int argc, char **argv);
 int tl_cmd_score(int argc, char **argv);
 int tl_cmd_embed(int argc, char **argv);
+int tl_cmd_train(int argc, char **argv);
 
 #endif

@@ -19,6 +19,7 @@ static const tl_command commands[] = {
     {"generate", tl_cmd_generate, "write a synthetic bank as importable files"},
     {"demo", tl_cmd_demo, "generate a synthetic bank and serve it"},
     {"embed", tl_cmd_embed, "sentence embeddings of stdin's lines, one JSON array per line"},
+    {"train", tl_cmd_train, "train a propensity model from historical offers and outcomes"},
 };
 
 static void usage(FILE *f)

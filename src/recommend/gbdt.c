@@ -1,0 +1,313 @@
+/* gbdt.c — histogram gradient-boosted trees (see gbdt.h). */
+#include "recommend/gbdt.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recommend/propensity.h"
+
+void tl_gbdt_params_default(tl_gbdt_params *p)
+{
+    p->max_trees = 800;
+    p->max_depth = 4;
+    p->learning_rate = 0.05;
+    p->l2 = 1.0;
+    p->min_hess = 5.0;
+    p->row_sample = 0.8;
+    p->col_sample = 0.8;
+    p->eval_every = 10;
+    p->patience = 150;
+    p->seed = 1;
+}
+
+static uint64_t rng_next(uint64_t *s) /* splitmix64 */
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static double rng_unit(uint64_t *s)
+{
+    return (double)(rng_next(s) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+void tl_gbdt_free(tl_gbdt *g)
+{
+    if (!g)
+        return;
+    for (size_t t = 0; t < g->n_trees; t++)
+        free(g->trees[t].nodes);
+    free(g->trees);
+    memset(g, 0, sizeof *g);
+}
+
+double tl_gbdt_score(const tl_gbdt *g, const uint8_t *row)
+{
+    double s = g->base;
+    for (size_t t = 0; t < g->n_trees; t++) {
+        const tl_gbdt_node *nd = g->trees[t].nodes;
+        size_t i = 0;
+        while (nd[i].feat >= 0) {
+            unsigned b = row[nd[i].feat] & (TL_GBDT_BINS - 1);
+            i = (size_t)((nd[i].left_bins >> b) & 1 ? nd[i].left : nd[i].right);
+        }
+        s += nd[i].value;
+    }
+    return s;
+}
+
+int tl_gbdt_validate(const tl_gbdt *g, tl_err *err)
+{
+    if (!isfinite(g->base))
+        return tl_err_set(err, TL_EINPUT, "gbdt: base is not finite");
+    for (size_t t = 0; t < g->n_trees; t++) {
+        const tl_gbdt_tree *tr = &g->trees[t];
+        if (tr->n_nodes == 0)
+            return tl_err_set(err, TL_EINPUT, "gbdt: tree %zu is empty", t);
+        for (size_t i = 0; i < tr->n_nodes; i++) {
+            const tl_gbdt_node *nd = &tr->nodes[i];
+            if (!isfinite(nd->value))
+                return tl_err_set(err, TL_EINPUT, "gbdt: tree %zu node %zu: bad value", t, i);
+            if (nd->feat < 0)
+                continue;
+            /* children after the parent: every walk ends */
+            if ((size_t)nd->feat >= g->n_feat || nd->left <= (int32_t)i ||
+                nd->right <= (int32_t)i || (size_t)nd->left >= tr->n_nodes ||
+                (size_t)nd->right >= tr->n_nodes)
+                return tl_err_set(err, TL_EINPUT, "gbdt: tree %zu node %zu: bad link", t, i);
+        }
+    }
+    return 0;
+}
+
+typedef struct gh { double g, h; } gh;
+
+typedef struct grow_ctx {
+    const uint8_t *bins;
+    size_t F;
+    const uint8_t *is_cat;
+    const double *g, *h;
+    size_t *idx;
+    const uint8_t *use_feat;
+    gh *hist;                 /* F * 64, reused at every node */
+    const tl_gbdt_params *p;
+    tl_gbdt_node *nodes;
+    size_t n_nodes, cap;
+    int oom;
+} grow_ctx;
+
+static int cmp_ratio(const void *a, const void *b)
+{
+    const double *x = a, *y = b;
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+static int32_t grow(grow_ctx *c, size_t lo, size_t hi, int depth)
+{
+    if (c->n_nodes == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        tl_gbdt_node *nn = realloc(c->nodes, cap * sizeof *nn);
+        if (!nn) {
+            c->oom = 1;
+            return -1;
+        }
+        c->nodes = nn;
+        c->cap = cap;
+    }
+    int32_t id = (int32_t)c->n_nodes++;
+    const tl_gbdt_params *p = c->p;
+    double G = 0, H = 0;
+    for (size_t k = lo; k < hi; k++) {
+        G += c->g[c->idx[k]];
+        H += c->h[c->idx[k]];
+    }
+    c->nodes[id] = (tl_gbdt_node){.feat = -1, .left = 0, .right = 0, .left_bins = 0,
+                                  .value = -p->learning_rate * G / (H + p->l2)};
+    if (depth >= p->max_depth || H < 2 * p->min_hess)
+        return id;
+    size_t F = c->F;
+    memset(c->hist, 0, F * TL_GBDT_BINS * sizeof *c->hist);
+    for (size_t k = lo; k < hi; k++) {
+        size_t r = c->idx[k];
+        const uint8_t *row = c->bins + r * F;
+        double gr = c->g[r], hr = c->h[r];
+        for (size_t f = 0; f < F; f++) {
+            if (!c->use_feat[f])
+                continue;
+            gh *e = &c->hist[f * TL_GBDT_BINS + (row[f] & (TL_GBDT_BINS - 1))];
+            e->g += gr;
+            e->h += hr;
+        }
+    }
+    double parent = G * G / (H + p->l2), best = 1e-9;
+    int best_f = -1;
+    uint64_t best_mask = 0;
+    for (size_t f = 0; f < F; f++) {
+        if (!c->use_feat[f])
+            continue;
+        const gh *hs = &c->hist[f * TL_GBDT_BINS];
+        double order[TL_GBDT_BINS][2]; /* (sort key, bin) */
+        int m = 0;
+        for (int b = 0; b < TL_GBDT_BINS; b++) {
+            if (hs[b].h <= 0)
+                continue;
+            order[m][0] = c->is_cat[f] ? hs[b].g / (hs[b].h + p->l2) : (double)b;
+            order[m][1] = b;
+            m++;
+        }
+        if (m < 2)
+            continue;
+        if (c->is_cat[f])
+            qsort(order, (size_t)m, sizeof order[0], cmp_ratio);
+        double GL = 0, HL = 0;
+        uint64_t mask = 0;
+        for (int k = 0; k < m - 1; k++) {
+            int b = (int)order[k][1];
+            GL += hs[b].g;
+            HL += hs[b].h;
+            /* numeric: everything up to bin b goes left, including empty bins */
+            mask = c->is_cat[f] ? mask | (1ull << b)
+                                : (b >= 63 ? ~0ull : (2ull << b) - 1);
+            double HR = H - HL, GR = G - GL;
+            if (HL < p->min_hess || HR < p->min_hess)
+                continue;
+            double gain = GL * GL / (HL + p->l2) + GR * GR / (HR + p->l2) - parent;
+            if (gain > best) {
+                best = gain;
+                best_f = (int)f;
+                best_mask = mask;
+            }
+        }
+    }
+    if (best_f < 0)
+        return id;
+    /* partition idx[lo..hi): left bins first */
+    size_t a = lo, b = hi;
+    while (a < b) {
+        unsigned bin = c->bins[c->idx[a] * F + (size_t)best_f] & (TL_GBDT_BINS - 1);
+        if ((best_mask >> bin) & 1) {
+            a++;
+        } else {
+            size_t tmp = c->idx[a];
+            c->idx[a] = c->idx[--b];
+            c->idx[b] = tmp;
+        }
+    }
+    int32_t l = grow(c, lo, a, depth + 1);
+    if (c->oom)
+        return -1;
+    int32_t r = grow(c, a, hi, depth + 1);
+    if (c->oom)
+        return -1;
+    c->nodes[id].feat = best_f;
+    c->nodes[id].left = l;
+    c->nodes[id].right = r;
+    c->nodes[id].left_bins = best_mask;
+    return id;
+}
+
+static double sigmoid(double z)
+{
+    return 1.0 / (1.0 + exp(-z));
+}
+
+int tl_gbdt_train(tl_gbdt *g, const uint8_t *bins, size_t n, size_t F, const int *y,
+                  const uint8_t *is_cat, const uint8_t *vbins, size_t nv, const int *vy,
+                  const tl_gbdt_params *p, tl_err *err)
+{
+    int rc = 0;
+    double *s = NULL, *gr = NULL, *hs = NULL, *vs = NULL;
+    size_t *idx = NULL;
+    uint8_t *use = NULL;
+    gh *hist = NULL;
+    uint64_t rng = p->seed ^ 0x5851f42d4c957f2dull;
+    memset(g, 0, sizeof *g);
+    g->n_feat = F;
+    if (n == 0)
+        return tl_err_set(err, TL_EINPUT, "gbdt: no training rows");
+    double pos = 0;
+    for (size_t i = 0; i < n; i++)
+        pos += y[i] != 0;
+    double prior = (pos + 0.5) / ((double)n + 1.0);
+    g->base = log(prior / (1 - prior));
+    s = malloc(n * sizeof *s);
+    gr = malloc(n * sizeof *gr);
+    hs = malloc(n * sizeof *hs);
+    idx = malloc(n * sizeof *idx);
+    use = malloc(F ? F : 1);
+    hist = malloc((F ? F : 1) * TL_GBDT_BINS * sizeof *hist);
+    vs = malloc((nv ? nv : 1) * sizeof *vs);
+    g->cap = (size_t)(p->max_trees > 0 ? p->max_trees : 1);
+    g->trees = calloc(g->cap, sizeof *g->trees);
+    if (!s || !gr || !hs || !idx || !use || !hist || !vs || !g->trees) {
+        rc = tl_err_set(err, TL_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++)
+        s[i] = g->base;
+    for (size_t i = 0; i < nv; i++)
+        vs[i] = g->base;
+    double best_auc = -1;
+    size_t best_t = 0;
+    for (int t = 0; t < p->max_trees; t++) {
+        size_t ns = 0;
+        for (size_t i = 0; i < n; i++) {
+            double pr = sigmoid(s[i]);
+            gr[i] = pr - (y[i] != 0);
+            hs[i] = fmax(pr * (1 - pr), 1e-12);
+            if (p->row_sample >= 1 || rng_unit(&rng) < p->row_sample)
+                idx[ns++] = i;
+        }
+        size_t nu = 0;
+        for (size_t f = 0; f < F; f++)
+            nu += (use[f] = p->col_sample >= 1 || rng_unit(&rng) < p->col_sample);
+        if (nu == 0 && F)
+            use[rng_next(&rng) % F] = 1;
+        grow_ctx c = {.bins = bins, .F = F, .is_cat = is_cat, .g = gr, .h = hs, .idx = idx,
+                      .use_feat = use, .hist = hist, .p = p};
+        grow(&c, 0, ns, 0);
+        if (c.oom) {
+            free(c.nodes);
+            rc = tl_err_set(err, TL_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        g->trees[g->n_trees].nodes = c.nodes;
+        g->trees[g->n_trees].n_nodes = c.n_nodes;
+        g->n_trees++;
+        /* add only the new tree's output */
+        tl_gbdt one = {.base = 0, .n_feat = F, .trees = &g->trees[g->n_trees - 1], .n_trees = 1};
+        for (size_t i = 0; i < n; i++)
+            s[i] += tl_gbdt_score(&one, bins + i * F);
+        if (nv == 0)
+            continue;
+        for (size_t i = 0; i < nv; i++)
+            vs[i] += tl_gbdt_score(&one, vbins + i * F);
+        if ((t + 1) % p->eval_every == 0 || t + 1 == p->max_trees) {
+            double auc = tl_prop_auc(vs, vy, nv);
+            if (auc > best_auc + 1e-5) {
+                best_auc = auc;
+                best_t = g->n_trees;
+            } else if (g->n_trees - best_t >= (size_t)p->patience) {
+                break;
+            }
+        }
+    }
+    if (nv > 0 && best_t > 0) {
+        while (g->n_trees > best_t)
+            free(g->trees[--g->n_trees].nodes);
+    }
+cleanup:
+    free(s);
+    free(gr);
+    free(hs);
+    free(idx);
+    free(use);
+    free(hist);
+    free(vs);
+    if (rc)
+        tl_gbdt_free(g);
+    return rc;
+}

@@ -1,0 +1,71 @@
+/* gbdt.h — histogram gradient-boosted decision trees for binary log-loss,
+ * used by the propensity model (propensity.h); internal to src/recommend.
+ *
+ * Features arrive pre-binned: every row is F bytes, each a bin < 64 (the
+ * caller's binning: quantile bins for numerics, bin 0 = missing; level
+ * index + 1 for categoricals, bin 0 = other). A split sends a row left when
+ * its bin is in the node's 64-bit `left_bins` set, so numeric thresholds and
+ * categorical subsets share one representation. Trees are depth-limited,
+ * grown depth-first with L2 on leaf values, shrinkage, and seeded row and
+ * column subsampling (deterministic for a seed). */
+#ifndef TL_RECOMMEND_GBDT_H
+#define TL_RECOMMEND_GBDT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+#define TL_GBDT_BINS 64
+
+typedef struct tl_gbdt_node {
+    int32_t feat;        /* -1 for a leaf */
+    int32_t left, right; /* child indices, always greater than this node's */
+    uint64_t left_bins;  /* bins that go left */
+    double value;        /* leaf output (log-odds, shrinkage applied) */
+} tl_gbdt_node;
+
+typedef struct tl_gbdt_tree {
+    tl_gbdt_node *nodes; /* owned */
+    size_t n_nodes;
+} tl_gbdt_tree;
+
+typedef struct tl_gbdt {
+    double base;         /* initial log-odds */
+    size_t n_feat;
+    tl_gbdt_tree *trees; /* owned */
+    size_t n_trees, cap;
+} tl_gbdt;
+
+typedef struct tl_gbdt_params {
+    int max_trees;       /* upper bound; early stopping may keep fewer */
+    int max_depth;
+    double learning_rate;
+    double l2;           /* on leaf values */
+    double min_hess;     /* minimum hessian sum in a child */
+    double row_sample;   /* fraction of rows per tree */
+    double col_sample;   /* fraction of features per tree */
+    int eval_every;      /* validation AUC every this many trees */
+    int patience;        /* stop after this many trees without improvement */
+    uint64_t seed;
+} tl_gbdt_params;
+
+void tl_gbdt_params_default(tl_gbdt_params *p);
+
+/* Trains g (freed with tl_gbdt_free, also on failure) on n rows of F bins
+ * with labels y; is_cat[f] marks categorical features. With validation rows
+ * (nv > 0) it stops early on validation AUC and keeps the best prefix of
+ * trees. Returns 0, TL_EINPUT or TL_ENOMEM. */
+int tl_gbdt_train(tl_gbdt *g, const uint8_t *bins, size_t n, size_t F, const int *y,
+                  const uint8_t *is_cat, const uint8_t *vbins, size_t nv, const int *vy,
+                  const tl_gbdt_params *p, tl_err *err);
+
+/* Log-odds score of one row of F bins. */
+double tl_gbdt_score(const tl_gbdt *g, const uint8_t *row);
+
+/* Checks links, features and values (after loading a file). */
+int tl_gbdt_validate(const tl_gbdt *g, tl_err *err);
+
+void tl_gbdt_free(tl_gbdt *g); /* accepts NULL */
+
+#endif
