@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/month.h"
+#include "ingest/jsonpos.h"
 #include "profile/insights.h"
 #include "store/customers.h"
 #include "store/monthly.h"
@@ -92,6 +93,15 @@ int tl_h_product_data(tl_request *rq, tl_response *rs)
     return 0;
 }
 
+/* One member of a stored JSON document, parsed alone; NULL when absent. */
+static json_t *member(const char *doc, const char *key)
+{
+    size_t off, len;
+    if (!tl_jsonpos_member(doc, strlen(doc), key, &off, &len))
+        return NULL;
+    return json_loadb(doc + off, len, JSON_DECODE_ANY, NULL);
+}
+
 /* {"prediction": {"predicted", "score"} | null, "transaction_insights":
  * {CustomerID, FrequentlyUsedTransactionCategory, FrequentlyUsedPaymentMode,
  * Transaction_Insights: [{Month, Total_Transaction_Amount,
@@ -107,15 +117,15 @@ int tl_h_customer_txn_insights(tl_request *rq, tl_response *rs)
         return tl_respond_from_err(rs, rc, err.msg);
     tl_month_total *rows = NULL;
     size_t n = 0;
-    json_t *doc = NULL;
     double *series = NULL;
     if ((rc = tl_store_monthly_get(rq->st, id, &rows, &n, &err))) {
         tl_respond_from_err(rs, rc, err.msg);
         goto done;
     }
-    doc = json_loads(c.doc, 0, NULL);
-    json_t *cats = json_object_get(doc, "FrequentlyUsedTransactionCategory");
-    json_t *modes = json_object_get(doc, "FrequentlyUsedPaymentMode");
+    /* Only the two lists are needed: parse those members, not the whole
+     * profile (parsing it was most of this endpoint's time). */
+    json_t *cats = member(c.doc, "FrequentlyUsedTransactionCategory");
+    json_t *modes = member(c.doc, "FrequentlyUsedPaymentMode");
     json_t *months = json_array();
     for (size_t i = 0; i < n; i++) {
         char label[16];
@@ -125,7 +135,7 @@ int tl_h_customer_txn_insights(tl_request *rq, tl_response *rs)
                                         "Total_Transaction_Amount", tl_json_number(rows[i].total),
                                         "Total_Transaction_Count", (json_int_t)rows[i].count));
     }
-    json_t *insights = json_pack("{s:s, s:O, s:O, s:o}", "CustomerID", id,
+    json_t *insights = json_pack("{s:s, s:o, s:o, s:o}", "CustomerID", id,
                                  "FrequentlyUsedTransactionCategory", cats ? cats : json_array(),
                                  "FrequentlyUsedPaymentMode", modes ? modes : json_array(),
                                  "Transaction_Insights", months);
@@ -149,7 +159,6 @@ int tl_h_customer_txn_insights(tl_request *rq, tl_response *rs)
                               insights));
 done:
     free(series);
-    json_decref(doc);
     free(rows);
     tl_customer_free(&c);
     return 0;

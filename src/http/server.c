@@ -184,10 +184,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             tl_err err;
             tl_err_clear(&err);
             rq.st = thread_store(s, &err);
-            if (!rq.st)
+            /* Reads share one snapshot: one lock per request, not one per
+             * statement, and a consistent view across the handler's
+             * queries. Writers manage their own transactions. */
+            int snapshot = strcmp(method, "GET") == 0;
+            if (!rq.st || (snapshot && tl_store_read_begin(rq.st, &err))) {
                 tl_respond_from_err(&rs, err.code, err.msg);
-            else
+            } else {
                 tl_handlers[route->handler](&rq, &rs);
+                if (snapshot)
+                    tl_store_read_end(rq.st);
+            }
         }
     }
     tl_metrics_observe(route_index, rs.status, since(&rqs->start));

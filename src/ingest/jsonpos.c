@@ -147,3 +147,14 @@ void tl_jsonpos_locate(const char *text, size_t len, size_t index, const char *k
     tl_jsonpos_step path[2] = {{NULL, index}, {key, 0}};
     tl_jsonpos_locate_path(text, len, path, key ? 2 : 1, line, col);
 }
+
+int tl_jsonpos_member(const char *text, size_t len, const char *key, size_t *off, size_t *vlen)
+{
+    size_t v = find_key(text, len, skip_ws(text, len, 0), key);
+    if (v == (size_t)-1 || v >= len)
+        return 0;
+    size_t end = skip_value(text, len, v);
+    *off = v;
+    *vlen = end - v;
+    return 1;
+}

@@ -26,4 +26,11 @@ typedef struct tl_jsonpos_step {
 void tl_jsonpos_locate_path(const char *text, size_t len, const tl_jsonpos_step *path, size_t n,
                             int *line, int *col);
 
+/* Finds the value of `key` in the top-level object of text[0..len):
+ * writes its offset and length and returns 1, or returns 0 when absent. Lets
+ * a caller parse one member of a large stored document instead of all of it
+ * (a hot path: the prototype's insights endpoint). Never fails on malformed
+ * text; the caller still parses the slice it gets. */
+int tl_jsonpos_member(const char *text, size_t len, const char *key, size_t *off, size_t *vlen);
+
 #endif

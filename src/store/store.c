@@ -231,6 +231,17 @@ void tl_store_rollback(tl_store *st)
         exec(st, "ROLLBACK", NULL);
 }
 
+int tl_store_read_begin(tl_store *st, tl_err *err)
+{
+    return exec(st, "BEGIN DEFERRED", err);
+}
+
+void tl_store_read_end(tl_store *st)
+{
+    if (!sqlite3_get_autocommit(st->db) && exec(st, "COMMIT", NULL))
+        exec(st, "ROLLBACK", NULL);
+}
+
 const char *tl_store_path(const tl_store *st)
 {
     return st->path;

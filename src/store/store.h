@@ -35,6 +35,11 @@ int tl_store_begin(tl_store *st, tl_err *err);
 int tl_store_commit(tl_store *st, tl_err *err);
 void tl_store_rollback(tl_store *st);
 
+/* A read snapshot around several reads (one lock taken instead of one per
+ * statement): BEGIN DEFERRED ... COMMIT. End never fails loudly. */
+int tl_store_read_begin(tl_store *st, tl_err *err);
+void tl_store_read_end(tl_store *st);
+
 /* Path the store was opened with (owned by the store). */
 const char *tl_store_path(const tl_store *st);
 
