@@ -380,7 +380,7 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
     int social = (!o || o->social) && personalise;
     tl_catalogue *cat = NULL;
     tl_customer_view v;
-    float *post_vecs = NULL;
+    float *post_vecs = NULL, *post_sims = NULL;   /* posts x dim, posts x products */
     cand *cands = NULL;
     int rc = tl_view_load(st, customer_id, social, &v, err);
     if (rc)
@@ -430,14 +430,23 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
         goto done;
     }
     size_t nc = 0;
-    /* Post-to-product similarity, relative to the post's best product. */
+    /* Post-to-product similarities, computed once, and each post's best,
+     * so a match is judged relative to what the post is closest to. */
     float post_best[TL_VIEW_MAX_POSTS] = {0};
-    for (size_t q = 0; post_vecs && q < v.n_posts; q++)
-        for (size_t i = 0; i < cat->n; i++) {
-            float s = dot(post_vecs + q * dim, cat->products[i].vec, dim);
-            if (s > post_best[q])
-                post_best[q] = s;
+    if (post_vecs && cat->n) {
+        post_sims = malloc(v.n_posts * cat->n * sizeof *post_sims);
+        if (!post_sims) {
+            rc = tl_err_set(err, TL_ENOMEM, "out of memory");
+            goto done;
         }
+        for (size_t q = 0; q < v.n_posts; q++)
+            for (size_t i = 0; i < cat->n; i++) {
+                float s = dot(post_vecs + q * dim, cat->products[i].vec, dim);
+                post_sims[q * cat->n + i] = s;
+                if (s > post_best[q])
+                    post_best[q] = s;
+            }
+    }
     for (size_t i = 0; i < cat->n; i++) {
         const tl_cat_product *p = &cat->products[i];
         if (tl_view_holds(&v, p->id)) {
@@ -474,7 +483,7 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
                 (post_names(v.posts[q].text, p->name) ||
                  post_names(v.posts[q].text, p->category)))
                 continue;
-            double rel = dot(post_vecs + q * dim, p->vec, dim) / post_best[q];
+            double rel = post_sims[q * cat->n + i] / post_best[q];
             rel = rel > 0 ? rel * rel : 0;
             if (rel > c->post_part) {
                 c->post_part = rel;
@@ -547,6 +556,7 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
     out->post_sentiment = post_sentiment(cat, &v);
 done:
     free(cands);
+    free(post_sims);
     free(post_vecs);
     tl_view_free(&v);
     if (rc) {

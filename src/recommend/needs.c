@@ -125,19 +125,24 @@ static void raise(tl_needs *n, tl_need_id id, double w, int kind, const char *fm
     va_end(ap);
 }
 
-/* Whether a lower-cased post contains a keyword at a word start. */
+/* How many of the keywords occur in a lower-cased post at a word start.
+ * strstr finds candidates; only those are checked for the word boundary. */
 static int keyword_hits(const char *lower, const char *keywords)
 {
     int hits = 0;
+    char kw[48];
     const char *k = keywords;
     while (*k) {
         const char *end = strchr(k, ',');
         size_t len = end ? (size_t)(end - k) : strlen(k);
-        for (const char *p = lower; *p; p++) {
-            if ((p == lower || !isalnum((unsigned char)p[-1])) && strncmp(p, k, len) == 0) {
-                hits++;
-                break;
-            }
+        if (len && len < sizeof kw) {
+            memcpy(kw, k, len);
+            kw[len] = '\0';
+            for (const char *p = strstr(lower, kw); p; p = strstr(p + 1, kw))
+                if (p == lower || !isalnum((unsigned char)p[-1])) {
+                    hits++;
+                    break;
+                }
         }
         k += len;
         if (*k == ',')
