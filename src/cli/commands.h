@@ -22,6 +22,7 @@ int tl_cmd_demo(int argc, char **argv);
 int tl_cmd_generate(int argc, char **argv);
 int tl_cmd_recommend(int argc, char **argv);
 int tl_cmd_score(int argc, char **argv);
+int tl_cmd_model(int argc, char **argv);
 int tl_cmd_embed(int argc, char **argv);
 int tl_cmd_train(int argc, char **argv);
 

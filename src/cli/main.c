@@ -4,6 +4,7 @@
 #include "base/dotenv.h"
 #include "base/log.h"
 
+#include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@ static const tl_command commands[] = {
     {"backtest", tl_cmd_backtest, "compare forecasters on held-out months (sMAPE, MASE)"},
     {"generate", tl_cmd_generate, "write a synthetic bank as importable files"},
     {"demo", tl_cmd_demo, "generate a synthetic bank and serve it"},
+    {"model", tl_cmd_model, "download a sentence-transformer model (model fetch NAME)"},
     {"embed", tl_cmd_embed, "sentence embeddings of stdin's lines, one JSON array per line"},
     {"train", tl_cmd_train, "train a propensity model from historical offers and outcomes"},
 };
@@ -58,9 +60,14 @@ int main(int argc, char **argv)
     const char *level = getenv("TAILOR_LOG");
     if (level && tl_log_parse_level(level) >= 0)
         tl_log_set_level((enum tl_log_level)tl_log_parse_level(level));
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            curl_global_init(CURL_GLOBAL_DEFAULT);   /* once, before any thread */
+            int rc = commands[i].run(argc - 1, argv + 1);
+            curl_global_cleanup();
+            return rc;
+        }
+    }
     fprintf(stderr, "tailor: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return TL_EXIT_USAGE;
