@@ -68,17 +68,45 @@ typedef struct job {
 
 #define BATCH 256
 
-/* Scores customers in batches of BATCH, one transaction per batch. */
+/* One customer's scored rows, kept until the batch is written. */
+typedef struct scored_customer {
+    const char *id;
+    tl_scored_row rows[20];
+    char *reasons[20];
+    char product_ids[20][72];
+    size_t n;
+} scored_customer;
+
+static void scored_free(scored_customer *sc, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t q = 0; q < sc[i].n; q++)
+            free(sc[i].reasons[q]);
+}
+
+static void record_failure(job *j, const tl_err *err)
+{
+    pthread_mutex_lock(&j->lock);
+    if (!atomic_exchange(&j->failed, 1))
+        j->err = *err;
+    pthread_mutex_unlock(&j->lock);
+}
+
+/* Scores customers in batches of BATCH: the recommendations are computed
+ * outside any write transaction (readers never block the other worker),
+ * then each batch is written in one short transaction. */
 static void *worker(void *arg)
 {
     job *j = arg;
     tl_store *st;
     tl_err err;
-    if (tl_store_open(j->db, 0, &st, &err)) {
-        pthread_mutex_lock(&j->lock);
-        if (!atomic_exchange(&j->failed, 1))
-            j->err = err;
-        pthread_mutex_unlock(&j->lock);
+    tl_err_clear(&err);
+    scored_customer *batch = calloc(BATCH, sizeof *batch);
+    if (!batch || tl_store_open(j->db, 0, &st, &err)) {
+        if (!batch)
+            tl_err_set(&err, TL_ENOMEM, "out of memory");
+        record_failure(j, &err);
+        free(batch);
         return NULL;
     }
     tl_rec_opts o = {.k = j->k, .personalise = 1, .social = 1};
@@ -86,45 +114,48 @@ static void *worker(void *arg)
         size_t start = atomic_fetch_add(&j->next, BATCH);
         if (start >= j->all->n)
             break;
-        size_t end = start + BATCH < j->all->n ? start + BATCH : j->all->n;
-        int rc = tl_store_begin(st, &err);
-        for (size_t i = start; i < end && !rc; i++) {
+        size_t end = start + BATCH < j->all->n ? start + BATCH : j->all->n, n = 0;
+        int rc = TL_OK;
+        for (size_t i = start; i < end && !rc; i++, n++) {
             tl_rec_result r;
-            rc = tl_engine_recommend(j->eng, st, j->all->v[i], &o, &r, &err);
-            if (rc)
+            scored_customer *sc = &batch[n];
+            sc->id = j->all->v[i];
+            sc->n = 0;
+            if ((rc = tl_engine_recommend(j->eng, st, sc->id, &o, &r, &err)))
                 break;
-            tl_scored_row rows[20];
-            char *reasons[20] = {0};
             for (size_t q = 0; q < r.n_items; q++) {
                 json_t *a = json_array();
                 for (size_t m = 0; m < r.items[q].n_reasons; m++)
                     json_array_append_new(a, json_string(r.items[q].reasons[m]));
-                reasons[q] = json_dumps(a, JSON_COMPACT);
+                sc->reasons[q] = json_dumps(a, JSON_COMPACT);
                 json_decref(a);
-                rows[q] = (tl_scored_row){(int)q + 1, r.items[q].product_id, r.items[q].score,
-                                          reasons[q] ? reasons[q] : "[]"};
+                snprintf(sc->product_ids[q], sizeof sc->product_ids[q], "%s",
+                         r.items[q].product_id);
+                sc->rows[q] = (tl_scored_row){(int)q + 1, sc->product_ids[q], r.items[q].score,
+                                              sc->reasons[q] ? sc->reasons[q] : "[]"};
+                sc->n++;
             }
-            rc = tl_store_scored_replace(st, j->all->v[i], rows, r.n_items, &err);
             atomic_fetch_add(&j->offers, r.n_items);
             if (r.n_items)
                 atomic_fetch_add(&j->with_offers, 1);
-            for (size_t q = 0; q < r.n_items; q++)
-                free(reasons[q]);
             tl_rec_result_free(&r);
         }
         if (!rc)
+            rc = tl_store_begin(st, &err);
+        for (size_t i = 0; i < n && !rc; i++)
+            rc = tl_store_scored_replace(st, batch[i].id, batch[i].rows, batch[i].n, &err);
+        if (!rc)
             rc = tl_store_commit(st, &err);
+        scored_free(batch, n);
         if (rc) {
             tl_store_rollback(st);
-            pthread_mutex_lock(&j->lock);
-            if (!atomic_exchange(&j->failed, 1))
-                j->err = err;
-            pthread_mutex_unlock(&j->lock);
+            record_failure(j, &err);
             break;
         }
         atomic_fetch_add(&j->done, end - start);
     }
     tl_store_close(st);
+    free(batch);
     return NULL;
 }
 
