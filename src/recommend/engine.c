@@ -23,7 +23,13 @@ struct tl_engine {
     tl_rank_weights w;
     pthread_mutex_t cat_lock;   /* guards `cat` swaps */
     tl_catalogue *cat;
+    time_t cat_built;           /* when `cat` was built: feedback rates age */
 };
+
+/* Acceptance and dismissal rates are folded into the catalogue; rebuilding
+ * it this often keeps them current (embeddings come from the store's cache,
+ * so a rebuild costs milliseconds). */
+#define TL_FEEDBACK_REFRESH_S 60
 
 void tl_rank_weights_default(tl_rank_weights *w)
 {
@@ -107,7 +113,8 @@ static int current_catalogue(tl_engine *e, tl_store *st, tl_catalogue **out, tl_
     if (rc)
         return rc;
     pthread_mutex_lock(&e->cat_lock);
-    if (e->cat && strcmp(e->cat->stamp, stamp) == 0) {
+    if (e->cat && strcmp(e->cat->stamp, stamp) == 0 &&
+        time(NULL) - e->cat_built < TL_FEEDBACK_REFRESH_S) {
         tl_catalogue_ref(e->cat);
         *out = e->cat;
         pthread_mutex_unlock(&e->cat_lock);
@@ -124,6 +131,7 @@ static int current_catalogue(tl_engine *e, tl_store *st, tl_catalogue **out, tl_
     if (!rc) {
         tl_catalogue_unref(e->cat);
         e->cat = c;
+        e->cat_built = time(NULL);
         tl_catalogue_ref(c);
         *out = c;
     }
