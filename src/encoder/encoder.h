@@ -44,4 +44,12 @@ void tl_encoder_close(tl_encoder *e);   /* accepts NULL */
 int tl_builtin_encoder_open(tl_encoder **out, tl_err *err);
 int tl_bert_encoder_open(const char *dir, tl_encoder **out, tl_err *err);
 
+/* As tl_bert_encoder_open, running each batch on `threads` threads (0: the
+ * TAILOR_ENCODER_THREADS environment variable, else the online CPUs). The
+ * BERT encoder's embed is not thread-safe: one pass at a time per encoder.
+ * Its id is "bert:FOLDER:DIM:HASH", HASH covering the weights and settings;
+ * details in docs/encoder.md. */
+int tl_bert_encoder_open_threads(const char *dir, size_t threads, tl_encoder **out,
+                                 tl_err *err);
+
 #endif

@@ -1,0 +1,354 @@
+/* bench_encoder.c — BERT encoder throughput and latency on a MiniLM-L6-shaped
+ * model with random float32 weights (6 layers, hidden 384, 12 heads,
+ * intermediate 1536, vocab 30522), written to a temporary folder as a
+ * Hugging Face sentence-transformer folder and loaded like a real one.
+ *
+ *   bench_encoder                  tailor alone: batch 32 × 64 tokens with 1
+ *                                  and 2 threads (tokens/s), the OpenBLAS
+ *                                  fallback, and 1 × 32 latency; one table
+ *   bench_encoder --write-model DIR
+ *                                  writes the model folder and exits
+ *   bench_encoder --measure DIR THREADS BATCH TOKENS [blas]
+ *                                  one figure: prints "NAME THREADS BATCH
+ *                                  TOKENS TOKENS_PER_S"
+ *   bench_encoder --table FILE     the table of figures in FILE (lines as
+ *                                  --measure prints, any engines, several
+ *                                  rounds): median per engine and shape, and
+ *                                  tailor's ratio to each peer
+ *
+ * bench/encoder_peers.sh uses the last three to measure tailor, PyTorch and
+ * ONNX Runtime alternately in the same run, so that a change in the
+ * machine's load hits every engine alike. TAILOR_BENCH_SECONDS sets the time
+ * per figure (default 5, as the peers' scripts use). Tokens/s are means over
+ * that time, as the peers report them; latency is 1000 × tokens / (tokens/s)
+ * milliseconds, the mean time of one call. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/str.h"
+#include "encoder/bert.h"
+#include "encoder/gemm.h"
+#include "encoder/safetensors.h"
+
+#define H 384
+#define LAYERS 6
+#define HEADS 12
+#define INTER 1536
+#define VOCAB 30522
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static double seconds_per_figure(void)
+{
+    const char *env = getenv("TAILOR_BENCH_SECONDS");
+    double v;
+    return env && tl_parse_double(env, false, &v) && v > 0 ? v : 5;
+}
+
+static int write_model(const char *dir)
+{
+    tl_bert_config cfg = {.vocab = VOCAB, .hidden = H, .layers = LAYERS, .heads = HEADS,
+                          .intermediate = INTER, .max_positions = 512, .type_vocab = 2,
+                          .max_seq = 512, .pool_mean = true, .normalize = true};
+    tl_err err;
+    if (tl_bert_write_random(dir, &cfg, TL_ST_F32, "", 42, &err) != 0) {
+        fprintf(stderr, "bench_encoder: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static tl_bert *open_model(const char *dir, size_t threads, tl_kernel kernel)
+{
+    tl_bert_options opt = {.threads = threads, .kernel = kernel};
+    tl_bert *m;
+    tl_err err;
+    if (tl_bert_load(dir, &opt, &m, &err) != 0) {
+        fprintf(stderr, "bench_encoder: %s\n", err.msg);
+        exit(1);
+    }
+    return m;
+}
+
+/* Ids as the ONNX Runtime peer makes them, between [CLS] and [SEP]. */
+static void make_batch(size_t batch, size_t len, int32_t *ids, size_t *offs)
+{
+    offs[0] = 0;
+    for (size_t b = 0; b < batch; b++) {
+        for (size_t t = 0; t < len; t++) {
+            size_t i = b * len + t;
+            ids[i] = t == 0 ? 101 : t == len - 1 ? 102 : (int32_t)(1000 + (i * 7919) % 29000);
+        }
+        offs[b + 1] = offs[b] + len;
+    }
+}
+
+/* Runs batch × len repeatedly for `seconds` after two warm-up calls;
+ * returns tokens/s. */
+static double measure(tl_bert *m, size_t batch, size_t len, double seconds)
+{
+    int32_t *ids = malloc(batch * len * sizeof *ids);
+    size_t *offs = malloc((batch + 1) * sizeof *offs);
+    float *emb = malloc(batch * tl_bert_get_config(m)->dim * sizeof *emb);
+    if (!ids || !offs || !emb)
+        exit(1);
+    make_batch(batch, len, ids, offs);
+    tl_err err;
+    for (int i = 0; i < 2; i++)
+        if (tl_bert_forward(m, ids, offs, batch, emb, NULL, &err) != 0) {
+            fprintf(stderr, "bench_encoder: %s\n", err.msg);
+            exit(1);
+        }
+    size_t runs = 0;
+    double t0 = now(), dt;
+    do {
+        tl_bert_forward(m, ids, offs, batch, emb, NULL, &err);
+        runs++;
+    } while ((dt = now() - t0) < seconds);
+    free(ids);
+    free(offs);
+    free(emb);
+    return (double)(runs * batch * len) / dt;
+}
+
+/* The two kernels on the same inputs: the fast path must stay within the
+ * tolerances the fixture tests use. Returns -1 when only one kernel runs. */
+static double kernel_agreement(const char *dir)
+{
+    tl_bert *a = open_model(dir, 1, TL_KERNEL_AVX512);
+    tl_bert *b = open_model(dir, 1, TL_KERNEL_BLAS);
+    double d = -1;
+    if (tl_bert_kernel(a) != tl_bert_kernel(b)) {
+        enum { B = 4, T = 64 };
+        static int32_t ids[B * T];
+        static size_t offs[B + 1];
+        static float ea[B * H], eb[B * H], ha[B * T * H], hb[B * T * H];
+        make_batch(B, T, ids, offs);
+        tl_err err;
+        tl_bert_forward(a, ids, offs, B, ea, ha, &err);
+        tl_bert_forward(b, ids, offs, B, eb, hb, &err);
+        d = 0;
+        for (size_t i = 0; i < (size_t)B * T * H; i++)
+            d = fmax(d, fabs((double)ha[i] - hb[i]));
+    }
+    tl_bert_free(a);
+    tl_bert_free(b);
+    return d;
+}
+
+/* --- the table ----------------------------------------------------------- */
+
+typedef struct figure {
+    char name[64];
+    int threads, batch, tokens;
+    double tps[64];   /* one per round */
+    size_t n;
+} figure;
+
+static figure figs[64];
+static size_t nfigs;
+
+static void add_figure(const char *name, int threads, int batch, int tokens, double tps)
+{
+    figure *f = NULL;
+    for (size_t i = 0; i < nfigs && !f; i++)
+        if (strcmp(figs[i].name, name) == 0 && figs[i].threads == threads &&
+            figs[i].batch == batch && figs[i].tokens == tokens)
+            f = &figs[i];
+    if (!f) {
+        if (nfigs == 64)
+            return;
+        f = &figs[nfigs++];
+        memset(f, 0, sizeof *f);
+        snprintf(f->name, sizeof f->name, "%s", name);
+        f->threads = threads;
+        f->batch = batch;
+        f->tokens = tokens;
+    }
+    if (f->n < 64)
+        f->tps[f->n++] = tps;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(const figure *f)
+{
+    double v[64];
+    memcpy(v, f->tps, f->n * sizeof *v);
+    qsort(v, f->n, sizeof *v, cmp_double);
+    return f->n % 2 ? v[f->n / 2] : (v[f->n / 2 - 1] + v[f->n / 2]) / 2;
+}
+
+static const figure *find(const char *name, int threads, int batch, int tokens)
+{
+    for (size_t i = 0; i < nfigs; i++)
+        if (strcmp(figs[i].name, name) == 0 && figs[i].threads == threads &&
+            figs[i].batch == batch && figs[i].tokens == tokens)
+            return &figs[i];
+    return NULL;
+}
+
+static void print_rounds(const figure *f, int latency)
+{
+    printf(" ");
+    for (size_t i = 0; i < f->n; i++)
+        if (latency)
+            printf(" %.2f", 1e3 * f->tokens * f->batch / f->tps[i]);
+        else
+            printf(" %.0f", f->tps[i]);
+    printf("\n");
+}
+
+static void print_table(void)
+{
+    const char *me = "tailor-avx512";
+    if (!find(me, 1, 32, 64) && !find(me, 2, 32, 64))
+        me = "tailor-openblas";
+    printf("\nthroughput, batch 32 x 64 tokens: median tokens/s over the rounds; tailor/x is "
+           "%s's median over the peer's at the same thread count\n", me);
+    printf("| %-22s | %7s | %9s | %8s | rounds\n", "engine", "threads", "tokens/s", "tailor/x");
+    printf("|------------------------|---------|-----------|----------|-------\n");
+    for (size_t i = 0; i < nfigs; i++) {
+        const figure *f = &figs[i];
+        if (f->batch != 32 || f->tokens != 64)
+            continue;
+        const figure *t = find(me, f->threads, 32, 64);
+        printf("| %-22s | %7d | %9.0f |", f->name, f->threads, median(f));
+        if (t && strncmp(f->name, "tailor", 6) != 0)
+            printf(" %7.2fx |", median(t) / median(f));
+        else
+            printf(" %8s |", "");
+        print_rounds(f, 0);
+    }
+    printf("\nlatency, one query of 1 x 32 tokens: mean ms per call (median over the rounds); "
+           "tailor/x is the peer's time over tailor's\n");
+    printf("| %-22s | %7s | %9s | %8s | rounds\n", "engine", "threads", "ms", "tailor/x");
+    printf("|------------------------|---------|-----------|----------|-------\n");
+    for (size_t i = 0; i < nfigs; i++) {
+        const figure *f = &figs[i];
+        if (f->batch != 1 || f->tokens != 32)
+            continue;
+        const figure *t = find(me, f->threads, 1, 32);
+        printf("| %-22s | %7d | %9.2f |", f->name, f->threads, 1e3 * 32 / median(f));
+        if (t && strncmp(f->name, "tailor", 6) != 0)
+            printf(" %7.2fx |", median(t) / median(f));
+        else
+            printf(" %8s |", "");
+        print_rounds(f, 1);
+    }
+}
+
+static int table_from_file(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        perror(path);
+        return 1;
+    }
+    char line[256], name[64];
+    int th, b, t;
+    double tps;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "%63s %d %d %d %lf", name, &th, &b, &t, &tps) == 5 && tps > 0)
+            add_figure(name, th, b, t, tps);
+    fclose(f);
+    print_table();
+    return 0;
+}
+
+static int parse_size(const char *s, size_t max, size_t *out)
+{
+    int64_t v;
+    if (!tl_parse_i64(s, &v) || v < 1 || (uint64_t)v > max)
+        return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+static int measure_one(int argc, char **argv)
+{
+    size_t threads, batch, tokens;
+    if (argc < 6 || parse_size(argv[3], 256, &threads) || parse_size(argv[4], 4096, &batch) ||
+        parse_size(argv[5], 512, &tokens)) {
+        fprintf(stderr, "usage: bench_encoder --measure DIR THREADS BATCH TOKENS [blas]\n");
+        return 2;
+    }
+    tl_kernel k = argc > 6 && strcmp(argv[6], "blas") == 0 ? TL_KERNEL_BLAS : TL_KERNEL_AUTO;
+    tl_bert *m = open_model(argv[2], threads, k);
+    double tps = measure(m, batch, tokens, seconds_per_figure());
+    printf("tailor-%s %zu %zu %zu %.1f\n", tl_kernel_name(tl_bert_kernel(m)), threads, batch,
+           tokens, tps);
+    tl_bert_free(m);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 3 && strcmp(argv[1], "--write-model") == 0)
+        return write_model(argv[2]) ? 1 : 0;
+    if (argc >= 2 && strcmp(argv[1], "--measure") == 0)
+        return measure_one(argc, argv);
+    if (argc >= 3 && strcmp(argv[1], "--table") == 0)
+        return table_from_file(argv[2]);
+    if (argc > 1) {
+        fprintf(stderr, "usage: bench_encoder [--write-model DIR | --measure DIR THREADS BATCH "
+                        "TOKENS [blas] | --table FILE]\n");
+        return 2;
+    }
+
+    double seconds = seconds_per_figure();
+    char tmpl[] = "/tmp/tailor-bench-encoder-XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    if (!dir) {
+        perror("mkdtemp");
+        return 1;
+    }
+    if (write_model(dir) != 0)
+        return 1;
+    tl_kernel best = tl_kernel_resolve(TL_KERNEL_AUTO);
+    printf("encoder: MiniLM-L6 shape (6 layers, hidden 384, 12 heads, intermediate 1536, "
+           "vocab 30522), random float32 weights; kernel %s; %.0f s per figure\n",
+           tl_kernel_name(best), seconds);
+    double agree = kernel_agreement(dir);
+    if (agree >= 0)
+        printf("avx512 vs openblas kernels, 4 x 64 tokens: max |hidden diff| %.2e\n", agree);
+
+    static const struct {
+        size_t threads, batch, tokens;
+        tl_kernel kernel;
+    } runs[] = {
+        {1, 32, 64, TL_KERNEL_AUTO}, {2, 32, 64, TL_KERNEL_AUTO}, {1, 32, 64, TL_KERNEL_BLAS},
+        {1, 1, 32, TL_KERNEL_AUTO},  {2, 1, 32, TL_KERNEL_AUTO},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        if (runs[i].kernel == TL_KERNEL_BLAS && best == TL_KERNEL_BLAS)
+            continue;
+        tl_bert *m = open_model(dir, runs[i].threads, runs[i].kernel);
+        double tps = measure(m, runs[i].batch, runs[i].tokens, seconds);
+        char name[64];
+        snprintf(name, sizeof name, "tailor-%s", tl_kernel_name(tl_bert_kernel(m)));
+        add_figure(name, (int)runs[i].threads, (int)runs[i].batch, (int)runs[i].tokens, tps);
+        tl_bert_free(m);
+    }
+    print_table();
+    printf("\n(peers: bash bench/encoder_peers.sh BUILD measures PyTorch and ONNX Runtime "
+           "alternately with tailor)\n");
+
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "bench_encoder: could not remove %s\n", dir);
+    return 0;
+}

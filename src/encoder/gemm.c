@@ -1,0 +1,240 @@
+/* gemm.c — kernel choice, packing, and the portable (OpenBLAS + plain C)
+ * versions of the encoder's matrix products and row operations. */
+#include "encoder/gemm.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "encoder/kern_avx512.h"
+
+static tl_kernel auto_kernel(void)
+{
+    static _Atomic int cached;   /* 0 = not yet known; racing writers agree */
+    if (cached)
+        return (tl_kernel)cached;
+    tl_kernel k = tl_avx512_usable() ? TL_KERNEL_AVX512 : TL_KERNEL_BLAS;
+    const char *env = getenv("TAILOR_ENCODER_KERNEL");
+    if (env && strcmp(env, "blas") == 0)
+        k = TL_KERNEL_BLAS;
+    cached = (int)k;
+    return k;
+}
+
+tl_kernel tl_kernel_resolve(tl_kernel want)
+{
+    if (want == TL_KERNEL_BLAS)
+        return TL_KERNEL_BLAS;
+    if (want == TL_KERNEL_AVX512 && tl_avx512_usable())
+        return TL_KERNEL_AVX512;
+    return auto_kernel();
+}
+
+const char *tl_kernel_name(tl_kernel k)
+{
+    switch (k) {
+    case TL_KERNEL_BLAS: return "openblas";
+    case TL_KERNEL_AVX512: return "avx512";
+    default: return "auto";
+    }
+}
+
+size_t tl_gemm_b_size(tl_kernel kernel, size_t k, size_t n)
+{
+    if (kernel == TL_KERNEL_AVX512)
+        return ((n + TL_GEMM_NR - 1) / TL_GEMM_NR) * TL_GEMM_NR * (k ? k : 1);
+    return n * k > 0 ? n * k : 1;
+}
+
+void tl_gemm_b_pack_into(tl_gemm_b *b, tl_kernel kernel, size_t k, size_t n, const float *src,
+                         size_t ld_n, size_t ld_k, float *mem)
+{
+    b->kernel = kernel;
+    b->k = k;
+    b->n = n;
+    b->data = mem;
+    b->owned = 0;
+    if (kernel == TL_KERNEL_AVX512 && ld_k == 1) {
+        tl_avx512_pack_rows(src, ld_n, n, k, mem);
+    } else if (kernel == TL_KERNEL_AVX512) {
+        /* Panels of 32 columns, each [k][32]; columns past n are zero so
+         * the kernel may read whole panels. */
+        size_t panels = (n + TL_GEMM_NR - 1) / TL_GEMM_NR;
+        for (size_t p = 0; p < panels; p++) {
+            float *dst = mem + p * k * TL_GEMM_NR;
+            size_t j0 = p * TL_GEMM_NR;
+            size_t cols = n - j0 < TL_GEMM_NR ? n - j0 : TL_GEMM_NR;
+            for (size_t kk = 0; kk < k; kk++) {
+                float *d = dst + kk * TL_GEMM_NR;
+                const float *s = src + j0 * ld_n + kk * ld_k;
+                size_t j = 0;
+                if (ld_n == 1)
+                    memcpy(d, s, cols * sizeof *d), j = cols;
+                for (; j < cols; j++)
+                    d[j] = s[j * ld_n];
+                for (; j < TL_GEMM_NR; j++)
+                    d[j] = 0.0f;
+            }
+        }
+    } else {
+        /* Row-major n × k (a Linear weight's own layout) for sgemm's "B^T". */
+        for (size_t j = 0; j < n; j++)
+            for (size_t kk = 0; kk < k; kk++)
+                mem[j * k + kk] = src[j * ld_n + kk * ld_k];
+    }
+}
+
+int tl_gemm_b_pack(tl_gemm_b *b, tl_kernel kernel, size_t k, size_t n, const float *src,
+                   size_t ld_n, size_t ld_k)
+{
+    memset(b, 0, sizeof *b);
+    size_t sz = tl_gemm_b_size(kernel, k, n);
+    size_t bytes = (sz * sizeof(float) + 63) & ~(size_t)63;
+    float *mem = aligned_alloc(64, bytes);
+    if (!mem)
+        return TL_ENOMEM;
+    tl_gemm_b_pack_into(b, kernel, k, n, src, ld_n, ld_k, mem);
+    b->owned = 1;
+    return 0;
+}
+
+void tl_gemm_b_free(tl_gemm_b *b)
+{
+    if (!b)
+        return;
+    if (b->owned)
+        free(b->data);
+    b->data = NULL;
+    b->owned = 0;
+}
+
+size_t tl_gemm_work_size(tl_kernel kernel)
+{
+    (void)kernel;
+    return 16;   /* A is read in place by both paths; kept for future kernels */
+}
+
+static float gelu_ref(float x)
+{
+    return 0.5f * x * (1.0f + erff(x * 0.70710678118654752f));
+}
+
+/* The epilogue over an m × cols block of C, for the BLAS path. */
+static void epi_block(size_t m, size_t col0, size_t cols, float *c, size_t ldc,
+                      const tl_gemm_epi *e)
+{
+    for (size_t i = 0; i < m; i++) {
+        float *row = c + i * ldc + col0;
+        const float *add = e->add ? e->add + i * e->ld_add + col0 : NULL;
+        for (size_t j = 0; j < cols; j++) {
+            float x = row[j] * e->scale;
+            if (e->bias)
+                x += e->bias[col0 + j];
+            if (add)
+                x += add[j];
+            if (e->gelu)
+                x = gelu_ref(x);
+            row[j] = x;
+        }
+    }
+}
+
+void tl_gemm_run(size_t m, const float *a, size_t lda, const tl_gemm_b *b, size_t n0,
+                 size_t n1, float *c, size_t ldc, const tl_gemm_epi *epi, float *work)
+{
+    (void)work;
+    if (m == 0 || n1 <= n0)
+        return;
+    if (b->kernel == TL_KERNEL_AVX512) {
+        tl_avx512_gemm(m, b->k, a, lda, b->data, b->n, n0, n1, c, ldc, epi);
+        return;
+    }
+    size_t cols = n1 - n0;
+    if (b->k == 0) {
+        for (size_t i = 0; i < m; i++)
+            memset(c + i * ldc + n0, 0, cols * sizeof *c);
+    } else {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)cols, (int)b->k, 1.0f,
+                    a, (int)lda, b->data + n0 * b->k, (int)b->k, 0.0f, c + n0, (int)ldc);
+    }
+    epi_block(m, n0, cols, c, ldc, epi);
+}
+
+void tl_gemm_abt(tl_kernel kernel, size_t m, size_t n, size_t k, float scale, const float *a,
+                 size_t lda, const float *b, size_t ldb, float *c, size_t ldc, float *work)
+{
+    if (m == 0 || n == 0)
+        return;
+    tl_gemm_epi e = {.scale = scale};
+    if (kernel == TL_KERNEL_AVX512) {
+        tl_gemm_b pb;
+        float *mem = work + tl_gemm_work_size(kernel);
+        tl_gemm_b_pack_into(&pb, kernel, k, n, b, ldb, 1, mem);
+        tl_gemm_run(m, a, lda, &pb, 0, n, c, ldc, &e, work);
+        return;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)n, (int)k, scale, a,
+                (int)lda, b, (int)ldb, 0.0f, c, (int)ldc);
+}
+
+void tl_gemm_ab(tl_kernel kernel, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                const float *b, size_t ldb, float *c, size_t ldc, float *work)
+{
+    if (m == 0 || n == 0)
+        return;
+    tl_gemm_epi e = {.scale = 1.0f};
+    if (kernel == TL_KERNEL_AVX512) {
+        /* B's rows are what the kernel reads per k step: no packing. */
+        tl_avx512_gemm_rm(m, k, a, lda, b, ldb, n, c, ldc, &e);
+        (void)work;
+        return;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)k, 1.0f, a,
+                (int)lda, b, (int)ldb, 0.0f, c, (int)ldc);
+}
+
+void tl_layernorm_rows(tl_kernel kernel, float *x, size_t rows, size_t n, size_t ld,
+                       const float *gamma, const float *beta, float eps)
+{
+    if (kernel == TL_KERNEL_AVX512) {
+        tl_avx512_layernorm(x, rows, n, ld, gamma, beta, eps);
+        return;
+    }
+    for (size_t r = 0; r < rows; r++) {
+        float *row = x + r * ld;
+        float s = 0.0f;
+        for (size_t j = 0; j < n; j++)
+            s += row[j];
+        float mean = s / (float)n;
+        float q = 0.0f;
+        for (size_t j = 0; j < n; j++)
+            q += (row[j] - mean) * (row[j] - mean);
+        float inv = 1.0f / sqrtf(q / (float)n + eps);
+        for (size_t j = 0; j < n; j++)
+            row[j] = (row[j] - mean) * inv * gamma[j] + beta[j];
+    }
+}
+
+void tl_softmax_rows(tl_kernel kernel, float *x, size_t rows, size_t n, size_t ld)
+{
+    if (kernel == TL_KERNEL_AVX512) {
+        tl_avx512_softmax(x, rows, n, ld);
+        return;
+    }
+    for (size_t r = 0; r < rows; r++) {
+        float *row = x + r * ld;
+        float mx = -INFINITY;
+        for (size_t j = 0; j < n; j++)
+            mx = row[j] > mx ? row[j] : mx;
+        float s = 0.0f;
+        for (size_t j = 0; j < n; j++) {
+            row[j] = expf(row[j] - mx);
+            s += row[j];
+        }
+        float inv = 1.0f / s;
+        for (size_t j = 0; j < n; j++)
+            row[j] *= inv;
+    }
+}

@@ -1,0 +1,316 @@
+/* test_bert_kernels.c — the encoder's building blocks against plain
+ * double-precision references: matrix products with every epilogue and odd
+ * shape (both kernels), LayerNorm, softmax, exp and GELU accuracy, the
+ * thread pool and the arena. */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "encoder/gemm.h"
+#include "encoder/kern_avx512.h"
+#include "encoder/pool.h"
+
+static uint32_t seed = 1;
+
+static float frand(void)
+{
+    seed = seed * 1664525u + 1013904223u;
+    return (float)(seed >> 8) / 8388608.0f - 1.0f;
+}
+
+static float *rand_floats(size_t n)
+{
+    float *p = aligned_alloc(64, ((n ? n : 1) * sizeof(float) + 63) / 64 * 64);
+    assert_non_null(p);
+    for (size_t i = 0; i < n; i++)
+        p[i] = frand();
+    return p;
+}
+
+static double gelu_ref(double x)
+{
+    return 0.5 * x * (1 + erf(x / sqrt(2.0)));
+}
+
+static void check_gemm(tl_kernel kernel, size_t m, size_t n, size_t k, int bias, int add,
+                       int gelu, float scale)
+{
+    size_t ldc = n + 3, lda = k + 1;
+    float *a = rand_floats(m * lda), *w = rand_floats(n * k), *bv = rand_floats(n);
+    float *ad = rand_floats(m * ldc), *c = rand_floats(m * ldc);
+    float *mem = aligned_alloc(64, (tl_gemm_b_size(kernel, k, n) * 4 + 63) / 64 * 64);
+    assert_non_null(mem);
+    tl_gemm_b b;
+    tl_gemm_b_pack_into(&b, kernel, k, n, w, k, 1, mem);
+    tl_gemm_epi e = {.scale = scale, .bias = bias ? bv : NULL, .add = add ? ad : NULL,
+                     .ld_add = ldc, .gelu = gelu};
+    float work[64];
+    /* Two column ranges, split on a panel boundary, as threads do. */
+    size_t split = n > TL_GEMM_NR ? TL_GEMM_NR : n;
+    tl_gemm_run(m, a, lda, &b, 0, split, c, ldc, &e, work);
+    tl_gemm_run(m, a, lda, &b, split, n, c, ldc, &e, work);
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < n; j++) {
+            double x = 0;
+            for (size_t kk = 0; kk < k; kk++)
+                x += (double)a[i * lda + kk] * w[j * k + kk];
+            x *= scale;
+            if (bias)
+                x += bv[j];
+            if (add)
+                x += ad[i * ldc + j];
+            if (gelu)
+                x = gelu_ref(x);
+            double got = c[i * ldc + j];
+            if (fabs(got - x) > 2e-5 * (1 + fabs(x)) * sqrt((double)k + 1))
+                fail_msg("%s gemm m=%zu n=%zu k=%zu bias=%d add=%d gelu=%d: C[%zu][%zu] = %.7g, "
+                         "expected %.7g", tl_kernel_name(kernel), m, n, k, bias, add, gelu, i, j,
+                         got, x);
+        }
+    free(a);
+    free(w);
+    free(bv);
+    free(ad);
+    free(c);
+    free(mem);
+}
+
+static void gemm_shapes(tl_kernel kernel)
+{
+    static const size_t ms[] = {1, 5, 12, 13, 25, 97, 130};
+    static const size_t ns[] = {1, 7, 32, 33, 70};
+    static const size_t ks[] = {1, 8, 64, 390, 800};
+    for (size_t a = 0; a < sizeof ms / sizeof *ms; a++)
+        for (size_t b = 0; b < sizeof ns / sizeof *ns; b++)
+            for (size_t c = 0; c < sizeof ks / sizeof *ks; c++) {
+                int mode = (int)((a + b + c) % 4);
+                check_gemm(kernel, ms[a], ns[b], ks[c], mode & 1, mode >> 1, (a + c) % 3 == 0,
+                           c % 2 ? 0.5f : 1.0f);
+            }
+}
+
+static void test_gemm_blas(void **state)
+{
+    (void)state;
+    gemm_shapes(TL_KERNEL_BLAS);
+}
+
+static void test_gemm_avx512(void **state)
+{
+    (void)state;
+    if (!tl_avx512_usable()) {
+        skip();
+        return;
+    }
+    gemm_shapes(TL_KERNEL_AVX512);
+}
+
+/* Attention-style products: scores = scale · Q K^T, context = P V. */
+static void test_gemm_attention(void **state)
+{
+    (void)state;
+    tl_kernel kernels[2] = {TL_KERNEL_BLAS, TL_KERNEL_AVX512};
+    for (int ki = 0; ki < 2; ki++) {
+        tl_kernel kern = kernels[ki];
+        if (kern == TL_KERNEL_AVX512 && !tl_avx512_usable())
+            continue;
+        size_t L = 37, d = 20, ld = 3 * d;
+        float *q = rand_floats(L * ld), *s = rand_floats(L * 48), *o = rand_floats(L * d);
+        float *work = rand_floats(16 + tl_gemm_b_size(kern, d, L) + tl_gemm_b_size(kern, L, d) +
+                                  64);
+        tl_gemm_abt(kern, L, L, d, 0.25f, q, ld, q + d, ld, s, 48, work);
+        for (size_t i = 0; i < L; i++)
+            for (size_t j = 0; j < L; j++) {
+                double x = 0;
+                for (size_t kk = 0; kk < d; kk++)
+                    x += (double)q[i * ld + kk] * q[j * ld + d + kk];
+                assert_true(fabs(x * 0.25 - s[i * 48 + j]) < 1e-5);
+            }
+        tl_gemm_ab(kern, L, d, L, s, 48, q + 2 * d, ld, o, d, work);
+        for (size_t i = 0; i < L; i++)
+            for (size_t j = 0; j < d; j++) {
+                double x = 0;
+                for (size_t kk = 0; kk < L; kk++)
+                    x += (double)s[i * 48 + kk] * q[kk * ld + 2 * d + j];
+                assert_true(fabs(x - o[i * d + j]) < 1e-4);
+            }
+        free(q);
+        free(s);
+        free(o);
+        free(work);
+    }
+}
+
+static void test_rows(void **state)
+{
+    (void)state;
+    static const size_t ns[] = {1, 15, 16, 17, 37, 384};
+    tl_kernel kernels[2] = {TL_KERNEL_BLAS, TL_KERNEL_AVX512};
+    for (int ki = 0; ki < 2; ki++) {
+        if (kernels[ki] == TL_KERNEL_AVX512 && !tl_avx512_usable())
+            continue;
+        for (size_t t = 0; t < sizeof ns / sizeof *ns; t++) {
+            size_t n = ns[t], rows = 3, ld = n + 5;
+            float *x = rand_floats(rows * ld), *g = rand_floats(n), *b = rand_floats(n);
+            float *y = malloc(rows * ld * sizeof *y);
+            assert_non_null(y);
+            for (size_t i = 0; i < rows * ld; i++)
+                x[i] = x[i] * 4 + 1;
+            memcpy(y, x, rows * ld * sizeof *y);
+            tl_layernorm_rows(kernels[ki], y, rows, n, ld, g, b, 1e-5f);
+            for (size_t r = 0; r < rows; r++) {
+                double mean = 0, var = 0;
+                for (size_t j = 0; j < n; j++)
+                    mean += x[r * ld + j];
+                mean /= (double)n;
+                for (size_t j = 0; j < n; j++)
+                    var += (x[r * ld + j] - mean) * (x[r * ld + j] - mean);
+                var /= (double)n;
+                for (size_t j = 0; j < n; j++) {
+                    double want = (x[r * ld + j] - mean) / sqrt(var + 1e-5) * g[j] + b[j];
+                    assert_true(fabs(want - y[r * ld + j]) < 1e-4);
+                }
+                /* Padding past n untouched. */
+                assert_true(y[r * ld + n] == x[r * ld + n]);
+            }
+            memcpy(y, x, rows * ld * sizeof *y);
+            tl_softmax_rows(kernels[ki], y, rows, n, ld);
+            for (size_t r = 0; r < rows; r++) {
+                double mx = -INFINITY, sum = 0;
+                for (size_t j = 0; j < n; j++)
+                    mx = fmax(mx, x[r * ld + j]);
+                for (size_t j = 0; j < n; j++)
+                    sum += exp(x[r * ld + j] - mx);
+                for (size_t j = 0; j < n; j++)
+                    assert_true(fabs(exp(x[r * ld + j] - mx) / sum - y[r * ld + j]) < 1e-6);
+                assert_true(y[r * ld + n] == x[r * ld + n]);
+            }
+            free(x);
+            free(g);
+            free(b);
+            free(y);
+        }
+    }
+}
+
+static void test_vector_math(void **state)
+{
+    (void)state;
+    if (!tl_avx512_usable()) {
+        skip();
+        return;
+    }
+    enum { N = 20001 };
+    float *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
+    assert_non_null(x);
+    assert_non_null(y);
+    for (int i = 0; i < N; i++)
+        x[i] = -100.0f + 188.0f * (float)i / (N - 1);
+    tl_avx512_exp(x, y, N);
+    double worst = 0;
+    for (int i = 0; i < N; i++) {
+        double want = exp((double)x[i]);
+        if (want > 1e-37)
+            worst = fmax(worst, fabs(y[i] - want) / want);
+    }
+    assert_true(worst < 4e-7);   /* a few float ulps */
+    for (int i = 0; i < N; i++)
+        x[i] = -12.0f + 24.0f * (float)i / (N - 1);
+    memcpy(y, x, N * sizeof *y);
+    tl_avx512_gelu(y, N);
+    worst = 0;
+    for (int i = 0; i < N; i++)
+        worst = fmax(worst, fabs(y[i] - gelu_ref(x[i])));
+    assert_true(worst < 1e-6);
+    free(x);
+    free(y);
+}
+
+typedef struct pool_arg {
+    atomic_int *hits;
+    atomic_int bad_thread;
+    size_t size;
+} pool_arg;
+
+static void pool_fn(void *arg, size_t task, size_t thread)
+{
+    pool_arg *p = arg;
+    atomic_fetch_add(&p->hits[task], 1);
+    if (thread >= p->size)
+        atomic_store(&p->bad_thread, 1);
+}
+
+static void test_pool(void **state)
+{
+    (void)state;
+    for (size_t size = 1; size <= 3; size++) {
+        tl_pool *pool;
+        tl_err err;
+        assert_int_equal(tl_pool_create(size, &pool, &err), 0);
+        assert_int_equal(tl_pool_size(pool), size);
+        enum { TASKS = 257 };
+        atomic_int hits[TASKS];
+        for (int round = 0; round < 200; round++) {
+            for (int i = 0; i < TASKS; i++)
+                atomic_init(&hits[i], 0);
+            pool_arg a = {.hits = hits, .size = size};
+            atomic_init(&a.bad_thread, 0);
+            size_t n = (size_t)(round % 2 ? TASKS : 1 + round % 5);
+            tl_pool_run(pool, n, pool_fn, &a);
+            for (size_t i = 0; i < n; i++)
+                assert_int_equal(atomic_load(&hits[i]), 1);
+            assert_int_equal(atomic_load(&a.bad_thread), 0);
+        }
+        tl_pool_free(pool);
+    }
+    tl_pool_free(NULL);
+}
+
+static void test_arena(void **state)
+{
+    (void)state;
+    tl_arena a;
+    tl_arena_init(&a, 4096, 1 << 20);
+    for (int i = 0; i < 3; i++) {
+        char *p = tl_arena_alloc(&a, 10, 1);
+        float *f = tl_arena_floats(&a, 100);
+        void *q = tl_arena_alloc(&a, 5000, 256);   /* past one block */
+        assert_non_null(p);
+        assert_non_null(f);
+        assert_non_null(q);
+        assert_int_equal((uintptr_t)f % 64, 0);
+        assert_int_equal((uintptr_t)q % 256, 0);
+        memset(p, 1, 10);
+        memset(f, 2, 400);
+        memset(q, 3, 5000);
+        tl_arena_reset(&a);
+    }
+    /* After a reset the arena serves a pass of the same size from one block. */
+    assert_non_null(tl_arena_alloc(&a, 9000, 64));   /* spills into a second block */
+    tl_arena_reset(&a);                               /* ... so the blocks merge */
+    void *p1 = tl_arena_alloc(&a, 9000, 64);
+    assert_non_null(p1);
+    tl_arena_reset(&a);
+    assert_ptr_equal(tl_arena_alloc(&a, 9000, 64), p1);   /* same block reused */
+    assert_null(tl_arena_alloc(&a, 2 << 20, 64));   /* over the cap */
+    assert_null(tl_arena_alloc(&a, 16, 3));          /* not a power of two */
+    assert_null(tl_arena_floats(&a, SIZE_MAX / 2));
+    tl_arena_free(&a);
+    tl_arena_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_gemm_blas),     cmocka_unit_test(test_gemm_avx512),
+        cmocka_unit_test(test_gemm_attention), cmocka_unit_test(test_rows),
+        cmocka_unit_test(test_vector_math),   cmocka_unit_test(test_pool),
+        cmocka_unit_test(test_arena),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
