@@ -9,9 +9,14 @@ shared=$(cd "$here/../.." && pwd)/shared
 
 for b in "$build"/bench/bench_*; do
     [ -x "$b" ] || continue
+    # The encoder benchmark runs below, beside its peers.
+    [ "$(basename "$b")" = bench_encoder ] && continue
     echo "== $(basename "$b")"
     "$b"
 done
+
+echo "== encoder against PyTorch and ONNX Runtime"
+bash "$here/encoder_peers.sh" "$build"
 
 if [ -d "$shared/seed-data" ]; then
     echo "== API under wrk (16 connections, 10 s each)"
