@@ -6,6 +6,9 @@ set -euo pipefail
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 shared=$(cd "$here/../.." && pwd)/shared
+# The evaluation benches read ../shared relative to the checkout.
+export TAILOR_SRC=$(cd "$here/.." && pwd)
+cd "$TAILOR_SRC"
 
 for b in "$build"/bench/bench_*; do
     [ -x "$b" ] || continue
