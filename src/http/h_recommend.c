@@ -7,6 +7,7 @@
 
 #include "base/str.h"
 #include "recommend/engine.h"
+#include "store/consent.h"
 #include "store/customers.h"
 #include "store/events.h"
 #include "store/holdings.h"
@@ -31,6 +32,19 @@ static int flag_arg(tl_request *rq, const char *name)
     return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0);
 }
 
+/* Consent decides what the recommender may read: without personalisation
+ * no profile analysis, without social data no posts. */
+static int consent_opts(tl_request *rq, tl_rec_opts *o, tl_err *err)
+{
+    tl_consent c;
+    int rc = tl_store_consent_get(rq->st, rq->params.values[0], &c, err);
+    if (!rc) {
+        o->personalise = c.personalisation;
+        o->social = c.social_data;
+    }
+    return rc;
+}
+
 int tl_h_recommendations(tl_request *rq, tl_response *rs)
 {
     tl_rec_opts o = {.k = 3, .explain = flag_arg(rq, "explain"), .personalise = 1, .social = 1};
@@ -38,7 +52,9 @@ int tl_h_recommendations(tl_request *rq, tl_response *rs)
         return 0;
     tl_rec_result r;
     tl_err err;
-    int rc = tl_engine_recommend(rq->engine, rq->st, rq->params.values[0], &o, &r, &err);
+    int rc = consent_opts(rq, &o, &err);
+    if (!rc)
+        rc = tl_engine_recommend(rq->engine, rq->st, rq->params.values[0], &o, &r, &err);
     if (rc)
         return tl_respond_from_err(rs, rc, err.msg);
     tl_respond_json(rs, MHD_HTTP_OK, tl_rec_result_to_json(rq->engine, &r));
@@ -51,7 +67,9 @@ int tl_h_prototype_recommendations(tl_request *rq, tl_response *rs)
     tl_rec_opts o = {.k = 3, .personalise = 1, .social = 1};
     tl_rec_result r;
     tl_err err;
-    int rc = tl_engine_recommend(rq->engine, rq->st, rq->params.values[0], &o, &r, &err);
+    int rc = consent_opts(rq, &o, &err);
+    if (!rc)
+        rc = tl_engine_recommend(rq->engine, rq->st, rq->params.values[0], &o, &r, &err);
     if (rc)
         return tl_respond_from_err(rs, rc, err.msg);
     tl_respond_json(rs, MHD_HTTP_OK, tl_rec_result_to_prototype_json(&r));
@@ -122,6 +140,93 @@ int tl_h_events_post(tl_request *rq, tl_response *rs)
     tl_respond_json(rs, duplicate ? MHD_HTTP_OK : MHD_HTTP_CREATED,
                     json_pack("{s:s, s:s, s:s?, s:b}", "customer_id", id, "kind", kind,
                               "product_id", product, "duplicate", duplicate));
+done:
+    if (rc)
+        tl_respond_from_err(rs, rc, err.msg);
+    json_decref(body);
+    return 0;
+}
+
+static json_t *consent_json(const char *id, const tl_consent *c)
+{
+    return json_pack("{s:s, s:b, s:b, s:b, s:b}", "customer_id", id, "personalisation",
+                     c->personalisation, "social_data", c->social_data, "llm", c->llm,
+                     "recorded", c->recorded);
+}
+
+int tl_h_consent_get(tl_request *rq, tl_response *rs)
+{
+    const char *id = rq->params.values[0];
+    bool exists;
+    tl_consent c;
+    tl_err err;
+    int rc = tl_store_customer_exists(rq->st, id, &exists, &err);
+    if (!rc && !exists)
+        rc = tl_err_set(&err, TL_ENOTFOUND, "customer '%s' not found", id);
+    if (!rc)
+        rc = tl_store_consent_get(rq->st, id, &c, &err);
+    if (rc)
+        return tl_respond_from_err(rs, rc, err.msg);
+    return tl_respond_json(rs, MHD_HTTP_OK, consent_json(id, &c));
+}
+
+int tl_h_consent_put(tl_request *rq, tl_response *rs)
+{
+    const char *id = rq->params.values[0];
+    json_error_t je;
+    json_t *body = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
+    if (!body)
+        return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_json", "body:%d:%d: %s", je.line,
+                                je.column, je.text);
+    tl_err err;
+    tl_err_clear(&err);
+    int rc = TL_OK;
+    tl_consent c;
+    bool exists;
+    if (!json_is_object(body) || json_object_size(body) == 0) {
+        rc = tl_err_set(&err, TL_EINPUT, "send an object with personalisation, social_data "
+                                         "and/or llm");
+        goto done;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v) {
+        if (strcmp(key, "personalisation") && strcmp(key, "social_data") && strcmp(key, "llm")) {
+            rc = tl_err_set(&err, TL_EINPUT, "unknown consent field \"%.40s\"", key);
+            goto done;
+        }
+        if (!json_is_boolean(v)) {
+            rc = tl_err_set(&err, TL_EINPUT, "\"%s\" must be true or false", key);
+            goto done;
+        }
+    }
+    if ((rc = tl_store_customer_exists(rq->st, id, &exists, &err)))
+        goto done;
+    if (!exists) {
+        rc = tl_err_set(&err, TL_ENOTFOUND, "customer '%s' not found", id);
+        goto done;
+    }
+    if ((rc = tl_store_begin(rq->st, &err)))
+        goto done;
+    rc = tl_store_consent_get(rq->st, id, &c, &err);
+    if (!rc) {
+        json_t *p = json_object_get(body, "personalisation"), *s = json_object_get(body, "social_data"),
+               *l = json_object_get(body, "llm");
+        if (p)
+            c.personalisation = json_is_true(p);
+        if (s)
+            c.social_data = json_is_true(s);
+        if (l)
+            c.llm = json_is_true(l);
+        c.recorded = 1;
+        rc = tl_store_consent_put(rq->st, id, &c, &err);
+    }
+    if (!rc)
+        rc = tl_store_commit(rq->st, &err);
+    if (rc)
+        tl_store_rollback(rq->st);
+    else
+        tl_respond_json(rs, MHD_HTTP_OK, consent_json(id, &c));
 done:
     if (rc)
         tl_respond_from_err(rs, rc, err.msg);

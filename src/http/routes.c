@@ -7,7 +7,7 @@ enum {
     H_CUSTOMERS_LIST, H_CUSTOMER_GET, H_CUSTOMER_PUT, H_CUSTOMER_TXNS,
     H_CUSTOMER_INSIGHTS, H_CUSTOMER_FORECAST, H_PRODUCTS_LIST, H_PRODUCT_GET, H_HEALTHZ,
     H_METRICS, H_OPENAPI, H_RECOMMENDATIONS, H_PROTO_RECOMMENDATIONS, H_EVENTS_POST,
-    H_PRODUCT_INSIGHTS, H_PRODUCT_OPTIMIZATIONS
+    H_PRODUCT_INSIGHTS, H_PRODUCT_OPTIMIZATIONS, H_CONSENT_GET, H_CONSENT_PUT
 };
 
 const tl_handler tl_handlers[] = {
@@ -32,6 +32,8 @@ const tl_handler tl_handlers[] = {
     [H_EVENTS_POST] = tl_h_events_post,
     [H_PRODUCT_INSIGHTS] = tl_h_product_insights,
     [H_PRODUCT_OPTIMIZATIONS] = tl_h_product_optimizations,
+    [H_CONSENT_GET] = tl_h_consent_get,
+    [H_CONSENT_PUT] = tl_h_consent_put,
 };
 
 const tl_route tl_routes[] = {
@@ -61,6 +63,10 @@ const tl_route tl_routes[] = {
     {"POST", "/api/v1/customers/{id}/events", H_EVENTS_POST,
      "Feedback on an offer: kind (shown, clicked, accepted, dismissed), product_id, channel, "
      "idempotency_key"},
+    {"GET", "/api/v1/customers/{id}/consent", H_CONSENT_GET,
+     "Consent to personalisation, use of social data and use of an LLM"},
+    {"PUT", "/api/v1/customers/{id}/consent", H_CONSENT_PUT,
+     "Change consent: {personalisation, social_data, llm} (booleans; each may be sent alone)"},
     {"GET", "/api/v1/products", H_PRODUCTS_LIST, "The product catalogue"},
     {"GET", "/api/v1/products/{id}", H_PRODUCT_GET,
      "One product with its reviews and parsed eligibility rules"},

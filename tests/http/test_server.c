@@ -511,6 +511,50 @@ static void test_recommendations_and_feedback(void **state)
     reply_free(&r);
 }
 
+static void test_consent(void **state)
+{
+    fixture *f = *state;
+    reply r;
+    const char *base = "/api/v1/customers/AlyssaMartinez66";
+    char path[128];
+    snprintf(path, sizeof path, "%s/consent", base);
+    request(f, "GET", path, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    json_t *j = reply_json(&r);
+    assert_true(json_is_true(json_object_get(j, "personalisation")));
+    assert_true(json_is_false(json_object_get(j, "llm")));   /* LLM use is opt-in */
+    assert_true(json_is_false(json_object_get(j, "recorded")));
+    json_decref(j);
+    reply_free(&r);
+
+    request(f, "PUT", path, "{\"personalisation\": false}", NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = reply_json(&r);
+    assert_true(json_is_false(json_object_get(j, "personalisation")));
+    assert_true(json_is_true(json_object_get(j, "social_data")));   /* untouched */
+    json_decref(j);
+    reply_free(&r);
+    /* The next request already has no profile analysis. */
+    snprintf(path, sizeof path, "%s/recommendations", base);
+    request(f, "GET", path, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = reply_json(&r);
+    assert_int_equal(json_array_size(json_object_get(j, "needs")), 0);
+    json_decref(j);
+    reply_free(&r);
+
+    snprintf(path, sizeof path, "%s/consent", base);
+    request(f, "PUT", path, "{\"marketing\": true}", NULL, &r);
+    assert_int_equal(r.status, 400);
+    reply_free(&r);
+    request(f, "PUT", path, "{\"llm\": \"yes\"}", NULL, &r);
+    assert_int_equal(r.status, 400);
+    reply_free(&r);
+    request(f, "PUT", "/api/v1/customers/Nobody/consent", "{\"llm\": true}", NULL, &r);
+    assert_int_equal(r.status, 404);
+    reply_free(&r);
+}
+
 static void test_cors(void **state)
 {
     fixture *f = *state;
@@ -531,6 +575,7 @@ int main(void)
         cmocka_unit_test(test_transaction_insights), cmocka_unit_test(test_api_customers),
         cmocka_unit_test(test_upsert),          cmocka_unit_test(test_system_routes),
         cmocka_unit_test(test_cors),            cmocka_unit_test(test_recommendations_and_feedback),
+        cmocka_unit_test(test_consent),
     };
     int rc;
     if (!tu_shared_dir()) {
