@@ -32,19 +32,6 @@ static int flag_arg(tl_request *rq, const char *name)
     return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0);
 }
 
-/* Consent decides what the recommender may read: without personalisation
- * no profile analysis, without social data no posts. */
-static int consent_opts(tl_request *rq, tl_rec_opts *o, tl_err *err)
-{
-    tl_consent c;
-    int rc = tl_store_consent_get(rq->st, rq->params.values[0], &c, err);
-    if (!rc) {
-        o->personalise = c.personalisation;
-        o->social = c.social_data;
-    }
-    return rc;
-}
-
 int tl_h_recommendations(tl_request *rq, tl_response *rs)
 {
     tl_rec_opts o = {.k = 3, .explain = flag_arg(rq, "explain"), .personalise = 1, .social = 1};
@@ -52,9 +39,7 @@ int tl_h_recommendations(tl_request *rq, tl_response *rs)
         return 0;
     tl_rec_result r;
     tl_err err;
-    int rc = consent_opts(rq, &o, &err);
-    if (!rc)
-        rc = tl_engine_recommend(rq->engine, rq->st, rq->params.values[0], &o, &r, &err);
+    int rc = tl_engine_recommend(rq->engine, rq->st, rq->params.values[0], &o, &r, &err);
     if (rc)
         return tl_respond_from_err(rs, rc, err.msg);
     tl_respond_json(rs, MHD_HTTP_OK, tl_rec_result_to_json(rq->engine, &r));
@@ -67,9 +52,7 @@ int tl_h_prototype_recommendations(tl_request *rq, tl_response *rs)
     tl_rec_opts o = {.k = 3, .personalise = 1, .social = 1};
     tl_rec_result r;
     tl_err err;
-    int rc = consent_opts(rq, &o, &err);
-    if (!rc)
-        rc = tl_engine_recommend(rq->engine, rq->st, rq->params.values[0], &o, &r, &err);
+    int rc = tl_engine_recommend(rq->engine, rq->st, rq->params.values[0], &o, &r, &err);
     if (rc)
         return tl_respond_from_err(rs, rc, err.msg);
     tl_respond_json(rs, MHD_HTTP_OK, tl_rec_result_to_prototype_json(&r));

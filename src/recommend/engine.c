@@ -12,6 +12,7 @@
 
 #include "base/str.h"
 #include "encoder/encoder.h"
+#include "store/consent.h"
 #include "store/events.h"
 #include "store/products.h"
 
@@ -384,14 +385,20 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
     memset(out, 0, sizeof *out);
     tl_strlcpy(out->customer_id, customer_id, sizeof out->customer_id);
     int k = o && o->k > 0 ? (o->k > 20 ? 20 : o->k) : 3;
-    int personalise = !o || o->personalise;
-    int social = (!o || o->social) && personalise;
+    /* The customer's consent is enforced here, for every caller: without
+     * personalisation no profile analysis, without social data no posts
+     * are even read. */
+    tl_consent consent;
+    int rc = tl_store_consent_get(st, customer_id, &consent, err);
+    if (rc)
+        return rc;
+    int personalise = (!o || o->personalise) && consent.personalisation;
+    int social = (!o || o->social) && consent.social_data && personalise;
     tl_catalogue *cat = NULL;
     tl_customer_view v;
     float *post_vecs = NULL, *post_sims = NULL;   /* posts x dim, posts x products */
     cand *cands = NULL;
-    int rc = tl_view_load(st, customer_id, social, &v, err);
-    if (rc)
+    if ((rc = tl_view_load(st, customer_id, social, &v, err)))
         return rc;
     if ((rc = current_catalogue(e, st, &cat, err)))
         goto done;

@@ -43,8 +43,9 @@ const char *tl_engine_encoder_id(const tl_engine *e);
 typedef struct tl_rec_opts {
     int k;                  /* 1..20, default 3 */
     int explain;            /* also list excluded products and why */
-    int personalise;        /* 0: consent withdrawn — no profile analysis */
-    int social;             /* 0: posts are not read */
+    int personalise;        /* 0: no profile analysis (the customer's stored consent
+                               can only narrow this, never widen it) */
+    int social;             /* 0: posts are not read (likewise) */
 } tl_rec_opts;
 
 #define TL_REC_MAX_REASONS 4
