@@ -12,7 +12,7 @@
 
 static const tl_command commands[] = {
     {"import", tl_cmd_import, "import the prototype's JSON files or CSV/JSONL files into a store"},
-    {"serve", tl_cmd_serve, "serve the HTTP API and dashboard for a store"},
+    {"serve", tl_cmd_serve, "serve the HTTP/JSON API for a store"},
     {"recommend", tl_cmd_recommend, "recommend products for one customer, with reasons"},
     {"score", tl_cmd_score, "score every customer in parallel; store and export the results"},
     {"forecast", tl_cmd_forecast, "forecast one customer's next-month spending"},
