@@ -22,7 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 shared=$(cd "$here/../.." && pwd)/shared
 work=${TAILOR_PEERS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tailor-encoder-peers}
 rounds=${TAILOR_BENCH_ROUNDS:-3}
-py=/usr/bin/python3
+py=${TAILOR_PEERS_PYTHON:-/usr/bin/python3}   # Debian's, where python3-torch lives
 results=$(mktemp)
 model=$(mktemp -d)
 trap 'rm -rf "$results" "$model"' EXIT
@@ -38,11 +38,13 @@ fi
 
 # --- set up the peers ------------------------------------------------------
 have_scripts=0
-if [ -f "$shared/peers/torch_bert.py" ] && mkdir -p "$work"; then
-    cp -f "$shared/peers/torch_bert.py" "$shared/peers/export_onnx.py" \
-          "$shared/peers/ort_bench.mjs" "$work/" && have_scripts=1
-else
+if [ ! -f "$shared/peers/torch_bert.py" ]; then
     note "peer scripts not found in $shared/peers; peers skipped"
+elif ! mkdir -p "$work" || ! cp -f "$shared/peers/torch_bert.py" "$shared/peers/export_onnx.py" \
+                                   "$shared/peers/ort_bench.mjs" "$work/"; then
+    note "cannot set up the peers in $work; peers skipped"
+else
+    have_scripts=1
 fi
 
 have_torch=0

@@ -47,6 +47,9 @@
 #define GROUP_TOKENS 1024
 #define MAX_GROUPS_PER_THREAD 2
 
+/* Pieces per thread of each operation when all threads share it. */
+#define TASKS_PER_THREAD 4
+
 /* Below this many tokens per thread a batch runs with every thread on each
  * operation instead of a share of the sequences per thread. */
 #define MIN_TOKENS_PER_THREAD 96
@@ -808,16 +811,22 @@ static void par_gemm(const team *t, const pass *ps, size_t m, const float *a, si
                   .epi = epi, .ln_g = ln_g, .ln_b = ln_b, .row_tasks = 1, .col_tasks = 1};
     size_t n = t->pool ? t->size : 1;
     if (n > 1) {
+        /* TASKS_PER_THREAD pieces per thread, taken dynamically: a thread
+         * that loses its core to another process leaves its share to the
+         * others instead of holding the operation up. */
+        size_t panels = (b->n + TL_GEMM_NR - 1) / TL_GEMM_NR;
+        size_t want = n * TASKS_PER_THREAD;
         if (m >= 48 * n)
-            j.row_tasks = n;
+            j.row_tasks = want < (m + 11) / 12 ? want : (m + 11) / 12;
         else
-            j.col_tasks = n;
+            j.col_tasks = want < panels ? want : panels;
     }
     team_run(t, j.row_tasks * j.col_tasks, gemm_task, &j);
     if (ln_g && j.col_tasks > 1) {
-        rows_job r = {.ps = ps, .x = c, .rows = m, .n = b->n, .ld = ldc, .tasks = n,
+        size_t tasks = n * TASKS_PER_THREAD < m ? n * TASKS_PER_THREAD : m;
+        rows_job r = {.ps = ps, .x = c, .rows = m, .n = b->n, .ld = ldc, .tasks = tasks,
                       .g = ln_g, .b = ln_b};
-        team_run(t, n, ln_task, &r);
+        team_run(t, tasks, ln_task, &r);
     }
 }
 
@@ -826,6 +835,14 @@ typedef struct embed_job {
     const group *g;
     size_t tasks;
 } embed_job;
+
+#define EMBED_AHEAD 4   /* rows of the word table fetched ahead */
+
+static void prefetch_row(const unsigned char *p, size_t bytes)
+{
+    for (size_t o = 0; o < bytes; o += 64)
+        __builtin_prefetch(p + o, 0, 3);
+}
 
 /* Embeddings of one slice of the group's sequences: (word + type) +
  * position, in transformers' order of addition, then LayerNorm. */
@@ -844,13 +861,21 @@ static void embed_task(void *arg, size_t task, size_t thread)
     size_t base = ps->offs[0];
     while (s + 1 < g->s1 && ps->offs[s + 1] - base <= g->tok0 + t0)
         s++;
+    /* The word table (vocab × hidden, 47 MB for MiniLM) is far bigger than
+     * the caches, so every row is a cold read: fetch rows a few tokens
+     * ahead, or the copies wait on memory one line at a time. */
+    const size_t row_bytes = h * sizeof(float);
+    for (size_t t = t0; t < t1 && t < t0 + EMBED_AHEAD; t++)
+        prefetch_row(m->word + (size_t)ps->ids[g->tok0 + t] * row_bytes, row_bytes);
     for (size_t t = t0; t < t1; t++) {
         size_t abs = g->tok0 + t;   /* index into the chunk's ids */
+        if (t + EMBED_AHEAD < t1)
+            prefetch_row(m->word + (size_t)ps->ids[abs + EMBED_AHEAD] * row_bytes, row_bytes);
         while (ps->offs[s + 1] - base <= abs)
             s++;
         size_t pos = abs - (ps->offs[s] - base);
         float *row = g->x + t * h;
-        memcpy(row, m->word + (size_t)ps->ids[abs] * h * sizeof(float), h * sizeof(float));
+        memcpy(row, m->word + (size_t)ps->ids[abs] * row_bytes, row_bytes);
         const float *pe = m->pos + pos * h;
         for (size_t k = 0; k < h; k++)
             row[k] = (row[k] + m->type0[k]) + pe[k];
@@ -947,8 +972,9 @@ static void run_group(const pass *ps, group *g, const team *t)
     size_t h = c->hidden, M = g->ntok;
     size_t n = t->pool ? t->size : 1;
 
-    embed_job ej = {.ps = ps, .g = g, .tasks = n};
-    team_run(t, n, embed_task, &ej);
+    size_t tasks = n > 1 ? n * TASKS_PER_THREAD : 1;
+    embed_job ej = {.ps = ps, .g = g, .tasks = tasks};
+    team_run(t, tasks, embed_task, &ej);
     for (size_t li = 0; li < c->layers; li++) {
         const bert_layer *L = &m->layer[li];
         par_gemm(t, ps, M, g->x, h, &L->qkv, g->qkv, 3 * h,

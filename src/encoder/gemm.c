@@ -55,7 +55,6 @@ void tl_gemm_b_pack_into(tl_gemm_b *b, tl_kernel kernel, size_t k, size_t n, con
     b->k = k;
     b->n = n;
     b->data = mem;
-    b->owned = 0;
     if (kernel == TL_KERNEL_AVX512 && ld_k == 1) {
         tl_avx512_pack_rows(src, ld_n, n, k, mem);
     } else if (kernel == TL_KERNEL_AVX512) {
@@ -84,30 +83,6 @@ void tl_gemm_b_pack_into(tl_gemm_b *b, tl_kernel kernel, size_t k, size_t n, con
             for (size_t kk = 0; kk < k; kk++)
                 mem[j * k + kk] = src[j * ld_n + kk * ld_k];
     }
-}
-
-int tl_gemm_b_pack(tl_gemm_b *b, tl_kernel kernel, size_t k, size_t n, const float *src,
-                   size_t ld_n, size_t ld_k)
-{
-    memset(b, 0, sizeof *b);
-    size_t sz = tl_gemm_b_size(kernel, k, n);
-    size_t bytes = (sz * sizeof(float) + 63) & ~(size_t)63;
-    float *mem = aligned_alloc(64, bytes);
-    if (!mem)
-        return TL_ENOMEM;
-    tl_gemm_b_pack_into(b, kernel, k, n, src, ld_n, ld_k, mem);
-    b->owned = 1;
-    return 0;
-}
-
-void tl_gemm_b_free(tl_gemm_b *b)
-{
-    if (!b)
-        return;
-    if (b->owned)
-        free(b->data);
-    b->data = NULL;
-    b->owned = 0;
 }
 
 size_t tl_gemm_work_size(tl_kernel kernel)

@@ -34,8 +34,8 @@ const char *tl_kernel_name(tl_kernel k);
 typedef struct tl_gemm_b {
     tl_kernel kernel;
     size_t k, n;
-    float *data;   /* tl_gemm_b_size() floats, 64-byte aligned; see owner below */
-    int owned;     /* data malloc'd by tl_gemm_b_pack (freed by tl_gemm_b_free) */
+    float *data;   /* tl_gemm_b_size() floats, 64-byte aligned; borrowed (the
+                    * model's weight block or a pass's arena) */
 } tl_gemm_b;
 
 /* Floats needed to pack a k × n matrix for `kernel`. */
@@ -47,12 +47,6 @@ size_t tl_gemm_b_size(tl_kernel kernel, size_t k, size_t n);
  * aligned, and is borrowed (an arena). */
 void tl_gemm_b_pack_into(tl_gemm_b *b, tl_kernel kernel, size_t k, size_t n, const float *src,
                          size_t ld_n, size_t ld_k, float *mem);
-
-/* Same, into memory it allocates; free with tl_gemm_b_free. Returns 0 or
- * TL_ENOMEM. */
-int tl_gemm_b_pack(tl_gemm_b *b, tl_kernel kernel, size_t k, size_t n, const float *src,
-                   size_t ld_n, size_t ld_k);
-void tl_gemm_b_free(tl_gemm_b *b);   /* accepts NULL and never-packed */
 
 /* What happens to each C element after the product, in this order. */
 typedef struct tl_gemm_epi {

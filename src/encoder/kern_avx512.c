@@ -29,7 +29,8 @@
 
 #define MR 12          /* rows per micro-tile */
 #define NR 32          /* columns per micro-tile (= TL_GEMM_NR) */
-#define KC 384         /* k per pass: 384 covers a MiniLM/BERT-base hidden size in one */
+#define KC 1536        /* k per pass: MiniLM's and BERT-base's products in one pass
+                          (C written once); measured 2% faster end to end than 384 */
 #define MC 96          /* rows per block: each B panel slice is reused for 8 tiles */
 #define PF_STEPS 64    /* B prefetch distance in k steps (8 KB for a packed panel) */
 

@@ -1,10 +1,14 @@
 /* pool.c — worker threads for tl_pool_run.
  *
- * One job at a time: the caller publishes (fn, arg, ntasks) and bumps
- * `gen`; every worker that sees the new generation takes tasks from the
- * shared counter until none are left, then acknowledges. The caller returns
- * only when all workers have acknowledged, so no worker can still be
- * reading the job when the next one is published. */
+ * One job at a time: the caller publishes (fn, arg, ntasks), opens the job
+ * and bumps `gen`; a worker that sees a new generation registers in
+ * `active`, and takes tasks from the shared counter only while the job is
+ * open. The caller takes tasks too, then closes the job and waits until no
+ * worker is registered. So a worker that is asleep or descheduled (another
+ * process has its core) never holds the caller up: the caller simply does
+ * the tasks itself; and no worker can still be inside a job when the next
+ * one is published, because registering and the open check are ordered
+ * against closing and the wait (sequentially consistent atomics). */
 #include "encoder/pool.h"
 
 #include <pthread.h>
@@ -38,7 +42,8 @@ struct tl_pool {
     void *arg;
     size_t ntasks;
     atomic_size_t next;        /* next task to hand out */
-    atomic_size_t acked;       /* workers done with the current job */
+    atomic_int open;           /* workers may join the current job */
+    atomic_int active;         /* workers registered in a job */
 };
 
 typedef struct worker_arg {
@@ -83,8 +88,10 @@ static void *worker(void *argp)
         if (atomic_load(&p->stop))
             return NULL;
         seen = g;
-        run_tasks(p, id);
-        atomic_fetch_add_explicit(&p->acked, 1, memory_order_release);
+        atomic_fetch_add(&p->active, 1);
+        if (atomic_load(&p->open))
+            run_tasks(p, id);
+        atomic_fetch_sub(&p->active, 1);
     }
 }
 
@@ -102,7 +109,8 @@ int tl_pool_create(size_t size, tl_pool **out, tl_err *err)
     atomic_init(&p->gen, 0);
     atomic_init(&p->stop, 0);
     atomic_init(&p->next, 0);
-    atomic_init(&p->acked, 0);
+    atomic_init(&p->open, 0);
+    atomic_init(&p->active, 0);
     if (size > 1) {
         p->threads = calloc(size - 1, sizeof *p->threads);
         if (!p->threads) {
@@ -148,16 +156,19 @@ void tl_pool_run(tl_pool *p, size_t ntasks, tl_pool_fn fn, void *arg)
     p->fn = fn;
     p->arg = arg;
     p->ntasks = ntasks;
-    atomic_store_explicit(&p->next, 0, memory_order_relaxed);
-    atomic_store_explicit(&p->acked, 0, memory_order_relaxed);
+    atomic_store(&p->next, 0);
+    atomic_store(&p->open, 1);
     pthread_mutex_lock(&p->mu);
     atomic_fetch_add_explicit(&p->gen, 1, memory_order_release);
     if (p->sleepers)
         pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
     run_tasks(p, 0);
+    /* Every task is handed out; wait only for workers inside the job (one
+     * may still be running its last task). */
+    atomic_store(&p->open, 0);
     size_t spins = 0;
-    while (atomic_load_explicit(&p->acked, memory_order_acquire) < p->started) {
+    while (atomic_load(&p->active) > 0) {
         if (++spins < SPIN_LIMIT)
             cpu_relax();
         else

@@ -32,7 +32,7 @@ static json_t *load_expected(const char *name, char *dir, size_t cap)
     if (!d)
         return NULL;
     snprintf(dir, cap, "%s", d);
-    char path[4096];
+    char path[4096 + 32];
     snprintf(path, sizeof path, "%s/expected.json", dir);
     return json_load_file(path, 0, NULL);
 }
