@@ -83,7 +83,7 @@ struct tl_wordpiece {
     int32_t special[WP_NSPECIAL];   /* ids of wp_specials (unk when absent) */
     int32_t ascii_id[128];          /* id of each ASCII char as a whole word */
     uint8_t ascii_class[128];       /* ASC_* */
-    uint8_t ascii_fold[128];        /* the byte a word gets (lower-cased or not) */
+    uint8_t ascii_fold[128];        /* the byte stored for a word char (lower-cased or not) */
     bool lowercase;
     bool prop_fast;                 /* utf8proc marks "no mapping" as we expect */
 };
