@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -115,4 +116,20 @@ done:
     for (int k = 0; k < TL_KIND_COUNT; k++)
         tl_strset_free(&imp.ids[k]);
     return rc;
+}
+
+int tl_import_write_reviews(tl_import *imp, const char *product_id, json_t *reviews,
+                            tl_err *err)
+{
+    size_t j;
+    json_t *r;
+    json_array_foreach(reviews, j, r) {
+        tl_review rev = {product_id, json_string_value(r), NAN};
+        long long before = tl_store_changes_total(imp->st);
+        int rc = tl_store_review_upsert(imp->st, &rev, err);
+        if (rc)
+            return rc;
+        imp->counts.changed[TL_KIND_REVIEWS] += tl_store_changes_total(imp->st) != before;
+    }
+    return TL_OK;
 }

@@ -8,6 +8,7 @@
 #ifndef TL_INGEST_IMPORT_H
 #define TL_INGEST_IMPORT_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -77,6 +78,11 @@ int tl_import_run(const char *db_path, tl_source **sources, size_t n, bool progr
  * non_contradictory_social_media_posts.json, products.json). Appends 5
  * sources to out[*n] (room for 5 needed: the profile also yields holdings). */
 int tl_seed_sources(const char *dir, tl_source **out, size_t *n, tl_err *err);
+
+/* Writes a product's embedded review texts (the prototype's
+ * "customer_reviews" array, borrowed) and counts those really written. */
+int tl_import_write_reviews(tl_import *imp, const char *product_id, json_t *reviews,
+                            tl_err *err);
 
 /* One file in the prototype's JSON array shape (customers, products,
  * monthly insights, posts; holdings derived from a customer profile file). */

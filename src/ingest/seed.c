@@ -227,25 +227,19 @@ static int products_write(tl_source *src, tl_import *imp, tl_err *err)
         if (rc)
             return rc;
         imp->counts.changed[TL_KIND_PRODUCTS] += changed;
-        size_t j;
-        json_t *r;
-        json_array_foreach(json_object_get(obj, "customer_reviews"), j, r) {
-            tl_review rev = {p.id, json_string_value(r), NAN};
-            long long before = tl_store_changes_total(imp->st);
-            if ((rc = tl_store_review_upsert(imp->st, &rev, err)))
-                return rc;
-            imp->counts.changed[TL_KIND_REVIEWS] += tl_store_changes_total(imp->st) != before;
-        }
+        if ((rc = tl_import_write_reviews(imp, p.id, json_object_get(obj, "customer_reviews"),
+                                          err)))
+            return rc;
     }
     return TL_OK;
 }
 
 /* ---- holdings derived from the profile ----------------------------------- */
 
-/* The profile's PlasticCard names a card product. Written after products
- * (customers file is written first, so this runs from the posts source's
- * slot: see seed_sources). Unknown card names are not errors: the
- * prototype's catalogue does not list every card its customers hold. */
+/* The profile's PlasticCard names a card product. A source of its own, of
+ * kind holdings, so it is written after products (see seed_kinds). Unknown
+ * card names are not errors: the prototype's catalogue does not list every
+ * card its customers hold. */
 static int derived_holdings_write(tl_source *src, tl_import *imp, tl_err *err)
 {
     seed_source *s = (seed_source *)src;

@@ -1121,16 +1121,7 @@ static int products_row_write(reader *rd, tl_import *imp, tl_err *err)
     if (rc)
         return rc;
     imp->counts.changed[TL_KIND_PRODUCTS] += changed;
-    size_t j;
-    json_t *r;
-    json_array_foreach(reviews, j, r) {
-        tl_review rev = {p.id, json_string_value(r), NAN};
-        long long before = tl_store_changes_total(imp->st);
-        if ((rc = tl_store_review_upsert(imp->st, &rev, err)))
-            return rc;
-        imp->counts.changed[TL_KIND_REVIEWS] += tl_store_changes_total(imp->st) != before;
-    }
-    return TL_OK;
+    return tl_import_write_reviews(imp, p.id, reviews, err);
 }
 
 /* ---- reviews ----------------------------------------------------------------- */
