@@ -6,7 +6,7 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libsqlite3-dev libmicrohttpd-dev libjansson-dev libcmocka-dev
-      libcurl4-openssl-dev curl libopenblas-dev libutf8proc-dev wordnet-base)
+      libcurl4-openssl-dev curl libopenblas-dev libutf8proc-dev nettle-dev wordnet-base)
 if [ "${1:-}" = "--bench" ]; then
     pkgs+=(wrk python3-fastapi python3-uvicorn python3-numpy python3-torch)
 fi

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/digest.h"
 #include "base/dotenv.h"
 #include "base/err.h"
 #include "base/month.h"
@@ -140,12 +141,26 @@ static void test_dotenv(void **state)
     free(dir);
 }
 
+static void test_digest(void **state)
+{
+    (void)state;
+    char h[TL_SHA256_HEX_LEN + 1];
+    tl_sha256_hex("abc", 3, h);   /* FIPS 180-2 example */
+    assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    /* RFC 4231 test case 2 */
+    tl_hmac_sha256_hex("Jefe", 4, "what do ya want for nothing?", 28, h);
+    assert_string_equal(h, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    assert_true(tl_digest_equal("abcd", "abcd", 4));
+    assert_false(tl_digest_equal("abcd", "abce", 4));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_numbers), cmocka_unit_test(test_months),
         cmocka_unit_test(test_buf_cap),       cmocka_unit_test(test_strset),
         cmocka_unit_test(test_errors),        cmocka_unit_test(test_dotenv),
+        cmocka_unit_test(test_digest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
