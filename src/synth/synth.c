@@ -5,13 +5,12 @@
  * stack; nothing grows with the number of customers. */
 #include "synth/synth.h"
 #include "synth/model.h"
+#include "base/progress.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #define MAX_CUSTOMERS 100000000u
 
@@ -26,46 +25,6 @@ void tl_synth_opts_default(tl_synth_opts *o)
      * on any day. */
     o->end_month_index = 2026 * 12 + 9; /* October 2026 */
     o->progress = false;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-typedef struct progress {
-    bool on;
-    double t0, last;
-    uint64_t total;
-} progress;
-
-static void progress_draw(progress *pg, uint64_t done, bool final)
-{
-    if (!pg->on)
-        return;
-    double t = now_s();
-    if (!final && t - pg->last < 0.1)
-        return;
-    pg->last = t;
-    enum { WIDTH = 30 };
-    double frac = pg->total ? (double)done / (double)pg->total : 1.0;
-    char bar[WIDTH + 1];
-    int fill = (int)(frac * WIDTH);
-    for (int i = 0; i < WIDTH; i++)
-        bar[i] = i < fill ? '#' : '.';
-    bar[WIDTH] = '\0';
-    double el = t - pg->t0;
-    double eta = frac > 0.001 ? el / frac - el : 0;
-    fprintf(stderr, "\rgenerating [%s] %5.1f%%  %llu/%llu customers  %.1f s", bar, frac * 100.0,
-            (unsigned long long)done, (unsigned long long)pg->total, el);
-    if (!final && frac > 0.001)
-        fprintf(stderr, "  eta %.0f s ", eta);
-    else
-        fprintf(stderr, "          ");
-    if (final)
-        fputc('\n', stderr);
 }
 
 static int check_opts(const tl_synth_opts *o, const char *dir, tl_err *err)
@@ -131,8 +90,8 @@ int tl_synth_generate_stats(const tl_synth_opts *o, const char *dir, tl_synth_st
 
     st.reviews = tl_reviews_write(&w, o->customers, &out[F_REVIEWS]);
 
-    progress pg = {.on = o->progress && isatty(STDERR_FILENO), .total = o->customers};
-    pg.t0 = pg.last = now_s();
+    tl_progress pg;
+    tl_progress_start(&pg, "generating", o->customers, o->progress);
     tl_person p;
     for (uint64_t i = 0; i < o->customers; i++) {
         tl_person_make(&p, &w, i);
@@ -151,10 +110,10 @@ int tl_synth_generate_stats(const tl_synth_opts *o, const char *dir, tl_synth_st
                                     strerror(out[f].err_no));
                     goto close;
                 }
-            progress_draw(&pg, i + 1, false);
+            tl_progress_update(&pg, i + 1);
         }
     }
-    progress_draw(&pg, o->customers, true);
+    tl_progress_end(&pg, o->customers);
     st.customers = o->customers;
     /* Last, so a failed run leaves no new products.json behind either. */
     rc = tl_catalogue_write_json(dir, err);
