@@ -13,6 +13,7 @@
 
 #include "base/progress.h"
 #include "base/str.h"
+#include "govern/audit.h"
 #include "recommend/engine.h"
 #include "store/scored.h"
 #include "store/store.h"
@@ -24,7 +25,8 @@ static void usage(FILE *f)
             "       tailor score --db FILE --export FILE\n\n"
             "Scores every customer: the top-k recommendations with reasons are computed in\n"
             "parallel and stored in the store's `scored` table (replacing earlier ones), with a\n"
-            "progress bar on a terminal and a summary at the end.\n\n"
+            "progress bar on a terminal and a summary at the end. The run writes one summary\n"
+            "entry (kind \"score\", subject \"batch\") to the audit log, not one per customer.\n\n"
             "  --db FILE        the store\n"
             "  --all            score every customer\n"
             "  --k N            recommendations per customer (1..20, default 3)\n"
@@ -338,6 +340,24 @@ int tl_cmd_score(int argc, char **argv)
         goto done;
     }
     double dt = tl_now() - t0;
+    /* One summary entry for the whole run, not one per customer: the
+     * per-customer results are the `scored` table itself. */
+    json_t *doc = json_pack("{s:s, s:s, s:I, s:I, s:I, s:i, s:s, s:s, s:{s:b, s:n}}", "channel",
+                            "cli", "route", "tailor score", "customers", (json_int_t)all_ids.n,
+                            "with_offers", (json_int_t)atomic_load(&j.with_offers), "offers",
+                            (json_int_t)atomic_load(&j.offers), "k", k, "encoder",
+                            tl_engine_encoder_id(j.eng), "ranking_version", TL_RANKING_VERSION,
+                            "llm", "used", 0, "prompt_hash");
+    if ((rc = tl_store_open(db, 0, &st, &err)) == TL_OK) {
+        rc = tl_audit_append_json(st, "batch", "score", doc, &err);
+        tl_store_close(st);
+    }
+    json_decref(doc);
+    if (rc) {
+        fprintf(stderr, "tailor score: audit: %s\n", err.msg);
+        exit_code = TL_EXIT_FAIL;
+        goto done;
+    }
     printf("scored %zu customers in %.1f s (%.0f customers/s, %ld threads): %zu with at least "
            "one offer, %zu offers in all\n",
            all_ids.n, dt, dt > 0 ? (double)all_ids.n / dt : 0.0, started ? started : 1,

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/err.h"
 #include "base/log.h"
@@ -59,13 +60,39 @@ int tl_respond_error(tl_response *rs, int status, const char *code, const char *
                            json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg));
 }
 
+/* Copies msg with everything between quotes replaced by "...": messages name
+ * customers, products and values in quotes, and logs must not carry
+ * customer IDs (which can be names) or anything else a client sent. */
+static void redact_quoted(const char *msg, char *out, size_t size)
+{
+    size_t o = 0;
+    char open = 0;
+    for (const char *p = msg; *p && o + 6 < size; p++) {
+        if (open) {
+            if (*p == open) {
+                memcpy(out + o, "...", 3);
+                o += 3;
+                out[o++] = *p;
+                open = 0;
+            }
+            continue;
+        }
+        if (*p == '\'' || *p == '"')
+            open = *p;
+        out[o++] = *p;
+    }
+    out[o] = '\0';
+}
+
 int tl_respond_from_err(tl_response *rs, int code, const char *msg)
 {
     if (code == TL_ENOTFOUND)
         return tl_respond_error(rs, MHD_HTTP_NOT_FOUND, "not_found", "%s", msg);
     if (code == TL_EINPUT)
         return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request", "%s", msg);
-    tl_log_error("request failed: %s", msg);
+    char safe[TL_ERR_MSG_MAX];
+    redact_quoted(msg, safe, sizeof safe);
+    tl_log_error("request failed: %s", safe);
     return tl_respond_error(rs, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
                             "internal error; see the server log");
 }
