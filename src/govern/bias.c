@@ -2,9 +2,11 @@
 #include "govern/bias.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "recommend/eligibility.h"
 #include "store/bias.h"
 
 static const char *const dim_names[] = {"gender", "age_band"};
@@ -74,9 +76,31 @@ static void add_item(build *b, const char *level, const char *id, const char *na
     json_array_append_new(b->items, item);
 }
 
-static int add_product(void *ctx, const char *id, const char *name, const char *category)
+/* Whether the product's eligibility rules themselves depend on age beyond
+ * being an adult: an age gap in its offers is then expected, and the report
+ * says so beside the ratio. */
+static int restricts_age(const char *doc)
 {
-    add_item(ctx, "product", id, name ? name : id, category ? category : "");
+    tl_eligibility *el = malloc(sizeof *el);
+    int yes = 0;
+    if (el && tl_eligibility_parse(NULL, doc, el, NULL) == TL_OK)
+        for (size_t i = 0; i < el->n_rules; i++) {
+            const tl_rule *r = &el->rules[i];
+            yes |= (r->kind == TL_RULE_MIN_AGE && r->value > 18) || r->kind == TL_RULE_MAX_AGE ||
+                   r->kind == TL_RULE_MINORS_ONLY || r->kind == TL_RULE_SENIORS_ONLY;
+        }
+    free(el);
+    return yes;
+}
+
+static int add_product(void *ctx, const char *id, const char *name, const char *category,
+                       const char *doc)
+{
+    build *b = ctx;
+    add_item(b, "product", id, name ? name : id, category ? category : "");
+    json_t *item = json_array_get(b->items, json_array_size(b->items) - 1);
+    json_object_set_new(json_object_get(json_object_get(item, "by"), "age_band"),
+                        "eligibility_restricts_age", json_boolean(doc && restricts_age(doc)));
     return 0;
 }
 
@@ -117,47 +141,81 @@ static json_t *ratio_json(double r)
 }
 
 /* A group's rate of kind k (0 offer, 1 acceptance, 2 mean score) from its
- * counts, unrounded, and the denominator it rests on; NAN when undefined. */
-static double group_rate(json_t *g, int k, long long *denom)
+ * counts, unrounded, with its numerator and the denominator it rests on;
+ * NAN when undefined. */
+static double group_rate(json_t *g, int k, long long *num, long long *denom)
 {
-    double cust = (double)json_integer_value(json_object_get(g, "customers"));
-    double off = (double)json_integer_value(json_object_get(g, "offered"));
-    double acc = (double)json_integer_value(json_object_get(g, "accepted"));
+    long long cust = json_integer_value(json_object_get(g, "customers"));
+    long long off = json_integer_value(json_object_get(g, "offered"));
+    long long acc = json_integer_value(json_object_get(g, "accepted"));
     json_t *mean = json_object_get(g, "mean_score");
     if (k == 0) {
-        *denom = (long long)cust;
-        return cust > 0 ? off / cust : NAN;
+        *num = off;
+        *denom = cust;
+        return cust > 0 ? (double)off / (double)cust : NAN;
     }
     if (k == 1) {
-        *denom = (long long)off;
-        return off > 0 ? acc / off : NAN;
+        *num = acc;
+        *denom = off;
+        return off > 0 ? (double)acc / (double)off : NAN;
     }
-    *denom = json_integer_value(json_object_get(g, "scored"));
+    *denom = *num = json_integer_value(json_object_get(g, "scored"));
     return json_is_number(mean) ? json_number_value(mean) : NAN;
 }
 
-/* Lowest over highest among the groups whose denominator reaches min_group;
- * NAN when fewer than two qualify or the highest is 0. */
-static double di(json_t *groups, int k, long long min_group)
+/* Groups listed but never compared: customers of unknown gender or age are
+ * no group, and minors are barred from most products by law, not by the
+ * model (the bands of the report start at 18). */
+static int compared(const char *group)
 {
+    return strcmp(group, "Unknown") != 0 && strcmp(group, "under 18") != 0;
+}
+
+typedef struct ratio {
+    double di;          /* lowest / highest; NAN when undefined */
+    double p_value;     /* two-proportion z-test, lowest against highest; NAN for scores */
+} ratio;
+
+/* Lowest over highest among the groups whose denominator reaches min_group.
+ * Undefined when fewer than two groups qualify, the highest is 0, or the
+ * qualifying groups have fewer than min_group events in all (a ratio of a
+ * handful of offers says nothing). */
+static ratio di(json_t *groups, int k, long long min_group)
+{
+    ratio r = {NAN, NAN};
     double lo = INFINITY, hi = -INFINITY;
+    long long lo_x = 0, lo_n = 0, hi_x = 0, hi_n = 0, events = 0;
     int n = 0;
     size_t i;
     json_t *g;
     json_array_foreach(groups, i, g) {
-        long long denom;
-        double v = group_rate(g, k, &denom);
-        if (isnan(v) || denom < min_group)
+        long long x, m;
+        double v = group_rate(g, k, &x, &m);
+        if (isnan(v) || m < min_group || !compared(json_string_value(json_object_get(g, "group"))))
             continue;
-        lo = fmin(lo, v);
-        hi = fmax(hi, v);
+        events += x;
+        if (v < lo) {
+            lo = v, lo_x = x, lo_n = m;
+        }
+        if (v > hi) {
+            hi = v, hi_x = x, hi_n = m;
+        }
         n++;
     }
-    return n < 2 || hi <= 0 ? NAN : lo / hi;
+    if (n < 2 || hi <= 0 || events < min_group)
+        return r;
+    r.di = lo / hi;
+    if (k < 2) {
+        double pooled = (double)(lo_x + hi_x) / (double)(lo_n + hi_n);
+        double se = sqrt(pooled * (1 - pooled) * (1.0 / (double)lo_n + 1.0 / (double)hi_n));
+        r.p_value = se > 0 ? erfc(fabs(hi - lo) / se / sqrt(2.0)) : 1.0;
+    }
+    return r;
 }
 
-/* Rates per group, the three ratios and their flags; returns 1 when any
- * ratio falls below the threshold. */
+/* Rates per group, the three ratios, their flags (ratio under the
+ * threshold) and which flags are also statistically significant (p < 0.05);
+ * returns 1 when any ratio falls below the threshold. */
 static int finish_dim(json_t *d, long long min_group)
 {
     json_t *groups = json_object_get(d, "groups");
@@ -177,17 +235,20 @@ static int finish_dim(json_t *d, long long min_group)
             json_object_set_new(g, "mean_score", json_null());
     }
     static const char *const names[] = {"offer", "acceptance", "score"};
-    double r[3] = {di(groups, 0, min_group), di(groups, 1, min_group),
-                   di(groups, 2, min_group)};
-    json_object_set_new(d, "offer_di", ratio_json(r[0]));
-    json_object_set_new(d, "acceptance_di", ratio_json(r[1]));
-    json_object_set_new(d, "score_di", ratio_json(r[2]));
-    json_t *flags = json_array();
+    ratio r[3] = {di(groups, 0, min_group), di(groups, 1, min_group), di(groups, 2, min_group)};
+    json_object_set_new(d, "offer_di", ratio_json(r[0].di));
+    json_object_set_new(d, "acceptance_di", ratio_json(r[1].di));
+    json_object_set_new(d, "score_di", ratio_json(r[2].di));
+    json_t *flags = json_array(), *significant = json_array();
     for (int k = 0; k < 3; k++)
-        if (!isnan(r[k]) && r[k] < TL_BIAS_THRESHOLD)
+        if (!isnan(r[k].di) && r[k].di < TL_BIAS_THRESHOLD) {
             json_array_append_new(flags, json_string(names[k]));
+            if (!isnan(r[k].p_value) && r[k].p_value < 0.05)
+                json_array_append_new(significant, json_string(names[k]));
+        }
     int flagged = json_array_size(flags) > 0;
     json_object_set_new(d, "flags", flags);
+    json_object_set_new(d, "significant", significant);
     return flagged;
 }
 
@@ -222,6 +283,16 @@ int tl_bias_report(tl_store *st, long long min_group, json_t **out, tl_err *err)
         const char *cat = json_string_value(json_object_get(json_array_get(b.items, i),
                                                             "category"));
         add_item(&b, "category", cat, cat, cat);
+        /* A category's offers inherit the age rules of any of its products. */
+        char key[512];
+        snprintf(key, sizeof key, "c:%s", cat);
+        json_t *age = json_object_get(json_object_get(json_object_get(b.index, key), "by"),
+                                      "age_band");
+        json_t *prod_age = json_object_get(json_object_get(json_array_get(b.items, i), "by"),
+                                           "age_band");
+        if (!json_is_true(json_object_get(age, "eligibility_restricts_age")))
+            json_object_set(age, "eligibility_restricts_age",
+                            json_object_get(prod_age, "eligibility_restricts_age"));
     }
     for (int d = 0; d < 2 && !rc; d++)
         for (int l = 0; l < 2 && !rc; l++) {
@@ -278,7 +349,8 @@ void tl_bias_print(const json_t *report, FILE *f)
 {
     json_t *items = json_object_get(report, "items");
     fprintf(f, "bias report: %lld items, %lld flagged (four-fifths rule: ratio < %.2f; groups "
-               "under %lld left out of ratios)\n\n",
+               "under %lld left out of ratios; * significant at p < 0.05; (age rule): the "
+               "product's eligibility depends on age)\n\n",
             (long long)json_integer_value(json_object_get(json_object_get(report, "summary"),
                                                           "items")),
             (long long)json_integer_value(json_object_get(json_object_get(report, "summary"),
@@ -300,10 +372,16 @@ void tl_bias_print(const json_t *report, FILE *f)
             print_ratio(f, json_object_get(dd, "acceptance_di"));
             print_ratio(f, json_object_get(dd, "score_di"));
             fprintf(f, " ");
-            size_t k;
-            json_t *fl;
-            json_array_foreach(flags, k, fl)
-                fprintf(f, " %s", json_string_value(fl));
+            size_t k, m;
+            json_t *fl, *sg;
+            json_array_foreach(flags, k, fl) {
+                int sig = 0;
+                json_array_foreach(json_object_get(dd, "significant"), m, sg)
+                    sig |= strcmp(json_string_value(sg), json_string_value(fl)) == 0;
+                fprintf(f, " %s%s", json_string_value(fl), sig ? "*" : "");
+            }
+            if (json_is_true(json_object_get(dd, "eligibility_restricts_age")))
+                fprintf(f, "  (age rule)");
             fprintf(f, "\n");
         }
     }

@@ -91,17 +91,18 @@ int tl_store_bias_cells(tl_store *st, tl_bias_dim dim, tl_bias_level level,
 
 int tl_store_bias_products(tl_store *st,
                            int (*cb)(void *ctx, const char *id, const char *name,
-                                     const char *category),
+                                     const char *category, const char *doc),
                            void *ctx, tl_err *err)
 {
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, "SELECT id, name, category FROM products ORDER BY id", -1,
+    if (sqlite3_prepare_v2(st->db, "SELECT id, name, category, doc FROM products ORDER BY id", -1,
                            &s, NULL) != SQLITE_OK)
         return tl__store_fail(st, err, "bias: list products");
     int step, rc = TL_OK;
     while ((step = sqlite3_step(s)) == SQLITE_ROW)
         if (cb(ctx, (const char *)sqlite3_column_text(s, 0),
-               (const char *)sqlite3_column_text(s, 1), (const char *)sqlite3_column_text(s, 2)))
+               (const char *)sqlite3_column_text(s, 1), (const char *)sqlite3_column_text(s, 2),
+               (const char *)sqlite3_column_text(s, 3)))
             break;
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         rc = tl__store_fail(st, err, "bias: list products");

@@ -35,10 +35,11 @@ typedef struct tl_bias_cell {
 int tl_store_bias_cells(tl_store *st, tl_bias_dim dim, tl_bias_level level,
                         int (*cb)(void *ctx, const tl_bias_cell *c), void *ctx, tl_err *err);
 
-/* Every product: id, name, category (for items with no offers at all). */
+/* Every product: id, name, category and its stored record (JSON text), so
+ * items with no offers at all are listed and eligibility can be read. */
 int tl_store_bias_products(tl_store *st,
                            int (*cb)(void *ctx, const char *id, const char *name,
-                                     const char *category),
+                                     const char *category, const char *doc),
                            void *ctx, tl_err *err);
 
 #endif

@@ -139,7 +139,8 @@ static char *build_bias_store(const char *dir)
     assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
     exec_ok(h, "BEGIN");
     exec_ok(h, "INSERT INTO products(id,name,category,doc,updated_at) VALUES"
-               "('P1','Product One','C1','{}','t'),('P2','Product Two','C1','{}','t')");
+               "('P1','Product One','C1','{}','t'),"
+               "('P2','Product Two','C1','{\"eligibility\":\"Age 60 and over\"}','t')");
     char sql[512];
     for (int i = 0; i < 40; i++) {
         snprintf(sql, sizeof sql,
@@ -285,9 +286,23 @@ static void check_bias(json_t *r, int min_group)
     assert_int_equal(json_integer_value(json_object_get(group(c1, "Male"), "offered")), 21);
     assert_float_equal(num(c1, "offer_di"), 0.9524, 1e-4);   /* 0.5 / 0.525 */
     assert_false(has_flag(c1, "offer"));
-    /* P2: shown to 5 women, 10 men (the men also batch-scored). */
+    /* P2: shown to 5 women, batch-scored for 10 men: 15 offers in all, too
+     * few to judge under a minimum of 20. */
     json_t *p2 = dim(item(r, "product", "P2"), "gender");
-    assert_float_equal(num(p2, "offer_di"), 0.5, 1e-9);
+    if (min_group <= 10)
+        assert_float_equal(num(p2, "offer_di"), 0.5, 1e-9);
+    else
+        assert_true(json_is_null(json_object_get(p2, "offer_di")));
+    /* 20 of 40 against 11 of 40: z = 2.07, p = 0.039. */
+    json_t *sig = json_object_get(g, "significant");
+    assert_int_equal(json_array_size(sig), 1);
+    assert_string_equal(json_string_value(json_array_get(sig, 0)), "offer");
+    /* P2's eligibility depends on age, and so does its category's. */
+    assert_true(json_is_true(json_object_get(dim(item(r, "product", "P2"), "age_band"),
+                                             "eligibility_restricts_age")));
+    assert_true(json_is_false(json_object_get(a, "eligibility_restricts_age")));
+    assert_true(json_is_true(json_object_get(dim(item(r, "category", "C1"), "age_band"),
+                                             "eligibility_restricts_age")));
 }
 
 static void test_bias_known_answer(void **state)
