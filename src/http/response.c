@@ -60,16 +60,14 @@ int tl_respond_error(tl_response *rs, int status, const char *code, const char *
                            json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg));
 }
 
-/* Copies msg with everything between quotes replaced by "...": messages name
- * customers, products and values in quotes, and logs must not carry
- * customer IDs (which can be names) or anything else a client sent. */
-static void redact_quoted(const char *msg, char *out, size_t size)
+void tl_log_scrub(const char *msg, char *out, size_t size)
 {
     size_t o = 0;
     char open = 0;
     for (const char *p = msg; *p && o + 6 < size; p++) {
         if (open) {
-            if (*p == open) {
+            /* `quoted' (libmicrohttpd's style) closes with an apostrophe. */
+            if (*p == open || (open == '`' && *p == '\'')) {
                 memcpy(out + o, "...", 3);
                 o += 3;
                 out[o++] = *p;
@@ -77,8 +75,16 @@ static void redact_quoted(const char *msg, char *out, size_t size)
             }
             continue;
         }
-        if (*p == '\'' || *p == '"')
+        if (*p == '\'' || *p == '"' || *p == '`') {
             open = *p;
+        } else if (*p == '/') {
+            /* A URL path: its segments can be customer IDs. */
+            while (p[1] && p[1] != ' ' && p[1] != '\'' && p[1] != '"' && p[1] != '`')
+                p++;
+            memcpy(out + o, "/...", 4);
+            o += 4;
+            continue;
+        }
         out[o++] = *p;
     }
     out[o] = '\0';
@@ -91,7 +97,7 @@ int tl_respond_from_err(tl_response *rs, int code, const char *msg)
     if (code == TL_EINPUT)
         return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request", "%s", msg);
     char safe[TL_ERR_MSG_MAX];
-    redact_quoted(msg, safe, sizeof safe);
+    tl_log_scrub(msg, safe, sizeof safe);
     tl_log_error("request failed: %s", safe);
     return tl_respond_error(rs, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
                             "internal error; see the server log");

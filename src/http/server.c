@@ -223,7 +223,10 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     size_t n = strlen(line);
     while (n && line[n - 1] == '\n')
         line[--n] = '\0';
-    tl_log_warn("http: %s", line);
+    /* Some of the library's messages name the request's URL. */
+    char safe[512];
+    tl_log_scrub(line, safe, sizeof safe);
+    tl_log_warn("http: %s", safe);
 }
 
 int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err)

@@ -15,6 +15,7 @@
 
 #include "base/buf.h"
 #include "base/log.h"
+#include "http/request.h"
 #include "http/server.h"
 
 typedef struct fixture {
@@ -537,10 +538,35 @@ static void test_logs_carry_no_identity(void **state)
     free(logpath);
 }
 
+/* The library's own messages name URLs; ours quote IDs. Neither may reach
+ * the log as they are. */
+static void test_log_scrub(void **state)
+{
+    (void)state;
+    char out[256];
+    tl_log_scrub("Failed to send the response headers for the request for "
+                 "`/api/v1/customers/AlisonGaines78/recommendations'. Error: Broken pipe",
+                 out, sizeof out);
+    assert_null(strstr(out, "Alison"));
+    assert_non_null(strstr(out, "Broken pipe"));
+    tl_log_scrub("Failed to send data in request for /customer_data/AlisonGaines78.", out,
+                 sizeof out);
+    assert_null(strstr(out, "Alison"));
+    assert_non_null(strstr(out, "Failed to send data in request for"));
+    tl_log_scrub("customer 'AlisonGaines78' has \"gonzalezjudith@example.org\"", out, sizeof out);
+    assert_string_equal(out, "customer '...' has \"...\"");
+    tl_log_scrub("unterminated 'AlisonGaines78", out, sizeof out);
+    assert_string_equal(out, "unterminated '");
+    char tiny[8];
+    tl_log_scrub("abcdefghijkl", tiny, sizeof tiny);
+    assert_true(strlen(tiny) < sizeof tiny);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_log_scrub),
         cmocka_unit_test(test_served_recommendations_audited),
         cmocka_unit_test(test_erasure_everywhere),
         cmocka_unit_test(test_cli_erase_all_or_nothing),
