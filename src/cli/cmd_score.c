@@ -334,27 +334,33 @@ int tl_cmd_score(int argc, char **argv)
     for (long i = 0; i < started; i++)
         pthread_join(tids[i], NULL);
     tl_progress_end(&bar, atomic_load(&j.done));
-    if (atomic_load(&j.failed)) {
+    int failed = atomic_load(&j.failed);
+    double dt = tl_now() - t0;
+    /* One summary entry for the whole run, not one per customer: the
+     * per-customer results are the `scored` table itself. A failed run is
+     * recorded too, since the batches it committed are kept. */
+    json_t *doc = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:i, s:s, s:s, s:{s:b, s:n}}",
+                            "channel", "cli", "route", "tailor score", "completed", !failed,
+                            "customers", (json_int_t)all_ids.n, "scored",
+                            (json_int_t)atomic_load(&j.done), "with_offers",
+                            (json_int_t)atomic_load(&j.with_offers), "offers",
+                            (json_int_t)atomic_load(&j.offers), "k", k, "encoder",
+                            tl_engine_encoder_id(j.eng), "ranking_version", TL_RANKING_VERSION,
+                            "llm", "used", 0, "prompt_hash");
+    tl_err aerr;
+    tl_err_clear(&aerr);
+    if ((rc = tl_store_open(db, 0, &st, &aerr)) == TL_OK) {
+        rc = tl_audit_append_json(st, "batch", "score", doc, &aerr);
+        tl_store_close(st);
+    }
+    json_decref(doc);
+    if (failed) {
         fprintf(stderr, "tailor score: %s (batches already committed are kept)\n", j.err.msg);
         exit_code = TL_EXIT_FAIL;
         goto done;
     }
-    double dt = tl_now() - t0;
-    /* One summary entry for the whole run, not one per customer: the
-     * per-customer results are the `scored` table itself. */
-    json_t *doc = json_pack("{s:s, s:s, s:I, s:I, s:I, s:i, s:s, s:s, s:{s:b, s:n}}", "channel",
-                            "cli", "route", "tailor score", "customers", (json_int_t)all_ids.n,
-                            "with_offers", (json_int_t)atomic_load(&j.with_offers), "offers",
-                            (json_int_t)atomic_load(&j.offers), "k", k, "encoder",
-                            tl_engine_encoder_id(j.eng), "ranking_version", TL_RANKING_VERSION,
-                            "llm", "used", 0, "prompt_hash");
-    if ((rc = tl_store_open(db, 0, &st, &err)) == TL_OK) {
-        rc = tl_audit_append_json(st, "batch", "score", doc, &err);
-        tl_store_close(st);
-    }
-    json_decref(doc);
     if (rc) {
-        fprintf(stderr, "tailor score: audit: %s\n", err.msg);
+        fprintf(stderr, "tailor score: audit: %s\n", aerr.msg);
         exit_code = TL_EXIT_FAIL;
         goto done;
     }

@@ -304,6 +304,8 @@ static void test_served_recommendations_audited(void **state)
     assert_string_equal(json_string_value(json_object_get(
                             json_array_get(json_object_get(a, "entries"), 0), "subject")),
                         "batch");
+    assert_true(json_is_true(json_object_get(
+        json_object_get(json_array_get(json_object_get(a, "entries"), 0), "doc"), "completed")));
     json_decref(a);
     a = audit_for(f, "since=2999-01-01", &total);
     assert_int_equal(total, 0);
