@@ -80,7 +80,7 @@ int tl_cmd_recommend(int argc, char **argv)
         rc = tl_engine_recommend(eng, st, argv[optind], &o, &r, &err);
     if (!rc) {
         tl_audit_origin origin = {"cli", "tailor recommend"};
-        rc = tl_audit_recommendation(st, eng, &r, &o, &origin, &err);
+        rc = tl_audit_recommendation(st, argv[optind], eng, &r, &o, &origin, &err);
         if (rc)
             tl_rec_result_free(&r);
     }

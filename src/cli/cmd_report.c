@@ -67,7 +67,8 @@ int tl_cmd_report(int argc, char **argv)
         }
     }
     if (!db || optind != argc) {
-        fprintf(stderr, "tailor report: %s\n", !db ? "--db FILE is required" : "unexpected argument");
+        fprintf(stderr, "tailor report: %s\n",
+                !db ? "--db FILE is required" : "unexpected argument");
         usage(stderr);
         return TL_EXIT_USAGE;
     }

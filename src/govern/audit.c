@@ -82,11 +82,12 @@ int tl_audit_append_json(tl_store *st, const char *subject, const char *kind, js
     return rc;
 }
 
-int tl_audit_recommendation(tl_store *st, const tl_engine *e, const tl_rec_result *r,
-                            const tl_rec_opts *o, const tl_audit_origin *origin, tl_err *err)
+int tl_audit_recommendation(tl_store *st, const char *customer_id, const tl_engine *e,
+                            const tl_rec_result *r, const tl_rec_opts *o,
+                            const tl_audit_origin *origin, tl_err *err)
 {
     json_t *doc = tl_audit_rec_doc(e, r, o, origin);
-    int rc = tl_audit_append_json(st, r->customer_id, "recommendation", doc, err);
+    int rc = tl_audit_append_json(st, customer_id, "recommendation", doc, err);
     json_decref(doc);
     return rc;
 }

@@ -24,9 +24,11 @@ json_t *tl_audit_rec_doc(const tl_engine *e, const tl_rec_result *r, const tl_re
                          const tl_audit_origin *origin);
 
 /* Builds the doc and appends it (kind "recommendation", subject the
- * customer ID) in one INSERT; outside any transaction it commits at once. */
-int tl_audit_recommendation(tl_store *st, const tl_engine *e, const tl_rec_result *r,
-                            const tl_rec_opts *o, const tl_audit_origin *origin, tl_err *err);
+ * customer ID as requested: the result's copy may be cut short) in one
+ * INSERT; outside any transaction it commits at once. */
+int tl_audit_recommendation(tl_store *st, const char *customer_id, const tl_engine *e,
+                            const tl_rec_result *r, const tl_rec_opts *o,
+                            const tl_audit_origin *origin, tl_err *err);
 
 /* Appends any JSON doc under subject and kind. */
 int tl_audit_append_json(tl_store *st, const char *subject, const char *kind, json_t *doc,

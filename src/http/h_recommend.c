@@ -51,7 +51,8 @@ static int recommend_audited(tl_request *rq, tl_response *rs, tl_rec_opts *o, in
      * own instead of upgrading a snapshot another writer may have passed. */
     tl_store_read_end(rq->st);
     tl_audit_origin origin = {"api", route};
-    if ((rc = tl_audit_recommendation(rq->st, rq->engine, r, o, &origin, &err))) {
+    if ((rc = tl_audit_recommendation(rq->st, rq->params.values[0], rq->engine, r, o,
+                                      &origin, &err))) {
         tl_rec_result_free(r);
         tl_respond_from_err(rs, rc, err.msg);
         return rc;

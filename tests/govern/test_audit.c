@@ -153,13 +153,15 @@ static char *build_bias_store(const char *dir)
         snprintf(sql, sizeof sql,
                  "INSERT INTO customers(id,gender,age,doc,updated_at) VALUES"
                  "('o%d','Other',NULL,'{}','t');"
-                 "INSERT INTO events(customer_id,product_id,kind,at) VALUES('o%d','P1','shown','t')",
+                 "INSERT INTO events(customer_id,product_id,kind,at) "
+                 "VALUES('o%d','P1','shown','t')",
                  i, i);
         exec_ok(h, sql);
     }
     for (int i = 0; i < 20; i++) {
         snprintf(sql, sizeof sql,
-                 "INSERT INTO events(customer_id,product_id,kind,at) VALUES('f%d','P1','shown','t');"
+                 "INSERT INTO events(customer_id,product_id,kind,at) "
+                 "VALUES('f%d','P1','shown','t');"
                  "INSERT INTO scored(customer_id,rank,product_id,score,reasons,scored_at) "
                  "VALUES('f%d',1,'P1',0.8,'','t')",
                  i, i);
