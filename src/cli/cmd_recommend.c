@@ -79,7 +79,7 @@ int tl_cmd_recommend(int argc, char **argv)
     if (!rc)
         rc = tl_engine_recommend(eng, st, argv[optind], &o, &r, &err);
     if (!rc) {
-        tl_audit_origin origin = {"cli", "tailor recommend"};
+        tl_audit_origin origin = {.channel = "cli", .route = "tailor recommend"};
         rc = tl_audit_recommendation(st, argv[optind], eng, &r, &o, &origin, &err);
         if (rc)
             tl_rec_result_free(&r);

@@ -64,11 +64,12 @@ json_t *tl_audit_rec_doc(const tl_engine *e, const tl_rec_result *r, const tl_re
                                         json_object_get(x, "product_id"), "rule",
                                         json_object_get(x, "code"), "reason",
                                         json_object_get(x, "reason")));
-    return json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:s, s:s, s:{s:b, s:n}}", "channel",
+    return json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:s, s:s, s:{s:b, s:o}}", "channel",
                      origin->channel, "route", origin->route, "k", o ? o->k : 0, "products",
                      products, "excluded", excluded, "needs", needs_doc(&r->needs), "encoder",
                      tl_engine_encoder_id(e), "ranking_version", TL_RANKING_VERSION, "llm",
-                     "used", 0, "prompt_hash");
+                     "used", origin->llm_used != 0, "prompt_hash",
+                     origin->prompt_hash ? json_string(origin->prompt_hash) : json_null());
 }
 
 int tl_audit_append_json(tl_store *st, const char *subject, const char *kind, json_t *doc,

@@ -16,6 +16,8 @@
 typedef struct tl_audit_origin {
     const char *channel;    /* "api", "cli" */
     const char *route;      /* the route pattern or command, e.g. "tailor recommend" */
+    int llm_used;           /* an LLM wrote part of what was served */
+    const char *prompt_hash;/* SHA-256 hex of the prompt sent, or NULL */
 } tl_audit_origin;
 
 /* The doc of a served recommendation (new reference). r must have been

@@ -50,7 +50,7 @@ static int recommend_audited(tl_request *rq, tl_response *rs, tl_rec_opts *o, in
     /* Leave the GET's read snapshot first: the INSERT then commits on its
      * own instead of upgrading a snapshot another writer may have passed. */
     tl_store_read_end(rq->st);
-    tl_audit_origin origin = {"api", route};
+    tl_audit_origin origin = {.channel = "api", .route = route};
     if ((rc = tl_audit_recommendation(rq->st, rq->params.values[0], rq->engine, r, o,
                                       &origin, &err))) {
         tl_rec_result_free(r);
