@@ -171,9 +171,45 @@ static int compared(const char *group)
     return strcmp(group, "Unknown") != 0 && strcmp(group, "under 18") != 0;
 }
 
+static double log_choose(double n, double k)
+{
+    return lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1);
+}
+
+/* Two-sided p-value that x1 of n1 and x2 of n2 come from one rate: the
+ * two-proportion z-test, or Fisher's exact test when a cell's expected
+ * count is under 5 (small groups, rare offers), where the z-test misleads.
+ * The exact loop then runs over at most sqrt(5 N) tables. */
+static double two_rate_p(long long x1, long long n1, long long x2, long long n2)
+{
+    double n = (double)(n1 + n2), succ = (double)(x1 + x2);
+    if (n1 <= 0 || n2 <= 0 || succ <= 0 || succ >= n)
+        return 1.0;
+    double e_min = fmin(fmin((double)n1, (double)n2) * succ / n,
+                        fmin((double)n1, (double)n2) * (n - succ) / n);
+    if (e_min >= 5) {
+        double pooled = succ / n;
+        double se = sqrt(pooled * (1 - pooled) * (1.0 / (double)n1 + 1.0 / (double)n2));
+        double d = fabs((double)x1 / (double)n1 - (double)x2 / (double)n2);
+        return se > 0 ? erfc(d / se / sqrt(2.0)) : 1.0;
+    }
+    double base = log_choose(n, succ);
+    double observed = log_choose((double)n1, (double)x1) +
+                      log_choose((double)n2, succ - (double)x1) - base;
+    long long lo = (long long)fmax(0, succ - (double)n2), hi = (long long)fmin((double)n1, succ);
+    double p = 0;
+    for (long long x = lo; x <= hi; x++) {
+        double lp = log_choose((double)n1, (double)x) + log_choose((double)n2, succ - (double)x) -
+                    base;
+        if (lp <= observed + 1e-7)
+            p += exp(lp);
+    }
+    return fmin(1.0, p);
+}
+
 typedef struct ratio {
     double di;          /* lowest / highest; NAN when undefined */
-    double p_value;     /* two-proportion z-test, lowest against highest; NAN for scores */
+    double p_value;     /* lowest group against highest (two_rate_p); NAN for scores */
 } ratio;
 
 /* Lowest over highest among the groups whose denominator reaches min_group.
@@ -205,11 +241,8 @@ static ratio di(json_t *groups, int k, long long min_group)
     if (n < 2 || hi <= 0 || events < min_group)
         return r;
     r.di = lo / hi;
-    if (k < 2) {
-        double pooled = (double)(lo_x + hi_x) / (double)(lo_n + hi_n);
-        double se = sqrt(pooled * (1 - pooled) * (1.0 / (double)lo_n + 1.0 / (double)hi_n));
-        r.p_value = se > 0 ? erfc(fabs(hi - lo) / se / sqrt(2.0)) : 1.0;
-    }
+    if (k < 2)
+        r.p_value = two_rate_p(lo_x, lo_n, hi_x, hi_n);
     return r;
 }
 
@@ -239,6 +272,12 @@ static int finish_dim(json_t *d, long long min_group)
     json_object_set_new(d, "offer_di", ratio_json(r[0].di));
     json_object_set_new(d, "acceptance_di", ratio_json(r[1].di));
     json_object_set_new(d, "score_di", ratio_json(r[2].di));
+    json_t *p_values = json_object();
+    for (int k = 0; k < 2; k++)
+        json_object_set_new(p_values, names[k],
+                            isnan(r[k].p_value) ? json_null()
+                                                : json_real(r[k].p_value));
+    json_object_set_new(d, "p_values", p_values);
     json_t *flags = json_array(), *significant = json_array();
     for (int k = 0; k < 3; k++)
         if (!isnan(r[k].di) && r[k].di < TL_BIAS_THRESHOLD) {

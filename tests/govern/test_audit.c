@@ -140,7 +140,8 @@ static char *build_bias_store(const char *dir)
     exec_ok(h, "BEGIN");
     exec_ok(h, "INSERT INTO products(id,name,category,doc,updated_at) VALUES"
                "('P1','Product One','C1','{}','t'),"
-               "('P2','Product Two','C1','{\"eligibility\":\"Age 60 and over\"}','t')");
+               "('P2','Product Two','C1','{\"eligibility\":\"Age 60 and over\"}','t'),"
+               "('P3','Product Three','C2','{}','t')");
     char sql[512];
     for (int i = 0; i < 40; i++) {
         snprintf(sql, sizeof sql,
@@ -184,6 +185,9 @@ static char *build_bias_store(const char *dir)
             exec_ok(h, sql);
         }
     }
+    /* P3 (category C2): shown to m0..m9 only. */
+    exec_ok(h, "INSERT INTO events(customer_id,product_id,kind,at) SELECT id,'P3','shown','t' "
+               "FROM customers WHERE gender='Male' AND age=40 LIMIT 10");
     exec_ok(h, "INSERT INTO audit(at,subject,kind,doc) VALUES('t','m20','recommendation',"
                "'{\"products\":[{\"product_id\":\"P1\",\"rank\":1,\"score\":0.7}]}'),"
                "('t','erased:xyz','recommendation','{\"products\":[{\"product_id\":\"P1\"}]}')");
@@ -244,7 +248,7 @@ static void check_bias(json_t *r, int min_group)
     assert_int_equal(json_array_size(json_object_get(json_object_get(r, "groups"), "age_band")),
                      7);   /* six bands and "Unknown" */
     assert_int_equal(json_integer_value(json_object_get(json_object_get(r, "summary"), "items")),
-                     3);   /* P1, P2, C1 */
+                     5);   /* P1, P2, P3, C1, C2 */
     json_t *p1 = item(r, "product", "P1"), *g = dim(p1, "gender");
     assert_string_equal(json_string_value(json_object_get(p1, "category")), "C1");
     json_t *f = group(g, "Female"), *m = group(g, "Male"), *o = group(g, "Other");
@@ -299,6 +303,19 @@ static void check_bias(json_t *r, int min_group)
     json_t *sig = json_object_get(g, "significant");
     assert_int_equal(json_array_size(sig), 1);
     assert_string_equal(json_string_value(json_array_get(sig, 0)), "offer");
+    /* p-values: the z-test where counts are large enough, else Fisher's exact
+     * test (P3 by age: 0 of 40 aged 25-34 against 10 of 20 aged 35-44). */
+    assert_float_equal(num(json_object_get(g, "p_values"), "offer"), 0.0388831709, 1e-9);
+    json_t *p3 = dim(item(r, "product", "P3"), "age_band");
+    if (min_group <= 10) {
+        assert_float_equal(num(p3, "offer_di"), 0.0, 1e-12);
+        assert_float_equal(num(json_object_get(p3, "p_values"), "offer"), 2.4505389e-6, 1e-12);
+        assert_true(has_flag(p3, "offer"));
+        assert_string_equal(
+            json_string_value(json_array_get(json_object_get(p3, "significant"), 0)), "offer");
+    } else {
+        assert_true(json_is_null(json_object_get(p3, "offer_di")));   /* 10 offers < 20 */
+    }
     /* P2's eligibility depends on age, and so does its category's. */
     assert_true(json_is_true(json_object_get(dim(item(r, "product", "P2"), "age_band"),
                                              "eligibility_restricts_age")));
@@ -319,7 +336,7 @@ static void test_bias_known_answer(void **state)
     check_bias(r, 10);
     assert_int_equal(json_integer_value(json_object_get(json_object_get(r, "summary"),
                                                         "flagged")),
-                     3);   /* P1, P2 and C1 (C1: acceptance 5/21 men against 10/20 women) */
+                     5);   /* all; C1 by acceptance, 5/21 men against 10/20 women */
     json_decref(r);
     assert_int_equal(tl_bias_report(st, 20, &r, &err), 0);
     check_bias(r, 20);
