@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/str.h"
+#include "govern/audit.h"
 #include "recommend/engine.h"
 #include "store/store.h"
 
@@ -17,7 +18,8 @@ static void usage(FILE *f)
             "                        CUSTOMER_ID\n\n"
             "Recommends the products that fit the customer: eligible, not already held, not\n"
             "recently dismissed, ranked by how well they answer the customer's needs, with\n"
-            "reasons and the evidence behind them.\n\n"
+            "reasons and the evidence behind them. Each recommendation is written to the\n"
+            "store's audit log (tailor serve: GET /api/v1/audit).\n\n"
             "  --db FILE       the store\n"
             "  --k N           how many products at most (1..20, default 3); fewer when\n"
             "                  nothing else scores above the minimum\n"
@@ -71,8 +73,21 @@ int tl_cmd_recommend(int argc, char **argv)
     int rc = tl_store_open(db, 0, &st, &err);
     if (!rc)
         rc = tl_engine_open(model, NULL, &eng, &err);
+    /* Exclusions are always computed: the audit entry names them. */
+    int explain = o.explain;
+    o.explain = 1;
     if (!rc)
         rc = tl_engine_recommend(eng, st, argv[optind], &o, &r, &err);
+    if (!rc) {
+        tl_audit_origin origin = {.channel = "cli", .route = "tailor recommend"};
+        rc = tl_audit_recommendation(st, argv[optind], eng, &r, &o, &origin, &err);
+        if (rc)
+            tl_rec_result_free(&r);
+    }
+    if (!rc && !explain) {
+        json_decref(r.excluded);
+        r.excluded = NULL;
+    }
     if (rc) {
         fprintf(stderr, "tailor recommend: %s\n", err.msg);
         tl_engine_close(eng);

@@ -13,6 +13,7 @@
 
 #include "base/progress.h"
 #include "base/str.h"
+#include "govern/audit.h"
 #include "recommend/engine.h"
 #include "store/scored.h"
 #include "store/store.h"
@@ -24,7 +25,8 @@ static void usage(FILE *f)
             "       tailor score --db FILE --export FILE\n\n"
             "Scores every customer: the top-k recommendations with reasons are computed in\n"
             "parallel and stored in the store's `scored` table (replacing earlier ones), with a\n"
-            "progress bar on a terminal and a summary at the end.\n\n"
+            "progress bar on a terminal and a summary at the end. The run writes one summary\n"
+            "entry (kind \"score\", subject \"batch\") to the audit log, not one per customer.\n\n"
             "  --db FILE        the store\n"
             "  --all            score every customer\n"
             "  --k N            recommendations per customer (1..20, default 3)\n"
@@ -332,12 +334,36 @@ int tl_cmd_score(int argc, char **argv)
     for (long i = 0; i < started; i++)
         pthread_join(tids[i], NULL);
     tl_progress_end(&bar, atomic_load(&j.done));
-    if (atomic_load(&j.failed)) {
+    int failed = atomic_load(&j.failed);
+    double dt = tl_now() - t0;
+    /* One summary entry for the whole run, not one per customer: the
+     * per-customer results are the `scored` table itself. A failed run is
+     * recorded too, since the batches it committed are kept. */
+    json_t *doc = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:i, s:s, s:s, s:{s:b, s:n}}",
+                            "channel", "cli", "route", "tailor score", "completed", !failed,
+                            "customers", (json_int_t)all_ids.n, "scored",
+                            (json_int_t)atomic_load(&j.done), "with_offers",
+                            (json_int_t)atomic_load(&j.with_offers), "offers",
+                            (json_int_t)atomic_load(&j.offers), "k", k, "encoder",
+                            tl_engine_encoder_id(j.eng), "ranking_version", TL_RANKING_VERSION,
+                            "llm", "used", 0, "prompt_hash");
+    tl_err aerr;
+    tl_err_clear(&aerr);
+    if ((rc = tl_store_open(db, 0, &st, &aerr)) == TL_OK) {
+        rc = tl_audit_append_json(st, "batch", "score", doc, &aerr);
+        tl_store_close(st);
+    }
+    json_decref(doc);
+    if (failed) {
         fprintf(stderr, "tailor score: %s (batches already committed are kept)\n", j.err.msg);
         exit_code = TL_EXIT_FAIL;
         goto done;
     }
-    double dt = tl_now() - t0;
+    if (rc) {
+        fprintf(stderr, "tailor score: audit: %s\n", aerr.msg);
+        exit_code = TL_EXIT_FAIL;
+        goto done;
+    }
     printf("scored %zu customers in %.1f s (%.0f customers/s, %ld threads): %zu with at least "
            "one offer, %zu offers in all\n",
            all_ids.n, dt, dt > 0 ? (double)all_ids.n / dt : 0.0, started ? started : 1,

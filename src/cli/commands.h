@@ -25,5 +25,8 @@ int tl_cmd_score(int argc, char **argv);
 int tl_cmd_model(int argc, char **argv);
 int tl_cmd_embed(int argc, char **argv);
 int tl_cmd_train(int argc, char **argv);
+int tl_cmd_erase(int argc, char **argv);
+int tl_cmd_export(int argc, char **argv);
+int tl_cmd_report(int argc, char **argv);
 
 #endif

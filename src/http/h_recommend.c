@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/str.h"
+#include "govern/audit.h"
 #include "recommend/engine.h"
 #include "store/consent.h"
 #include "store/customers.h"
@@ -32,16 +33,46 @@ static int flag_arg(tl_request *rq, const char *name)
     return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0);
 }
 
+/* Recommends and writes the audit entry before anything is served: a
+ * recommendation that cannot be audited is not served. Exclusions are
+ * always computed (the audit names the rules that excluded products) and
+ * dropped from the result unless the client asked for them. */
+static int recommend_audited(tl_request *rq, tl_response *rs, tl_rec_opts *o, int explain,
+                             const char *route, tl_rec_result *r)
+{
+    o->explain = 1;
+    tl_err err;
+    int rc = tl_engine_recommend(rq->engine, rq->st, rq->params.values[0], o, r, &err);
+    if (rc) {
+        tl_respond_from_err(rs, rc, err.msg);
+        return rc;
+    }
+    /* Leave the GET's read snapshot first: the INSERT then commits on its
+     * own instead of upgrading a snapshot another writer may have passed. */
+    tl_store_read_end(rq->st);
+    tl_audit_origin origin = {.channel = "api", .route = route};
+    if ((rc = tl_audit_recommendation(rq->st, rq->params.values[0], rq->engine, r, o,
+                                      &origin, &err))) {
+        tl_rec_result_free(r);
+        tl_respond_from_err(rs, rc, err.msg);
+        return rc;
+    }
+    if (!explain) {
+        json_decref(r->excluded);
+        r->excluded = NULL;
+    }
+    return TL_OK;
+}
+
 int tl_h_recommendations(tl_request *rq, tl_response *rs)
 {
-    tl_rec_opts o = {.k = 3, .explain = flag_arg(rq, "explain"), .personalise = 1, .social = 1};
+    tl_rec_opts o = {.k = 3, .personalise = 1, .social = 1};
     if (parse_k(rq, rs, &o.k))
         return 0;
     tl_rec_result r;
-    tl_err err;
-    int rc = tl_engine_recommend(rq->engine, rq->st, rq->params.values[0], &o, &r, &err);
-    if (rc)
-        return tl_respond_from_err(rs, rc, err.msg);
+    if (recommend_audited(rq, rs, &o, flag_arg(rq, "explain"),
+                          "/api/v1/customers/{id}/recommendations", &r))
+        return 0;
     tl_respond_json(rs, MHD_HTTP_OK, tl_rec_result_to_json(rq->engine, &r));
     tl_rec_result_free(&r);
     return 0;
@@ -51,10 +82,8 @@ int tl_h_prototype_recommendations(tl_request *rq, tl_response *rs)
 {
     tl_rec_opts o = {.k = 3, .personalise = 1, .social = 1};
     tl_rec_result r;
-    tl_err err;
-    int rc = tl_engine_recommend(rq->engine, rq->st, rq->params.values[0], &o, &r, &err);
-    if (rc)
-        return tl_respond_from_err(rs, rc, err.msg);
+    if (recommend_audited(rq, rs, &o, 0, "/product_recommendations/{id}", &r))
+        return 0;
     tl_respond_json(rs, MHD_HTTP_OK, tl_rec_result_to_prototype_json(&r));
     tl_rec_result_free(&r);
     return 0;
@@ -191,7 +220,9 @@ int tl_h_consent_put(tl_request *rq, tl_response *rs)
     }
     if ((rc = tl_store_begin(rq->st, &err)))
         goto done;
+    tl_consent before;
     rc = tl_store_consent_get(rq->st, id, &c, &err);
+    before = c;
     if (!rc) {
         json_t *p = json_object_get(body, "personalisation"), *s = json_object_get(body, "social_data"),
                *l = json_object_get(body, "llm");
@@ -203,6 +234,17 @@ int tl_h_consent_put(tl_request *rq, tl_response *rs)
             c.llm = json_is_true(l);
         c.recorded = 1;
         rc = tl_store_consent_put(rq->st, id, &c, &err);
+    }
+    /* The change is audited in the same transaction as the change. */
+    if (!rc) {
+        json_t *doc = json_pack(
+            "{s:s, s:s, s:{s:b, s:b, s:b, s:b}, s:{s:b, s:b, s:b}}", "channel", "api", "route",
+            "/api/v1/customers/{id}/consent", "before", "personalisation",
+            before.personalisation, "social_data", before.social_data, "llm", before.llm,
+            "recorded", before.recorded, "after", "personalisation", c.personalisation,
+            "social_data", c.social_data, "llm", c.llm);
+        rc = tl_audit_append_json(rq->st, id, "consent", doc, &err);
+        json_decref(doc);
     }
     if (!rc)
         rc = tl_store_commit(rq->st, &err);

@@ -36,6 +36,11 @@ int tl_h_consent_put(tl_request *rq, tl_response *rs);
 int tl_h_product_insights(tl_request *rq, tl_response *rs);
 int tl_h_product_optimizations(tl_request *rq, tl_response *rs);
 
+/* Governance (h_govern.c). */
+int tl_h_audit_list(tl_request *rq, tl_response *rs);
+int tl_h_customer_delete(tl_request *rq, tl_response *rs);
+int tl_h_bias_report(tl_request *rq, tl_response *rs);
+
 /* System (h_system.c). */
 int tl_h_healthz(tl_request *rq, tl_response *rs);
 int tl_h_metrics(tl_request *rq, tl_response *rs);

@@ -47,6 +47,12 @@ int tl_respond_error(tl_response *rs, int status, const char *code, const char *
  * TL_EINPUT → 400, else 500 (message logged, not shown). */
 int tl_respond_from_err(tl_response *rs, int code, const char *msg);
 
+/* Copies a message for the log with what could identify a customer taken
+ * out: text between quotes ('…', "…", `…') and URL paths become "...".
+ * Customer IDs can be names, so logs carry neither IDs nor request paths.
+ * out receives at most size bytes, NUL included. */
+void tl_log_scrub(const char *msg, char *out, size_t size);
+
 typedef int (*tl_handler)(tl_request *rq, tl_response *rs);
 
 #endif

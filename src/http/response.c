@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/err.h"
 #include "base/log.h"
@@ -59,13 +60,45 @@ int tl_respond_error(tl_response *rs, int status, const char *code, const char *
                            json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg));
 }
 
+void tl_log_scrub(const char *msg, char *out, size_t size)
+{
+    size_t o = 0;
+    char open = 0;
+    for (const char *p = msg; *p && o + 6 < size; p++) {
+        if (open) {
+            /* `quoted' (libmicrohttpd's style) closes with an apostrophe. */
+            if (*p == open || (open == '`' && *p == '\'')) {
+                memcpy(out + o, "...", 3);
+                o += 3;
+                out[o++] = *p;
+                open = 0;
+            }
+            continue;
+        }
+        if (*p == '\'' || *p == '"' || *p == '`') {
+            open = *p;
+        } else if (*p == '/') {
+            /* A URL path: its segments can be customer IDs. */
+            while (p[1] && p[1] != ' ' && p[1] != '\'' && p[1] != '"' && p[1] != '`')
+                p++;
+            memcpy(out + o, "/...", 4);
+            o += 4;
+            continue;
+        }
+        out[o++] = *p;
+    }
+    out[o] = '\0';
+}
+
 int tl_respond_from_err(tl_response *rs, int code, const char *msg)
 {
     if (code == TL_ENOTFOUND)
         return tl_respond_error(rs, MHD_HTTP_NOT_FOUND, "not_found", "%s", msg);
     if (code == TL_EINPUT)
         return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request", "%s", msg);
-    tl_log_error("request failed: %s", msg);
+    char safe[TL_ERR_MSG_MAX];
+    tl_log_scrub(msg, safe, sizeof safe);
+    tl_log_error("request failed: %s", safe);
     return tl_respond_error(rs, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
                             "internal error; see the server log");
 }

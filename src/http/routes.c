@@ -7,7 +7,8 @@ enum {
     H_CUSTOMERS_LIST, H_CUSTOMER_GET, H_CUSTOMER_PUT, H_CUSTOMER_TXNS,
     H_CUSTOMER_INSIGHTS, H_CUSTOMER_FORECAST, H_PRODUCTS_LIST, H_PRODUCT_GET, H_HEALTHZ,
     H_METRICS, H_OPENAPI, H_RECOMMENDATIONS, H_PROTO_RECOMMENDATIONS, H_EVENTS_POST,
-    H_PRODUCT_INSIGHTS, H_PRODUCT_OPTIMIZATIONS, H_CONSENT_GET, H_CONSENT_PUT
+    H_PRODUCT_INSIGHTS, H_PRODUCT_OPTIMIZATIONS, H_CONSENT_GET, H_CONSENT_PUT,
+    H_CUSTOMER_DELETE, H_AUDIT_LIST, H_BIAS_REPORT
 };
 
 const tl_handler tl_handlers[] = {
@@ -34,6 +35,9 @@ const tl_handler tl_handlers[] = {
     [H_PRODUCT_OPTIMIZATIONS] = tl_h_product_optimizations,
     [H_CONSENT_GET] = tl_h_consent_get,
     [H_CONSENT_PUT] = tl_h_consent_put,
+    [H_CUSTOMER_DELETE] = tl_h_customer_delete,
+    [H_AUDIT_LIST] = tl_h_audit_list,
+    [H_BIAS_REPORT] = tl_h_bias_report,
 };
 
 const tl_route tl_routes[] = {
@@ -52,6 +56,8 @@ const tl_route tl_routes[] = {
     {"GET", "/api/v1/customers/{id}", H_CUSTOMER_GET,
      "The customer 360: profile, insights, forecast, holdings, posts"},
     {"PUT", "/api/v1/customers/{id}", H_CUSTOMER_PUT, "Create or update one customer"},
+    {"DELETE", "/api/v1/customers/{id}", H_CUSTOMER_DELETE,
+     "Erase the customer: every row removed in one transaction, audit entries pseudonymised"},
     {"GET", "/api/v1/customers/{id}/transactions", H_CUSTOMER_TXNS,
      "Raw transactions, newest first: limit"},
     {"GET", "/api/v1/customers/{id}/insights", H_CUSTOMER_INSIGHTS,
@@ -72,6 +78,11 @@ const tl_route tl_routes[] = {
      "One product with its reviews and parsed eligibility rules"},
     {"GET", "/api/v1/products/{id}/insights", H_PRODUCT_INSIGHTS,
      "Review sentiment and themes, holders against target, offer rates, suggestions"},
+    {"GET", "/api/v1/audit", H_AUDIT_LIST,
+     "Audit log, newest first: customer, kind, since, limit, offset"},
+    {"GET", "/api/v1/reports/bias", H_BIAS_REPORT,
+     "Offer and acceptance rates and mean scores by gender and age band, with "
+     "disparate-impact ratios and four-fifths flags: min_group"},
     {"GET", "/healthz", H_HEALTHZ, "Liveness and store check"},
     {"GET", "/metrics", H_METRICS, "Prometheus metrics"},
     {"GET", "/openapi.json", H_OPENAPI, "This API's description"},

@@ -223,7 +223,10 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     size_t n = strlen(line);
     while (n && line[n - 1] == '\n')
         line[--n] = '\0';
-    tl_log_warn("http: %s", line);
+    /* Some of the library's messages name the request's URL. */
+    char safe[512];
+    tl_log_scrub(line, safe, sizeof safe);
+    tl_log_warn("http: %s", safe);
 }
 
 int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err)
@@ -257,14 +260,17 @@ int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err)
 
     s->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, (uint16_t)o->port,
-        NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        NULL, NULL, on_request, s,
+        /* First, so that every message of the library goes through our log
+         * (one format, and nothing about requests it was not meant to say). */
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 2u,
         MHD_OPTION_CONNECTION_LIMIT, o->conn_limit ? o->conn_limit : 1024u,
         MHD_OPTION_CONNECTION_TIMEOUT, o->conn_timeout_s ? o->conn_timeout_s : 30u,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64u << 10),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
     if (!s->daemon) {
         rc = tl_err_set(err, TL_EIO, "cannot listen on %s:%d (in use, or not allowed)", host,
                         o->port);

@@ -29,6 +29,10 @@ typedef struct tl_rank_weights {
 
 void tl_rank_weights_default(tl_rank_weights *w);
 
+/* Names the ranking method (weights, penalties, thresholds) in audit
+ * entries; change it whenever ranking changes what it returns. */
+#define TL_RANKING_VERSION "rank-1"
+
 typedef struct tl_engine tl_engine;
 
 /* Opens an engine with the encoder `encoder_spec` ("builtin" or a model

@@ -75,6 +75,22 @@ static const char *const migrations[] = {
     "  rank INTEGER NOT NULL, product_id TEXT NOT NULL, score REAL NOT NULL,"
     "  reasons TEXT NOT NULL, scored_at TEXT NOT NULL,"
     "  PRIMARY KEY(customer_id, rank)) WITHOUT ROWID;",
+    /* 3 → 4: governance. The audit log becomes append-only in the database
+     * itself: no DELETE, and no UPDATE except erasure rewriting `subject` to
+     * a pseudonym ("erased:…") once. `meta` keeps per-store settings such as
+     * the pseudonym secret. */
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+    "CREATE INDEX audit_subject ON audit(subject, id);"
+    "CREATE INDEX audit_kind ON audit(kind, id);"
+    "CREATE INDEX events_product ON events(product_id, kind);"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN "
+    "  SELECT RAISE(ABORT, 'audit log is append-only: entries cannot be deleted'); END;"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit WHEN "
+    "  NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.kind IS NOT OLD.kind OR "
+    "  NEW.doc IS NOT OLD.doc OR substr(NEW.subject, 1, 7) IS NOT 'erased:' OR "
+    "  substr(OLD.subject, 1, 7) IS 'erased:' BEGIN "
+    "  SELECT RAISE(ABORT, 'audit log is append-only: only erasure may pseudonymise a "
+    "subject'); END;",
 };
 
 int tl__store_fail(tl_store *st, tl_err *err, const char *what)

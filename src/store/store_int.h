@@ -37,6 +37,7 @@ enum tl__stmt_id {
     TL_STMT_SCORED_INSERT,
     TL_STMT_CONSENT_GET,
     TL_STMT_CONSENT_PUT,
+    TL_STMT_AUDIT_APPEND,      /* audit.c */
     TL_STMT_COUNT
 };
 

@@ -1,0 +1,27 @@
+/* pseudonym.h — keyed-hash pseudonyms for customer IDs.
+ *
+ * A pseudonym is HMAC-SHA-256 of the ID under a secret: stable (the same ID
+ * always maps to the same pseudonym, so rows stay linkable) but not
+ * reversible without the secret. Each store has its own secret, made from
+ * /dev/urandom the first time one is needed and kept in its `meta` table.
+ * Erasure and export use different domains, so an export's pseudonyms do
+ * not match the audit log's erased subjects. */
+#ifndef TL_GOVERN_PSEUDONYM_H
+#define TL_GOVERN_PSEUDONYM_H
+
+#include <stddef.h>
+
+#include "base/digest.h"
+#include "store/store.h"
+
+#define TL_PSEUDONYM_KEY_LEN 32
+
+/* The store's secret, created on first use (a write: call it inside the
+ * caller's write transaction, or outside any transaction). */
+int tl_pseudonym_secret(tl_store *st, unsigned char key[TL_PSEUDONYM_KEY_LEN], tl_err *err);
+
+/* HMAC-SHA-256(key, domain ":" id) as hex into out (65 bytes). */
+void tl_pseudonym_make(const void *key, size_t key_len, const char *domain, const char *id,
+                       char out[TL_SHA256_HEX_LEN + 1]);
+
+#endif

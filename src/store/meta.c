@@ -1,0 +1,42 @@
+/* meta.c — the meta table. */
+#include "store/meta.h"
+#include "store/store_int.h"
+
+#include <string.h>
+
+int tl_store_meta_get(tl_store *st, const char *key, void *buf, size_t size, size_t *len,
+                      bool *found, tl_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key=?1", -1, &s, NULL) !=
+        SQLITE_OK)
+        return tl__store_fail(st, err, "read setting");
+    tl__bind_text(s, 1, key);
+    int step = sqlite3_step(s);
+    *found = step == SQLITE_ROW;
+    *len = 0;
+    if (*found) {
+        const void *v = sqlite3_column_blob(s, 0);
+        *len = (size_t)sqlite3_column_bytes(s, 0);
+        if (v)
+            memcpy(buf, v, *len < size ? *len : size);
+    }
+    sqlite3_finalize(s);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return tl__store_fail(st, err, "read setting");
+    return TL_OK;
+}
+
+int tl_store_meta_put_new(tl_store *st, const char *key, const void *value, size_t len,
+                          tl_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "INSERT OR IGNORE INTO meta(key, value) VALUES(?1, ?2)", -1,
+                           &s, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "write setting");
+    tl__bind_text(s, 1, key);
+    sqlite3_bind_blob(s, 2, value, (int)len, SQLITE_STATIC);
+    int step = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return step == SQLITE_DONE ? TL_OK : tl__store_fail(st, err, "write setting");
+}
