@@ -151,5 +151,12 @@ int tl_cmd_demo(int argc, char **argv)
     printf("tailor: demo bank stored in %s\n", so.db_path);
     if (!serve)
         return TL_EXIT_OK;
-    return tl_serve_until_signal(&so, "try: /api/v1/customers, /openapi.json, /healthz");
+    /* TAILOR_TOKENS (environment or .env) protects the demo like `serve`. */
+    tl_tokens *tokens;
+    if ((rc = tl_serve_load_tokens("demo", NULL, &tokens)))
+        return rc;
+    so.tokens = tokens;
+    rc = tl_serve_until_signal(&so, "try: /api/v1/customers, /openapi.json, /healthz");
+    tl_tokens_free(tokens);
+    return rc;
 }

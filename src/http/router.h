@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "govern/access.h"
+
 #define TL_ROUTE_MAX_PARAMS 4
 #define TL_ROUTE_PARAM_MAX 256
 
@@ -18,6 +20,8 @@ typedef struct tl_route {
     const char *pattern;    /* "/api/v1/customers/{id}" */
     int handler;            /* index into the server's handler table */
     const char *summary;    /* for /openapi.json */
+    unsigned access;        /* TL_ACCESS_PUBLIC, _APP, _ANALYST or _ADMIN
+                               (govern/access.h); left out (0) = admin only */
 } tl_route;
 
 enum tl_route_result {

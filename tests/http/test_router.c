@@ -7,11 +7,11 @@
 #include "http/router.h"
 
 static const tl_route routes[] = {
-    {"GET", "/customer_data/{id}", 0, ""},
-    {"GET", "/api/v1/customers", 1, ""},
-    {"GET", "/api/v1/customers/{id}", 2, ""},
-    {"PUT", "/api/v1/customers/{id}", 3, ""},
-    {"GET", "/api/v1/customers/{id}/forecast", 4, ""},
+    {"GET", "/customer_data/{id}", 0, "", TL_ACCESS_ANALYST},
+    {"GET", "/api/v1/customers", 1, "", TL_ACCESS_ANALYST},
+    {"GET", "/api/v1/customers/{id}", 2, "", TL_ACCESS_ANALYST},
+    {"PUT", "/api/v1/customers/{id}", 3, "", TL_ACCESS_ANALYST},
+    {"GET", "/api/v1/customers/{id}/forecast", 4, "", TL_ACCESS_ANALYST},
 };
 #define N (sizeof routes / sizeof *routes)
 
