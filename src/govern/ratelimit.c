@@ -34,7 +34,7 @@ int tl_ratelimit_new(double rate, size_t keys, tl_ratelimit **out, tl_err *err)
         return tl_err_set(err, TL_ENOMEM, "out of memory");
     }
     rl->rate = rate;
-    rl->burst = 2 * rate;
+    rl->burst = rate < 0.5 ? 1 : 2 * rate;   /* a bucket holds at least one request */
     rl->sets = sets;
     pthread_mutex_init(&rl->lock, NULL);
     *out = rl;

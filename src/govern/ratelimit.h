@@ -1,7 +1,8 @@
 /* ratelimit.h — token buckets per caller (an API token's fingerprint, or a
  * client address when the caller has no token).
  *
- * Each key refills at `rate` requests per second up to a burst of 2×rate.
+ * Each key refills at `rate` requests per second up to a burst of 2×rate
+ * (at least 1).
  * Keys live in a fixed table (sets of 8, least recently used evicted), so
  * memory is bounded however many callers there are; an evicted key comes
  * back with a full bucket, which only ever errs on the generous side.

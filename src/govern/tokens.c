@@ -109,7 +109,7 @@ static int parse_pair(const char *s, size_t n, tl_role *role, const char **tok, 
     while (i < n && is_blank(s[i]))
         i++;
     size_t t0 = i;
-    while (i < n && !is_blank(s[i]))
+    while (i < n && !is_blank(s[i]) && !(i == t0 && s[i] == '#'))
         i++;
     *tok = s + t0;
     *tok_len = i - t0;
