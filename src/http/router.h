@@ -31,6 +31,13 @@ enum tl_route_result {
     TL_ROUTE_BAD_PARAM = 3,       /* a captured segment is empty or too long: 400 */
 };
 
+/* Decodes %XX escapes in place (libmicrohttpd's unescape hook, for the
+ * path and the query arguments) and returns the new length. An escape that
+ * would decode to a control character (%00-%1F, %7F) or is malformed is
+ * left as written, so "/customers/Ann1%00x" cannot turn into the path of
+ * customer "Ann1": it stays an unknown ID. '+' is not touched. */
+size_t tl_route_unescape(char *s);
+
 /* Finds the route for method and path (path without the query string).
  * On TL_ROUTE_FOUND writes the route and the captured parameters. */
 int tl_route_match(const tl_route *routes, size_t n, const char *method, const char *path,
