@@ -26,7 +26,8 @@ static void usage(FILE *f)
             "  --seed S        random seed (default 42)\n"
             "  --db FILE       store to create (default tailor-demo.db; replaced)\n"
             "  --port N        TCP port (default 8000)\n"
-            "  --host ADDR     address to bind (default 127.0.0.1)\n"
+            "  --host ADDR     address to bind (default 127.0.0.1; any other address needs\n"
+            "                  API tokens in TAILOR_TOKENS, see `tailor serve --help`)\n"
             "  --no-serve      generate and import, then exit\n"
             "  --help          this text\n");
 }

@@ -268,6 +268,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (*upload_data_size) {
+        /* The idle timeout alone would let a client drip a body a byte at a
+         * time forever: the whole body gets twice that, once. */
+        unsigned idle = s->opts.conn_timeout_s ? s->opts.conn_timeout_s : 30u;
+        if (since(&rqs->start) > 2.0 * idle)
+            return MHD_NO;
         if (!rqs->deny && !rqs->too_big &&
             tl_buf_append(&rqs->body, upload_data, *upload_data_size))
             rqs->too_big = 1;

@@ -648,6 +648,34 @@ static void test_slow_client(void **state)
     close(fd);
 }
 
+/* A body dripped a byte at a time never lets the idle timeout fire; the
+ * body's own deadline (twice the timeout) does. */
+static void test_dripping_body(void **state)
+{
+    fixture *f = *state;
+    int fd = connect_raw(f->port);
+    const char *head = "POST /api/v1/customers/Ann1/events HTTP/1.1\r\nHost: x\r\n"
+                       "Authorization: Bearer " APP "\r\nContent-Type: application/json\r\n"
+                       "Content-Length: 1000\r\n\r\n{";
+    assert_int_equal(send(fd, head, strlen(head), 0), (ssize_t)strlen(head));
+    double t0 = now_s();
+    int closed = 0;
+    while (!closed && now_s() - t0 < 12) {
+        usleep(400 * 1000);
+        if (send(fd, " ", 1, MSG_NOSIGNAL) != 1)
+            closed = 1;
+        char c;
+        ssize_t n = recv(fd, &c, 1, MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+            closed = 1;
+    }
+    double took = now_s() - t0;
+    close(fd);
+    assert_true(closed);
+    assert_true(took >= 3.0 && took < 8.0);   /* 2 × the 2 s timeout */
+    assert_int_equal(counts(f).events, 0);
+}
+
 static void test_connections_per_client(void **state)
 {
     fixture *f = *state;
@@ -723,6 +751,7 @@ int main(void)
         cmocka_unit_test(test_huge_headers),
         cmocka_unit_test(test_rate_limit),
         cmocka_unit_test(test_slow_client),
+        cmocka_unit_test(test_dripping_body),
         cmocka_unit_test(test_connections_per_client),
         cmocka_unit_test(test_open_mode),
     };
