@@ -26,7 +26,8 @@ static void usage(FILE *f)
             "  --seed S        random seed (default 42)\n"
             "  --db FILE       store to create (default tailor-demo.db; replaced)\n"
             "  --port N        TCP port (default 8000)\n"
-            "  --host ADDR     address to bind (default 127.0.0.1)\n"
+            "  --host ADDR     address to bind (default 127.0.0.1; any other address needs\n"
+            "                  API tokens in TAILOR_TOKENS, see `tailor serve --help`)\n"
             "  --no-serve      generate and import, then exit\n"
             "  --help          this text\n");
 }
@@ -151,5 +152,12 @@ int tl_cmd_demo(int argc, char **argv)
     printf("tailor: demo bank stored in %s\n", so.db_path);
     if (!serve)
         return TL_EXIT_OK;
-    return tl_serve_until_signal(&so, "try: /api/v1/customers, /openapi.json, /healthz");
+    /* TAILOR_TOKENS (environment or .env) protects the demo like `serve`. */
+    tl_tokens *tokens;
+    if ((rc = tl_serve_load_tokens("demo", NULL, &tokens)))
+        return rc;
+    so.tokens = tokens;
+    rc = tl_serve_until_signal(&so, "try: /api/v1/customers, /openapi.json, /healthz");
+    tl_tokens_free(tokens);
+    return rc;
 }

@@ -46,9 +46,22 @@ int tl_h_metrics(tl_request *rq, tl_response *rs)
     return 0;
 }
 
+/* The roles a route allows as a JSON array of names ([] when public). */
+static json_t *roles_json(unsigned access)
+{
+    json_t *a = json_array();
+    access = tl_access_effective(access);
+    static const tl_role roles[] = {TL_ROLE_APP, TL_ROLE_ANALYST, TL_ROLE_ADMIN};
+    for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
+        if (!(access & TL_ACCESS_PUBLIC) && (access & (unsigned)roles[i]))
+            json_array_append_new(a, json_string(tl_role_name(roles[i])));
+    return a;
+}
+
 /* Turns "/api/v1/customers/{id}" into an OpenAPI path with its parameter
  * list; every route of the table is described, so the document cannot
- * drift from what the server serves. */
+ * drift from what the server serves. Each operation names the roles that
+ * may call it (x-roles) and whether it needs a bearer token (security). */
 int tl_h_openapi(tl_request *rq, tl_response *rs)
 {
     (void)rq;
@@ -70,14 +83,28 @@ int tl_h_openapi(tl_request *rq, tl_response *rs)
         for (; r->method[n] && n < sizeof method - 1; n++)
             method[n] = (char)(r->method[n] | 0x20);
         method[n] = '\0';
-        json_object_set_new(
-            item, method,
-            json_pack("{s:s, s:o, s:{s:{s:s}, s:{s:s}, s:{s:s}}}", "summary", r->summary,
-                      "parameters", params, "responses", "200", "description", "success", "404",
-                      "description", "unknown id or route", "400", "description",
-                      "bad request; body {\"error\":{\"code\",\"message\"}}"));
+        int public = (tl_access_effective(r->access) & TL_ACCESS_PUBLIC) != 0;
+        json_t *op = json_pack(
+            "{s:s, s:o, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}}", "summary", r->summary,
+            "parameters", params, "responses", "200", "description", "success", "404",
+            "description", "unknown id or route", "400", "description",
+            "bad request; body {\"error\":{\"code\",\"message\"}}", "429", "description",
+            "rate limited; see Retry-After");
+        json_object_set_new(op, "x-roles", roles_json(r->access));
+        json_object_set_new(op, "security",
+                            public ? json_array() : json_pack("[{s:[]}]", "bearerAuth"));
+        if (!public) {
+            json_t *resp = json_object_get(op, "responses");
+            json_object_set_new(resp, "401", json_pack("{s:s}", "description",
+                                                       "no valid bearer token"));
+            json_object_set_new(resp, "403", json_pack("{s:s}", "description",
+                                                       "the token's role may not call this"));
+        }
+        json_object_set_new(item, method, op);
     }
-    return tl_respond_json(rs, MHD_HTTP_OK,
-                           json_pack("{s:s, s:{s:s, s:s}, s:o}", "openapi", "3.0.3", "info",
-                                     "title", "tailor API", "version", "0.1.0", "paths", paths));
+    return tl_respond_json(
+        rs, MHD_HTTP_OK,
+        json_pack("{s:s, s:{s:s, s:s}, s:{s:{s:{s:s, s:s}}}, s:o}", "openapi", "3.0.3", "info",
+                  "title", "tailor API", "version", "0.1.0", "components", "securitySchemes",
+                  "bearerAuth", "type", "http", "scheme", "bearer", "paths", paths));
 }

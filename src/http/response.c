@@ -56,8 +56,17 @@ int tl_respond_error(tl_response *rs, int status, const char *code, const char *
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* A message may quote request text (an ID in the path) that is not
+     * UTF-8, which JSON cannot carry: such bytes become '?'. */
+    json_t *m = json_string(msg);
+    if (!m) {
+        for (char *p = msg; *p; p++)
+            if ((unsigned char)*p >= 0x80)
+                *p = '?';
+        m = json_string(msg);
+    }
     return tl_respond_json(rs, status,
-                           json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg));
+                           json_pack("{s:{s:s, s:o}}", "error", "code", code, "message", m));
 }
 
 void tl_log_scrub(const char *msg, char *out, size_t size)

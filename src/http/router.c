@@ -61,3 +61,33 @@ int tl_route_match(const tl_route *routes, size_t n, const char *method, const c
     }
     return result;
 }
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+size_t tl_route_unescape(char *s)
+{
+    char *w = s;
+    for (const char *r = s; *r;) {
+        if (r[0] == '%') {
+            int hi = hexval(r[1]), lo = hi < 0 ? -1 : hexval(r[2]);
+            int c = hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
+            if (c >= 0x20 && c != 0x7f) {
+                *w++ = (char)c;
+                r += 3;
+                continue;
+            }
+        }
+        *w++ = *r++;
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "govern/access.h"
+
 #define TL_ROUTE_MAX_PARAMS 4
 #define TL_ROUTE_PARAM_MAX 256
 
@@ -18,6 +20,8 @@ typedef struct tl_route {
     const char *pattern;    /* "/api/v1/customers/{id}" */
     int handler;            /* index into the server's handler table */
     const char *summary;    /* for /openapi.json */
+    unsigned access;        /* TL_ACCESS_PUBLIC, _APP, _ANALYST or _ADMIN
+                               (govern/access.h); left out (0) = admin only */
 } tl_route;
 
 enum tl_route_result {
@@ -26,6 +30,13 @@ enum tl_route_result {
     TL_ROUTE_BAD_METHOD = 2,      /* a pattern matches, not with this method: 405 */
     TL_ROUTE_BAD_PARAM = 3,       /* a captured segment is empty or too long: 400 */
 };
+
+/* Decodes %XX escapes in place (libmicrohttpd's unescape hook, for the
+ * path and the query arguments) and returns the new length. An escape that
+ * would decode to a control character (%00-%1F, %7F) or is malformed is
+ * left as written, so "/customers/Ann1%00x" cannot turn into the path of
+ * customer "Ann1": it stays an unknown ID. '+' is not touched. */
+size_t tl_route_unescape(char *s);
 
 /* Finds the route for method and path (path without the query string).
  * On TL_ROUTE_FOUND writes the route and the captured parameters. */

@@ -1,5 +1,10 @@
 /* routes.c — the route table: one line per endpoint. The order of
- * tl_handlers follows the enum below; tl_routes refers to it by index. */
+ * tl_handlers follows the enum below; tl_routes refers to it by index.
+ *
+ * The last field says who may call the route (govern/access.h, docs/auth.md):
+ * TL_ACCESS_APP for the per-customer calls a customer-facing app makes,
+ * TL_ACCESS_ANALYST for reads, TL_ACCESS_ADMIN for writes, TL_ACCESS_PUBLIC
+ * for liveness. A route without one is admin-only. */
 #include "http/handlers.h"
 
 enum {
@@ -41,51 +46,62 @@ const tl_handler tl_handlers[] = {
 };
 
 const tl_route tl_routes[] = {
-    {"GET", "/all_customers_data", H_ALL_CUSTOMERS, "Every customer record (prototype shape)"},
-    {"GET", "/customer_data/{id}", H_CUSTOMER_DATA, "One customer record (prototype shape)"},
+    {"GET", "/all_customers_data", H_ALL_CUSTOMERS, "Every customer record (prototype shape)",
+     TL_ACCESS_ANALYST},
+    {"GET", "/customer_data/{id}", H_CUSTOMER_DATA, "One customer record (prototype shape)",
+     TL_ACCESS_ANALYST},
     {"GET", "/customer_transaction_insights/{id}", H_CUSTOMER_TXN_INSIGHTS,
-     "Monthly totals and the next-month prediction (prototype shape)"},
-    {"GET", "/all_products_data", H_ALL_PRODUCTS, "Every product (prototype shape)"},
-    {"GET", "/product_data/{id}", H_PRODUCT_DATA, "One product (prototype shape)"},
+     "Monthly totals and the next-month prediction (prototype shape)", TL_ACCESS_ANALYST},
+    {"GET", "/all_products_data", H_ALL_PRODUCTS, "Every product (prototype shape)",
+     TL_ACCESS_ANALYST},
+    {"GET", "/product_data/{id}", H_PRODUCT_DATA, "One product (prototype shape)",
+     TL_ACCESS_ANALYST},
     {"GET", "/product_recommendations/{id}", H_PROTO_RECOMMENDATIONS,
-     "Recommendations with reasons (prototype shape)"},
+     "Recommendations with reasons (prototype shape)", TL_ACCESS_ANALYST},
     {"GET", "/product_optimizations/{id}", H_PRODUCT_OPTIMIZATIONS,
-     "Suggestions for a product from its reviews, holders and offer outcomes (prototype shape)"},
+     "Suggestions for a product from its reviews, holders and offer outcomes (prototype shape)",
+     TL_ACCESS_ANALYST},
     {"GET", "/api/v1/customers", H_CUSTOMERS_LIST,
-     "Customers, paged: q, risk_profile, gender, age_min, age_max, sort, order, limit, offset"},
+     "Customers, paged: q, risk_profile, gender, age_min, age_max, sort, order, limit, offset",
+     TL_ACCESS_ANALYST},
     {"GET", "/api/v1/customers/{id}", H_CUSTOMER_GET,
-     "The customer 360: profile, insights, forecast, holdings, posts"},
-    {"PUT", "/api/v1/customers/{id}", H_CUSTOMER_PUT, "Create or update one customer"},
+     "The customer 360: profile, insights, forecast, holdings, posts", TL_ACCESS_ANALYST},
+    {"PUT", "/api/v1/customers/{id}", H_CUSTOMER_PUT, "Create or update one customer",
+     TL_ACCESS_ADMIN},
     {"DELETE", "/api/v1/customers/{id}", H_CUSTOMER_DELETE,
-     "Erase the customer: every row removed in one transaction, audit entries pseudonymised"},
+     "Erase the customer: every row removed in one transaction, audit entries pseudonymised",
+     TL_ACCESS_ADMIN},
     {"GET", "/api/v1/customers/{id}/transactions", H_CUSTOMER_TXNS,
-     "Raw transactions, newest first: limit"},
+     "Raw transactions, newest first: limit", TL_ACCESS_ANALYST},
     {"GET", "/api/v1/customers/{id}/insights", H_CUSTOMER_INSIGHTS,
-     "Monthly series, trend, volatility, categories, payment modes, balance"},
+     "Monthly series, trend, volatility, categories, payment modes, balance", TL_ACCESS_ANALYST},
     {"GET", "/api/v1/customers/{id}/forecast", H_CUSTOMER_FORECAST,
-     "Next-month spending forecast with an 80% interval: method"},
+     "Next-month spending forecast with an 80% interval: method", TL_ACCESS_ANALYST},
     {"GET", "/api/v1/customers/{id}/recommendations", H_RECOMMENDATIONS,
-     "Top-k eligible products with score, reasons and evidence: k, explain"},
+     "Top-k eligible products with score, reasons and evidence: k, explain", TL_ACCESS_APP},
     {"POST", "/api/v1/customers/{id}/events", H_EVENTS_POST,
      "Feedback on an offer: kind (shown, clicked, accepted, dismissed), product_id, channel, "
-     "idempotency_key"},
+     "idempotency_key", TL_ACCESS_APP},
     {"GET", "/api/v1/customers/{id}/consent", H_CONSENT_GET,
-     "Consent to personalisation, use of social data and use of an LLM"},
+     "Consent to personalisation, use of social data and use of an LLM", TL_ACCESS_APP},
     {"PUT", "/api/v1/customers/{id}/consent", H_CONSENT_PUT,
-     "Change consent: {personalisation, social_data, llm} (booleans; each may be sent alone)"},
-    {"GET", "/api/v1/products", H_PRODUCTS_LIST, "The product catalogue"},
+     "Change consent: {personalisation, social_data, llm} (booleans; each may be sent alone)",
+     TL_ACCESS_APP},
+    {"GET", "/api/v1/products", H_PRODUCTS_LIST, "The product catalogue", TL_ACCESS_ANALYST},
     {"GET", "/api/v1/products/{id}", H_PRODUCT_GET,
-     "One product with its reviews and parsed eligibility rules"},
+     "One product with its reviews and parsed eligibility rules", TL_ACCESS_ANALYST},
     {"GET", "/api/v1/products/{id}/insights", H_PRODUCT_INSIGHTS,
-     "Review sentiment and themes, holders against target, offer rates, suggestions"},
+     "Review sentiment and themes, holders against target, offer rates, suggestions",
+     TL_ACCESS_ANALYST},
     {"GET", "/api/v1/audit", H_AUDIT_LIST,
-     "Audit log, newest first: customer, kind, since, limit, offset"},
+     "Audit log, newest first: customer, kind, since, limit, offset", TL_ACCESS_ANALYST},
     {"GET", "/api/v1/reports/bias", H_BIAS_REPORT,
      "Offer and acceptance rates and mean scores by gender and age band, with "
-     "disparate-impact ratios and four-fifths flags: min_group"},
-    {"GET", "/healthz", H_HEALTHZ, "Liveness and store check"},
-    {"GET", "/metrics", H_METRICS, "Prometheus metrics"},
-    {"GET", "/openapi.json", H_OPENAPI, "This API's description"},
+     "disparate-impact ratios and four-fifths flags: min_group",
+     TL_ACCESS_ANALYST},
+    {"GET", "/healthz", H_HEALTHZ, "Liveness and store check", TL_ACCESS_PUBLIC},
+    {"GET", "/metrics", H_METRICS, "Prometheus metrics", TL_ACCESS_ANALYST},
+    {"GET", "/openapi.json", H_OPENAPI, "This API's description", TL_ACCESS_ANALYST},
 };
 
 const size_t tl_routes_count = sizeof tl_routes / sizeof *tl_routes;

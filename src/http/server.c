@@ -1,5 +1,5 @@
 /* server.c — libmicrohttpd glue: request accumulation, per-thread store
- * connections, CORS, routing, metrics. */
+ * connections, authorisation, security headers, CORS, routing, metrics. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -13,6 +13,8 @@
 
 #include "base/log.h"
 #include "base/str.h"
+#include "govern/access.h"
+#include "govern/ratelimit.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
 #include "recommend/engine.h"
@@ -34,6 +36,7 @@ struct tl_server {
     pthread_mutex_t lock;
     store_slot *stores;
     tl_engine *engine;
+    tl_ratelimit *limiter;   /* NULL when rate limiting is off */
 };
 
 /* Per-request state, created on the first callback. */
@@ -41,6 +44,12 @@ typedef struct request_state {
     tl_buf body;
     int too_big;
     struct timespec start;
+    int match;                 /* tl_route_match's result */
+    const tl_route *route;     /* when match is TL_ROUTE_FOUND */
+    tl_route_params params;
+    tl_auth auth;              /* who is calling */
+    int deny;                  /* 0, or 401/403/429: answered without the handler */
+    int retry_after;           /* seconds, with 429 */
 } request_state;
 
 void tl_server_opts_default(tl_server_opts *o)
@@ -52,6 +61,8 @@ void tl_server_opts_default(tl_server_opts *o)
     o->max_body = 1u << 20;
     o->conn_limit = 1024;
     o->conn_timeout_s = 30;
+    o->max_conn_per_ip = 64;
+    o->max_header = 32u << 10;
 }
 
 /* This thread's store connection, opened on first use. */
@@ -77,11 +88,33 @@ static tl_store *thread_store(tl_server *s, tl_err *err)
     return st;
 }
 
-static void add_common_headers(tl_server *s, struct MHD_Connection *conn,
-                               struct MHD_Response *resp)
+/* The header policy, keyed on what the body is. API answers (JSON, the
+ * metrics text, empty preflights) are never cached and never rendered as a
+ * page; anything else is the dashboard (HTML, scripts, styles), which may
+ * load only from this origin. Neither may be framed. */
+static void add_security_headers(struct MHD_Response *resp, const char *content_type)
 {
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    int api = !content_type || strncmp(content_type, "application/json", 16) == 0 ||
+              strncmp(content_type, "text/plain", 10) == 0;
+    if (api) {
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+        MHD_add_response_header(resp, "Content-Security-Policy",
+                                "default-src 'none'; frame-ancestors 'none'");
+    } else {
+        MHD_add_response_header(resp, "Content-Security-Policy",
+                                "default-src 'self'; script-src 'self'; style-src 'self'; "
+                                "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+                                "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    }
+}
+
+/* CORS only for the one configured origin; no wildcard. */
+static void add_cors_headers(tl_server *s, struct MHD_Connection *conn,
+                             struct MHD_Response *resp)
+{
     if (s->cors_origin) {
         const char *origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
         if (origin && strcmp(origin, s->cors_origin) == 0) {
@@ -91,7 +124,8 @@ static void add_common_headers(tl_server *s, struct MHD_Connection *conn,
     }
 }
 
-static enum MHD_Result queue(tl_server *s, struct MHD_Connection *conn, tl_response *rs)
+static enum MHD_Result queue(tl_server *s, struct MHD_Connection *conn, tl_response *rs,
+                             const request_state *rqs)
 {
     size_t len;
     char *body = tl_buf_steal(&rs->body, &len);
@@ -104,7 +138,17 @@ static enum MHD_Result queue(tl_server *s, struct MHD_Connection *conn, tl_respo
         return MHD_NO;
     }
     MHD_add_response_header(resp, "Content-Type", rs->content_type);
-    add_common_headers(s, conn, resp);
+    add_security_headers(resp, rs->content_type);
+    add_cors_headers(s, conn, resp);
+    if (rs->status == MHD_HTTP_UNAUTHORIZED)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                rqs->auth.challenge ? rqs->auth.challenge
+                                                    : "Bearer realm=\"tailor\"");
+    if (rs->status == MHD_HTTP_TOO_MANY_REQUESTS) {
+        char secs[16];
+        snprintf(secs, sizeof secs, "%d", rqs->retry_after);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+    }
     enum MHD_Result r = MHD_queue_response(conn, (unsigned)rs->status, resp);
     MHD_destroy_response(resp);
     return r;
@@ -115,13 +159,85 @@ static enum MHD_Result preflight(tl_server *s, struct MHD_Connection *conn)
     struct MHD_Response *resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
     if (!resp)
         return MHD_NO;
-    add_common_headers(s, conn, resp);
+    add_security_headers(resp, NULL);
+    add_cors_headers(s, conn, resp);
     MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, PUT, POST, DELETE");
     MHD_add_response_header(resp, "Access-Control-Allow-Headers", "Content-Type, Authorization");
     MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
     enum MHD_Result r = MHD_queue_response(conn, MHD_HTTP_NO_CONTENT, resp);
     MHD_destroy_response(resp);
     return r;
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The client's address as the rate-limit key of requests without a valid
+ * token. Never logged. */
+static void client_key(struct MHD_Connection *conn, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char addr[INET6_ADDRSTRLEN] = "?";
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr,
+                  sizeof addr);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr,
+                  sizeof addr);
+    snprintf(out, size, "ip:%s", addr);
+}
+
+/* Decides on the headers alone whether the request may run: which route,
+ * which token and role (401/403), and the caller's rate limit (429). Runs
+ * once per request, before the body is read, so the body of a refused
+ * request is discarded rather than buffered. */
+static void authorize(tl_server *s, struct MHD_Connection *conn, const char *method,
+                      const char *url, request_state *rqs)
+{
+    rqs->match = tl_route_match(tl_routes, tl_routes_count, method, url, &rqs->route,
+                                &rqs->params);
+    /* On an unknown path any valid token may learn that it is unknown. */
+    unsigned access = rqs->match == TL_ROUTE_FOUND ? rqs->route->access : TL_ACCESS_APP;
+    const char *authz =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    tl_auth_check(s->opts.tokens, authz, access, &rqs->auth);
+    rqs->deny = rqs->auth.status;
+    if (s->limiter) {
+        char key[80];
+        if (rqs->auth.role != TL_ROLE_NONE)
+            snprintf(key, sizeof key, "t:%s", rqs->auth.fp);
+        else
+            client_key(conn, key, sizeof key);
+        int wait = tl_ratelimit_take(s->limiter, key, now_s());
+        if (wait) {
+            rqs->deny = MHD_HTTP_TOO_MANY_REQUESTS;
+            rqs->retry_after = wait;
+        }
+    }
+}
+
+static void respond_denied(tl_server *s, const char *method, const request_state *rqs,
+                           tl_response *rs)
+{
+    if (rqs->deny == MHD_HTTP_TOO_MANY_REQUESTS) {
+        tl_respond_error(rs, MHD_HTTP_TOO_MANY_REQUESTS, "rate_limited",
+                         "more than %g requests per second; retry in %d s", s->opts.rate_limit,
+                         rqs->retry_after);
+    } else if (rqs->deny == MHD_HTTP_FORBIDDEN) {
+        char allowed[48];
+        tl_access_describe(rqs->route->access, allowed, sizeof allowed);
+        tl_respond_error(rs, MHD_HTTP_FORBIDDEN, "forbidden",
+                         "role %s may not call %s %s (allowed: %s)",
+                         tl_role_name(rqs->auth.role), method, rqs->route->pattern, allowed);
+    } else {
+        tl_respond_error(rs, MHD_HTTP_UNAUTHORIZED, "unauthorized", "%s", rqs->auth.reason);
+    }
 }
 
 static double since(const struct timespec *t0)
@@ -145,11 +261,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         tl_buf_init(&rqs->body, s->opts.max_body);
         clock_gettime(CLOCK_MONOTONIC, &rqs->start);
+        /* CORS preflights carry no credentials, so they are not checked. */
+        if (strcmp(method, "OPTIONS") != 0)
+            authorize(s, conn, method, url, rqs);
         *con_cls = rqs;
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (!rqs->too_big && tl_buf_append(&rqs->body, upload_data, *upload_data_size))
+        /* The idle timeout alone would let a client drip a body a byte at a
+         * time forever: the whole body gets twice that, once. */
+        unsigned idle = s->opts.conn_timeout_s ? s->opts.conn_timeout_s : 30u;
+        if (since(&rqs->start) > 2.0 * idle)
+            return MHD_NO;
+        if (!rqs->deny && !rqs->too_big &&
+            tl_buf_append(&rqs->body, upload_data, *upload_data_size))
             rqs->too_big = 1;
         *upload_data_size = 0;
         return MHD_YES;
@@ -159,46 +284,52 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
     tl_response rs = {.status = 200, .content_type = "application/json"};
     tl_buf_init(&rs.body, 256u << 20);
-    int route_index = -1;
-    if (rqs->too_big) {
+    const tl_route *route = rqs->match == TL_ROUTE_FOUND ? rqs->route : NULL;
+    int route_index = route ? (int)(route - tl_routes) : -1;
+    if (rqs->deny) {
+        respond_denied(s, method, rqs, &rs);
+    } else if (rqs->too_big) {
         tl_respond_error(&rs, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
                          "request body larger than %zu bytes", s->opts.max_body);
+    } else if (rqs->match == TL_ROUTE_NOT_FOUND) {
+        tl_respond_error(&rs, MHD_HTTP_NOT_FOUND, "not_found", "no route for %s %.200s", method,
+                         url);
+    } else if (rqs->match == TL_ROUTE_BAD_METHOD) {
+        tl_respond_error(&rs, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+                         "%s is not allowed on %.200s", method, url);
+    } else if (rqs->match == TL_ROUTE_BAD_PARAM) {
+        tl_respond_error(&rs, MHD_HTTP_BAD_REQUEST, "bad_request",
+                         "a path segment is empty or longer than %d bytes",
+                         TL_ROUTE_PARAM_MAX - 1);
     } else {
-        const tl_route *route = NULL;
         tl_request rq = {.conn = conn, .method = method, .path = url, .engine = s->engine,
+                         .params = rqs->params,
                          .body = rqs->body.data ? rqs->body.data : "",
                          .body_len = rqs->body.len};
-        int m = tl_route_match(tl_routes, tl_routes_count, method, url, &route, &rq.params);
-        if (m == TL_ROUTE_NOT_FOUND) {
-            tl_respond_error(&rs, MHD_HTTP_NOT_FOUND, "not_found", "no route for %s %.200s",
-                             method, url);
-        } else if (m == TL_ROUTE_BAD_METHOD) {
-            tl_respond_error(&rs, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
-                             "%s is not allowed on %.200s", method, url);
-        } else if (m == TL_ROUTE_BAD_PARAM) {
-            tl_respond_error(&rs, MHD_HTTP_BAD_REQUEST, "bad_request",
-                             "a path segment is empty or longer than %d bytes",
-                             TL_ROUTE_PARAM_MAX - 1);
+        tl_err err;
+        tl_err_clear(&err);
+        rq.st = thread_store(s, &err);
+        /* Reads share one snapshot: one lock per request, not one per
+         * statement, and a consistent view across the handler's
+         * queries. Writers manage their own transactions. */
+        int snapshot = strcmp(method, "GET") == 0;
+        if (!rq.st || (snapshot && tl_store_read_begin(rq.st, &err))) {
+            tl_respond_from_err(&rs, err.code, err.msg);
         } else {
-            route_index = (int)(route - tl_routes);
-            tl_err err;
-            tl_err_clear(&err);
-            rq.st = thread_store(s, &err);
-            /* Reads share one snapshot: one lock per request, not one per
-             * statement, and a consistent view across the handler's
-             * queries. Writers manage their own transactions. */
-            int snapshot = strcmp(method, "GET") == 0;
-            if (!rq.st || (snapshot && tl_store_read_begin(rq.st, &err))) {
-                tl_respond_from_err(&rs, err.code, err.msg);
-            } else {
-                tl_handlers[route->handler](&rq, &rs);
-                if (snapshot)
-                    tl_store_read_end(rq.st);
-            }
+            tl_handlers[route->handler](&rq, &rs);
+            if (snapshot)
+                tl_store_read_end(rq.st);
         }
     }
-    tl_metrics_observe(route_index, rs.status, since(&rqs->start));
-    enum MHD_Result r = queue(s, conn, &rs);
+    double secs = since(&rqs->start);
+    tl_metrics_observe(route_index, rs.status, secs);
+    /* The access log names the route's pattern, never the path (IDs are
+     * personal data), and the caller by role and token fingerprint, never
+     * by token. */
+    tl_log_debug("http: %s %s %d %s%s%s %.1f ms", method, route ? route->pattern : "(unrouted)",
+                 rs.status, tl_role_name(rqs->auth.role), rqs->auth.fp[0] ? " token " : "",
+                 rqs->auth.fp, secs * 1e3);
+    enum MHD_Result r = queue(s, conn, &rs, rqs);
     tl_buf_free(&rs.body);
     return r;
 }
@@ -213,6 +344,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     tl_buf_free(&rqs->body);
     free(rqs);
     *con_cls = NULL;
+}
+
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls, (void)conn;
+    return tl_route_unescape(s);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -233,6 +370,12 @@ int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err)
 {
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)o->port)};
     const char *host = o->host ? o->host : "127.0.0.1";
+    if (tl_tokens_count(o->tokens) == 0 && !tl_host_is_loopback(host))
+        return tl_err_set(err, TL_EUSAGE,
+                          "refusing to listen on %.100s without API tokens (anyone who can reach "
+                          "it could read every customer): configure --tokens FILE or "
+                          "TAILOR_TOKENS, or bind 127.0.0.1",
+                          host);
     if (strcmp(host, "localhost") == 0)
         host = "127.0.0.1";
     if (inet_pton(AF_INET, host, &addr.sin_addr) != 1)
@@ -257,6 +400,9 @@ int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err)
     tl_store_close(probe);
     if ((rc = tl_engine_open(o->encoder, NULL, &s->engine, err)))
         goto fail;
+    if (o->rate_limit > 0 &&
+        (rc = tl_ratelimit_new(o->rate_limit, 4096, &s->limiter, err)))
+        goto fail;
 
     s->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, (uint16_t)o->port,
@@ -268,9 +414,10 @@ int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err)
         MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 2u,
         MHD_OPTION_CONNECTION_LIMIT, o->conn_limit ? o->conn_limit : 1024u,
         MHD_OPTION_CONNECTION_TIMEOUT, o->conn_timeout_s ? o->conn_timeout_s : 30u,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64u << 10),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_conn_per_ip ? o->max_conn_per_ip : 64u,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->max_header ? o->max_header : (size_t)(32u << 10),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
     if (!s->daemon) {
         rc = tl_err_set(err, TL_EIO, "cannot listen on %s:%d (in use, or not allowed)", host,
                         o->port);
@@ -281,6 +428,7 @@ int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err)
     *out = s;
     return TL_OK;
 fail:
+    tl_ratelimit_free(s->limiter);
     tl_engine_close(s->engine);
     pthread_key_delete(s->store_key);
     pthread_mutex_destroy(&s->lock);
@@ -306,6 +454,7 @@ void tl_server_stop(tl_server *s)
         free(slot);
     }
     tl_engine_close(s->engine);
+    tl_ratelimit_free(s->limiter);
     pthread_key_delete(s->store_key);
     pthread_mutex_destroy(&s->lock);
     free(s->db_path);

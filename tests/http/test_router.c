@@ -1,17 +1,18 @@
 /* test_router.c — route matching, parameters, 404/405/400 outcomes. */
 #include "testutil.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "http/handlers.h"
 #include "http/router.h"
 
 static const tl_route routes[] = {
-    {"GET", "/customer_data/{id}", 0, ""},
-    {"GET", "/api/v1/customers", 1, ""},
-    {"GET", "/api/v1/customers/{id}", 2, ""},
-    {"PUT", "/api/v1/customers/{id}", 3, ""},
-    {"GET", "/api/v1/customers/{id}/forecast", 4, ""},
+    {"GET", "/customer_data/{id}", 0, "", TL_ACCESS_ANALYST},
+    {"GET", "/api/v1/customers", 1, "", TL_ACCESS_ANALYST},
+    {"GET", "/api/v1/customers/{id}", 2, "", TL_ACCESS_ANALYST},
+    {"PUT", "/api/v1/customers/{id}", 3, "", TL_ACCESS_ANALYST},
+    {"GET", "/api/v1/customers/{id}/forecast", 4, "", TL_ACCESS_ANALYST},
 };
 #define N (sizeof routes / sizeof *routes)
 
@@ -88,9 +89,35 @@ static void test_real_table(void **state)
     }
 }
 
+static void check_unescape(const char *in, const char *want)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", in);
+    size_t n = tl_route_unescape(buf);
+    assert_string_equal(buf, want);
+    assert_int_equal(n, strlen(want));
+}
+
+static void test_unescape(void **state)
+{
+    (void)state;
+    check_unescape("/customer_data/Ann%20Lee", "/customer_data/Ann Lee");
+    check_unescape("/a/%27%3B--%22", "/a/';--\"");
+    check_unescape("/a/..%2f..%2Fetc", "/a/../../etc");
+    /* Control characters and broken escapes stay as written. */
+    check_unescape("/a/Ann1%00x", "/a/Ann1%00x");
+    check_unescape("/a/%0d%0aSet-Cookie:%7f", "/a/%0d%0aSet-Cookie:%7f");
+    check_unescape("/a/%", "/a/%");
+    check_unescape("/a/%4", "/a/%4");
+    check_unescape("/a/%zz%4g", "/a/%zz%4g");
+    check_unescape("a+b%2B", "a+b+");
+    check_unescape("", "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_match), cmocka_unit_test(test_misses),
-                                       cmocka_unit_test(test_real_table)};
+                                       cmocka_unit_test(test_real_table),
+                                       cmocka_unit_test(test_unescape)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
