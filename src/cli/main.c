@@ -22,6 +22,7 @@ static const tl_command commands[] = {
     {"model", tl_cmd_model, "download a sentence-transformer model (model fetch NAME)"},
     {"embed", tl_cmd_embed, "sentence embeddings of stdin's lines, one JSON array per line"},
     {"train", tl_cmd_train, "train a propensity model from historical offers and outcomes"},
+    {"llm", tl_cmd_llm, "check the optional LLM's configuration (llm check)"},
 };
 
 static void usage(FILE *f)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/str.h"
+#include "http/llm_text.h"
 #include "recommend/engine.h"
 #include "store/consent.h"
 #include "store/customers.h"
@@ -42,7 +43,8 @@ int tl_h_recommendations(tl_request *rq, tl_response *rs)
     int rc = tl_engine_recommend(rq->engine, rq->st, rq->params.values[0], &o, &r, &err);
     if (rc)
         return tl_respond_from_err(rs, rc, err.msg);
-    tl_respond_json(rs, MHD_HTTP_OK, tl_rec_result_to_json(rq->engine, &r));
+    tl_llm_respond_recs(rq, rs, &r, tl_rec_result_to_json(rq->engine, &r), TL_LLM_SHAPE_V1,
+                        tl_llm_requested(rq));
     tl_rec_result_free(&r);
     return 0;
 }
@@ -55,7 +57,10 @@ int tl_h_prototype_recommendations(tl_request *rq, tl_response *rs)
     int rc = tl_engine_recommend(rq->engine, rq->st, rq->params.values[0], &o, &r, &err);
     if (rc)
         return tl_respond_from_err(rs, rc, err.msg);
-    tl_respond_json(rs, MHD_HTTP_OK, tl_rec_result_to_prototype_json(&r));
+    /* The prototype always asked an LLM: so do we, when one is configured
+     * and the customer consents. */
+    tl_llm_respond_recs(rq, rs, &r, tl_rec_result_to_prototype_json(&r),
+                        TL_LLM_SHAPE_PROTOTYPE, 1);
     tl_rec_result_free(&r);
     return 0;
 }

@@ -59,7 +59,8 @@ const tl_route tl_routes[] = {
     {"GET", "/api/v1/customers/{id}/forecast", H_CUSTOMER_FORECAST,
      "Next-month spending forecast with an 80% interval: method"},
     {"GET", "/api/v1/customers/{id}/recommendations", H_RECOMMENDATIONS,
-     "Top-k eligible products with score, reasons and evidence: k, explain"},
+     "Top-k eligible products with score, reasons and evidence: k, explain, llm (friendlier "
+     "texts from the configured LLM when the customer consents)"},
     {"POST", "/api/v1/customers/{id}/events", H_EVENTS_POST,
      "Feedback on an offer: kind (shown, clicked, accepted, dismissed), product_id, channel, "
      "idempotency_key"},
@@ -71,7 +72,7 @@ const tl_route tl_routes[] = {
     {"GET", "/api/v1/products/{id}", H_PRODUCT_GET,
      "One product with its reviews and parsed eligibility rules"},
     {"GET", "/api/v1/products/{id}/insights", H_PRODUCT_INSIGHTS,
-     "Review sentiment and themes, holders against target, offer rates, suggestions"},
+     "Review sentiment and themes, holders against target, offer rates, suggestions: llm"},
     {"GET", "/healthz", H_HEALTHZ, "Liveness and store check"},
     {"GET", "/metrics", H_METRICS, "Prometheus metrics"},
     {"GET", "/openapi.json", H_OPENAPI, "This API's description"},

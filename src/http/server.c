@@ -13,8 +13,11 @@
 
 #include "base/log.h"
 #include "base/str.h"
+#include "http/async.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
+#include "llm/config.h"
+#include "llm/service.h"
 #include "recommend/engine.h"
 #include "store/store.h"
 
@@ -34,6 +37,7 @@ struct tl_server {
     pthread_mutex_t lock;
     store_slot *stores;
     tl_engine *engine;
+    tl_llm_service *llm;   /* NULL when no LLM is configured */
 };
 
 /* Per-request state, created on the first callback. */
@@ -41,6 +45,8 @@ typedef struct request_state {
     tl_buf body;
     int too_big;
     struct timespec start;
+    tl_pending *pending;   /* suspended while an LLM worker finishes it */
+    int route_index;
 } request_state;
 
 void tl_server_opts_default(tl_server_opts *o)
@@ -148,6 +154,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *con_cls = rqs;
         return MHD_YES;
     }
+    if (rqs->pending) {
+        /* Resumed: the LLM worker has written the final response. */
+        tl_response done = {.status = 200};
+        tl_async_finish(rqs->pending, &done);
+        rqs->pending = NULL;
+        tl_metrics_observe(rqs->route_index, done.status, since(&rqs->start));
+        enum MHD_Result r = queue(s, conn, &done);
+        tl_buf_free(&done.body);
+        return r;
+    }
     if (*upload_data_size) {
         if (!rqs->too_big && tl_buf_append(&rqs->body, upload_data, *upload_data_size))
             rqs->too_big = 1;
@@ -166,7 +182,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     } else {
         const tl_route *route = NULL;
         tl_request rq = {.conn = conn, .method = method, .path = url, .engine = s->engine,
-                         .body = rqs->body.data ? rqs->body.data : "",
+                         .llm = s->llm, .body = rqs->body.data ? rqs->body.data : "",
                          .body_len = rqs->body.len};
         int m = tl_route_match(tl_routes, tl_routes_count, method, url, &route, &rq.params);
         if (m == TL_ROUTE_NOT_FOUND) {
@@ -197,6 +213,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             }
         }
     }
+    if (rs.deferred && (rqs->pending = tl_async_start(s->llm, conn, &rs))) {
+        rqs->route_index = route_index;
+        return MHD_YES;
+    }
     tl_metrics_observe(route_index, rs.status, since(&rqs->start));
     enum MHD_Result r = queue(s, conn, &rs);
     tl_buf_free(&rs.body);
@@ -210,6 +230,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     request_state *rqs = *con_cls;
     if (!rqs)
         return;
+    tl_async_free(rqs->pending);
     tl_buf_free(&rqs->body);
     free(rqs);
     *con_cls = NULL;
@@ -254,9 +275,16 @@ int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err)
     tl_store_close(probe);
     if ((rc = tl_engine_open(o->encoder, NULL, &s->engine, err)))
         goto fail;
+    tl_llm_config llm;
+    if ((rc = tl_llm_config_from_env(&llm, err)))
+        goto fail;
+    if (llm.enabled && (rc = tl_llm_service_open(&llm, s->db_path, 4, 256, &s->llm, err)))
+        goto fail;
 
     s->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, (uint16_t)o->port,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+            MHD_ALLOW_SUSPEND_RESUME,
+        (uint16_t)o->port,
         NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 2u,
         MHD_OPTION_CONNECTION_LIMIT, o->conn_limit ? o->conn_limit : 1024u,
@@ -275,6 +303,7 @@ int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err)
     *out = s;
     return TL_OK;
 fail:
+    tl_llm_service_close(s->llm);
     tl_engine_close(s->engine);
     pthread_key_delete(s->store_key);
     pthread_mutex_destroy(&s->lock);
@@ -293,6 +322,9 @@ void tl_server_stop(tl_server *s)
 {
     if (!s)
         return;
+    /* LLM jobs first: they are cancelled, resume their connections and
+     * end before the daemon closes those. */
+    tl_llm_service_close(s->llm);
     MHD_stop_daemon(s->daemon);
     for (store_slot *slot = s->stores, *next; slot; slot = next) {
         next = slot->next;

@@ -75,6 +75,12 @@ static const char *const migrations[] = {
     "  rank INTEGER NOT NULL, product_id TEXT NOT NULL, score REAL NOT NULL,"
     "  reasons TEXT NOT NULL, scored_at TEXT NOT NULL,"
     "  PRIMARY KEY(customer_id, rank)) WITHOUT ROWID;",
+    /* 3 → 4: validated LLM replies, keyed by the hash of the prompt and the
+     * model that answered, so an identical request is not sent twice. */
+    "CREATE TABLE llm_cache("
+    "  prompt_hash TEXT NOT NULL, model TEXT NOT NULL, response TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  PRIMARY KEY(prompt_hash, model)) WITHOUT ROWID;",
 };
 
 int tl__store_fail(tl_store *st, tl_err *err, const char *what)
