@@ -134,7 +134,7 @@ static char *scrub(const tl_llm_prompt *p, const tl_customer *c, const char *tex
         if (*s == '"') {
             const char *end = strchr(s + 1, '"');
             if (end) {
-                tl_buf_puts(&b, "(something you wrote)");
+                tl_buf_puts(&b, "(in a post)");
                 s = end;
                 continue;
             }

@@ -18,7 +18,8 @@ typedef enum fake_scenario {
     FAKE_SLOW,         /* a valid answer after 10 s (interrupted by stop/release) */
     FAKE_HOLD,         /* a valid answer once fake_llm_release is called */
     FAKE_INVENTED,     /* valid shape, with a figure not in the facts */
-    FAKE_WRONG_SCHEMA  /* valid JSON, wrong members */
+    FAKE_WRONG_SCHEMA, /* valid JSON, wrong members */
+    FAKE_NO_JSON_MODE  /* 400 to requests with response_format, else a valid answer */
 } fake_scenario;
 
 typedef struct fake_llm fake_llm;
