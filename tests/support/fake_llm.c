@@ -133,13 +133,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     snprintf(f->auth, sizeof f->auth, "%s", auth ? auth : "");
     fake_scenario sc = f->scenario;
     int first_429 = sc == FAKE_429_ONCE && !f->sent_429;
-    if (sc == FAKE_NO_JSON_MODE && b->data && strstr(b->data, "\"response_format\""))
-        return reply_with(c, 400, "{\"error\":{\"message\":\"response_format unsupported\"}}",
-                          NULL);
     if (first_429)
         f->sent_429 = 1;
     pthread_mutex_unlock(&f->lock);
 
+    if (sc == FAKE_NO_JSON_MODE && b->data && strstr(b->data, "\"response_format\""))
+        return reply_with(c, 400, "{\"error\":{\"message\":\"response_format unsupported\"}}",
+                          NULL);
     if (first_429)
         return reply_with(c, 429, "{\"error\":{\"message\":\"slow down\"}}", "1");
     if (sc == FAKE_500)
