@@ -489,6 +489,42 @@ static void test_other_requests_not_blocked(void **state)
     fake_llm_set(f->fake, FAKE_OK);
 }
 
+/* Stopping a server while an LLM answer is pending neither hangs nor
+ * leaks: the call is cancelled and the request answered deterministically. */
+static void test_stop_while_pending(void **state)
+{
+    fixture *f = *state;
+    clear_cache(f);
+    fake_llm_set(f->fake, FAKE_HOLD);
+    pending_call call;
+    memset(&call, 0, sizeof call);
+    tl_server *srv = start_server(f, &call.port);
+    snprintf(call.path, sizeof call.path, "/api/v1/customers/%s/recommendations?llm=true",
+             customer_id(f, 4));
+    size_t before = fake_llm_count(f->fake);
+    pthread_t th;
+    pthread_create(&th, NULL, call_thread, &call);
+    for (int waited = 0; fake_llm_count(f->fake) < before + 1; waited++) {
+        if (waited > 1000)
+            fail_msg("the LLM request never reached the fake");
+        struct timespec ts = {0, 10 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    tl_server_stop(srv);
+    pthread_join(th, NULL);
+    /* Answered, or closed if the daemon stopped before it could send. */
+    assert_true(call.r.status == 200 || call.r.status == -1);
+    if (call.r.status == 200) {
+        json_t *j = json_loadb(call.r.body.data, call.r.body.len, 0, NULL);
+        assert_string_equal(source(j), "deterministic");
+        assert_string_equal(llm_reason(j), "cancelled");
+        json_decref(j);
+    }
+    tl_buf_free(&call.r.body);
+    fake_llm_release(f->fake);
+    fake_llm_set(f->fake, FAKE_OK);
+}
+
 static void test_no_identifiers_in_prompts(void **state)
 {
     fixture *f = *state;
@@ -552,6 +588,7 @@ int main(void)
         cmocka_unit_test(test_consent_and_config),
         cmocka_unit_test(test_prototype_and_products),
         cmocka_unit_test(test_other_requests_not_blocked),
+        cmocka_unit_test(test_stop_while_pending),
         cmocka_unit_test(test_no_identifiers_in_prompts),
         cmocka_unit_test(test_cli_check),
     };
