@@ -280,6 +280,9 @@ int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err)
         goto fail;
     if (llm.enabled && (rc = tl_llm_service_open(&llm, s->db_path, 4, 256, &s->llm, err)))
         goto fail;
+    if (llm.enabled)   /* the model only: URLs may carry credentials */
+        tl_log_info("llm: friendlier texts by %s on request (deadline %ld ms)", llm.model,
+                    llm.timeout_ms);
 
     s->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
