@@ -22,6 +22,7 @@ int tl_llm_requested(tl_request *rq)
 typedef struct text_job {
     json_t *doc;            /* the deterministic response, patched in place */
     int shape;
+    char subject[72];       /* the customer's or the product's ID (never sent) */
     tl_llm_prompt prompt;
 } text_job;
 
@@ -34,8 +35,9 @@ static void job_free(void *arg)
 }
 
 /* The one place an answer is finalised with its outcome: an audit record
- * of what was served (llm.used, llm.prompt_hash) belongs here. */
-static void finish(tl_response *rs, json_t *doc, int shape, int task,
+ * of what was served (subject, doc, o->used, o->prompt_hash) belongs here.
+ * Runs on an HTTP thread or an LLM worker. */
+static void finish(tl_response *rs, const char *subject, json_t *doc, int shape, int task,
                    const tl_llm_outcome *o)
 {
     if (task == TL_LLM_TASK_SUGGESTIONS && shape == TL_LLM_SHAPE_PROTOTYPE) {
@@ -87,7 +89,7 @@ static void job_run(void *arg, tl_llm_service *svc, tl_store *st, tl_response *r
             patch_suggestions(j->doc, &a.suggestions);
         tl_llm_answer_free(&a);
     }
-    finish(rs, json_incref(j->doc), j->shape, j->prompt.task, &o);
+    finish(rs, j->subject, json_incref(j->doc), j->shape, j->prompt.task, &o);
 }
 
 static void job_fallback(void *arg, tl_response *rs, const char *reason)
@@ -96,18 +98,20 @@ static void job_fallback(void *arg, tl_response *rs, const char *reason)
     tl_llm_outcome o;
     tl_llm_outcome_fallback(&o, reason);
     tl_strlcpy(o.prompt_hash, j->prompt.hash, sizeof o.prompt_hash);
-    finish(rs, json_incref(j->doc), j->shape, j->prompt.task, &o);
+    finish(rs, j->subject, json_incref(j->doc), j->shape, j->prompt.task, &o);
 }
 
 /* Defers j, or answers at once when that fails. */
 static int defer(tl_response *rs, text_job *j)
 {
     int task = j->prompt.task, shape = j->shape;
+    char subject[sizeof j->subject];
+    tl_strlcpy(subject, j->subject, sizeof subject);
     json_t *doc = json_incref(j->doc);
     if (tl_respond_defer(rs, job_run, job_fallback, job_free, j)) {
         tl_llm_outcome o;
         tl_llm_outcome_fallback(&o, "busy");
-        finish(rs, doc, shape, task, &o);
+        finish(rs, subject, doc, shape, task, &o);
         return 0;
     }
     /* Should the job not be queued, the server has job_fallback write the
@@ -146,17 +150,19 @@ int tl_llm_respond_recs(tl_request *rq, tl_response *rs, const tl_rec_result *r,
         free(j);
         tl_llm_outcome o;
         tl_llm_outcome_fallback(&o, reason);
-        finish(rs, doc, shape, TL_LLM_TASK_RECS, &o);
+        finish(rs, r->customer_id, doc, shape, TL_LLM_TASK_RECS, &o);
         return 0;
     }
     j->doc = doc;
     j->shape = shape;
+    tl_strlcpy(j->subject, r->customer_id, sizeof j->subject);
     return defer(rs, j);
 }
 
 int tl_llm_respond_suggestions(tl_request *rq, tl_response *rs, json_t *insights, int shape,
                                int wanted)
 {
+    const char *product = json_string_value(json_object_get(insights, "product_id"));
     const char *reason = !wanted ? "not_requested" : !rq->llm ? "not_configured" : NULL;
     text_job *j = NULL;
     tl_err err;
@@ -169,10 +175,11 @@ int tl_llm_respond_suggestions(tl_request *rq, tl_response *rs, json_t *insights
         free(j);
         tl_llm_outcome o;
         tl_llm_outcome_fallback(&o, reason);
-        finish(rs, insights, shape, TL_LLM_TASK_SUGGESTIONS, &o);
+        finish(rs, product ? product : "", insights, shape, TL_LLM_TASK_SUGGESTIONS, &o);
         return 0;
     }
     j->doc = insights;
     j->shape = shape;
+    tl_strlcpy(j->subject, product ? product : "", sizeof j->subject);
     return defer(rs, j);
 }

@@ -538,8 +538,6 @@ static void test_no_identifiers_in_prompts(void **state)
     assert_prompts_clean(f);
     char *body = fake_llm_body(f->fake, fake_llm_count(f->fake) - 1);
     assert_non_null(strstr(body, "C1"));   /* the customer's token */
-    if (getenv("TAILOR_TEST_SHOW_PROMPT"))
-        printf("%s\n", body);
     free(body);
 }
 
