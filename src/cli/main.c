@@ -25,6 +25,7 @@ static const tl_command commands[] = {
     {"erase", tl_cmd_erase, "erase customers everywhere; their audit entries keep a pseudonym"},
     {"export", tl_cmd_export, "export tables for analysts, pseudonymised (--pseudonymise)"},
     {"report", tl_cmd_report, "governance reports: report bias (four-fifths rule)"},
+    {"llm", tl_cmd_llm, "check the optional LLM's configuration (llm check)"},
 };
 
 static void usage(FILE *f)

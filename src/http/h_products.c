@@ -6,6 +6,7 @@
 #include <microhttpd.h>
 #include <stdlib.h>
 
+#include "http/llm_text.h"
 #include "recommend/engine.h"
 #include "recommend/product_insights.h"
 #include "store/products.h"
@@ -77,7 +78,7 @@ int tl_h_product_insights(tl_request *rq, tl_response *rs)
     int rc = tl_product_insights(rq->st, rq->params.values[0], &o, &err);
     if (rc)
         return tl_respond_from_err(rs, rc, err.msg);
-    return tl_respond_json(rs, MHD_HTTP_OK, o);
+    return tl_llm_respond_suggestions(rq, rs, o, TL_LLM_SHAPE_V1, tl_llm_requested(rq));
 }
 
 int tl_h_product_optimizations(tl_request *rq, tl_response *rs)
@@ -87,7 +88,5 @@ int tl_h_product_optimizations(tl_request *rq, tl_response *rs)
     int rc = tl_product_insights(rq->st, rq->params.values[0], &o, &err);
     if (rc)
         return tl_respond_from_err(rs, rc, err.msg);
-    json_t *arr = tl_product_insights_prototype(o);
-    json_decref(o);
-    return tl_respond_json(rs, MHD_HTTP_OK, arr);
+    return tl_llm_respond_suggestions(rq, rs, o, TL_LLM_SHAPE_PROTOTYPE, 1);
 }

@@ -7,6 +7,7 @@
 
 #include "base/str.h"
 #include "govern/audit.h"
+#include "http/llm_text.h"
 #include "recommend/engine.h"
 #include "store/consent.h"
 #include "store/customers.h"
@@ -33,35 +34,35 @@ static int flag_arg(tl_request *rq, const char *name)
     return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0);
 }
 
-/* Recommends and writes the audit entry before anything is served: a
- * recommendation that cannot be audited is not served. Exclusions are
- * always computed (the audit names the rules that excluded products) and
- * dropped from the result unless the client asked for them. */
-static int recommend_audited(tl_request *rq, tl_response *rs, tl_rec_opts *o, int explain,
-                             const char *route, tl_rec_result *r)
+/* Recommends, builds the audit entry and hands both to llm_text.c, which
+ * appends the entry before anything is served (a recommendation that
+ * cannot be audited is not served) and answers, with the LLM's texts when
+ * asked for, configured and consented to. Exclusions are always computed
+ * (the audit names the rules that excluded products) and dropped from the
+ * response unless the client asked for them. */
+static int recommend_served(tl_request *rq, tl_response *rs, tl_rec_opts *o, int explain,
+                            const char *route, int shape, int llm_wanted)
 {
     o->explain = 1;
+    tl_rec_result r;
     tl_err err;
-    int rc = tl_engine_recommend(rq->engine, rq->st, rq->params.values[0], o, r, &err);
-    if (rc) {
-        tl_respond_from_err(rs, rc, err.msg);
-        return rc;
-    }
+    int rc = tl_engine_recommend(rq->engine, rq->st, rq->params.values[0], o, &r, &err);
+    if (rc)
+        return tl_respond_from_err(rs, rc, err.msg);
     /* Leave the GET's read snapshot first: the INSERT then commits on its
      * own instead of upgrading a snapshot another writer may have passed. */
     tl_store_read_end(rq->st);
     tl_audit_origin origin = {.channel = "api", .route = route};
-    if ((rc = tl_audit_recommendation(rq->st, rq->params.values[0], rq->engine, r, o,
-                                      &origin, &err))) {
-        tl_rec_result_free(r);
-        tl_respond_from_err(rs, rc, err.msg);
-        return rc;
-    }
+    json_t *audit = tl_audit_rec_doc(rq->engine, &r, o, &origin);
     if (!explain) {
-        json_decref(r->excluded);
-        r->excluded = NULL;
+        json_decref(r.excluded);
+        r.excluded = NULL;
     }
-    return TL_OK;
+    json_t *doc = shape == TL_LLM_SHAPE_V1 ? tl_rec_result_to_json(rq->engine, &r)
+                                           : tl_rec_result_to_prototype_json(&r);
+    tl_llm_respond_recs(rq, rs, &r, doc, shape, llm_wanted, audit);
+    tl_rec_result_free(&r);
+    return 0;
 }
 
 int tl_h_recommendations(tl_request *rq, tl_response *rs)
@@ -69,24 +70,18 @@ int tl_h_recommendations(tl_request *rq, tl_response *rs)
     tl_rec_opts o = {.k = 3, .personalise = 1, .social = 1};
     if (parse_k(rq, rs, &o.k))
         return 0;
-    tl_rec_result r;
-    if (recommend_audited(rq, rs, &o, flag_arg(rq, "explain"),
-                          "/api/v1/customers/{id}/recommendations", &r))
-        return 0;
-    tl_respond_json(rs, MHD_HTTP_OK, tl_rec_result_to_json(rq->engine, &r));
-    tl_rec_result_free(&r);
-    return 0;
+    return recommend_served(rq, rs, &o, flag_arg(rq, "explain"),
+                            "/api/v1/customers/{id}/recommendations", TL_LLM_SHAPE_V1,
+                            tl_llm_requested(rq));
 }
 
 int tl_h_prototype_recommendations(tl_request *rq, tl_response *rs)
 {
     tl_rec_opts o = {.k = 3, .personalise = 1, .social = 1};
-    tl_rec_result r;
-    if (recommend_audited(rq, rs, &o, 0, "/product_recommendations/{id}", &r))
-        return 0;
-    tl_respond_json(rs, MHD_HTTP_OK, tl_rec_result_to_prototype_json(&r));
-    tl_rec_result_free(&r);
-    return 0;
+    /* The prototype always asked an LLM: so do we, when one is configured
+     * and the customer consents. */
+    return recommend_served(rq, rs, &o, 0, "/product_recommendations/{id}",
+                            TL_LLM_SHAPE_PROTOTYPE, 1);
 }
 
 int tl_h_events_post(tl_request *rq, tl_response *rs)

@@ -12,6 +12,8 @@
 #include "store/store.h"
 
 struct MHD_Connection;
+struct tl_llm_service;
+struct tl_deferred;
 
 typedef struct tl_request {
     struct MHD_Connection *conn;
@@ -22,12 +24,14 @@ typedef struct tl_request {
     size_t body_len;
     tl_store *st;            /* this worker thread's connection */
     struct tl_engine *engine;/* the recommender, shared by all threads */
+    struct tl_llm_service *llm; /* LLM workers, or NULL when no LLM is configured */
 } tl_request;
 
 typedef struct tl_response {
     int status;
     const char *content_type;  /* static */
     tl_buf body;               /* owned; handed to the HTTP library */
+    struct tl_deferred *deferred; /* work to finish off the HTTP thread (async.h), or NULL */
 } tl_response;
 
 /* A query-string argument, or NULL. Valid for the request's lifetime. */

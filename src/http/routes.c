@@ -78,7 +78,9 @@ const tl_route tl_routes[] = {
     {"GET", "/api/v1/customers/{id}/forecast", H_CUSTOMER_FORECAST,
      "Next-month spending forecast with an 80% interval: method", TL_ACCESS_ANALYST},
     {"GET", "/api/v1/customers/{id}/recommendations", H_RECOMMENDATIONS,
-     "Top-k eligible products with score, reasons and evidence: k, explain", TL_ACCESS_APP},
+     "Top-k eligible products with score, reasons and evidence: k, explain, llm (friendlier "
+     "texts from the configured LLM when the customer consents)",
+     TL_ACCESS_APP},
     {"POST", "/api/v1/customers/{id}/events", H_EVENTS_POST,
      "Feedback on an offer: kind (shown, clicked, accepted, dismissed), product_id, channel, "
      "idempotency_key", TL_ACCESS_APP},
@@ -91,7 +93,7 @@ const tl_route tl_routes[] = {
     {"GET", "/api/v1/products/{id}", H_PRODUCT_GET,
      "One product with its reviews and parsed eligibility rules", TL_ACCESS_ANALYST},
     {"GET", "/api/v1/products/{id}/insights", H_PRODUCT_INSIGHTS,
-     "Review sentiment and themes, holders against target, offer rates, suggestions",
+     "Review sentiment and themes, holders against target, offer rates, suggestions: llm",
      TL_ACCESS_ANALYST},
     {"GET", "/api/v1/audit", H_AUDIT_LIST,
      "Audit log, newest first: customer, kind, since, limit, offset", TL_ACCESS_ANALYST},

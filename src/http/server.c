@@ -15,8 +15,11 @@
 #include "base/str.h"
 #include "govern/access.h"
 #include "govern/ratelimit.h"
+#include "http/async.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
+#include "llm/config.h"
+#include "llm/service.h"
 #include "recommend/engine.h"
 #include "store/store.h"
 
@@ -37,6 +40,7 @@ struct tl_server {
     store_slot *stores;
     tl_engine *engine;
     tl_ratelimit *limiter;   /* NULL when rate limiting is off */
+    tl_llm_service *llm;     /* NULL when no LLM is configured */
 };
 
 /* Per-request state, created on the first callback. */
@@ -50,6 +54,7 @@ typedef struct request_state {
     tl_auth auth;              /* who is calling */
     int deny;                  /* 0, or 401/403/429: answered without the handler */
     int retry_after;           /* seconds, with 429 */
+    tl_pending *pending;       /* suspended while an LLM worker finishes it */
 } request_state;
 
 void tl_server_opts_default(tl_server_opts *o)
@@ -247,6 +252,22 @@ static double since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* Counts, logs and queues a finished response. */
+static enum MHD_Result finish_request(tl_server *s, struct MHD_Connection *conn,
+                                      const char *method, request_state *rqs, tl_response *rs)
+{
+    const tl_route *route = rqs->match == TL_ROUTE_FOUND ? rqs->route : NULL;
+    double secs = since(&rqs->start);
+    tl_metrics_observe(route ? (int)(route - tl_routes) : -1, rs->status, secs);
+    /* The access log names the route's pattern, never the path (IDs are
+     * personal data), and the caller by role and token fingerprint, never
+     * by token. */
+    tl_log_debug("http: %s %s %d %s%s%s %.1f ms", method, route ? route->pattern : "(unrouted)",
+                 rs->status, tl_role_name(rqs->auth.role), rqs->auth.fp[0] ? " token " : "",
+                 rqs->auth.fp, secs * 1e3);
+    return queue(s, conn, rs, rqs);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -267,6 +288,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *con_cls = rqs;
         return MHD_YES;
     }
+    if (rqs->pending) {
+        /* Resumed: the LLM worker has written the final response. */
+        tl_response done = {.status = 200};
+        tl_async_finish(rqs->pending, &done);
+        rqs->pending = NULL;
+        enum MHD_Result r = finish_request(s, conn, method, rqs, &done);
+        tl_buf_free(&done.body);
+        return r;
+    }
     if (*upload_data_size) {
         /* The idle timeout alone would let a client drip a body a byte at a
          * time forever: the whole body gets twice that, once. */
@@ -285,7 +315,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     tl_response rs = {.status = 200, .content_type = "application/json"};
     tl_buf_init(&rs.body, 256u << 20);
     const tl_route *route = rqs->match == TL_ROUTE_FOUND ? rqs->route : NULL;
-    int route_index = route ? (int)(route - tl_routes) : -1;
     if (rqs->deny) {
         respond_denied(s, method, rqs, &rs);
     } else if (rqs->too_big) {
@@ -303,7 +332,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                          TL_ROUTE_PARAM_MAX - 1);
     } else {
         tl_request rq = {.conn = conn, .method = method, .path = url, .engine = s->engine,
-                         .params = rqs->params,
+                         .params = rqs->params, .llm = s->llm,
                          .body = rqs->body.data ? rqs->body.data : "",
                          .body_len = rqs->body.len};
         tl_err err;
@@ -321,15 +350,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 tl_store_read_end(rq.st);
         }
     }
-    double secs = since(&rqs->start);
-    tl_metrics_observe(route_index, rs.status, secs);
-    /* The access log names the route's pattern, never the path (IDs are
-     * personal data), and the caller by role and token fingerprint, never
-     * by token. */
-    tl_log_debug("http: %s %s %d %s%s%s %.1f ms", method, route ? route->pattern : "(unrouted)",
-                 rs.status, tl_role_name(rqs->auth.role), rqs->auth.fp[0] ? " token " : "",
-                 rqs->auth.fp, secs * 1e3);
-    enum MHD_Result r = queue(s, conn, &rs, rqs);
+    if (rs.deferred && (rqs->pending = tl_async_start(s->llm, conn, &rs)))
+        return MHD_YES;
+    enum MHD_Result r = finish_request(s, conn, method, rqs, &rs);
     tl_buf_free(&rs.body);
     return r;
 }
@@ -341,6 +364,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     request_state *rqs = *con_cls;
     if (!rqs)
         return;
+    tl_async_free(rqs->pending);
     tl_buf_free(&rqs->body);
     free(rqs);
     *con_cls = NULL;
@@ -403,10 +427,19 @@ int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err)
     if (o->rate_limit > 0 &&
         (rc = tl_ratelimit_new(o->rate_limit, 4096, &s->limiter, err)))
         goto fail;
+    tl_llm_config llm;
+    if ((rc = tl_llm_config_from_env(&llm, err)))
+        goto fail;
+    if (llm.enabled && (rc = tl_llm_service_open(&llm, s->db_path, 4, 256, &s->llm, err)))
+        goto fail;
+    if (llm.enabled)   /* the model only: URLs may carry credentials */
+        tl_log_info("llm: friendlier texts by %s on request (deadline %ld ms)", llm.model,
+                    llm.timeout_ms);
 
     s->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, (uint16_t)o->port,
-        NULL, NULL, on_request, s,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+            MHD_ALLOW_SUSPEND_RESUME,
+        (uint16_t)o->port, NULL, NULL, on_request, s,
         /* First, so that every message of the library goes through our log
          * (one format, and nothing about requests it was not meant to say). */
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
@@ -429,6 +462,7 @@ int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err)
     return TL_OK;
 fail:
     tl_ratelimit_free(s->limiter);
+    tl_llm_service_close(s->llm);
     tl_engine_close(s->engine);
     pthread_key_delete(s->store_key);
     pthread_mutex_destroy(&s->lock);
@@ -447,6 +481,9 @@ void tl_server_stop(tl_server *s)
 {
     if (!s)
         return;
+    /* LLM jobs first: they are cancelled, resume their connections and
+     * end before the daemon closes those. */
+    tl_llm_service_close(s->llm);
     MHD_stop_daemon(s->daemon);
     for (store_slot *slot = s->stores, *next; slot; slot = next) {
         next = slot->next;

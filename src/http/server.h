@@ -38,7 +38,8 @@ typedef struct tl_server tl_server;
 void tl_server_opts_default(tl_server_opts *o);
 
 /* Starts serving in background threads. *out owned by the caller; stop and
- * free it with tl_server_stop. */
+ * free it with tl_server_stop. Reads the optional LLM's configuration from
+ * the environment (llm/config.h); a malformed one is TL_EINPUT. */
 int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err);
 
 /* The port actually bound. */

@@ -91,6 +91,12 @@ static const char *const migrations[] = {
     "  substr(OLD.subject, 1, 7) IS 'erased:' BEGIN "
     "  SELECT RAISE(ABORT, 'audit log is append-only: only erasure may pseudonymise a "
     "subject'); END;",
+    /* 4 → 5: validated LLM replies, keyed by the hash of the prompt and the
+     * model that answered, so an identical request is not sent twice. */
+    "CREATE TABLE llm_cache("
+    "  prompt_hash TEXT NOT NULL, model TEXT NOT NULL, response TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  PRIMARY KEY(prompt_hash, model)) WITHOUT ROWID;",
 };
 
 int tl__store_fail(tl_store *st, tl_err *err, const char *what)

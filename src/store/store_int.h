@@ -38,6 +38,8 @@ enum tl__stmt_id {
     TL_STMT_CONSENT_GET,
     TL_STMT_CONSENT_PUT,
     TL_STMT_AUDIT_APPEND,      /* audit.c */
+    TL_STMT_LLM_CACHE_GET,
+    TL_STMT_LLM_CACHE_PUT,
     TL_STMT_COUNT
 };
 

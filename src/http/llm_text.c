@@ -1,0 +1,225 @@
+/* llm_text.c — deciding whether the LLM writes, and patching its texts
+ * into responses. */
+#include "http/llm_text.h"
+
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/str.h"
+#include "govern/audit.h"
+#include "http/async.h"
+#include "llm/analyst.h"
+#include "recommend/product_insights.h"
+#include "store/consent.h"
+#include "store/customers.h"
+
+int tl_llm_requested(tl_request *rq)
+{
+    const char *v = tl_request_arg(rq, "llm");
+    return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0);
+}
+
+typedef struct text_job {
+    json_t *doc;            /* the deterministic response, patched in place */
+    int shape;
+    char subject[72];       /* the customer's or the product's ID (never sent) */
+    tl_llm_prompt prompt;
+} text_job;
+
+static void job_free(void *arg)
+{
+    text_job *j = arg;
+    json_decref(j->doc);
+    tl_llm_prompt_free(&j->prompt);
+    free(j);
+}
+
+/* The one place an answer is finalised with its outcome: an audit record
+ * of what was served (subject, doc, o->used, o->prompt_hash) belongs here.
+ * Runs on an HTTP thread or an LLM worker. */
+static void finish(tl_response *rs, const char *subject, json_t *doc, int shape, int task,
+                   const tl_llm_outcome *o)
+{
+    if (task == TL_LLM_TASK_SUGGESTIONS && shape == TL_LLM_SHAPE_PROTOTYPE) {
+        /* An array: nowhere to say where the text came from. */
+        tl_respond_json(rs, MHD_HTTP_OK, tl_product_insights_prototype(doc));
+        json_decref(doc);
+        return;
+    }
+    json_object_set_new(doc, "text_source", json_string(tl_llm_text_source(o)));
+    json_object_set_new(doc, "llm", tl_llm_outcome_json(o));
+    tl_respond_json(rs, MHD_HTTP_OK, doc);
+}
+
+static void patch_recs(json_t *doc, int shape, const tl_llm_rec_text *t)
+{
+    if (shape == TL_LLM_SHAPE_PROTOTYPE) {
+        json_object_set_new(doc, "profile", json_string(t->summary));
+        json_t *products = json_object_get(doc, "products");
+        for (size_t i = 0; i < t->n && i < json_array_size(products); i++)
+            json_object_set_new(json_array_get(products, i), "Reason",
+                                json_string(t->reasons[i]));
+        return;
+    }
+    json_object_set_new(doc, "profile_summary", json_string(t->summary));
+    json_t *recs = json_object_get(doc, "recommendations");
+    for (size_t i = 0; i < t->n && i < json_array_size(recs); i++)
+        json_object_set_new(json_array_get(recs, i), "reasons",
+                            json_pack("[s]", t->reasons[i]));
+}
+
+static void patch_suggestions(json_t *doc, const tl_llm_suggestions *s)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < s->n; i++)
+        json_array_append_new(arr, json_string(s->items[i]));
+    json_object_set_new(doc, "suggestions", arr);
+}
+
+/* Records that the LLM's texts for subject are about to be served. */
+static int audit_llm_text(tl_store *st, const char *subject, const tl_llm_outcome *o)
+{
+    if (!st)
+        return -1;
+    json_t *doc = json_pack("{s:s, s:s, s:b}", "prompt_hash", o->prompt_hash, "model",
+                            o->model, "cached", o->cached != 0);
+    tl_err err;
+    int rc = tl_audit_append_json(st, subject, "llm_text", doc, &err);
+    json_decref(doc);
+    if (rc)
+        tl_log_warn("llm: audit entry not written (%s); deterministic text served", err.msg);
+    return rc;
+}
+
+static void job_run(void *arg, tl_llm_service *svc, tl_store *st, tl_response *rs)
+{
+    text_job *j = arg;
+    tl_llm_answer a;
+    tl_llm_outcome o;
+    if (tl_llm_answer_prompt(tl_llm_service_config(svc), st, &j->prompt,
+                             tl_llm_service_cancel(svc), &a, &o) == 0) {
+        if (j->prompt.task == TL_LLM_TASK_RECS && audit_llm_text(st, j->subject, &o)) {
+            /* Text whose use cannot be audited is not served. */
+            tl_llm_answer_free(&a);
+            tl_llm_outcome_fallback(&o, "audit_failed");
+            tl_strlcpy(o.prompt_hash, j->prompt.hash, sizeof o.prompt_hash);
+        } else {
+            if (j->prompt.task == TL_LLM_TASK_RECS)
+                patch_recs(j->doc, j->shape, &a.recs);
+            else
+                patch_suggestions(j->doc, &a.suggestions);
+            tl_llm_answer_free(&a);
+        }
+    }
+    finish(rs, j->subject, json_incref(j->doc), j->shape, j->prompt.task, &o);
+}
+
+static void job_fallback(void *arg, tl_response *rs, const char *reason)
+{
+    text_job *j = arg;
+    tl_llm_outcome o;
+    tl_llm_outcome_fallback(&o, reason);
+    tl_strlcpy(o.prompt_hash, j->prompt.hash, sizeof o.prompt_hash);
+    finish(rs, j->subject, json_incref(j->doc), j->shape, j->prompt.task, &o);
+}
+
+/* Defers j, or answers at once when that fails. */
+static int defer(tl_response *rs, text_job *j)
+{
+    int task = j->prompt.task, shape = j->shape;
+    char subject[sizeof j->subject];
+    tl_strlcpy(subject, j->subject, sizeof subject);
+    json_t *doc = json_incref(j->doc);
+    if (tl_respond_defer(rs, job_run, job_fallback, job_free, j)) {
+        tl_llm_outcome o;
+        tl_llm_outcome_fallback(&o, "busy");
+        finish(rs, subject, doc, shape, task, &o);
+        return 0;
+    }
+    /* Should the job not be queued, the server has job_fallback write the
+     * deterministic answer. */
+    json_decref(doc);
+    return 0;
+}
+
+int tl_llm_respond_recs(tl_request *rq, tl_response *rs, const tl_rec_result *r, json_t *doc,
+                        int shape, int wanted, json_t *audit)
+{
+    const char *reason = NULL;
+    tl_consent consent;
+    tl_err err;
+    if (!wanted)
+        reason = "not_requested";
+    else if (!rq->llm)
+        reason = "not_configured";
+    else if (tl_store_consent_get(rq->st, r->customer_id, &consent, &err) || !consent.llm)
+        reason = "no_consent";   /* unreadable consent counts as none */
+    text_job *j = NULL;
+    if (!reason) {
+        tl_customer c;
+        j = calloc(1, sizeof *j);
+        if (!j || tl_store_customer_get(rq->st, r->customer_id, &c, &err)) {
+            reason = "prompt_failed";
+        } else {
+            if (tl_llm_prompt_recs(rq->st, &c, r, &j->prompt, &err))
+                reason = "prompt_failed";
+            tl_customer_free(&c);
+        }
+    }
+    if (audit) {
+        json_t *llm = json_object_get(audit, "llm");
+        if (!reason) {
+            json_object_set_new(llm, "prompt_hash", json_string(j->prompt.hash));
+            json_object_set_new(llm, "pending", json_true());
+        }
+        int rc = tl_audit_append_json(rq->st, r->customer_id, "recommendation", audit, &err);
+        json_decref(audit);
+        if (rc) {
+            if (j)
+                tl_llm_prompt_free(&j->prompt);
+            free(j);
+            json_decref(doc);
+            return tl_respond_from_err(rs, rc, err.msg);
+        }
+    }
+    if (reason) {
+        if (j)
+            tl_llm_prompt_free(&j->prompt);
+        free(j);
+        tl_llm_outcome o;
+        tl_llm_outcome_fallback(&o, reason);
+        finish(rs, r->customer_id, doc, shape, TL_LLM_TASK_RECS, &o);
+        return 0;
+    }
+    j->doc = doc;
+    j->shape = shape;
+    tl_strlcpy(j->subject, r->customer_id, sizeof j->subject);
+    return defer(rs, j);
+}
+
+int tl_llm_respond_suggestions(tl_request *rq, tl_response *rs, json_t *insights, int shape,
+                               int wanted)
+{
+    const char *product = json_string_value(json_object_get(insights, "product_id"));
+    const char *reason = !wanted ? "not_requested" : !rq->llm ? "not_configured" : NULL;
+    text_job *j = NULL;
+    tl_err err;
+    if (!reason) {
+        j = calloc(1, sizeof *j);
+        if (!j || tl_llm_prompt_suggestions(insights, &j->prompt, &err))
+            reason = "prompt_failed";
+    }
+    if (reason) {
+        free(j);
+        tl_llm_outcome o;
+        tl_llm_outcome_fallback(&o, reason);
+        finish(rs, product ? product : "", insights, shape, TL_LLM_TASK_SUGGESTIONS, &o);
+        return 0;
+    }
+    j->doc = insights;
+    j->shape = shape;
+    tl_strlcpy(j->subject, product ? product : "", sizeof j->subject);
+    return defer(rs, j);
+}
