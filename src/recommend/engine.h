@@ -25,6 +25,9 @@ typedef struct tl_rank_weights {
     double feedback;        /* how far acceptance rates can move a product (+/-) */
     double category_decay;  /* each earlier pick of the same category multiplies by this */
     double min_score;       /* nothing below this is recommended */
+    double learned;         /* how far the segment's learned preference (log-odds, clipped to
+                               ±3) moves the score's log-odds; 0 keeps learning out of the
+                               ranking (p_accept is still given) */
 } tl_rank_weights;
 
 void tl_rank_weights_default(tl_rank_weights *w);
@@ -55,6 +58,8 @@ typedef struct tl_rec_item {
     const char *product_id, *name, *category;   /* borrowed from the engine's catalogue */
     double score;           /* 0..1 */
     double match;           /* semantic relevance 0..1 */
+    double p_accept;        /* probability of acceptance if shown, from the segment model */
+    double learned_lift;    /* the learned preference that moved the score, log-odds */
     const char *need;       /* key of the need it answers, or NULL */
     char reasons[TL_REC_MAX_REASONS][200];
     size_t n_reasons;
@@ -71,6 +76,9 @@ typedef struct tl_rec_result {
     json_t *excluded;       /* array of {product_id, name, code, reason} (explain), owned */
     json_t *post_sentiment; /* products the posts speak of, owned */
     void *catalogue;        /* pinned catalogue: items borrow from it */
+    char segment[64];       /* learning segment, "" when personalisation is off */
+    long long segment_events, global_events;   /* samples behind the segment's and the
+                                                  global model */
 } tl_rec_result;
 
 /* Recommends for one customer. TL_ENOTFOUND for an unknown customer. The
@@ -80,9 +88,23 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
 
 void tl_rec_result_free(tl_rec_result *r);
 
-/* {"customer_id", "recommendations":[{product_id,name,category,score,reasons,
- * evidence}], "needs":[…], "profile_summary", "product_offering",
- * "encoder", ["excluded"]}. New reference. */
+/* Learns from one feedback event ("shown", "clicked", "accepted",
+ * "dismissed") of a customer about a product (NULL: nothing to learn): one
+ * online step of the segment's acceptance model, written to the store.
+ * Call it inside the transaction that wrote the event, only when the event
+ * was new (a duplicate idempotency key teaches nothing), and call
+ * tl_engine_learned after the commit. */
+int tl_engine_learn(tl_engine *e, tl_store *st, const char *customer_id, const char *product_id,
+                    const char *kind, tl_err *err);
+
+/* Tells the engine that learned weights changed in the store: the next
+ * recommendation re-reads them. */
+void tl_engine_learned(tl_engine *e);
+
+/* {"customer_id", "recommendations":[{product_id,name,category,score,
+ * p_accept,learned_lift,reasons,evidence}], "needs":[…], "profile_summary",
+ * "product_offering", "encoder", "learning":{segment,segment_events,
+ * global_events,weight,p_accept}, ["excluded"]}. New reference. */
 json_t *tl_rec_result_to_json(const tl_engine *e, const tl_rec_result *r);
 
 /* The prototype's /product_recommendations shape: {"profile", "recommended":

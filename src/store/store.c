@@ -75,6 +75,14 @@ static const char *const migrations[] = {
     "  rank INTEGER NOT NULL, product_id TEXT NOT NULL, score REAL NOT NULL,"
     "  reasons TEXT NOT NULL, scored_at TEXT NOT NULL,"
     "  PRIMARY KEY(customer_id, rank)) WITHOUT ROWID;",
+    /* 3 → 4: the online acceptance model's weights, per customer segment
+     * ('*' for the global layer) and feature, stored as offsets from their
+     * initial values (recommend/learn.h). */
+    "CREATE TABLE learned_weights("
+    "  segment TEXT NOT NULL, feature TEXT NOT NULL,"
+    "  weight REAL NOT NULL, n INTEGER NOT NULL, updated_at TEXT NOT NULL,"
+    "  PRIMARY KEY(segment, feature)) WITHOUT ROWID;"
+    "CREATE INDEX events_customer_product ON events(customer_id, product_id);",
 };
 
 int tl__store_fail(tl_store *st, tl_err *err, const char *what)
