@@ -25,5 +25,6 @@ int tl_cmd_score(int argc, char **argv);
 int tl_cmd_model(int argc, char **argv);
 int tl_cmd_embed(int argc, char **argv);
 int tl_cmd_train(int argc, char **argv);
+int tl_cmd_simulate(int argc, char **argv);
 
 #endif

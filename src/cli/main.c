@@ -22,6 +22,7 @@ static const tl_command commands[] = {
     {"model", tl_cmd_model, "download a sentence-transformer model (model fetch NAME)"},
     {"embed", tl_cmd_embed, "sentence embeddings of stdin's lines, one JSON array per line"},
     {"train", tl_cmd_train, "train a propensity model from historical offers and outcomes"},
+    {"simulate", tl_cmd_simulate, "measure learning from feedback on a synthetic population"},
 };
 
 static void usage(FILE *f)

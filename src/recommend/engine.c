@@ -744,9 +744,10 @@ done:
     return rc;
 }
 
-int tl_engine_learn(tl_engine *e, tl_store *st, const char *customer_id, const char *product_id,
-                    const char *kind, tl_err *err)
+int tl_engine_learn_prepare(tl_engine *e, tl_store *st, const char *customer_id,
+                            const char *product_id, tl_learn_sample *out, tl_err *err)
 {
+    memset(out, 0, sizeof *out);
     if (!product_id)
         return TL_OK;
     tl_needs needs;
@@ -757,18 +758,33 @@ int tl_engine_learn(tl_engine *e, tl_store *st, const char *customer_id, const c
     size_t i = 0;
     while (i < x.cat->n && strcmp(x.cat->products[i].id, product_id) != 0)
         i++;
-    if (i == x.cat->n)   /* not in the catalogue (yet): nothing to score */
-        goto done;
-    const tl_cat_product *p = &x.cat->products[i];
-    cand c;
-    memset(&c, 0, sizeof c);
-    score_components(e, &x, i, &c);
+    if (i < x.cat->n) {   /* a product not in the catalogue (yet) teaches nothing */
+        const tl_cat_product *p = &x.cat->products[i];
+        cand c;
+        memset(&c, 0, sizeof c);
+        score_components(e, &x, i, &c);
+        out->has_segment = ctx_segment(&x, out->segment, sizeof out->segment) != NULL;
+        tl_learn_feature_names(p->id, p->category, out->features);
+        tl_learn_features(c.base, out->x);
+        out->valid = 1;
+    }
+    ctx_close(&x);
+    return TL_OK;
+}
+
+int tl_engine_learn_apply(tl_engine *e, tl_store *st, const tl_learn_sample *sm,
+                          const char *customer_id, const char *product_id, const char *kind,
+                          tl_err *err)
+{
+    if (!sm->valid || !product_id)
+        return TL_OK;
     /* Which signal: an outcome after a showing already learned as a
      * negative flips or confirms it; without one it is a sample of its
      * own. */
     long long shown = 0, resolved = 0;
-    if ((rc = tl_store_learned_showings(st, customer_id, product_id, &shown, &resolved, err)))
-        goto done;
+    int rc = tl_store_learned_showings(st, customer_id, product_id, &shown, &resolved, err);
+    if (rc)
+        return rc;
     int is_outcome = strcmp(kind, "accepted") == 0 || strcmp(kind, "dismissed") == 0;
     int outstanding = shown > resolved - is_outcome;   /* the event itself is counted */
     tl_learn_signal sig;
@@ -781,33 +797,26 @@ int tl_engine_learn(tl_engine *e, tl_store *st, const char *customer_id, const c
     else if (strcmp(kind, "dismissed") == 0)
         sig = outstanding ? TL_LEARN_NONE : TL_LEARN_NEGATIVE;
     else
-        goto done;
+        return TL_OK;
     if (sig == TL_LEARN_NONE)
-        goto done;
-    char segbuf[64], names[TL_LEARN_NF][TL_LEARN_KEY_MAX];
-    const char *segment = ctx_segment(&x, segbuf, sizeof segbuf);
-    tl_learn_feature_names(p->id, p->category, names);
+        return TL_OK;
     /* Read, step and write inside the caller's transaction: the store is
      * the authority, so concurrent writers (threads or processes) are
      * serialised by its write lock and never lose an update. */
     tl_learn_row rows[TL_LEARN_NL][TL_LEARN_NF];
     memset(rows, 0, sizeof rows);
-    int nl = segment ? TL_LEARN_NL : 1;
+    int nl = sm->has_segment ? TL_LEARN_NL : 1;
     for (int l = 0; l < nl && !rc; l++)
         for (int f = 0; f < TL_LEARN_NF && !rc; f++)
-            rc = tl_store_learned_get(st, l ? segment : TL_LEARN_GLOBAL_SEGMENT, names[f],
-                                      &rows[l][f].w, &rows[l][f].n, err);
+            rc = tl_store_learned_get(st, l ? sm->segment : TL_LEARN_GLOBAL_SEGMENT,
+                                      sm->features[f], &rows[l][f].w, &rows[l][f].n, err);
     if (rc)
-        goto done;
-    double fx[TL_LEARN_NF];
-    tl_learn_features(c.base, fx);
-    tl_learn_step(&e->lp, rows, segment != NULL, fx, sig);
+        return rc;
+    tl_learn_step(&e->lp, rows, sm->has_segment, sm->x, sig);
     for (int l = 0; l < nl && !rc; l++)
         for (int f = 0; f < TL_LEARN_NF && !rc; f++)
-            rc = tl_store_learned_put(st, l ? segment : TL_LEARN_GLOBAL_SEGMENT, names[f],
-                                      rows[l][f].w, rows[l][f].n, err);
-done:
-    ctx_close(&x);
+            rc = tl_store_learned_put(st, l ? sm->segment : TL_LEARN_GLOBAL_SEGMENT,
+                                      sm->features[f], rows[l][f].w, rows[l][f].n, err);
     return rc;
 }
 

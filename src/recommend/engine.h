@@ -13,6 +13,7 @@
 
 #include "base/err.h"
 #include "recommend/eligibility.h"
+#include "recommend/learn.h"
 #include "recommend/needs.h"
 #include "store/store.h"
 
@@ -88,14 +89,31 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
 
 void tl_rec_result_free(tl_rec_result *r);
 
-/* Learns from one feedback event ("shown", "clicked", "accepted",
- * "dismissed") of a customer about a product (NULL: nothing to learn): one
- * online step of the segment's acceptance model, written to the store.
- * Call it inside the transaction that wrote the event, only when the event
- * was new (a duplicate idempotency key teaches nothing), and call
- * tl_engine_learned after the commit. */
-int tl_engine_learn(tl_engine *e, tl_store *st, const char *customer_id, const char *product_id,
-                    const char *kind, tl_err *err);
+/* Learning from one feedback event ("shown", "clicked", "accepted",
+ * "dismissed") of a customer about a product, in two steps:
+ *
+ * - prepare, before the transaction: scores the product for the customer
+ *   the way ranking does (reads the view, the catalogue, maybe embeds
+ *   posts) and keeps the features; product NULL or not in the catalogue
+ *   gives a sample with valid = 0, which teaches nothing;
+ * - apply, inside the transaction that wrote the event and only when it
+ *   was new (a repeated idempotency key teaches nothing): one online step
+ *   of the segment's acceptance model, read from and written to the store.
+ *
+ * Then, after the commit, tl_engine_learned. feedback.h does all of it. */
+typedef struct tl_learn_sample {
+    int valid;
+    int has_segment;                             /* 0: personalisation is off */
+    char segment[64];
+    char features[TL_LEARN_NF][TL_LEARN_KEY_MAX];
+    double x[TL_LEARN_NF];
+} tl_learn_sample;
+
+int tl_engine_learn_prepare(tl_engine *e, tl_store *st, const char *customer_id,
+                            const char *product_id, tl_learn_sample *out, tl_err *err);
+int tl_engine_learn_apply(tl_engine *e, tl_store *st, const tl_learn_sample *sm,
+                          const char *customer_id, const char *product_id, const char *kind,
+                          tl_err *err);
 
 /* Tells the engine that learned weights changed in the store: the next
  * recommendation re-reads them. */
