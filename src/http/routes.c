@@ -62,7 +62,7 @@ const tl_route tl_routes[] = {
      "Top-k eligible products with score, reasons and evidence: k, explain"},
     {"POST", "/api/v1/customers/{id}/events", H_EVENTS_POST,
      "Feedback on an offer: kind (shown, clicked, accepted, dismissed), product_id, channel, "
-     "idempotency_key"},
+     "idempotency_key; a new event updates the segment's learned acceptance model"},
     {"GET", "/api/v1/customers/{id}/consent", H_CONSENT_GET,
      "Consent to personalisation, use of social data and use of an LLM"},
     {"PUT", "/api/v1/customers/{id}/consent", H_CONSENT_PUT,

@@ -627,6 +627,14 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
     const char *segment = ctx_segment(&x, out->segment, sizeof out->segment);
     if (!segment)
         out->segment[0] = '\0';
+    {
+        /* How many samples stand behind the segment's and the global
+         * estimates: the bias weights' counts. */
+        tl_learn_row rows[TL_LEARN_NL][TL_LEARN_NF];
+        tl_learn_model_rows(model, segment, "", "", rows);
+        out->segment_events = segment ? rows[TL_LEARN_SEGMENT][TL_LEARN_BIAS].n : 0;
+        out->global_events = rows[TL_LEARN_GLOBAL][TL_LEARN_BIAS].n;
+    }
     /* Dismissals of the last 180 days count at once. */
     dismiss_ctx dis = {.n = 0};
     char since[32];
@@ -671,9 +679,6 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
         tl_learn_features(c->base, fx);
         c->p_accept = tl_learn_sigmoid(tl_learn_logit(&e->lp, rows, fx));
         c->lift = tl_learn_lift(&e->lp, rows);
-        if (segment)
-            out->segment_events = rows[TL_LEARN_SEGMENT][TL_LEARN_BIAS].n;
-        out->global_events = rows[TL_LEARN_GLOBAL][TL_LEARN_BIAS].n;
         c->score = c->base * p->feedback;
         if (c->score > 1)
             c->score = 1;
