@@ -12,8 +12,8 @@
 void tl_learn_params_default(tl_learn_params *p)
 {
     p->prior_rate = 0.05;
-    p->lr = 0.5;
-    p->lr_halflife = 5;
+    p->lr = 0.1;
+    p->lr_halflife = 25;
     p->lr_min = 0.002;
     p->l2_global = 1e-4;
     p->l2_segment = 3e-3;

@@ -27,8 +27,9 @@
 /* Tunables. */
 typedef struct tl_learn_params {
     double prior_rate;   /* acceptance rate assumed before any event (0.05) */
-    double lr;           /* base learning rate (0.5) */
-    double lr_halflife;  /* a feature's rate is lr / (1 + n / lr_halflife) (5), */
+    double lr;           /* base learning rate (0.1): one event moves a weight by at most
+                            0.1 × its gradient, so a handful cannot flip a ranking */
+    double lr_halflife;  /* a feature's rate is lr / (1 + n / lr_halflife) (25), */
     double lr_min;       /* but never below lr_min (0.002), so it keeps following drift */
     double l2_global;    /* L2 shrink towards init per update, global layer (1e-4) */
     double l2_segment;   /* the same for a segment's layer (3e-3): it stays near 0

@@ -173,6 +173,29 @@ static void test_segments_apart_and_neutral_start(void **state)
     assert_memory_equal(before, rows, sizeof rows);
 }
 
+static void test_few_events_move_little(void **state)
+{
+    (void)state;
+    tl_learn_params lp;
+    tl_learn_params_default(&lp);
+    tl_learn_row rows[TL_LEARN_NL][TL_LEARN_NF];
+    memset(rows, 0, sizeof rows);
+    double x[TL_LEARN_NF];
+    tl_learn_features(0.4, x);
+    /* One acceptance moves the learned lift by at most lr per weight (four
+     * weights: product and category in two layers); three unanswered by
+     * any showing stay near one unit of log-odds (a score of 0.3 becomes
+     * at most about 0.55), so a handful of events cannot flip a ranking. */
+    tl_learn_step(&lp, rows, 1, x, TL_LEARN_POSITIVE);
+    double one = tl_learn_lift(&lp, rows);
+    tl_learn_step(&lp, rows, 1, x, TL_LEARN_POSITIVE);
+    tl_learn_step(&lp, rows, 1, x, TL_LEARN_POSITIVE);
+    double three = tl_learn_lift(&lp, rows);
+    printf("lift after one acceptance %.3f, after three %.3f\n", one, three);
+    assert_true(one > 0 && one <= 4 * lp.lr + 1e-12);
+    assert_true(three > one && three < 1.2);
+}
+
 static void test_segment_key(void **state)
 {
     (void)state;
@@ -225,6 +248,7 @@ int main(void)
         cmocka_unit_test(test_converges_to_known_rates),
         cmocka_unit_test(test_positive_without_showing),
         cmocka_unit_test(test_segments_apart_and_neutral_start),
+        cmocka_unit_test(test_few_events_move_little),
         cmocka_unit_test(test_segment_key),
         cmocka_unit_test(test_model_snapshot),
     };
