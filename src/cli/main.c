@@ -26,6 +26,7 @@ static const tl_command commands[] = {
     {"export", tl_cmd_export, "export tables for analysts, pseudonymised (--pseudonymise)"},
     {"report", tl_cmd_report, "governance reports: report bias (four-fifths rule)"},
     {"llm", tl_cmd_llm, "check the optional LLM's configuration (llm check)"},
+    {"simulate", tl_cmd_simulate, "measure learning from feedback on a synthetic population"},
 };
 
 static void usage(FILE *f)

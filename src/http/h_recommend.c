@@ -9,10 +9,10 @@
 #include "govern/audit.h"
 #include "http/llm_text.h"
 #include "recommend/engine.h"
+#include "recommend/feedback.h"
 #include "store/consent.h"
 #include "store/customers.h"
 #include "store/events.h"
-#include "store/holdings.h"
 #include "store/products.h"
 
 static int parse_k(tl_request *rq, tl_response *rs, int *k)
@@ -127,23 +127,12 @@ int tl_h_events_post(tl_request *rq, tl_response *rs)
             goto done;
         }
     }
-    /* The event and what it implies (an accepted offer becomes a holding)
-     * are written together. */
-    if ((rc = tl_store_begin(rq->st, &err)))
-        goto done;
+    /* The event and what it implies (a learning step; an accepted offer
+     * becomes a holding) are written together. */
     tl_event ev = {id, product, kind, channel, key, NULL};
     bool duplicate = false;
-    rc = tl_store_event_add(rq->st, &ev, &duplicate, &err);
-    if (!rc && !duplicate && strcmp(kind, "accepted") == 0) {
-        tl_holding h = {id, product, NULL, "accepted"};
-        rc = tl_store_holding_upsert(rq->st, &h, &err);
-    }
-    if (!rc)
-        rc = tl_store_commit(rq->st, &err);
-    if (rc) {
-        tl_store_rollback(rq->st);
+    if ((rc = tl_feedback_record(rq->engine, rq->st, &ev, &duplicate, &err)))
         goto done;
-    }
     tl_respond_json(rs, duplicate ? MHD_HTTP_OK : MHD_HTTP_CREATED,
                     json_pack("{s:s, s:s, s:s?, s:b}", "customer_id", id, "kind", kind,
                               "product_id", product, "duplicate", duplicate));

@@ -83,7 +83,8 @@ const tl_route tl_routes[] = {
      TL_ACCESS_APP},
     {"POST", "/api/v1/customers/{id}/events", H_EVENTS_POST,
      "Feedback on an offer: kind (shown, clicked, accepted, dismissed), product_id, channel, "
-     "idempotency_key", TL_ACCESS_APP},
+     "idempotency_key; a new event updates the segment's learned acceptance model",
+     TL_ACCESS_APP},
     {"GET", "/api/v1/customers/{id}/consent", H_CONSENT_GET,
      "Consent to personalisation, use of social data and use of an LLM", TL_ACCESS_APP},
     {"PUT", "/api/v1/customers/{id}/consent", H_CONSENT_PUT,

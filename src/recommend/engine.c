@@ -1,9 +1,11 @@
 /* engine.c — ranking products for one customer. */
 #include "recommend/engine.h"
 #include "recommend/catalogue.h"
+#include "recommend/learn.h"
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include "encoder/encoder.h"
 #include "store/consent.h"
 #include "store/events.h"
+#include "store/learned.h"
 #include "store/products.h"
 
 struct tl_engine {
@@ -25,6 +28,12 @@ struct tl_engine {
     pthread_mutex_t cat_lock;   /* guards `cat` swaps */
     tl_catalogue *cat;
     time_t cat_built;           /* when `cat` was built: feedback rates age */
+    tl_learn_params lp;
+    pthread_mutex_t learn_lock; /* guards `model` swaps */
+    tl_learn_model *model;      /* snapshot of the learned weights, NULL until first use */
+    time_t model_built;
+    unsigned model_gen;         /* learn_gen when `model` was read */
+    atomic_uint learn_gen;      /* bumped after each committed update */
 };
 
 /* Acceptance and dismissal rates are folded into the catalogue; rebuilding
@@ -41,6 +50,7 @@ void tl_rank_weights_default(tl_rank_weights *w)
     w->feedback = 0.2;
     w->category_decay = 0.75;
     w->min_score = 0.2;
+    w->learned = 1.0;
 }
 
 int tl_engine_open(const char *encoder_spec, const tl_rank_weights *w, tl_engine **out,
@@ -59,6 +69,9 @@ int tl_engine_open(const char *encoder_spec, const tl_rank_weights *w, tl_engine
     e->enc_thread_safe = strncmp(tl_encoder_id(e->enc), "builtin", 7) == 0;
     pthread_mutex_init(&e->enc_lock, NULL);
     pthread_mutex_init(&e->cat_lock, NULL);
+    pthread_mutex_init(&e->learn_lock, NULL);
+    tl_learn_params_default(&e->lp);
+    atomic_init(&e->learn_gen, 0);
     e->need_vecs = malloc(TL_NEED_COUNT * tl_encoder_dim(e->enc) * sizeof(float));
     if (!e->need_vecs) {
         rc = tl_err_set(err, TL_ENOMEM, "out of memory");
@@ -71,6 +84,7 @@ int tl_engine_open(const char *encoder_spec, const tl_rank_weights *w, tl_engine
 fail_locks:
     pthread_mutex_destroy(&e->enc_lock);
     pthread_mutex_destroy(&e->cat_lock);
+    pthread_mutex_destroy(&e->learn_lock);
     free(e->need_vecs);
     tl_encoder_close(e->enc);
 fail:
@@ -83,10 +97,12 @@ void tl_engine_close(tl_engine *e)
     if (!e)
         return;
     tl_catalogue_unref(e->cat);
+    tl_learn_model_unref(e->model);
     free(e->need_vecs);
     tl_encoder_close(e->enc);
     pthread_mutex_destroy(&e->enc_lock);
     pthread_mutex_destroy(&e->cat_lock);
+    pthread_mutex_destroy(&e->learn_lock);
     free(e);
 }
 
@@ -138,6 +154,60 @@ static int current_catalogue(tl_engine *e, tl_store *st, tl_catalogue **out, tl_
     }
     pthread_mutex_unlock(&e->cat_lock);
     return rc;
+}
+
+/* Weights written by other processes sharing the store are picked up at
+ * least this often; this process's own updates at once (learn_gen). */
+#define TL_LEARN_REFRESH_S 60
+
+typedef struct model_load {
+    tl_learn_model *m;
+    int failed;
+} model_load;
+
+static int put_row(void *ctx, const char *segment, const char *feature, double w, long long n)
+{
+    model_load *l = ctx;
+    l->failed = tl_learn_model_put(l->m, segment, feature, (tl_learn_row){w, n}) == TL_ENOMEM;
+    return l->failed;
+}
+
+/* Returns a reference to a snapshot of the learned weights, re-read from
+ * the store after an update or when it is old. */
+static int current_model(tl_engine *e, tl_store *st, tl_learn_model **out, tl_err *err)
+{
+    unsigned gen = atomic_load(&e->learn_gen);
+    pthread_mutex_lock(&e->learn_lock);
+    if (e->model && e->model_gen == gen && time(NULL) - e->model_built < TL_LEARN_REFRESH_S) {
+        tl_learn_model_ref(e->model);
+        *out = e->model;
+        pthread_mutex_unlock(&e->learn_lock);
+        return TL_OK;
+    }
+    int rc = TL_OK;
+    model_load l = {tl_learn_model_new(), 0};
+    tl_learn_model *m = l.m;
+    if (!m)
+        rc = tl_err_set(err, TL_ENOMEM, "out of memory");
+    if (!rc && (rc = tl_store_learned_each(st, put_row, &l, err)) == TL_OK && l.failed)
+        rc = tl_err_set(err, TL_ENOMEM, "out of memory reading learned weights");
+    if (rc) {
+        tl_learn_model_unref(m);
+    } else {
+        tl_learn_model_unref(e->model);
+        e->model = m;
+        e->model_gen = gen;
+        e->model_built = time(NULL);
+        tl_learn_model_ref(m);
+        *out = m;
+    }
+    pthread_mutex_unlock(&e->learn_lock);
+    return rc;
+}
+
+void tl_engine_learned(tl_engine *e)
+{
+    atomic_fetch_add(&e->learn_gen, 1);
 }
 
 /* ---- scoring -------------------------------------------------------------- */
@@ -197,6 +267,9 @@ static int post_names(const char *post, const char *name)
 typedef struct cand {
     size_t idx;
     double score, relevance, afford, risk;
+    double base;         /* relevance × affordability × risk, before feedback and learning */
+    double p_accept;     /* the segment model's acceptance probability */
+    double lift;         /* learned product and category preference, log-odds */
     int need;            /* best need index into needs->needs, -1 none */
     int post;            /* best post, -1 none */
     double need_part, post_part;
@@ -379,12 +452,36 @@ static json_t *post_sentiment(const tl_catalogue *cat, const tl_customer_view *v
     return arr;
 }
 
-int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
-                        const tl_rec_opts *o, tl_rec_result *out, tl_err *err)
+/* What one request knows about a customer: the view, the catalogue, the
+ * posts' embeddings and similarities, and the needs. Shared by ranking and
+ * by learning from an event, so both score a product the same way. */
+typedef struct rank_ctx {
+    tl_customer_view v;
+    int have_view;
+    tl_catalogue *cat;          /* one reference */
+    float *post_vecs;           /* posts x dim, NULL without posts */
+    float *post_sims;           /* posts x products */
+    float post_best[TL_VIEW_MAX_POSTS];
+    int personalise, social;
+    tl_needs *needs;            /* borrowed from the caller */
+} rank_ctx;
+
+static void ctx_close(rank_ctx *c)
 {
-    memset(out, 0, sizeof *out);
-    tl_strlcpy(out->customer_id, customer_id, sizeof out->customer_id);
-    int k = o && o->k > 0 ? (o->k > 20 ? 20 : o->k) : 3;
+    free(c->post_sims);
+    free(c->post_vecs);
+    tl_catalogue_unref(c->cat);
+    if (c->have_view)
+        tl_view_free(&c->v);
+    memset(c, 0, sizeof *c);
+}
+
+static int ctx_open(tl_engine *e, tl_store *st, const char *customer_id, const tl_rec_opts *o,
+                    tl_needs *needs, rank_ctx *c, tl_err *err)
+{
+    memset(c, 0, sizeof *c);
+    c->needs = needs;
+    memset(needs, 0, sizeof *needs);
     /* The customer's consent is enforced here, for every caller: without
      * personalisation no profile analysis, without social data no posts
      * are even read. */
@@ -392,39 +489,151 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
     int rc = tl_store_consent_get(st, customer_id, &consent, err);
     if (rc)
         return rc;
-    int personalise = (!o || o->personalise) && consent.personalisation;
-    int social = (!o || o->social) && consent.social_data && personalise;
-    tl_catalogue *cat = NULL;
-    tl_customer_view v;
-    float *post_vecs = NULL, *post_sims = NULL;   /* posts x dim, posts x products */
-    cand *cands = NULL;
-    if ((rc = tl_view_load(st, customer_id, social, &v, err)))
+    c->personalise = (!o || o->personalise) && consent.personalisation;
+    c->social = (!o || o->social) && consent.social_data && c->personalise;
+    if ((rc = tl_view_load(st, customer_id, c->social, &c->v, err)))
         return rc;
-    if ((rc = current_catalogue(e, st, &cat, err)))
-        goto done;
-    out->catalogue = cat;
-    size_t dim = cat->dim;
-    if (personalise && v.n_posts) {
+    c->have_view = 1;
+    if ((rc = current_catalogue(e, st, &c->cat, err)))
+        goto fail;
+    size_t dim = c->cat->dim;
+    if (c->personalise && c->v.n_posts) {
         const char *texts[TL_VIEW_MAX_POSTS];
-        for (size_t i = 0; i < v.n_posts; i++)
-            texts[i] = v.posts[i].text;
-        post_vecs = malloc(v.n_posts * dim * sizeof(float));
-        if (!post_vecs) {
+        for (size_t i = 0; i < c->v.n_posts; i++)
+            texts[i] = c->v.posts[i].text;
+        c->post_vecs = malloc(c->v.n_posts * dim * sizeof(float));
+        if (!c->post_vecs) {
             rc = tl_err_set(err, TL_ENOMEM, "out of memory");
-            goto done;
+            goto fail;
         }
-        if ((rc = embed(e, texts, v.n_posts, post_vecs, err)))
-            goto done;
+        if ((rc = embed(e, texts, c->v.n_posts, c->post_vecs, err)))
+            goto fail;
     }
-    if (personalise) {
-        tl_needs_analyse(&v, e->need_vecs, post_vecs, dim, &out->needs);
-        tl_needs_summarise(&v, &out->needs, out->profile_summary, sizeof out->profile_summary,
+    if (c->personalise)
+        tl_needs_analyse(&c->v, e->need_vecs, c->post_vecs, dim, needs);
+    /* Post-to-product similarities, computed once, and each post's best,
+     * so a match is judged relative to what the post is closest to. */
+    if (c->post_vecs && c->cat->n) {
+        c->post_sims = malloc(c->v.n_posts * c->cat->n * sizeof *c->post_sims);
+        if (!c->post_sims) {
+            rc = tl_err_set(err, TL_ENOMEM, "out of memory");
+            goto fail;
+        }
+        for (size_t q = 0; q < c->v.n_posts; q++)
+            for (size_t i = 0; i < c->cat->n; i++) {
+                float s = dot(c->post_vecs + q * dim, c->cat->products[i].vec, dim);
+                c->post_sims[q * c->cat->n + i] = s;
+                if (s > c->post_best[q])
+                    c->post_best[q] = s;
+            }
+    }
+    return TL_OK;
+fail:
+    ctx_close(c);
+    return rc;
+}
+
+/* The engine's own score of catalogue product i, before feedback and
+ * learning: relevance × affordability × risk fit. Fills everything of `c`
+ * except verdict. */
+static void score_components(const tl_engine *e, const rank_ctx *x, size_t i, cand *c)
+{
+    const tl_cat_product *p = &x->cat->products[i];
+    const tl_customer_view *v = &x->v;
+    c->idx = i;
+    c->need = -1;
+    c->post = -1;
+    c->need_part = c->post_part = 0;
+    for (size_t n = 0; n < x->needs->n; n++) {
+        double part = x->needs->needs[n].strength * p->need_aff[x->needs->needs[n].id];
+        part *= part > 0 ? p->need_aff[x->needs->needs[n].id] : 0; /* favour close fits */
+        if (part > c->need_part) {
+            c->need_part = part;
+            c->need = (int)n;
+        }
+    }
+    for (size_t q = 0; x->post_vecs && q < v->n_posts; q++) {
+        if (x->post_best[q] <= 0)
+            continue;
+        /* A complaint about this very product, or its kind, is no reason
+         * to offer it. */
+        if (v->posts[q].sentiment.polarity < 0 &&
+            (post_names(v->posts[q].text, p->name) || post_names(v->posts[q].text, p->category)))
+            continue;
+        double rel = x->post_sims[q * x->cat->n + i] / x->post_best[q];
+        rel = rel > 0 ? rel * rel : 0;
+        if (rel > c->post_part) {
+            c->post_part = rel;
+            c->post = (int)q;
+        }
+    }
+    c->need_part *= e->w.need_match;
+    c->post_part *= e->w.post_match;
+    if (x->personalise)
+        c->relevance = 1.0 - (1.0 - c->need_part) * (1.0 - c->post_part);
+    else
+        c->relevance = 0.3 + 0.2 * (p->risk_level <= 1);
+    double ratio;
+    c->afford = affordability(p, v, &ratio);
+    c->risk = risk_fit(p, v->customer.risk_profile);
+    c->base = c->relevance * (1.0 - e->w.affordability * (1.0 - c->afford)) *
+              (1.0 - e->w.risk_fit * (1.0 - c->risk));
+    if (c->base > 1)
+        c->base = 1;
+}
+
+/* The customer's segment for learning, or NULL when personalisation is
+ * off (then only the global layer applies). */
+static const char *ctx_segment(const rank_ctx *x, char *buf, size_t size)
+{
+    if (!x->personalise)
+        return NULL;
+    tl_learn_segment(x->v.customer.age, x->v.customer.risk_profile, buf, size);
+    return buf;
+}
+
+static double clamp_prob(double p)
+{
+    return p < 1e-6 ? 1e-6 : p > 1 - 1e-6 ? 1 - 1e-6 : p;
+}
+
+int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
+                        const tl_rec_opts *o, tl_rec_result *out, tl_err *err)
+{
+    memset(out, 0, sizeof *out);
+    tl_strlcpy(out->customer_id, customer_id, sizeof out->customer_id);
+    int k = o && o->k > 0 ? (o->k > 20 ? 20 : o->k) : 3;
+    rank_ctx x;
+    cand *cands = NULL;
+    tl_learn_model *model = NULL;
+    int rc = ctx_open(e, st, customer_id, o, &out->needs, &x, err);
+    if (rc)
+        return rc;
+    tl_catalogue *cat = x.cat;
+    tl_catalogue_ref(cat);
+    out->catalogue = cat;
+    const tl_customer_view *v = &x.v;
+    if (x.personalise) {
+        tl_needs_summarise(v, &out->needs, out->profile_summary, sizeof out->profile_summary,
                            out->product_offering, sizeof out->product_offering);
     } else {
         snprintf(out->profile_summary, sizeof out->profile_summary,
                  "Personalisation is switched off for this customer.");
         snprintf(out->product_offering, sizeof out->product_offering,
                  "Generally suitable products only; no profile analysis.");
+    }
+    if ((rc = current_model(e, st, &model, err)))
+        goto done;
+    const char *segment = ctx_segment(&x, out->segment, sizeof out->segment);
+    if (!segment)
+        out->segment[0] = '\0';
+    {
+        /* How many samples stand behind the segment's and the global
+         * estimates: the bias weights' counts. */
+        tl_learn_row rows[TL_LEARN_NL][TL_LEARN_NF];
+        tl_learn_model_rows(model, segment, "", "", rows);
+        out->segment_events = segment ? rows[TL_LEARN_SEGMENT][TL_LEARN_BIAS].n : 0;
+        out->global_events = rows[TL_LEARN_GLOBAL][TL_LEARN_BIAS].n;
     }
     /* Dismissals of the last 180 days count at once. */
     dismiss_ctx dis = {.n = 0};
@@ -438,33 +647,16 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
 
     out->excluded = o && o->explain ? json_array() : NULL;
     tl_applicant app;
-    applicant_from_view(&v, &app);
+    applicant_from_view(v, &app);
     cands = calloc(cat->n ? cat->n : 1, sizeof *cands);
     if (!cands) {
         rc = tl_err_set(err, TL_ENOMEM, "out of memory");
         goto done;
     }
     size_t nc = 0;
-    /* Post-to-product similarities, computed once, and each post's best,
-     * so a match is judged relative to what the post is closest to. */
-    float post_best[TL_VIEW_MAX_POSTS] = {0};
-    if (post_vecs && cat->n) {
-        post_sims = malloc(v.n_posts * cat->n * sizeof *post_sims);
-        if (!post_sims) {
-            rc = tl_err_set(err, TL_ENOMEM, "out of memory");
-            goto done;
-        }
-        for (size_t q = 0; q < v.n_posts; q++)
-            for (size_t i = 0; i < cat->n; i++) {
-                float s = dot(post_vecs + q * dim, cat->products[i].vec, dim);
-                post_sims[q * cat->n + i] = s;
-                if (s > post_best[q])
-                    post_best[q] = s;
-            }
-    }
     for (size_t i = 0; i < cat->n; i++) {
         const tl_cat_product *p = &cat->products[i];
-        if (tl_view_holds(&v, p->id)) {
+        if (tl_view_holds(v, p->id)) {
             exclude(out->excluded, p, "held", "the customer already holds this product");
             continue;
         }
@@ -473,51 +665,27 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
             continue;
         }
         cand *c = &cands[nc];
-        c->idx = i;
         tl_eligibility_check(&p->elig, &app, NULL, &c->verdict);
         if (!c->verdict.eligible) {
             exclude(out->excluded, p, c->verdict.code, c->verdict.reason);
             continue;
         }
-        c->need = -1;
-        c->post = -1;
-        for (size_t n = 0; n < out->needs.n; n++) {
-            double part = out->needs.needs[n].strength * p->need_aff[out->needs.needs[n].id];
-            part *= part > 0 ? p->need_aff[out->needs.needs[n].id] : 0; /* favour close fits */
-            if (part > c->need_part) {
-                c->need_part = part;
-                c->need = (int)n;
-            }
-        }
-        for (size_t q = 0; post_vecs && q < v.n_posts; q++) {
-            if (post_best[q] <= 0)
-                continue;
-            /* A complaint about this very product, or its kind, is no reason
-             * to offer it. */
-            if (v.posts[q].sentiment.polarity < 0 &&
-                (post_names(v.posts[q].text, p->name) ||
-                 post_names(v.posts[q].text, p->category)))
-                continue;
-            double rel = post_sims[q * cat->n + i] / post_best[q];
-            rel = rel > 0 ? rel * rel : 0;
-            if (rel > c->post_part) {
-                c->post_part = rel;
-                c->post = (int)q;
-            }
-        }
-        c->need_part *= e->w.need_match;
-        c->post_part *= e->w.post_match;
-        if (personalise)
-            c->relevance = 1.0 - (1.0 - c->need_part) * (1.0 - c->post_part);
-        else
-            c->relevance = 0.3 + 0.2 * (p->risk_level <= 1);
-        double ratio;
-        c->afford = affordability(p, &v, &ratio);
-        c->risk = risk_fit(p, v.customer.risk_profile);
-        c->score = c->relevance * (1.0 - e->w.affordability * (1.0 - c->afford)) *
-                   (1.0 - e->w.risk_fit * (1.0 - c->risk)) * p->feedback;
+        score_components(e, &x, i, c);
+        /* Learned: the segment's acceptance model gives p_accept, and its
+         * product and category weights (log-odds) move the score. */
+        tl_learn_row rows[TL_LEARN_NL][TL_LEARN_NF];
+        tl_learn_model_rows(model, segment, p->id, p->category, rows);
+        double fx[TL_LEARN_NF];
+        tl_learn_features(c->base, fx);
+        c->p_accept = tl_learn_sigmoid(tl_learn_logit(&e->lp, rows, fx));
+        c->lift = tl_learn_lift(&e->lp, rows);
+        c->score = c->base * p->feedback;
         if (c->score > 1)
             c->score = 1;
+        if (c->lift != 0 && e->w.learned != 0) {
+            double s = clamp_prob(c->score);
+            c->score = tl_learn_sigmoid(log(s / (1 - s)) + e->w.learned * c->lift);
+        }
         nc++;
     }
     qsort(cands, nc, sizeof *cands, by_score);
@@ -555,9 +723,11 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
         it->category = p->category;
         it->score = round(c->score * 1000) / 1000;
         it->match = c->relevance;
+        it->p_accept = round(c->p_accept * 10000) / 10000;
+        it->learned_lift = round(c->lift * 1000) / 1000;
         double ratio;
-        affordability(p, &v, &ratio);
-        explain(p, c, &v, &out->needs, ratio, it);
+        affordability(p, v, &ratio);
+        explain(p, c, v, &out->needs, ratio, it);
     }
     if (out->excluded) {
         for (size_t i = 0; i < nc; i++)
@@ -568,15 +738,90 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
                 exclude(out->excluded, &cat->products[cands[i].idx], "below_threshold", reason);
             }
     }
-    out->post_sentiment = post_sentiment(cat, &v);
+    out->post_sentiment = post_sentiment(cat, v);
 done:
     free(cands);
-    free(post_sims);
-    free(post_vecs);
-    tl_view_free(&v);
+    tl_learn_model_unref(model);
+    ctx_close(&x);
     if (rc) {
         tl_rec_result_free(out);
     }
+    return rc;
+}
+
+int tl_engine_learn_prepare(tl_engine *e, tl_store *st, const char *customer_id,
+                            const char *product_id, tl_learn_sample *out, tl_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!product_id)
+        return TL_OK;
+    tl_needs needs;
+    rank_ctx x;
+    int rc = ctx_open(e, st, customer_id, NULL, &needs, &x, err);
+    if (rc)
+        return rc;
+    size_t i = 0;
+    while (i < x.cat->n && strcmp(x.cat->products[i].id, product_id) != 0)
+        i++;
+    if (i < x.cat->n) {   /* a product not in the catalogue (yet) teaches nothing */
+        const tl_cat_product *p = &x.cat->products[i];
+        cand c;
+        memset(&c, 0, sizeof c);
+        score_components(e, &x, i, &c);
+        out->has_segment = ctx_segment(&x, out->segment, sizeof out->segment) != NULL;
+        tl_learn_feature_names(p->id, p->category, out->features);
+        tl_learn_features(c.base, out->x);
+        out->valid = 1;
+    }
+    ctx_close(&x);
+    return TL_OK;
+}
+
+int tl_engine_learn_apply(tl_engine *e, tl_store *st, const tl_learn_sample *sm,
+                          const char *customer_id, const char *product_id, const char *kind,
+                          tl_err *err)
+{
+    if (!sm->valid || !product_id)
+        return TL_OK;
+    /* Which signal: an outcome after a showing already learned as a
+     * negative flips or confirms it; without one it is a sample of its
+     * own. */
+    long long shown = 0, resolved = 0;
+    int rc = tl_store_learned_showings(st, customer_id, product_id, &shown, &resolved, err);
+    if (rc)
+        return rc;
+    int is_outcome = strcmp(kind, "accepted") == 0 || strcmp(kind, "dismissed") == 0;
+    int outstanding = shown > resolved - is_outcome;   /* the event itself is counted */
+    tl_learn_signal sig;
+    if (strcmp(kind, "shown") == 0)
+        sig = TL_LEARN_NEGATIVE;
+    else if (strcmp(kind, "accepted") == 0)
+        sig = outstanding ? TL_LEARN_FLIP : TL_LEARN_POSITIVE;
+    else if (strcmp(kind, "clicked") == 0)
+        sig = outstanding ? TL_LEARN_CLICK_FLIP : TL_LEARN_CLICK;
+    else if (strcmp(kind, "dismissed") == 0)
+        sig = outstanding ? TL_LEARN_NONE : TL_LEARN_NEGATIVE;
+    else
+        return TL_OK;
+    if (sig == TL_LEARN_NONE)
+        return TL_OK;
+    /* Read, step and write inside the caller's transaction: the store is
+     * the authority, so concurrent writers (threads or processes) are
+     * serialised by its write lock and never lose an update. */
+    tl_learn_row rows[TL_LEARN_NL][TL_LEARN_NF];
+    memset(rows, 0, sizeof rows);
+    int nl = sm->has_segment ? TL_LEARN_NL : 1;
+    for (int l = 0; l < nl && !rc; l++)
+        for (int f = 0; f < TL_LEARN_NF && !rc; f++)
+            rc = tl_store_learned_get(st, l ? sm->segment : TL_LEARN_GLOBAL_SEGMENT,
+                                      sm->features[f], &rows[l][f].w, &rows[l][f].n, err);
+    if (rc)
+        return rc;
+    tl_learn_step(&e->lp, rows, sm->has_segment, sm->x, sig);
+    for (int l = 0; l < nl && !rc; l++)
+        for (int f = 0; f < TL_LEARN_NF && !rc; f++)
+            rc = tl_store_learned_put(st, l ? sm->segment : TL_LEARN_GLOBAL_SEGMENT,
+                                      sm->features[f], rows[l][f].w, rows[l][f].n, err);
     return rc;
 }
 
@@ -622,16 +867,28 @@ json_t *tl_rec_result_to_json(const tl_engine *e, const tl_rec_result *r)
         for (size_t k = 0; k < it->n_reasons; k++)
             json_array_append_new(reasons, json_string(it->reasons[k]));
         json_array_append_new(
-            recs, json_pack("{s:s, s:s, s:s, s:f, s:s?, s:o, s:O}", "product_id", it->product_id,
-                            "name", it->name, "category", it->category, "score", it->score,
-                            "need", it->need, "reasons", reasons, "evidence", it->evidence));
+            recs, json_pack("{s:s, s:s, s:s, s:f, s:f, s:f, s:s?, s:o, s:O}", "product_id",
+                            it->product_id, "name", it->name, "category", it->category, "score",
+                            it->score, "p_accept", it->p_accept, "learned_lift",
+                            it->learned_lift, "need", it->need, "reasons", reasons, "evidence",
+                            it->evidence));
     }
+    /* What p_accept means travels with it, with the evidence behind it. */
+    json_t *learning = json_pack(
+        "{s:s?, s:I, s:I, s:f, s:s}", "segment", r->segment[0] ? r->segment : NULL,
+        "segment_events", (json_int_t)r->segment_events, "global_events",
+        (json_int_t)r->global_events, "weight", e->w.learned, "p_accept",
+        "probability that this customer accepts the offer if it is shown, estimated by an "
+        "online logistic regression on feedback events of the customer's segment (age band x "
+        "risk profile) and of all customers; with no events it is the prior of 5% adjusted "
+        "by the match score, not a measurement");
     json_t *o = json_pack("{s:s, s:o, s:o, s:s, s:s, s:s, s:O}", "customer_id", r->customer_id,
                           "recommendations", recs, "needs", needs_json(&r->needs),
                           "profile_summary", r->profile_summary, "product_offering",
                           r->product_offering, "encoder", tl_engine_encoder_id(e),
                           "products_mentioned",
                           r->post_sentiment ? r->post_sentiment : json_array());
+    json_object_set_new(o, "learning", learning);
     if (r->excluded)
         json_object_set(o, "excluded", r->excluded);
     return o;

@@ -13,6 +13,7 @@
 
 #include "base/err.h"
 #include "recommend/eligibility.h"
+#include "recommend/learn.h"
 #include "recommend/needs.h"
 #include "store/store.h"
 
@@ -25,6 +26,9 @@ typedef struct tl_rank_weights {
     double feedback;        /* how far acceptance rates can move a product (+/-) */
     double category_decay;  /* each earlier pick of the same category multiplies by this */
     double min_score;       /* nothing below this is recommended */
+    double learned;         /* how far the segment's learned preference (log-odds, clipped to
+                               ±3) moves the score's log-odds; 0 keeps learning out of the
+                               ranking (p_accept is still given) */
 } tl_rank_weights;
 
 void tl_rank_weights_default(tl_rank_weights *w);
@@ -59,6 +63,8 @@ typedef struct tl_rec_item {
     const char *product_id, *name, *category;   /* borrowed from the engine's catalogue */
     double score;           /* 0..1 */
     double match;           /* semantic relevance 0..1 */
+    double p_accept;        /* probability of acceptance if shown, from the segment model */
+    double learned_lift;    /* the learned preference that moved the score, log-odds */
     const char *need;       /* key of the need it answers, or NULL */
     char reasons[TL_REC_MAX_REASONS][200];
     size_t n_reasons;
@@ -75,6 +81,9 @@ typedef struct tl_rec_result {
     json_t *excluded;       /* array of {product_id, name, code, reason} (explain), owned */
     json_t *post_sentiment; /* products the posts speak of, owned */
     void *catalogue;        /* pinned catalogue: items borrow from it */
+    char segment[64];       /* learning segment, "" when personalisation is off */
+    long long segment_events, global_events;   /* samples behind the segment's and the
+                                                  global model */
 } tl_rec_result;
 
 /* Recommends for one customer. TL_ENOTFOUND for an unknown customer. The
@@ -84,9 +93,40 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
 
 void tl_rec_result_free(tl_rec_result *r);
 
-/* {"customer_id", "recommendations":[{product_id,name,category,score,reasons,
- * evidence}], "needs":[…], "profile_summary", "product_offering",
- * "encoder", ["excluded"]}. New reference. */
+/* Learning from one feedback event ("shown", "clicked", "accepted",
+ * "dismissed") of a customer about a product, in two steps:
+ *
+ * - prepare, before the transaction: scores the product for the customer
+ *   the way ranking does (reads the view, the catalogue, maybe embeds
+ *   posts) and keeps the features; product NULL or not in the catalogue
+ *   gives a sample with valid = 0, which teaches nothing;
+ * - apply, inside the transaction that wrote the event and only when it
+ *   was new (a repeated idempotency key teaches nothing): one online step
+ *   of the segment's acceptance model, read from and written to the store.
+ *
+ * Then, after the commit, tl_engine_learned. feedback.h does all of it. */
+typedef struct tl_learn_sample {
+    int valid;
+    int has_segment;                             /* 0: personalisation is off */
+    char segment[64];
+    char features[TL_LEARN_NF][TL_LEARN_KEY_MAX];
+    double x[TL_LEARN_NF];
+} tl_learn_sample;
+
+int tl_engine_learn_prepare(tl_engine *e, tl_store *st, const char *customer_id,
+                            const char *product_id, tl_learn_sample *out, tl_err *err);
+int tl_engine_learn_apply(tl_engine *e, tl_store *st, const tl_learn_sample *sm,
+                          const char *customer_id, const char *product_id, const char *kind,
+                          tl_err *err);
+
+/* Tells the engine that learned weights changed in the store: the next
+ * recommendation re-reads them. */
+void tl_engine_learned(tl_engine *e);
+
+/* {"customer_id", "recommendations":[{product_id,name,category,score,
+ * p_accept,learned_lift,reasons,evidence}], "needs":[…], "profile_summary",
+ * "product_offering", "encoder", "learning":{segment,segment_events,
+ * global_events,weight,p_accept}, ["excluded"]}. New reference. */
 json_t *tl_rec_result_to_json(const tl_engine *e, const tl_rec_result *r);
 
 /* The prototype's /product_recommendations shape: {"profile", "recommended":

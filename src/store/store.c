@@ -97,6 +97,14 @@ static const char *const migrations[] = {
     "  prompt_hash TEXT NOT NULL, model TEXT NOT NULL, response TEXT NOT NULL,"
     "  created_at TEXT NOT NULL,"
     "  PRIMARY KEY(prompt_hash, model)) WITHOUT ROWID;",
+    /* 5 → 6: the online acceptance model's weights, per customer segment
+     * ('*' for the global layer) and feature, stored as offsets from their
+     * initial values (recommend/learn.h). */
+    "CREATE TABLE learned_weights("
+    "  segment TEXT NOT NULL, feature TEXT NOT NULL,"
+    "  weight REAL NOT NULL, n INTEGER NOT NULL, updated_at TEXT NOT NULL,"
+    "  PRIMARY KEY(segment, feature)) WITHOUT ROWID;"
+    "CREATE INDEX events_customer_product ON events(customer_id, product_id);",
 };
 
 int tl__store_fail(tl_store *st, tl_err *err, const char *what)

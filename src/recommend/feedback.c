@@ -1,0 +1,42 @@
+/* feedback.c — one feedback event, all or nothing (feedback.h). */
+#include "recommend/feedback.h"
+
+#include <string.h>
+
+#include "store/holdings.h"
+
+int tl_feedback_record(tl_engine *e, tl_store *st, const tl_event *ev, bool *duplicate,
+                       tl_err *err)
+{
+    *duplicate = false;
+    /* Scored before the transaction, so the store's write lock is never
+     * held while the catalogue is built or posts are embedded. */
+    tl_learn_sample sample;
+    int rc = tl_engine_learn_prepare(e, st, ev->customer_id, ev->product_id, &sample, err);
+    if (rc)
+        return rc;
+    if ((rc = tl_store_begin(st, err)))
+        return rc;
+    rc = tl_store_event_add(st, ev, duplicate, err);
+    /* Only a new event teaches the model: a repeated idempotency key
+     * counts once. */
+    int learned = 0;
+    if (!rc && !*duplicate && sample.valid) {
+        rc = tl_engine_learn_apply(e, st, &sample, ev->customer_id, ev->product_id, ev->kind,
+                                   err);
+        learned = !rc;
+    }
+    if (!rc && !*duplicate && strcmp(ev->kind, "accepted") == 0) {
+        tl_holding h = {ev->customer_id, ev->product_id, NULL, "accepted"};
+        rc = tl_store_holding_upsert(st, &h, err);
+    }
+    if (!rc)
+        rc = tl_store_commit(st, err);
+    if (rc) {
+        tl_store_rollback(st);
+        return rc;
+    }
+    if (learned)
+        tl_engine_learned(e);
+    return TL_OK;
+}
