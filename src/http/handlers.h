@@ -36,6 +36,9 @@ int tl_h_consent_put(tl_request *rq, tl_response *rs);
 int tl_h_product_insights(tl_request *rq, tl_response *rs);
 int tl_h_product_optimizations(tl_request *rq, tl_response *rs);
 
+/* Reports (h_reports.c). */
+int tl_h_report_overview(tl_request *rq, tl_response *rs);
+
 /* System (h_system.c). */
 int tl_h_healthz(tl_request *rq, tl_response *rs);
 int tl_h_metrics(tl_request *rq, tl_response *rs);

@@ -7,7 +7,8 @@ enum {
     H_CUSTOMERS_LIST, H_CUSTOMER_GET, H_CUSTOMER_PUT, H_CUSTOMER_TXNS,
     H_CUSTOMER_INSIGHTS, H_CUSTOMER_FORECAST, H_PRODUCTS_LIST, H_PRODUCT_GET, H_HEALTHZ,
     H_METRICS, H_OPENAPI, H_RECOMMENDATIONS, H_PROTO_RECOMMENDATIONS, H_EVENTS_POST,
-    H_PRODUCT_INSIGHTS, H_PRODUCT_OPTIMIZATIONS, H_CONSENT_GET, H_CONSENT_PUT
+    H_PRODUCT_INSIGHTS, H_PRODUCT_OPTIMIZATIONS, H_CONSENT_GET, H_CONSENT_PUT,
+    H_REPORT_OVERVIEW
 };
 
 const tl_handler tl_handlers[] = {
@@ -34,6 +35,7 @@ const tl_handler tl_handlers[] = {
     [H_PRODUCT_OPTIMIZATIONS] = tl_h_product_optimizations,
     [H_CONSENT_GET] = tl_h_consent_get,
     [H_CONSENT_PUT] = tl_h_consent_put,
+    [H_REPORT_OVERVIEW] = tl_h_report_overview,
 };
 
 const tl_route tl_routes[] = {
@@ -48,7 +50,8 @@ const tl_route tl_routes[] = {
     {"GET", "/product_optimizations/{id}", H_PRODUCT_OPTIMIZATIONS,
      "Suggestions for a product from its reviews, holders and offer outcomes (prototype shape)"},
     {"GET", "/api/v1/customers", H_CUSTOMERS_LIST,
-     "Customers, paged: q, risk_profile, gender, age_min, age_max, sort, order, limit, offset"},
+     "Customers, paged: q, risk_profile, gender, account_status, age_min, age_max, sort, order, "
+     "limit, offset"},
     {"GET", "/api/v1/customers/{id}", H_CUSTOMER_GET,
      "The customer 360: profile, insights, forecast, holdings, posts"},
     {"PUT", "/api/v1/customers/{id}", H_CUSTOMER_PUT, "Create or update one customer"},
@@ -72,6 +75,9 @@ const tl_route tl_routes[] = {
      "One product with its reviews and parsed eligibility rules"},
     {"GET", "/api/v1/products/{id}/insights", H_PRODUCT_INSIGHTS,
      "Review sentiment and themes, holders against target, offer rates, suggestions"},
+    {"GET", "/api/v1/reports/overview", H_REPORT_OVERVIEW,
+     "Portfolio figures: customers, products, holdings, offers shown, accepted and dismissed, "
+     "acceptance rate overall and per day: days"},
     {"GET", "/healthz", H_HEALTHZ, "Liveness and store check"},
     {"GET", "/metrics", H_METRICS, "Prometheus metrics"},
     {"GET", "/openapi.json", H_OPENAPI, "This API's description"},

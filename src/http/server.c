@@ -15,6 +15,7 @@
 #include "base/str.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
+#include "http/static.h"
 #include "recommend/engine.h"
 #include "store/store.h"
 
@@ -156,6 +157,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (strcmp(method, "OPTIONS") == 0)
         return preflight(s, conn);
+    if (tl_static_claims(url))
+        return tl_static_serve(conn, method, url);   /* the dashboard: public files */
 
     tl_response rs = {.status = 200, .content_type = "application/json"};
     tl_buf_init(&rs.body, 256u << 20);
@@ -264,6 +267,7 @@ int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err)
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64u << 10),
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_UNESCAPE_CALLBACK, tl_static_unescape, NULL,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
     if (!s->daemon) {
         rc = tl_err_set(err, TL_EIO, "cannot listen on %s:%d (in use, or not allowed)", host,
