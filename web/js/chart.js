@@ -39,11 +39,6 @@ function legend(items) {
     h('li', {}, h('span', { class: 'swatch ' + cls, 'aria-hidden': 'true' }), label)));
 }
 
-function nextMonth(m) {
-  const [y, mo] = m.split('-').map(Number);
-  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
-}
-
 // Monthly spending (months: [{month, total}]) with the forecast for the next
 // month and its 80% interval as a shaded cone from the last actual month.
 export function spendingChart(months, forecast, currency) {
@@ -70,7 +65,7 @@ export function spendingChart(months, forecast, currency) {
     height: 260,
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: false } },
+    scales: { x: { time: false, range: (u, mn, mx) => [mn - 0.35, mx + 0.35] } },
     axes: [
       axisStyle({ values: (u, ticks) => ticks.map(t => Number.isInteger(t) && labels[t] ? fmtMonth(labels[t]) : ''),
                   space: 60 }),
@@ -115,7 +110,7 @@ export function feedbackChart(days) {
   const wrap = h('figure', { class: 'chart', 'data-chart': 'feedback' });
   const plotBox = h('div', { class: 'chart-plot' });
   const x = days.map((_, i) => i);
-  const shown = days.map(d => d.shown);
+  const shown = days.map(d => d.shown || null);   // no bar (not a flat line) on quiet days
   const rate = days.map(d => d.acceptance_rate);
   const opts = {
     height: 240,
@@ -143,4 +138,3 @@ export function feedbackChart(days) {
   return wrap;
 }
 
-export { nextMonth };

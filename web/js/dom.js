@@ -36,8 +36,8 @@ export function replace(el, ...children) {
   return el;
 }
 
-const numFmt = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
-const num1Fmt = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
+const numFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const num1Fmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 
 export function fmtNum(v, digits = 0) {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
@@ -48,7 +48,7 @@ export function fmtMoney(v, currency) {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
   if (currency && /^[A-Z]{3}$/.test(currency)) {
     try {
-      return new Intl.NumberFormat('en-GB', { style: 'currency', currency,
+      return new Intl.NumberFormat('en-US', { style: 'currency', currency,
                                               maximumFractionDigits: 0 }).format(v);
     } catch { /* unknown code: plain number below */ }
   }
@@ -64,7 +64,7 @@ export function fmtPct(v, digits = 0) {
 export function fmtMonth(m) {
   const [y, mo] = String(m).split('-').map(Number);
   if (!y || !mo) return String(m);
-  return new Date(Date.UTC(y, mo - 1, 1)).toLocaleDateString('en-GB',
+  return new Date(Date.UTC(y, mo - 1, 1)).toLocaleDateString('en-US',
     { month: 'short', year: 'numeric', timeZone: 'UTC' });
 }
 

@@ -182,6 +182,8 @@ export function render(root, params, signal, id) {
           body: { kind, product_id: r.product_id, channel: 'dashboard', idempotency_key: `${kind}:${uuid()}` } });
         announce(`${r.name} ${kind}. Updating the recommendations.`);
         await refreshRecs(true);
+        recs.body.prepend(h('p', { class: 'flash', role: 'status' },
+          `${r.name} ${kind === 'accepted' ? 'accepted: it is now a holding' : 'dismissed: it will not be offered again soon'}.`));
         if (kind === 'accepted') fill(holdings.body, async () => [await api(`/customers/${enc}`, { signal }), await catalogue()],
           ([dd, cat]) => h('ul', { class: 'plain-list' }, dd.holdings.map(x => h('li', {},
             h('a', { href: '#/products/' + encodeURIComponent(x.product_id) }, cat.get(x.product_id)?.name || x.product_id), ' ', tag(x.source, 'tag-muted')))),

@@ -15,7 +15,7 @@ const SIZES = [25, 50, 100];
 const COLUMNS = [
   // key, label, sortable field, class
   ['name', 'Customer', 'name', ''],
-  ['age', 'Age', 'age', 'num'],
+  ['age', 'Age', 'age', 'num opt-sm'],
   ['gender', 'Gender', null, 'opt'],
   ['city', 'Location', null, 'opt'],
   ['balance', 'Balance', 'balance', 'num'],
@@ -106,7 +106,7 @@ export function render(root, params, signal) {
   }
 
   function skeletonRows() {
-    replace(tbody, Array.from({ length: Math.min(state.size, 10) }, () =>
+    replace(tbody, Array.from({ length: state.size }, () =>
       h('tr', { class: 'skeleton-row', 'aria-hidden': 'true' },
         COLUMNS.map(([, , , cls]) => h('td', { class: cls }, h('span', { class: 'skeleton-line' }))))));
   }
@@ -141,7 +141,7 @@ export function render(root, params, signal) {
     const first = data.total ? data.offset + 1 : 0;
     const last = data.offset + data.items.length;
     replace(count, data.total
-      ? `${first.toLocaleString('en-GB')}–${last.toLocaleString('en-GB')} of ${data.total.toLocaleString('en-GB')} customers`
+      ? `${first.toLocaleString('en-US')}–${last.toLocaleString('en-US')} of ${data.total.toLocaleString('en-US')} customers`
       : 'No customer matches these filters.');
     if (!data.items.length) {
       replace(tbody, h('tr', { class: 'empty-row' }, h('td', { colspan: COLUMNS.length }, 'No customers to show.')));
@@ -151,7 +151,7 @@ export function render(root, params, signal) {
         const tr = h('tr', { class: 'row-link', dataset: { id: c.customer_id } },
           h('td', {}, h('a', { href, class: 'cell-title' }, c.name || c.customer_id),
             h('span', { class: 'cell-sub' }, c.customer_id)),
-          h('td', { class: 'num' }, c.age ?? '—'),
+          h('td', { class: 'num opt-sm' }, c.age ?? '—'),
           h('td', { class: 'opt' }, c.gender || '—'),
           h('td', { class: 'opt' }, [c.city, c.country].filter(Boolean).join(', ') || '—'),
           h('td', { class: 'num' }, fmtMoney(c.balance, c.currency)),
@@ -173,7 +173,7 @@ export function render(root, params, signal) {
       disabled: disabled || undefined, 'aria-label': aria, onclick: () => go({ page }) }, label);
     replace(pager,
       btn('‹ Previous', state.page - 1, state.page <= 1, 'Previous page'),
-      h('span', { class: 'pager-info' }, `Page ${state.page} of ${pagesN.toLocaleString('en-GB')}`),
+      h('span', { class: 'pager-info' }, `Page ${state.page} of ${pagesN.toLocaleString('en-US')}`),
       btn('Next ›', state.page + 1, state.page >= pagesN, 'Next page'),
       h('div', { class: 'field inline' }, h('label', { for: 'f-size' }, 'Rows'),
         h('select', { id: 'f-size', onchange: e => go({ size: Number(e.target.value), page: 1 }) },

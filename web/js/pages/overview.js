@@ -27,7 +27,7 @@ export function render(root, params, signal) {
   fill(kpis, () => overview, d => KPIS.map(([k, label, f]) => h('div', { class: 'kpi card', dataset: { kpi: k } },
     h('span', { class: 'kpi-label' }, label), h('span', { class: 'kpi-value' }, f(d[k])))), { signal, lines: 2 });
   fill(trend.body, () => overview, d => d.by_day.length
-    ? h('div', {}, feedbackChart(d.by_day), h('p', { class: 'muted small' },
+    ? h('div', {}, feedbackChart(everyDay(d.by_day)), h('p', { class: 'muted small' },
         `Totals: ${fmtNum(d.events.shown)} shown, ${fmtNum(d.events.clicked)} clicked, ${fmtNum(d.events.accepted)} accepted, ${fmtNum(d.events.dismissed)} dismissed.`))
     : empty('No offer was shown in the last 90 days: feedback from the channels will appear here.'), { signal, lines: 6 });
 
@@ -40,6 +40,22 @@ export function render(root, params, signal) {
     }
   }, d => d ? biasReport(d) : h('p', { class: 'notice', id: 'bias-unavailable' }, 'Bias report not available on this server.'),
   { signal, lines: 6 });
+}
+
+// The days from the first with events (at least two weeks back) to today,
+// zeros where nothing happened, so the time axis is even.
+function everyDay(days) {
+  const byDay = new Map(days.map(d => [d.day, d]));
+  const today = new Date();
+  const end = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+  const first = Date.parse(days[0].day + 'T00:00:00Z');
+  const start = Math.min(first, end - 13 * 86400000);
+  const out = [];
+  for (let t = start; t <= end; t += 86400000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    out.push(byDay.get(day) || { day, shown: 0, clicked: 0, accepted: 0, dismissed: 0, acceptance_rate: null });
+  }
+  return out;
 }
 
 function diCell(by, metric, threshold) {
