@@ -93,15 +93,15 @@ static const tl_static_file *find(const char *path)
     return NULL;
 }
 
-/* True when the If-None-Match header lists etag (or is "*"). */
-static bool not_modified(struct MHD_Connection *conn, const char *etag)
+bool tl_static_etag_matches(const char *inm, const char *etag)
 {
-    const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
     if (!inm)
         return false;
     if (strcmp(inm, "*") == 0)
         return true;
     size_t n = strlen(etag);
+    if (n == 0)
+        return false;
     for (const char *p = strstr(inm, etag); p; p = strstr(p + 1, etag)) {
         /* Whole list items only: preceded by start, ',', ' ' or "W/". */
         bool start = p == inm || p[-1] == ',' || p[-1] == ' ' || p[-1] == '/';
@@ -110,6 +110,37 @@ static bool not_modified(struct MHD_Connection *conn, const char *etag)
             return true;
     }
     return false;
+}
+
+int tl_static_resolve(const char *url, const tl_static_file **file, const char **cache_control)
+{
+    *file = NULL;
+    *cache_control = "no-cache";
+    if (!path_ok(url))
+        return 400;
+    const tl_static_file *f = NULL;
+    if (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0) {
+        f = find("/index.html");
+    } else if (strcmp(url, "/favicon.ico") == 0) {
+        f = find("/img/favicon.svg");
+    } else if (strncmp(url, ASSETS_PREFIX, strlen(ASSETS_PREFIX)) == 0) {
+        /* /assets/<version>/<file>: the current version may be cached for
+         * good; another (a page loaded before an upgrade) gets today's file
+         * but must revalidate. */
+        const char *v = url + strlen(ASSETS_PREFIX);
+        const char *slash = strchr(v, '/');
+        if (slash && slash > v && strcmp(slash, "/index.html") != 0) {
+            f = find(slash);
+            size_t vlen = (size_t)(slash - v);
+            if (f && vlen == strlen(tl_static_version) &&
+                strncmp(v, tl_static_version, vlen) == 0)
+                *cache_control = "public, max-age=31536000, immutable";
+        }
+    }
+    if (!f)
+        return 404;
+    *file = f;
+    return 200;
 }
 
 enum MHD_Result tl_static_serve(struct MHD_Connection *conn, const char *method,
@@ -123,32 +154,15 @@ enum MHD_Result tl_static_serve(struct MHD_Connection *conn, const char *method,
                                      "\"message\":\"dashboard files allow GET and HEAD\"}}";
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
         return error(conn, 405, method_bad);
-    if (!path_ok(url))
+    const tl_static_file *f;
+    const char *cache;
+    int status = tl_static_resolve(url, &f, &cache);
+    if (status == 400)
         return error(conn, 400, bad);
-
-    const tl_static_file *f = NULL;
-    const char *cache = "no-cache";
-    if (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0) {
-        f = find("/index.html");
-    } else if (strcmp(url, "/favicon.ico") == 0) {
-        f = find("/img/favicon.svg");
-    } else {
-        /* /assets/<version>/<file>: the current version may be cached for
-         * good; another (a page loaded before an upgrade) gets today's file
-         * but must revalidate. */
-        const char *v = url + strlen(ASSETS_PREFIX);
-        const char *slash = strchr(v, '/');
-        if (slash && slash > v && strcmp(slash, "/index.html") != 0) {
-            f = find(slash);
-            size_t vlen = (size_t)(slash - v);
-            if (vlen == strlen(tl_static_version) &&
-                strncmp(v, tl_static_version, vlen) == 0)
-                cache = "public, max-age=31536000, immutable";
-        }
-    }
-    if (!f)
+    if (status != 200)
         return error(conn, 404, missing);
-    if (not_modified(conn, f->etag))
+    const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
+    if (tl_static_etag_matches(inm, f->etag))
         return answer(conn, 304, f, cache, false);
     /* HEAD: libmicrohttpd sends the headers (and length) without the body. */
     return answer(conn, 200, f, cache, true);
