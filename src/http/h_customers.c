@@ -55,6 +55,7 @@ int tl_h_customers_list(tl_request *rq, tl_response *rs)
                            .risk_profile = tl_request_arg(rq, "risk_profile"),
                            .gender = tl_request_arg(rq, "gender"),
                            .account_status = tl_request_arg(rq, "account_status"),
+                           .holds = tl_request_arg(rq, "holds"),
                            .age_min = -1,
                            .age_max = -1,
                            .sort = TL_CSORT_INSERTION,

@@ -50,8 +50,8 @@ const tl_route tl_routes[] = {
     {"GET", "/product_optimizations/{id}", H_PRODUCT_OPTIMIZATIONS,
      "Suggestions for a product from its reviews, holders and offer outcomes (prototype shape)"},
     {"GET", "/api/v1/customers", H_CUSTOMERS_LIST,
-     "Customers, paged: q, risk_profile, gender, account_status, age_min, age_max, sort, order, "
-     "limit, offset"},
+     "Customers, paged: q, risk_profile, gender, account_status, holds (a product id), age_min, "
+     "age_max, sort, order, limit, offset"},
     {"GET", "/api/v1/customers/{id}", H_CUSTOMER_GET,
      "The customer 360: profile, insights, forecast, holdings, posts"},
     {"PUT", "/api/v1/customers/{id}", H_CUSTOMER_PUT, "Create or update one customer"},

@@ -156,6 +156,18 @@ async function flows(browser, base, vp, full) {
   await assertFits(page, `${tag} customers`);
   await shot(page, `${tag}-01-customers`);
 
+  // A segment filter: only dormant customers, fewer than all.
+  await page.selectOption('#f-activity', 'Dormant');
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('#customers-table tbody tr.row-link')];
+    return !document.querySelector('#customers-table[aria-busy]') && rows.length > 0 &&
+      rows.every(r => r.textContent.includes('Dormant'));
+  });
+  const dormant = Number((await page.textContent('#result-count')).match(/of ([\d,]+)/)[1].replace(/,/g, ''));
+  assert.ok(dormant > 0 && dormant < total, `the activity filter narrows ${total} customers (got ${dormant})`);
+  await page.selectOption('#f-activity', '');
+  await page.waitForFunction(t => (document.querySelector('#result-count').textContent.match(/of ([\d,]+)/) || [])[1]?.replace(/,/g, '') === String(t), total);
+
   const firstName = (await page.textContent('#customers-table tbody tr.row-link .cell-title')).trim();
   const term = firstName.split(' ')[0];
   await page.fill('#customer-search', term);
@@ -228,6 +240,8 @@ async function flows(browser, base, vp, full) {
   await page.waitForSelector('#rules .card-body table, #rules .card-body .empty');
   await page.waitForSelector('#reviews .review-summary, #reviews .empty');
   await page.waitForSelector('#holders .kpi-value');
+  const holders = Number((await page.textContent('#holders .kpi-value')).replace(/,/g, ''));
+  assert.equal(await page.$$eval('#holders .holders li', l => l.length), Math.min(holders, 8), 'the product lists who holds it');
   await page.waitForFunction(() => !document.querySelector('[aria-busy]'));
   const pname = (await page.textContent('#page-title')).trim();
   assert.ok(pname && !/^Product /.test(pname), 'the product page names the product');

@@ -7,6 +7,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,6 +249,49 @@ static void test_activity_filter(void **state)
     json_decref(all);
 }
 
+static void test_holds_filter(void **state)
+{
+    fixture *f = *state;
+    json_t *products = get_ok(f, "/api/v1/products");
+    size_t i, with_holders = 0;
+    json_t *p;
+    json_array_foreach(json_object_get(products, "items"), i, p) {
+        const char *pid = json_string_value(json_object_get(p, "product_id"));
+        char path[256];
+        snprintf(path, sizeof path, "/api/v1/products/%s/insights", pid);
+        json_t *ins = get_ok(f, path);
+        long long holders = int_at(json_object_get(ins, "holders"), "n");
+        snprintf(path, sizeof path, "/api/v1/customers?holds=%s&limit=1000", pid);
+        json_t *list = get_ok(f, path);
+        assert_int_equal(int_at(list, "total"), holders);
+        /* Each one listed holds it, by its own 360. */
+        size_t k;
+        json_t *c;
+        json_array_foreach(json_object_get(list, "items"), k, c) {
+            if (k >= 3)
+                break;
+            snprintf(path, sizeof path, "/api/v1/customers/%s",
+                     json_string_value(json_object_get(c, "customer_id")));
+            json_t *full = get_ok(f, path);
+            size_t h;
+            json_t *hold;
+            bool found = false;
+            json_array_foreach(json_object_get(full, "holdings"), h, hold)
+                found |= strcmp(json_string_value(json_object_get(hold, "product_id")), pid) == 0;
+            assert_true(found);
+            json_decref(full);
+        }
+        with_holders += holders > 0;
+        json_decref(list);
+        json_decref(ins);
+    }
+    assert_true(with_holders > 0);
+    json_t *none = get_ok(f, "/api/v1/customers?holds=no-such-product");
+    assert_int_equal(int_at(none, "total"), 0);
+    json_decref(none);
+    json_decref(products);
+}
+
 static void test_post_sentiment(void **state)
 {
     fixture *f = *state;
@@ -277,6 +321,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_overview),
         cmocka_unit_test(test_activity_filter),
+        cmocka_unit_test(test_holds_filter),
         cmocka_unit_test(test_post_sentiment),
     };
     int rc;

@@ -2,6 +2,7 @@
 // and paging are done by the server (works for millions of customers); the
 // state lives in the URL, so Back and a shared link show the same page.
 import { api } from '../api.js';
+import { catalogue } from '../catalogue.js';
 import { h, replace, fmtMoney, debounce } from '../dom.js';
 import { errorBox, tag, pageHeader, announce } from '../ui.js';
 
@@ -29,6 +30,7 @@ function readState(params) {
     age: params.get('age') || '',
     risk: params.get('risk') || '',
     activity: params.get('activity') || '',
+    holds: params.get('holds') || '',
     sort: params.get('sort') || 'name',
     order: params.get('order') === 'desc' ? 'desc' : 'asc',
     page: Math.max(1, parseInt(params.get('page') || '1', 10) || 1),
@@ -42,6 +44,7 @@ function stateHash(s) {
   if (s.age) p.set('age', s.age);
   if (s.risk) p.set('risk', s.risk);
   if (s.activity) p.set('activity', s.activity);
+  if (s.holds) p.set('holds', s.holds);
   if (s.sort !== 'name') p.set('sort', s.sort);
   if (s.order !== 'asc') p.set('order', s.order);
   if (s.page !== 1) p.set('page', String(s.page));
@@ -69,6 +72,7 @@ export function render(root, params, signal) {
     load();
   };
 
+  const holdsLabel = h('span', {}, 'product ' + state.holds);
   const search = h('input', { id: 'customer-search', type: 'search', value: state.q,
                                placeholder: 'Name, ID or city', autocomplete: 'off',
                                'aria-describedby': 'result-count' });
@@ -80,7 +84,14 @@ export function render(root, params, signal) {
     h('div', { class: 'field grow' }, h('label', { for: 'customer-search' }, 'Search'), search),
     select('f-age', 'Age band', AGE_BANDS, state.age, v => go({ age: v, page: 1 })),
     select('f-risk', 'Risk profile', RISKS, state.risk, v => go({ risk: v, page: 1 })),
-    select('f-activity', 'Activity', ACTIVITY, state.activity, v => go({ activity: v, page: 1 })));
+    select('f-activity', 'Activity', ACTIVITY, state.activity, v => go({ activity: v, page: 1 })),
+    state.holds ? h('div', { class: 'field chip-field' }, h('span', { class: 'label' }, 'Holding'),
+      h('button', { type: 'button', class: 'chip', id: 'f-holds', 'aria-label': 'Stop filtering by product held',
+                    onclick: e => { e.currentTarget.parentElement.remove(); go({ holds: '', page: 1 }); } },
+        holdsLabel, h('span', { 'aria-hidden': 'true' }, ' ×'))) : null);
+  if (state.holds) {
+    catalogue().then(cat => { const p = cat.get(state.holds); if (p) holdsLabel.textContent = p.name; }).catch(() => {});
+  }
 
   const count = h('p', { id: 'result-count', class: 'muted', 'aria-live': 'polite' }, '\u00a0');
   const thead = h('thead');
@@ -122,7 +133,7 @@ export function render(root, params, signal) {
     const [amin, amax] = state.age ? state.age.split('-') : ['', ''];
     try {
       const data = await api('/customers', { signal, query: {
-        q: state.q, risk_profile: state.risk, account_status: state.activity,
+        q: state.q, risk_profile: state.risk, account_status: state.activity, holds: state.holds,
         age_min: amin, age_max: amax, sort: state.sort, order: state.order,
         limit: state.size, offset: (state.page - 1) * state.size } });
       if (mine !== seq || signal.aborted) return;

@@ -80,7 +80,7 @@ export function render(root, params, signal, id) {
         x.rating != null ? h('span', { class: 'muted' }, ` (${fmtNum(x.rating, 1)})`) : null))));
   }, { signal, lines: 6 });
 
-  fill(holders.body, () => ins, i => {
+  fill(holders.body, async () => [await ins, await api('/customers', { signal, query: { holds: id, limit: 8, sort: 'name' } })], ([i, list]) => {
     const x = i.holders;
     const bands = Object.entries(x.age_bands || {});
     const max = Math.max(1, ...bands.map(([, n]) => n));
@@ -94,7 +94,12 @@ export function render(root, params, signal, id) {
       h('h3', {}, 'Holders by age'),
       h('ul', { class: 'bars' }, bands.map(([b, n]) => h('li', {}, h('span', { class: 'bar-name' }, b),
         meter(n / max, String(n), { aria: `${b}: ${n} holders` })))),
-      x.n ? h('p', { class: 'small' }, h('a', { href: '#/customers' }, 'Browse customers')) : null);
+      list.items.length ? h('h3', {}, 'Holders') : null,
+      list.items.length ? h('ul', { class: 'plain-list holders' }, list.items.map(c => h('li', {},
+        h('a', { href: '#/customers/' + encodeURIComponent(c.customer_id) }, c.name || c.customer_id),
+        h('span', { class: 'muted' }, ` · ${c.age ?? '—'} · ${c.city || ''}`), ' ', tag(c.risk_profile)))) : null,
+      list.total > list.items.length
+        ? h('p', { class: 'small' }, h('a', { href: '#/customers?holds=' + encodeURIComponent(id) }, `All ${fmtNum(list.total)} holders ›`)) : null);
   }, { signal, lines: 5 });
 
   fill(offers.body, () => ins, i => {
