@@ -124,9 +124,10 @@ async function pixels(page, selector) {
     for (let i = 0; i < d.length; i += 4) {
       const [r, g, b, a] = [d[i], d[i + 1], d[i + 2], d[i + 3]];
       if (a === 0) continue;
-      if (r > 150 && r < 215 && g < 110 && b < 60) forecast++;          // #c2410c
-      else if (r < 80 && g < 110 && b > 170) actual++;                  // #1d4ed8
-      else if (r > 200 && g > 170 && g < 240 && b > 140 && b < 230 && r - b > 25) band++;  // the shaded interval
+      // The canvas is transparent: colours come unblended, with alpha.
+      if (a > 180 && r > 150 && r < 215 && g < 110 && b < 60) forecast++;                 // #c2410c
+      else if (a > 180 && r < 80 && g < 110 && b > 170) actual++;                          // #1d4ed8
+      else if (a > 20 && a < 120 && r > 200 && g > 60 && g < 120 && b < 40) band++;       // rgba(234,88,12,.18)
     }
     return { band, forecast, actual };
   });
@@ -206,9 +207,10 @@ async function flows(browser, base, vp, full) {
   assert.match(await page.textContent('#spending .chart-caption'), /Forecast for .*80% interval/);
   await page.waitForTimeout(300);   // one animation frame for the canvas
   const px = await pixels(page, '[data-chart="spending"] canvas');
+  console.log(`${tag} chart pixels: ${JSON.stringify(px)}`);
   assert.ok(px.actual > 50, `the chart draws the actual spending line (${JSON.stringify(px)})`);
-  assert.ok(px.forecast > 10, `the chart draws the forecast (${JSON.stringify(px)})`);
-  assert.ok(px.band > 20, `the chart shades the 80% interval (${JSON.stringify(px)})`);
+  assert.ok(px.forecast > 30, `the chart draws the forecast (${JSON.stringify(px)})`);
+  assert.ok(px.band > 200, `the chart shades the 80% interval (${JSON.stringify(px)})`);
   await page.waitForSelector('#consent input[role="switch"]');
   await page.waitForSelector('#profile .facts');
   await page.waitForFunction(() => !document.querySelector('[aria-busy]'));
