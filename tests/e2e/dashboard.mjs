@@ -231,7 +231,18 @@ async function flows(browser, base, vp, full) {
     const after = await page.$$eval('#recommendations .rec', els => els.map(e => e.dataset.productId));
     assert.ok(!after.includes(gone), `dismissed product ${gone} is gone`);
     assert.ok(after.some(p => !before.map(b => b.id).includes(p)), 'a new recommendation replaced it');
+    await page.waitForSelector('#recommendations .flash');
     await shot(page, `${tag}-04-after-dismiss`);
+
+    // Accept one: it becomes a holding and leaves the recommendations.
+    const taken = after[1];
+    const takenName = (await page.textContent(`#recommendations .rec[data-product-id="${taken}"] h3 a`)).trim();
+    await page.click(`#recommendations .rec[data-product-id="${taken}"] button[data-action="accept"]`);
+    await page.waitForFunction(t => {
+      const ids = [...document.querySelectorAll('#recommendations .rec')].map(e => e.dataset.productId);
+      return ids.length > 0 && !ids.includes(t) && !document.querySelector('#recommendations [aria-busy]');
+    }, taken);
+    await page.waitForFunction(n => [...document.querySelectorAll('#holdings a')].some(a => a.textContent.trim() === n), takenName);
   }
 
   // A product page, from a recommendation's link.
@@ -250,6 +261,12 @@ async function flows(browser, base, vp, full) {
   await assertFits(page, `${tag} product`);
   await shot(page, `${tag}-05-product`);
 
+  // The catalogue.
+  await page.click('.nav a[data-section="products"]');
+  await page.waitForSelector('#catalogue tbody tr');
+  await assertFits(page, `${tag} products`);
+  await shot(page, `${tag}-06-products`);
+
   // Overview: portfolio figures from the real server; this server has no
   // bias report, and the page says so.
   await page.goto(base + '/#/overview');
@@ -267,7 +284,7 @@ async function flows(browser, base, vp, full) {
     await page.waitForSelector('#bias-table');
   }
   await assertFits(page, `${tag} overview`);
-  await shot(page, `${tag}-06-overview`);
+  await shot(page, `${tag}-07-overview`);
 
   // The bias table, drawn from a fixture in the agreed shape.
   await page.route('**/api/v1/reports/bias', r => r.fulfill({ status: 200, contentType: 'application/json', body: fixture }));
@@ -278,7 +295,7 @@ async function flows(browser, base, vp, full) {
   assert.ok(await page.$$eval('#bias-table > tbody > tr > td.flagged', c => c.length) >= 3, 'flagged ratios are highlighted');
   await page.check('#bias-flagged-only');
   assert.equal(await page.$$eval('#bias-table > tbody > tr', r => r.length), 2, '"Flagged only" hides the rest');
-  await shot(page, `${tag}-07-overview-bias`);
+  await shot(page, `${tag}-08-overview-bias`);
   await page.unroute('**/api/v1/reports/bias');
 
   // Keyboard: a new page puts focus on its heading, the next Tab reaches
