@@ -143,13 +143,18 @@ export function render(root, params, signal, id) {
           (p.sentiment.aspects || []).map(a => tag(a, 'tag-muted'))) : null))));
   }, { signal, lines: 5 });
 
-  fill(txns.body, () => api(`/customers/${enc}/transactions`, { signal, query: { limit: 10 } }), d => {
+  fill(txns.body, async () => {
+    const d = await api(`/customers/${enc}/transactions`, { signal, query: { limit: 10 } });
+    const c = await c360.catch(() => null);   // the customer's currency, when a row has none
+    d.currency = c ? c.customer.currency : null;
+    return d;
+  }, d => {
     if (!d.transactions.length) return empty('No individual transactions on record; the chart uses imported monthly totals.');
     return h('div', { class: 'table-wrap' }, h('table', { class: 'table compact' },
       h('thead', {}, h('tr', {}, ['Date', 'Merchant', 'Category', 'Mode', 'Amount'].map((t, i) => h('th', { scope: 'col', class: i === 4 ? 'num' : '' }, t)))),
       h('tbody', {}, d.transactions.map(t => h('tr', {}, h('td', {}, t.date), h('td', {}, t.merchant || '—'),
         h('td', {}, t.category || '—'), h('td', {}, t.payment_mode || '—'),
-        h('td', { class: 'num ' + (t.direction === 'credit' ? 'credit' : '') }, (t.direction === 'credit' ? '+' : '−') + fmtMoney(t.amount, t.currency)))))));
+        h('td', { class: 'num ' + (t.direction === 'credit' ? 'credit' : '') }, (t.direction === 'credit' ? '+' : '−') + fmtMoney(t.amount, t.currency || d.currency)))))));
   }, { signal, lines: 3 });
 
   // Recommendations and needs come from one call (explain=true).
