@@ -188,7 +188,7 @@ export function render(root, params, signal, id) {
         announce(`${r.name} ${kind}. Updating the recommendations.`);
         await refreshRecs(true);
         recs.body.prepend(h('p', { class: 'flash', role: 'status' },
-          `${r.name} ${kind === 'accepted' ? 'accepted: it is now a holding' : 'dismissed: it will not be offered again soon'}.`));
+          `${r.name} ${kind === 'accepted' ? 'accepted: it is now a holding' : 'dismissed: not offered to this customer again for 180 days'}.`));
         if (kind === 'accepted') fill(holdings.body, async () => [await api(`/customers/${enc}`, { signal }), await catalogue()],
           ([dd, cat]) => h('ul', { class: 'plain-list' }, dd.holdings.map(x => h('li', {},
             h('a', { href: '#/products/' + encodeURIComponent(x.product_id) }, cat.get(x.product_id)?.name || x.product_id), ' ', tag(x.source, 'tag-muted')))),
