@@ -6,7 +6,13 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libsqlite3-dev libmicrohttpd-dev libjansson-dev libcmocka-dev
-      libcurl4-openssl-dev curl libopenblas-dev libutf8proc-dev nettle-dev wordnet-base)
+      libcurl4-openssl-dev curl libopenblas-dev libutf8proc-dev nettle-dev wordnet-base
+      chromium)
+# The dashboard's chart library and the end-to-end test driver come from npm;
+# Debian's node is enough when none is installed.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    pkgs+=(nodejs npm)
+fi
 if [ "${1:-}" = "--bench" ]; then
     pkgs+=(wrk python3-fastapi python3-uvicorn python3-numpy python3-torch)
 fi
@@ -17,7 +23,23 @@ for p in "${pkgs[@]}"; do
         missing+=("$p")
     fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+
+# npm packages pinned by web/package-lock.json, reinstalled when the lock
+# file is newer than what is installed. Scripts are not run: none is needed.
+npm_deps() {
+    local web
+    web="$(cd "$(dirname "$0")/.." && pwd)/web"
+    if [ ! -d "$web/node_modules" ] || [ "$web/package-lock.json" -nt "$web/node_modules" ]; then
+        echo "installing npm packages in web/ (npm ci)" >&2
+        (cd "$web" && npm ci --ignore-scripts --no-audit --no-fund >&2)
+        touch "$web/node_modules"
+    fi
+}
+
+if [ ${#missing[@]} -eq 0 ]; then
+    npm_deps
+    exit 0
+fi
 
 echo "installing Debian packages: ${missing[*]}" >&2
 if [ "$(id -u)" -ne 0 ]; then
@@ -29,3 +51,4 @@ if ! apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1;
     apt-get update -qq
     apt-get install -y --no-install-recommends "${missing[@]}"
 fi
+npm_deps

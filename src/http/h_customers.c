@@ -14,6 +14,7 @@
 #include "store/holdings.h"
 #include "store/posts.h"
 #include "store/transactions.h"
+#include "text/sentiment.h"
 
 /* Parses an optional integer query argument within [lo, hi]. */
 static int int_arg(tl_request *rq, tl_response *rs, const char *name, long long lo,
@@ -53,6 +54,8 @@ int tl_h_customers_list(tl_request *rq, tl_response *rs)
     tl_customer_query q = {.search = tl_request_arg(rq, "q"),
                            .risk_profile = tl_request_arg(rq, "risk_profile"),
                            .gender = tl_request_arg(rq, "gender"),
+                           .account_status = tl_request_arg(rq, "account_status"),
+                           .holds = tl_request_arg(rq, "holds"),
                            .age_min = -1,
                            .age_max = -1,
                            .sort = TL_CSORT_INSERTION,
@@ -101,11 +104,22 @@ static int add_holding(void *ctx, const tl_holding *h)
                                                  "since", h->since, "source", h->source)) != 0;
 }
 
+/* Each post with its sentiment (the same scorer the recommender reads
+ * posts with), so the 360 shows how the customer feels, not only what they
+ * wrote. */
 static int add_post(void *ctx, const tl_post *p)
 {
-    return json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:s?}", "platform", p->platform,
-                                                 "topic", p->topic, "text", p->text,
-                                                 "posted_at", p->posted_at)) != 0;
+    tl_sentiment sent;
+    tl_sentiment_score_str(p->text, &sent);
+    json_t *aspects = json_array();
+    for (int a = 0; a < TL_ASPECT_COUNT; a++)
+        if (sent.aspects_seen & TL_ASPECT_BIT(a))
+            json_array_append_new(aspects, json_string(tl_aspect_name(a)));
+    return json_array_append_new(
+               ctx, json_pack("{s:s, s:s, s:s, s:s?, s:{s:o, s:s, s:o}}", "platform", p->platform,
+                              "topic", p->topic, "text", p->text, "posted_at", p->posted_at,
+                              "sentiment", "score", tl_json_number(sent.score), "label",
+                              sent.label, "aspects", aspects)) != 0;
 }
 
 int tl_h_customer_get(tl_request *rq, tl_response *rs)

@@ -41,6 +41,9 @@ int tl_h_audit_list(tl_request *rq, tl_response *rs);
 int tl_h_customer_delete(tl_request *rq, tl_response *rs);
 int tl_h_bias_report(tl_request *rq, tl_response *rs);
 
+/* Reports (h_reports.c). */
+int tl_h_report_overview(tl_request *rq, tl_response *rs);
+
 /* System (h_system.c). */
 int tl_h_healthz(tl_request *rq, tl_response *rs);
 int tl_h_metrics(tl_request *rq, tl_response *rs);

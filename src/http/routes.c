@@ -13,7 +13,7 @@ enum {
     H_CUSTOMER_INSIGHTS, H_CUSTOMER_FORECAST, H_PRODUCTS_LIST, H_PRODUCT_GET, H_HEALTHZ,
     H_METRICS, H_OPENAPI, H_RECOMMENDATIONS, H_PROTO_RECOMMENDATIONS, H_EVENTS_POST,
     H_PRODUCT_INSIGHTS, H_PRODUCT_OPTIMIZATIONS, H_CONSENT_GET, H_CONSENT_PUT,
-    H_CUSTOMER_DELETE, H_AUDIT_LIST, H_BIAS_REPORT
+    H_CUSTOMER_DELETE, H_AUDIT_LIST, H_BIAS_REPORT, H_REPORT_OVERVIEW
 };
 
 const tl_handler tl_handlers[] = {
@@ -43,6 +43,7 @@ const tl_handler tl_handlers[] = {
     [H_CUSTOMER_DELETE] = tl_h_customer_delete,
     [H_AUDIT_LIST] = tl_h_audit_list,
     [H_BIAS_REPORT] = tl_h_bias_report,
+    [H_REPORT_OVERVIEW] = tl_h_report_overview,
 };
 
 const tl_route tl_routes[] = {
@@ -62,7 +63,8 @@ const tl_route tl_routes[] = {
      "Suggestions for a product from its reviews, holders and offer outcomes (prototype shape)",
      TL_ACCESS_ANALYST},
     {"GET", "/api/v1/customers", H_CUSTOMERS_LIST,
-     "Customers, paged: q, risk_profile, gender, age_min, age_max, sort, order, limit, offset",
+     "Customers, paged: q, risk_profile, gender, account_status, holds (a product id), age_min, "
+     "age_max, sort, order, limit, offset",
      TL_ACCESS_ANALYST},
     {"GET", "/api/v1/customers/{id}", H_CUSTOMER_GET,
      "The customer 360: profile, insights, forecast, holdings, posts", TL_ACCESS_ANALYST},
@@ -101,6 +103,10 @@ const tl_route tl_routes[] = {
     {"GET", "/api/v1/reports/bias", H_BIAS_REPORT,
      "Offer and acceptance rates and mean scores by gender and age band, with "
      "disparate-impact ratios and four-fifths flags: min_group",
+     TL_ACCESS_ANALYST},
+    {"GET", "/api/v1/reports/overview", H_REPORT_OVERVIEW,
+     "Portfolio figures: customers, products, holdings, offers shown, accepted and dismissed, "
+     "acceptance rate overall and per day: days",
      TL_ACCESS_ANALYST},
     {"GET", "/healthz", H_HEALTHZ, "Liveness and store check", TL_ACCESS_PUBLIC},
     {"GET", "/metrics", H_METRICS, "Prometheus metrics", TL_ACCESS_ANALYST},

@@ -18,6 +18,7 @@
 #include "http/async.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
+#include "http/static.h"
 #include "llm/config.h"
 #include "llm/service.h"
 #include "recommend/engine.h"
@@ -282,8 +283,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         tl_buf_init(&rqs->body, s->opts.max_body);
         clock_gettime(CLOCK_MONOTONIC, &rqs->start);
-        /* CORS preflights carry no credentials, so they are not checked. */
-        if (strcmp(method, "OPTIONS") != 0)
+        /* CORS preflights carry no credentials, so they are not checked;
+         * nor are the dashboard's files, which are public (the API calls
+         * they make carry the token). */
+        if (strcmp(method, "OPTIONS") != 0 && !tl_static_claims(url))
             authorize(s, conn, method, url, rqs);
         *con_cls = rqs;
         return MHD_YES;
@@ -311,6 +314,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (strcmp(method, "OPTIONS") == 0)
         return preflight(s, conn);
+    if (tl_static_claims(url))
+        return tl_static_serve(conn, method, url);   /* the dashboard: public files */
 
     tl_response rs = {.status = 200, .content_type = "application/json"};
     tl_buf_init(&rs.body, 256u << 20);

@@ -158,6 +158,11 @@ static void where_clause(const tl_customer_query *q, char *out, size_t size)
         n += (size_t)snprintf(out + n, size - n, " AND risk_profile = :risk COLLATE NOCASE");
     if (q->gender)
         n += (size_t)snprintf(out + n, size - n, " AND gender = :gender COLLATE NOCASE");
+    if (q->account_status)
+        n += (size_t)snprintf(out + n, size - n, " AND account_status = :status COLLATE NOCASE");
+    if (q->holds)
+        n += (size_t)snprintf(out + n, size - n,
+                              " AND id IN (SELECT customer_id FROM holdings WHERE product_id = :holds)");
     if (q->age_min >= 0)
         n += (size_t)snprintf(out + n, size - n, " AND age >= :amin");
     if (q->age_max >= 0)
@@ -192,6 +197,10 @@ static void bind_query(sqlite3_stmt *s, const tl_customer_query *q, const char *
         sqlite3_bind_text(s, i, q->risk_profile, -1, SQLITE_STATIC);
     if (q->gender && (i = sqlite3_bind_parameter_index(s, ":gender")))
         sqlite3_bind_text(s, i, q->gender, -1, SQLITE_STATIC);
+    if (q->account_status && (i = sqlite3_bind_parameter_index(s, ":status")))
+        sqlite3_bind_text(s, i, q->account_status, -1, SQLITE_STATIC);
+    if (q->holds && (i = sqlite3_bind_parameter_index(s, ":holds")))
+        sqlite3_bind_text(s, i, q->holds, -1, SQLITE_STATIC);
     if ((i = sqlite3_bind_parameter_index(s, ":amin")))
         sqlite3_bind_int(s, i, q->age_min);
     if ((i = sqlite3_bind_parameter_index(s, ":amax")))

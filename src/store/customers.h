@@ -46,6 +46,8 @@ typedef struct tl_customer_query {
     const char *search;       /* substring of id, name or city; NULL for all */
     const char *risk_profile; /* exact, or NULL */
     const char *gender;       /* exact, or NULL */
+    const char *account_status; /* exact ("Active", "Dormant"), or NULL: activity segment */
+    const char *holds;        /* product id the customer holds, or NULL */
     int age_min, age_max;     /* inclusive; -1 for no bound */
     tl_customer_sort sort;
     bool descending;

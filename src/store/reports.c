@@ -1,0 +1,73 @@
+/* reports.c — aggregate queries for the overview report. */
+#include "store/reports.h"
+#include "store/store_int.h"
+
+static int scalar(tl_store *st, const char *sql, long long *out, tl_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "count rows");
+    int rc = TL_OK;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    else
+        rc = tl__store_fail(st, err, "count rows");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int tl_store_report_counts(tl_store *st, tl_report_counts *out, tl_err *err)
+{
+    *out = (tl_report_counts){0};
+    int rc;
+    if ((rc = scalar(st, "SELECT count(*) FROM customers", &out->customers, err)) ||
+        (rc = scalar(st, "SELECT count(*) FROM products", &out->products, err)) ||
+        (rc = scalar(st, "SELECT count(*) FROM holdings", &out->holdings, err)))
+        return rc;
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT coalesce(sum(kind='shown'),0), coalesce(sum(kind='clicked'),0), "
+                           "coalesce(sum(kind='accepted'),0), coalesce(sum(kind='dismissed'),0) "
+                           "FROM events",
+                           -1, &s, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "count events");
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        out->shown = sqlite3_column_int64(s, 0);
+        out->clicked = sqlite3_column_int64(s, 1);
+        out->accepted = sqlite3_column_int64(s, 2);
+        out->dismissed = sqlite3_column_int64(s, 3);
+    } else {
+        rc = tl__store_fail(st, err, "count events");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int tl_store_report_events_by_day(tl_store *st, int days,
+                                  int (*cb)(void *ctx, const tl_report_day *d), void *ctx,
+                                  tl_err *err)
+{
+    sqlite3_stmt *s;
+    /* `at` is ISO 8601 UTC, so its first ten characters are the day and
+     * compare as text. */
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT substr(at,1,10) AS day, sum(kind='shown'), sum(kind='clicked'), "
+                           "sum(kind='accepted'), sum(kind='dismissed') FROM events "
+                           "WHERE at >= date('now', printf('-%d days', ?1 - 1)) "
+                           "GROUP BY day ORDER BY day",
+                           -1, &s, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "count events by day");
+    sqlite3_bind_int(s, 1, days);
+    int step, rc = TL_OK;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        tl_report_day d = {(const char *)sqlite3_column_text(s, 0), sqlite3_column_int64(s, 1),
+                           sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3),
+                           sqlite3_column_int64(s, 4)};
+        if (cb(ctx, &d))
+            break;
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = tl__store_fail(st, err, "count events by day");
+    sqlite3_finalize(s);
+    return rc;
+}

@@ -1,0 +1,28 @@
+/* reports.h — portfolio figures for the overview report: table sizes and
+ * offer feedback per day. Read-only; each call is a handful of aggregate
+ * queries (prepared per call: reports are rare). */
+#ifndef TL_STORE_REPORTS_H
+#define TL_STORE_REPORTS_H
+
+#include "store/store.h"
+
+typedef struct tl_report_counts {
+    long long customers, products, holdings;
+    long long shown, clicked, accepted, dismissed;   /* events, all time */
+} tl_report_counts;
+
+int tl_store_report_counts(tl_store *st, tl_report_counts *out, tl_err *err);
+
+typedef struct tl_report_day {
+    const char *day;                                 /* "YYYY-MM-DD" (UTC) */
+    long long shown, clicked, accepted, dismissed;
+} tl_report_day;
+
+/* Visits the days of the last `days` days (today included) that have
+ * events, oldest first; `day` is valid during the call only. Return
+ * non-zero from cb to stop. */
+int tl_store_report_events_by_day(tl_store *st, int days,
+                                  int (*cb)(void *ctx, const tl_report_day *d), void *ctx,
+                                  tl_err *err);
+
+#endif

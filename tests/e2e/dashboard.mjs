@@ -1,0 +1,352 @@
+// dashboard.mjs — the dashboard end to end: a real tailor server on a free
+// loopback port with the prototype's seed data (or a small synthetic bank
+// when ../shared is absent), driven in headless Chromium by playwright-core.
+// Every page is screenshotted at 1280x800 and 390x844 into
+// $TAILOR_E2E_ARTIFACTS. Only /api/v1/reports/bias is ever intercepted (to
+// show the bias table with a fixture); everything else is the real server.
+//
+//   TAILOR_BIN=build/tailor TAILOR_SRC=. node tests/e2e/dashboard.mjs
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const SRC = path.resolve(process.env.TAILOR_SRC || path.join(path.dirname(fileURLToPath(import.meta.url)), '../..'));
+const BIN = path.resolve(process.env.TAILOR_BIN || path.join(SRC, 'build/tailor'));
+const ART = path.resolve(process.env.TAILOR_E2E_ARTIFACTS || path.join(SRC, 'build/e2e-artifacts'));
+const CHROMIUM = process.env.TAILOR_CHROMIUM || '/usr/bin/chromium';
+const T = 90_000;   // per wait: the server may run under AddressSanitizer
+
+function fail(msg) {
+  console.error('e2e_dashboard: ' + msg);
+  process.exit(1);
+}
+
+if (!fs.existsSync(CHROMIUM)) fail(`${CHROMIUM} is missing: run \`make deps\` (installs the Debian package chromium)`);
+if (!fs.existsSync(BIN)) fail(`${BIN} is missing: build tailor first`);
+let chromium;
+try {
+  chromium = createRequire(path.join(SRC, 'web/package.json'))('playwright-core').chromium;
+} catch {
+  fail('playwright-core is missing from web/node_modules: run `make deps`');
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tailor-e2e-'));
+const db = path.join(tmp, 'e2e.db');
+fs.mkdirSync(ART, { recursive: true });
+
+function run(args) {
+  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) fail(`tailor ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+// The data: the prototype's seed when ../shared has it, else a small
+// synthetic bank made by tailor itself.
+const seed = path.join(SRC, '..', 'shared', 'seed-data');
+if (fs.existsSync(path.join(seed, 'customer_profile.json'))) {
+  run(['import', '--db', db, '--seed', seed, '--quiet']);
+} else {
+  const gen = path.join(tmp, 'bank');
+  run(['generate', '--out', gen, '--customers', '300', '--monthly-only', '--quiet']);
+  const args = ['import', '--db', db, '--quiet'];
+  for (const [flag, file] of [['--products', 'products.json'], ['--customers', 'customers.csv'], ['--reviews', 'reviews.csv'],
+    ['--posts', 'posts.csv'], ['--holdings', 'holdings.csv'], ['--monthly', 'monthly.csv']]) {
+    if (fs.existsSync(path.join(gen, file))) args.push(flag, path.join(gen, file));
+  }
+  run(args);
+}
+
+let server = null;
+// Stops the server and resolves to its exit status: a clean stop (0) is
+// part of the test, so a leak or sanitizer report at exit fails it.
+function stopServer() {
+  return new Promise(resolve => {
+    if (!server || server.exitCode !== null) { resolve(server ? server.exitCode : 0); return; }
+    const killer = setTimeout(() => server.kill('SIGKILL'), 30_000);
+    server.once('exit', (code, sig) => { clearTimeout(killer); resolve(code === null ? 128 + (sig === 'SIGKILL' ? 9 : 15) : code); });
+    server.kill('SIGTERM');
+  });
+}
+process.on('exit', () => { if (server && server.exitCode === null) server.kill('SIGKILL'); fs.rmSync(tmp, { recursive: true, force: true }); });
+
+// Starts `tailor serve --port 0` and reads the URL it prints.
+function startServer() {
+  return new Promise((resolve, reject) => {
+    server = spawn(BIN, ['serve', '--db', db, '--host', '127.0.0.1', '--port', '0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', errText = '';
+    const timer = setTimeout(() => reject(new Error('tailor serve printed no URL within 120 s: ' + errText)), 120_000);
+    server.stdout.on('data', d => {
+      out += d;
+      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+      if (m) { clearTimeout(timer); resolve(`http://127.0.0.1:${m[1]}`); }
+    });
+    server.stderr.on('data', d => { errText += d; process.stderr.write(d); });
+    server.once('exit', code => { clearTimeout(timer); reject(new Error(`tailor serve exited (${code}): ${errText}`)); });
+  });
+}
+
+async function waitHealthy(base) {
+  const end = Date.now() + 120_000;
+  for (;;) {
+    try {
+      const r = await fetch(base + '/healthz');
+      if (r.ok) return;
+    } catch { /* not yet */ }
+    if (Date.now() > end) throw new Error('/healthz never answered 200');
+    await new Promise(r => setTimeout(r, 250));
+  }
+}
+
+const fixture = fs.readFileSync(path.join(SRC, 'tests/e2e/bias-fixture.json'), 'utf8');
+
+async function shot(page, name) {
+  const file = path.join(ART, name + '.png');
+  await page.screenshot({ path: file, fullPage: true });
+  console.log('screenshot ' + file);
+}
+
+// No horizontal scrolling of the whole page (tables scroll in their box).
+async function assertFits(page, what) {
+  const { sw, cw } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth }));
+  assert.ok(sw <= cw + 1, `${what}: the page is ${sw}px wide in a ${cw}px viewport`);
+}
+
+async function pixels(page, selector) {
+  return page.$eval(selector, c => {
+    const ctx = c.getContext('2d');
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let band = 0, forecast = 0, actual = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const [r, g, b, a] = [d[i], d[i + 1], d[i + 2], d[i + 3]];
+      if (a === 0) continue;
+      // The canvas is transparent: colours come unblended, with alpha.
+      if (a > 180 && r > 150 && r < 215 && g < 110 && b < 60) forecast++;                 // #c2410c
+      else if (a > 180 && r < 80 && g < 110 && b > 170) actual++;                          // #1d4ed8
+      else if (a > 20 && a < 120 && r > 200 && g > 60 && g < 120 && b < 40) band++;       // rgba(234,88,12,.18)
+    }
+    return { band, forecast, actual };
+  });
+}
+
+async function flows(browser, base, vp, full) {
+  const ctx = await browser.newContext({ viewport: vp, deviceScaleFactor: 1 });
+  ctx.setDefaultTimeout(T);
+  const page = await ctx.newPage();
+  const problems = [];
+  page.on('pageerror', e => problems.push('page error: ' + e.message));
+  page.on('console', m => {
+    if (m.type() === 'error' && !/status of 404/.test(m.text())) problems.push('console: ' + m.text());
+  });
+  await page.addInitScript(() => {
+    window.__cls = 0;
+    new PerformanceObserver(l => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__cls += e.value; })
+      .observe({ type: 'layout-shift', buffered: true });
+  });
+  const tag = `${vp.width}x${vp.height}`;
+
+  // Customers: the table, then a search.
+  await page.goto(base + '/#/customers');
+  await page.waitForSelector('#customers-table tbody tr.row-link');
+  const total = Number((await page.textContent('#result-count')).match(/of ([\d,]+)/)[1].replace(/,/g, ''));
+  assert.ok(total > 0, 'the customer table counts its customers');
+  await assertFits(page, `${tag} customers`);
+  await shot(page, `${tag}-01-customers`);
+
+  // A segment filter: only dormant customers, fewer than all.
+  await page.selectOption('#f-activity', 'Dormant');
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('#customers-table tbody tr.row-link')];
+    return !document.querySelector('#customers-table[aria-busy]') && rows.length > 0 &&
+      rows.every(r => r.textContent.includes('Dormant'));
+  });
+  const dormant = Number((await page.textContent('#result-count')).match(/of ([\d,]+)/)[1].replace(/,/g, ''));
+  assert.ok(dormant > 0 && dormant < total, `the activity filter narrows ${total} customers (got ${dormant})`);
+  await page.selectOption('#f-activity', '');
+  await page.waitForFunction(t => (document.querySelector('#result-count').textContent.match(/of ([\d,]+)/) || [])[1]?.replace(/,/g, '') === String(t), total);
+
+  const firstName = (await page.textContent('#customers-table tbody tr.row-link .cell-title')).trim();
+  const term = firstName.split(' ')[0];
+  await page.fill('#customer-search', term);
+  await page.waitForFunction(t => {
+    const c = document.querySelector('#result-count').textContent;
+    const rows = [...document.querySelectorAll('#customers-table tbody tr.row-link')];
+    return !document.querySelector('#customers-table[aria-busy]') && /of/.test(c) && rows.length > 0 &&
+      rows.every(r => r.textContent.toLowerCase().includes(t.toLowerCase()));
+  }, term);
+  const found = Number((await page.textContent('#result-count')).match(/of ([\d,]+)/)[1].replace(/,/g, ''));
+  assert.ok(found >= 1 && found < total, `searching "${term}" narrows ${total} customers (got ${found})`);
+  assert.match(page.url(), new RegExp('q=' + encodeURIComponent(term)), 'the search is kept in the URL');
+  await shot(page, `${tag}-02-search`);
+
+  // Open the customer with the keyboard: focus the row's link, press Enter.
+  await page.focus('#customers-table tbody tr.row-link a');
+  const id = await page.$eval('#customers-table tbody tr.row-link', tr => tr.dataset.id);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(u => u.hash === '#/customers/' + encodeURIComponent(id));
+
+  // Three recommendations with reasons.
+  await page.waitForSelector('#recommendations .rec');
+  await page.waitForFunction(() => !document.querySelector('#recommendations [aria-busy]'));
+  const before = await page.$$eval('#recommendations .rec', els => els.map(e => ({
+    id: e.dataset.productId, reasons: e.querySelectorAll('.reasons li').length })));
+  assert.equal(before.length, 3, `customer ${id} is shown three recommendations`);
+  for (const r of before) assert.ok(r.reasons >= 1, `recommendation ${r.id} gives its reasons`);
+  await page.waitForSelector('#needs .need');
+  await page.waitForSelector('#posts .post .senti', { state: 'attached' }).catch(() => {});
+
+  // The chart: actuals, the forecast point and its shaded interval.
+  await page.waitForSelector('[data-chart="spending"][data-drawn="true"] canvas');
+  const fcMonth = await page.getAttribute('[data-chart="spending"]', 'data-forecast');
+  assert.match(fcMonth, /^\d{4}-\d{2}$/, 'the chart has a forecast month');
+  assert.match(await page.textContent('#spending .chart-caption'), /Forecast for .*80% interval/);
+  await page.waitForTimeout(300);   // one animation frame for the canvas
+  const px = await pixels(page, '[data-chart="spending"] canvas');
+  console.log(`${tag} chart pixels: ${JSON.stringify(px)}`);
+  assert.ok(px.actual > 50, `the chart draws the actual spending line (${JSON.stringify(px)})`);
+  assert.ok(px.forecast > 30, `the chart draws the forecast (${JSON.stringify(px)})`);
+  assert.ok(px.band > 200, `the chart shades the 80% interval (${JSON.stringify(px)})`);
+  await page.waitForSelector('#consent input[role="switch"]');
+  await page.waitForSelector('#profile .facts');
+  await page.waitForFunction(() => !document.querySelector('[aria-busy]'));
+  await assertFits(page, `${tag} customer`);
+  await shot(page, `${tag}-03-customer`);
+
+  // No layout shift as the data arrives, measured on a fresh load (a click
+  // would hide shifts in the next 500 ms from the measure).
+  const freshCls = async (url, ready) => {
+    await page.goto('about:blank');
+    await page.goto(url);
+    await page.waitForSelector(ready);
+    await page.waitForFunction(() => !document.querySelector('[aria-busy]') && !document.querySelector('.loading'));
+    await page.waitForTimeout(300);
+    return page.evaluate(() => window.__cls);
+  };
+  const cls = await freshCls(`${base}/#/customers/${encodeURIComponent(id)}`, '[data-chart="spending"][data-drawn="true"] canvas');
+  console.log(`${tag} customer page: cumulative layout shift ${cls.toFixed(3)}`);
+  assert.ok(cls < 0.1, `the customer page does not shift as data arrives (CLS ${cls.toFixed(3)})`);
+  await page.waitForSelector('#recommendations .rec');
+
+  if (full) {
+    // Dismiss one: it leaves the list at once and another takes its place.
+    const gone = before[0].id;
+    await page.click(`#recommendations .rec[data-product-id="${gone}"] button[data-action="dismiss"]`);
+    await page.waitForFunction(g => {
+      const ids = [...document.querySelectorAll('#recommendations .rec')].map(e => e.dataset.productId);
+      return ids.length === 3 && !ids.includes(g);
+    }, gone);
+    const after = await page.$$eval('#recommendations .rec', els => els.map(e => e.dataset.productId));
+    assert.ok(!after.includes(gone), `dismissed product ${gone} is gone`);
+    assert.ok(after.some(p => !before.map(b => b.id).includes(p)), 'a new recommendation replaced it');
+    await page.waitForSelector('#recommendations .flash');
+    await shot(page, `${tag}-04-after-dismiss`);
+
+    // Accept one: it becomes a holding and leaves the recommendations.
+    const taken = after[1];
+    const takenName = (await page.textContent(`#recommendations .rec[data-product-id="${taken}"] h3 a`)).trim();
+    await page.click(`#recommendations .rec[data-product-id="${taken}"] button[data-action="accept"]`);
+    await page.waitForFunction(t => {
+      const ids = [...document.querySelectorAll('#recommendations .rec')].map(e => e.dataset.productId);
+      return ids.length > 0 && !ids.includes(t) && !document.querySelector('#recommendations [aria-busy]');
+    }, taken);
+    await page.waitForFunction(n => [...document.querySelectorAll('#holdings a')].some(a => a.textContent.trim() === n), takenName);
+  }
+
+  // A product page, from a recommendation's link.
+  const productId = await page.$eval('#recommendations .rec', e => e.dataset.productId);
+  await page.click('#recommendations .rec h3 a');
+  await page.waitForURL(u => u.hash === '#/products/' + productId);
+  await page.waitForSelector('#suggestions .suggestions li');
+  await page.waitForSelector('#rules .card-body table, #rules .card-body .empty');
+  await page.waitForSelector('#reviews .review-summary, #reviews .empty');
+  await page.waitForSelector('#holders .kpi-value');
+  const holders = Number((await page.textContent('#holders .kpi-value')).replace(/,/g, ''));
+  assert.equal(await page.$$eval('#holders .holders li', l => l.length), Math.min(holders, 8), 'the product lists who holds it');
+  await page.waitForFunction(() => !document.querySelector('[aria-busy]'));
+  const pcls = await freshCls(`${base}/#/products/${encodeURIComponent(productId)}`, '#suggestions .suggestions li');
+  console.log(`${tag} product page: cumulative layout shift ${pcls.toFixed(3)}`);
+  const pname = (await page.textContent('#page-title')).trim();
+  assert.ok(pname && !/^Product /.test(pname), 'the product page names the product');
+  assert.ok(pcls < 0.1, `the product page does not shift as data arrives (CLS ${pcls.toFixed(3)})`);
+  await assertFits(page, `${tag} product`);
+  await shot(page, `${tag}-05-product`);
+
+  // The catalogue.
+  await page.click('.nav a[data-section="products"]');
+  await page.waitForSelector('#catalogue tbody tr');
+  await assertFits(page, `${tag} products`);
+  await shot(page, `${tag}-06-products`);
+
+  // Overview: portfolio figures from the real server; this server has no
+  // bias report, and the page says so.
+  const ocls = await freshCls(`${base}/#/overview`, '#kpis [data-kpi="customers"] .kpi-value');
+  console.log(`${tag} overview: cumulative layout shift ${ocls.toFixed(3)}`);
+  assert.ok(ocls < 0.1, `the overview does not shift as data arrives (CLS ${ocls.toFixed(3)})`);
+  const shownCustomers = Number((await page.textContent('#kpis [data-kpi="customers"] .kpi-value')).replace(/,/g, ''));
+  const api = await (await fetch(base + '/api/v1/reports/overview')).json();
+  assert.equal(shownCustomers, api.customers, 'the overview shows the customer count');
+  assert.ok(api.recommendations_served >= 3, 'displayed recommendations were counted as shown');
+  await page.waitForSelector('#trend [data-chart="feedback"][data-drawn="true"] canvas');
+  const biasStatus = (await fetch(base + '/api/v1/reports/bias')).status;
+  if (biasStatus === 404) {
+    await page.waitForSelector('#bias-unavailable');
+    assert.match(await page.textContent('#bias-unavailable'), /Bias report not available on this server/);
+  } else {
+    await page.waitForSelector('#bias-table');
+  }
+  await assertFits(page, `${tag} overview`);
+  await shot(page, `${tag}-07-overview`);
+
+  // The bias table, drawn from a fixture in the agreed shape.
+  await page.route('**/api/v1/reports/bias', r => r.fulfill({ status: 200, contentType: 'application/json', body: fixture }));
+  await page.reload();
+  await page.waitForSelector('#bias-table > tbody > tr');
+  assert.equal(await page.$$eval('#bias-table > tbody > tr', r => r.length), 3, 'one row per item');
+  assert.equal(await page.$$eval('#bias-table > tbody > tr.row-flagged', r => r.length), 2, 'flagged items are marked');
+  assert.ok(await page.$$eval('#bias-table > tbody > tr > td.flagged', c => c.length) >= 3, 'flagged ratios are highlighted');
+  await page.check('#bias-flagged-only');
+  assert.equal(await page.$$eval('#bias-table > tbody > tr', r => r.length), 2, '"Flagged only" hides the rest');
+  await shot(page, `${tag}-08-overview-bias`);
+  await page.unroute('**/api/v1/reports/bias');
+
+  // Keyboard: a new page puts focus on its heading, the next Tab reaches
+  // its first control; "Skip to content" jumps past the navigation.
+  await page.goto(base + '/#/customers');
+  await page.waitForSelector('#customers-table tbody tr.row-link');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'page-title', 'focus starts at the page heading');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'customer-search', 'Tab reaches the search field');
+  await page.focus('#skip');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'page-title', '"Skip to content" moves focus to the page');
+
+  assert.deepEqual(problems, [], 'no script error or CSP violation in the console');
+  await ctx.close();
+}
+
+let browser;
+let code = 0;
+try {
+  const base = await startServer();
+  await waitHealthy(base);
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'] });
+  await flows(browser, base, { width: 1280, height: 800 }, true);
+  await flows(browser, base, { width: 390, height: 844 }, false);
+  console.log('e2e_dashboard: all flows passed; screenshots in ' + ART);
+} catch (err) {
+  console.error('e2e_dashboard: FAILED: ' + (err && err.stack || err));
+  code = 1;
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  const status = await stopServer();
+  if (status !== 0) {
+    console.error(`e2e_dashboard: FAILED: tailor serve exited with status ${status} when stopped (see its output above)`);
+    code = 1;
+  }
+}
+process.exit(code);

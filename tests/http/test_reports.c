@@ -1,0 +1,336 @@
+/* test_reports.c — what the dashboard reads beyond the original API, over
+ * real loopback connections on the seed data: the overview report, the
+ * activity (account status) segment of the customer list, and the sentiment
+ * of each post in the customer 360. */
+#include "testutil.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "http/server.h"
+#include "ingest/import.h"
+#include "text/sentiment.h"
+
+typedef struct fixture {
+    char *dir, *db;
+    tl_server *srv;
+    int port;
+    CURL *curl;
+} fixture;
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud)
+{
+    return tl_buf_append(ud, p, size * n) ? 0 : size * n;
+}
+
+/* Performs one request and returns the parsed JSON body (caller decrefs);
+ * *status gets the HTTP status. */
+static json_t *call(fixture *f, const char *method, const char *path, const char *body,
+                    long *status)
+{
+    tl_buf b;
+    tl_buf_init(&b, 16u << 20);
+    char url[1024];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", f->port, path);
+    CURL *c = f->curl;
+    curl_easy_reset(c);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    struct curl_slist *hdrs = NULL;
+    if (body) {
+        hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    }
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+    assert_int_equal(curl_easy_perform(c), CURLE_OK);
+    curl_slist_free_all(hdrs);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+    json_error_t je;
+    json_t *j = json_loadb(b.data ? b.data : "", b.len, 0, &je);
+    if (!j)
+        fail_msg("%s %s: not JSON (%s)", method, path, je.text);
+    tl_buf_free(&b);
+    return j;
+}
+
+static json_t *get_ok(fixture *f, const char *path)
+{
+    long st;
+    json_t *j = call(f, "GET", path, NULL, &st);
+    if (st != 200)
+        fail_msg("GET %s: %ld", path, st);
+    return j;
+}
+
+static long long int_at(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_integer(v))
+        fail_msg("\"%s\" is not an integer", key);
+    return (long long)json_integer_value(v);
+}
+
+static int setup(void **state)
+{
+    const char *seed = tu_shared_path("seed-data");
+    if (!seed)
+        return -1;
+    fixture *f = calloc(1, sizeof *f);
+    f->dir = tu_mkdtemp();
+    f->db = tu_join(f->dir, "t.db");
+    tl_source *src[8];
+    size_t n = 0;
+    tl_err err;
+    if (tl_seed_sources(seed, src, &n, &err) || tl_import_run(f->db, src, n, false, NULL, &err)) {
+        fprintf(stderr, "import failed: %s\n", err.msg);
+        return -1;
+    }
+    tl_server_opts o;
+    tl_server_opts_default(&o);
+    o.port = 0;
+    o.db_path = f->db;
+    if (tl_server_start(&o, &f->srv, &err)) {
+        fprintf(stderr, "server: %s\n", err.msg);
+        return -1;
+    }
+    f->port = tl_server_port(f->srv);
+    f->curl = curl_easy_init();
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    if (!f)
+        return 0;
+    curl_easy_cleanup(f->curl);
+    tl_server_stop(f->srv);
+    tu_rmtree(f->dir);
+    free(f->db);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static void post_event(fixture *f, const char *customer, const char *kind, const char *product,
+                       const char *key)
+{
+    char path[256], body[512];
+    snprintf(path, sizeof path, "/api/v1/customers/%s/events", customer);
+    snprintf(body, sizeof body,
+             "{\"kind\":\"%s\",\"product_id\":\"%s\",\"channel\":\"test\","
+             "\"idempotency_key\":\"%s\"}",
+             kind, product, key);
+    long st;
+    json_t *j = call(f, "POST", path, body, &st);
+    if (st != 200 && st != 201)
+        fail_msg("POST %s %s: %ld", path, body, st);
+    json_decref(j);
+}
+
+static void test_overview(void **state)
+{
+    fixture *f = *state;
+    json_t *customers = get_ok(f, "/api/v1/customers?limit=1");
+    json_t *products = get_ok(f, "/api/v1/products");
+    json_t *before = get_ok(f, "/api/v1/reports/overview");
+    assert_int_equal(int_at(before, "customers"), int_at(customers, "total"));
+    assert_int_equal(int_at(before, "products"), int_at(products, "total"));
+    assert_true(int_at(before, "holdings") > 0);
+    assert_int_equal(int_at(before, "days"), 90);
+    json_t *ev0 = json_object_get(before, "events");
+
+    /* Feedback through the API moves the figures: three offers shown, one
+     * accepted, one dismissed; a repeated idempotency key counts once. */
+    json_t *item = json_array_get(json_object_get(customers, "items"), 0);
+    const char *cid = json_string_value(json_object_get(item, "customer_id"));
+    json_t *p0 = json_array_get(json_object_get(products, "items"), 0);
+    json_t *p1 = json_array_get(json_object_get(products, "items"), 1);
+    const char *a = json_string_value(json_object_get(p0, "product_id"));
+    const char *b = json_string_value(json_object_get(p1, "product_id"));
+    post_event(f, cid, "shown", a, "r-shown-1");
+    post_event(f, cid, "shown", b, "r-shown-2");
+    post_event(f, cid, "shown", b, "r-shown-3");
+    post_event(f, cid, "shown", b, "r-shown-3");
+    post_event(f, cid, "accepted", a, "r-acc-1");
+    post_event(f, cid, "dismissed", b, "r-dis-1");
+
+    json_t *after = get_ok(f, "/api/v1/reports/overview?days=7");
+    json_t *ev1 = json_object_get(after, "events");
+    long long shown = int_at(ev1, "shown"), accepted = int_at(ev1, "accepted");
+    assert_int_equal(shown - int_at(ev0, "shown"), 3);
+    assert_int_equal(accepted - int_at(ev0, "accepted"), 1);
+    assert_int_equal(int_at(ev1, "dismissed") - int_at(ev0, "dismissed"), 1);
+    assert_int_equal(int_at(after, "recommendations_served"), shown);
+    assert_true(fabs(json_real_value(json_object_get(after, "acceptance_rate")) -
+                     (double)accepted / (double)shown) < 1e-9);
+    /* The accepted offer became a holding. */
+    assert_int_equal(int_at(after, "holdings") - int_at(before, "holdings"), 1);
+
+    /* Today is the last day of the series, with today's events. */
+    char today[16];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    json_t *days = json_object_get(after, "by_day");
+    assert_true(json_array_size(days) >= 1);
+    json_t *last = json_array_get(days, json_array_size(days) - 1);
+    assert_string_equal(json_string_value(json_object_get(last, "day")), today);
+    assert_true(int_at(last, "shown") >= 3);
+    double rate = json_real_value(json_object_get(last, "acceptance_rate"));
+    assert_true(fabs(rate - (double)int_at(last, "accepted") / (double)int_at(last, "shown")) < 1e-9);
+
+    long st;
+    json_t *bad = call(f, "GET", "/api/v1/reports/overview?days=0", NULL, &st);
+    assert_int_equal(st, 400);
+    assert_non_null(strstr(json_string_value(json_object_get(json_object_get(bad, "error"), "message")), "days"));
+    json_decref(bad);
+    bad = call(f, "GET", "/api/v1/reports/overview?days=x", NULL, &st);
+    assert_int_equal(st, 400);
+    json_decref(bad);
+    json_decref(customers);
+    json_decref(products);
+    json_decref(before);
+    json_decref(after);
+}
+
+static void test_activity_filter(void **state)
+{
+    fixture *f = *state;
+    json_t *all = get_ok(f, "/api/v1/customers?limit=1");
+    long long total = int_at(all, "total");
+    long long sum = 0;
+    const char *statuses[] = {"Active", "Dormant"};
+    for (size_t i = 0; i < 2; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/api/v1/customers?account_status=%s&limit=1000", statuses[i]);
+        json_t *page = get_ok(f, path);
+        long long n = int_at(page, "total");
+        assert_true(n > 0 && n < total);
+        json_t *items = json_object_get(page, "items");
+        assert_int_equal((long long)json_array_size(items), n);
+        size_t k;
+        json_t *c;
+        json_array_foreach(items, k, c)
+            assert_string_equal(json_string_value(json_object_get(c, "account_status")), statuses[i]);
+        sum += n;
+        /* Case does not matter, and it combines with the other segments. */
+        snprintf(path, sizeof path, "/api/v1/customers?account_status=%c%s&limit=1",
+                 statuses[i][0] + 32, statuses[i] + 1);
+        json_t *lower = get_ok(f, path);
+        assert_int_equal(int_at(lower, "total"), n);
+        json_decref(lower);
+        snprintf(path, sizeof path,
+                 "/api/v1/customers?account_status=%s&risk_profile=Low&limit=1000", statuses[i]);
+        json_t *both = get_ok(f, path);
+        assert_true(int_at(both, "total") <= n);
+        json_array_foreach(json_object_get(both, "items"), k, c)
+            assert_string_equal(json_string_value(json_object_get(c, "risk_profile")), "Low");
+        json_decref(both);
+        json_decref(page);
+    }
+    assert_int_equal(sum, total);   /* the seed has these two statuses only */
+    json_t *none = get_ok(f, "/api/v1/customers?account_status=Closed");
+    assert_int_equal(int_at(none, "total"), 0);
+    json_decref(none);
+    json_decref(all);
+}
+
+static void test_holds_filter(void **state)
+{
+    fixture *f = *state;
+    json_t *products = get_ok(f, "/api/v1/products");
+    size_t i, with_holders = 0;
+    json_t *p;
+    json_array_foreach(json_object_get(products, "items"), i, p) {
+        const char *pid = json_string_value(json_object_get(p, "product_id"));
+        char path[256];
+        snprintf(path, sizeof path, "/api/v1/products/%s/insights", pid);
+        json_t *ins = get_ok(f, path);
+        long long holders = int_at(json_object_get(ins, "holders"), "n");
+        snprintf(path, sizeof path, "/api/v1/customers?holds=%s&limit=1000", pid);
+        json_t *list = get_ok(f, path);
+        assert_int_equal(int_at(list, "total"), holders);
+        /* Each one listed holds it, by its own 360. */
+        size_t k;
+        json_t *c;
+        json_array_foreach(json_object_get(list, "items"), k, c) {
+            if (k >= 3)
+                break;
+            snprintf(path, sizeof path, "/api/v1/customers/%s",
+                     json_string_value(json_object_get(c, "customer_id")));
+            json_t *full = get_ok(f, path);
+            size_t h;
+            json_t *hold;
+            bool found = false;
+            json_array_foreach(json_object_get(full, "holdings"), h, hold)
+                found |= strcmp(json_string_value(json_object_get(hold, "product_id")), pid) == 0;
+            assert_true(found);
+            json_decref(full);
+        }
+        with_holders += holders > 0;
+        json_decref(list);
+        json_decref(ins);
+    }
+    assert_true(with_holders > 0);
+    json_t *none = get_ok(f, "/api/v1/customers?holds=no-such-product");
+    assert_int_equal(int_at(none, "total"), 0);
+    json_decref(none);
+    json_decref(products);
+}
+
+static void test_post_sentiment(void **state)
+{
+    fixture *f = *state;
+    json_t *c = get_ok(f, "/api/v1/customers/AlisonGaines78");
+    json_t *posts = json_object_get(c, "posts");
+    assert_true(json_array_size(posts) > 0);
+    size_t i;
+    json_t *p;
+    json_array_foreach(posts, i, p) {
+        json_t *s = json_object_get(p, "sentiment");
+        assert_true(json_is_object(s));
+        double score = json_number_value(json_object_get(s, "score"));
+        assert_true(score >= -1 && score <= 1);
+        /* The same scorer as the recommender's, on the same text. */
+        tl_sentiment want;
+        tl_sentiment_score_str(json_string_value(json_object_get(p, "text")), &want);
+        assert_string_equal(json_string_value(json_object_get(s, "label")), want.label);
+        assert_true(fabs(score - want.score) < 0.01);
+        assert_true(json_is_array(json_object_get(s, "aspects")));
+    }
+    json_decref(c);
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_overview),
+        cmocka_unit_test(test_activity_filter),
+        cmocka_unit_test(test_holds_filter),
+        cmocka_unit_test(test_post_sentiment),
+    };
+    int rc;
+    if (!tu_shared_dir()) {
+        printf("skipping: ../shared/seed-data not present\n");
+        rc = 0;
+    } else {
+        rc = cmocka_run_group_tests(tests, setup, teardown);
+    }
+    curl_global_cleanup();
+    return rc;
+}
