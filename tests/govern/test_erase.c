@@ -3,6 +3,7 @@
  * erasure everywhere in one transaction (and nothing on failure), and no
  * customer identity in the server's log. */
 #include "testutil.h"
+#include "httptest.h"
 
 #include <curl/curl.h>
 #include <fcntl.h>
@@ -21,62 +22,23 @@
 typedef struct fixture {
     char *dir, *db;
     tl_server *srv;
-    int port;
-    CURL *curl;
+    tu_http http;
 } fixture;
-
-static size_t on_body(char *p, size_t size, size_t n, void *ud)
-{
-    return tl_buf_append(ud, p, size * n) ? 0 : size * n;
-}
 
 /* One request; returns the status and, when out is not NULL, the parsed
  * JSON body (new reference). */
 static long http(fixture *f, const char *method, const char *path, const char *body,
                  json_t **out)
 {
-    tl_buf b;
-    tl_buf_init(&b, 64u << 20);
-    char url[1024];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", f->port, path);
-    CURL *c = f->curl;
-    curl_easy_reset(c);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-    struct curl_slist *hdrs = NULL;
-    if (body) {
-        hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-    }
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-    assert_int_equal(curl_easy_perform(c), CURLE_OK);
-    curl_slist_free_all(hdrs);
-    long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    if (out) {
-        json_error_t je;
-        *out = json_loadb(b.data ? b.data : "", b.len, 0, &je);
-        if (!*out)
-            fail_msg("%s %s: not JSON: %.200s", method, path, b.data ? b.data : "");
-    }
-    tl_buf_free(&b);
-    return status;
+    return tu_http_call(&f->http, method, path, body, out);
 }
 
 static void start_server(fixture *f)
 {
-    tl_server_opts o;
-    tl_server_opts_default(&o);
-    o.port = 0;
-    o.db_path = f->db;
-    tl_err err;
-    if (tl_server_start(&o, &f->srv, &err))
-        fail_msg("server: %s", err.msg);
-    f->port = tl_server_port(f->srv);
+    int port = 0;
+    f->srv = tu_server_start(f->db, &port);
+    assert_non_null(f->srv);
+    f->http.port = port;
 }
 
 static int setup(void **state)
@@ -98,8 +60,10 @@ static int setup(void **state)
     free(err);
     if (rc)
         return -1;
-    start_server(f);
-    f->curl = curl_easy_init();
+    int port = 0;
+    if (!(f->srv = tu_server_start(f->db, &port)))
+        return -1;
+    tu_http_open(&f->http, port);
     *state = f;
     return 0;
 }
@@ -107,7 +71,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    curl_easy_cleanup(f->curl);
+    tu_http_close(&f->http);
     tl_server_stop(f->srv);
     tu_rmtree(f->dir);
     free(f->db);

@@ -4,6 +4,7 @@
  * idempotency key teaches nothing, and what was learned survives a
  * restart of the server. */
 #include "testutil.h"
+#include "httptest.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -15,14 +16,12 @@
 
 #include "base/buf.h"
 #include "http/server.h"
-#include "ingest/import.h"
 #include "store/learned.h"
 
 typedef struct fixture {
     char *dir, *db;
     tl_server *srv;
-    int port;
-    CURL *curl;
+    tu_http http;
     /* Customers grouped by learning segment. */
     char ids[100][72];
     char segs[100][64];
@@ -39,61 +38,33 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 static json_t *request(fixture *f, const char *method, const char *path, const char *body,
                        long *status)
 {
-    tl_buf b;
-    tl_buf_init(&b, 16u << 20);
-    char url[512];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", f->port, path);
-    CURL *c = f->curl;
-    curl_easy_reset(c);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-    struct curl_slist *hdrs = NULL;
-    if (body) {
-        hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-    }
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-    assert_int_equal(curl_easy_perform(c), CURLE_OK);
-    curl_slist_free_all(hdrs);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-    json_t *j = b.len ? json_loadb(b.data, b.len, 0, NULL) : NULL;
-    tl_buf_free(&b);
+    json_t *j;
+    *status = tu_http_call(&f->http, method, path, body, &j);
     return j;
 }
 
 static void start(fixture *f)
 {
-    tl_server_opts o;
-    tl_server_opts_default(&o);
-    o.port = 0;
-    o.db_path = f->db;
-    tl_err err;
-    if (tl_server_start(&o, &f->srv, &err))
-        fail_msg("server: %s", err.msg);
-    f->port = tl_server_port(f->srv);
+    int port = 0;
+    f->srv = tu_server_start(f->db, &port);
+    assert_non_null(f->srv);
+    f->http.port = port;
 }
 
 static int setup(void **state)
 {
-    const char *seed = tu_shared_path("seed-data");
-    if (!seed)
-        return 0;
     fixture *f = calloc(1, sizeof *f);
     f->dir = tu_mkdtemp();
-    f->db = tu_join(f->dir, "l.db");
-    tl_source *src[8];
-    size_t n = 0;
-    tl_err err;
-    if (tl_seed_sources(seed, src, &n, &err) || tl_import_run(f->db, src, n, false, NULL, &err)) {
-        fprintf(stderr, "import failed: %s\n", err.msg);
-        return -1;
+    int port = 0, rc = tu_seed_store(f->dir, "l.db", &f->db);
+    if (rc == 1) {   /* no seed data: every test skips */
+        tu_rmtree(f->dir);
+        free(f->dir);
+        free(f);
+        return 0;
     }
-    start(f);
-    f->curl = curl_easy_init();
+    if (rc || !(f->srv = tu_server_start(f->db, &port)))
+        return -1;
+    tu_http_open(&f->http, port);
     *state = f;
     return 0;
 }
@@ -103,7 +74,7 @@ static int teardown(void **state)
     fixture *f = *state;
     if (!f)
         return 0;
-    curl_easy_cleanup(f->curl);
+    tu_http_close(&f->http);
     tl_server_stop(f->srv);
     tu_rmtree(f->dir);
     free(f->db);
@@ -394,8 +365,7 @@ typedef struct poster {
 static void *post_many(void *arg)
 {
     poster *p = arg;
-    fixture own = *p->f;
-    own.curl = curl_easy_init();
+    CURL *curl = curl_easy_init();
     char path[160], body[256];
     snprintf(path, sizeof path, "/api/v1/customers/%s/events", p->customer);
     for (int i = 0; i < 25; i++) {
@@ -405,21 +375,21 @@ static void *post_many(void *arg)
         tl_buf b;
         tl_buf_init(&b, 1u << 20);
         char url[512];
-        snprintf(url, sizeof url, "http://127.0.0.1:%d%s", own.port, path);
-        curl_easy_reset(own.curl);
-        curl_easy_setopt(own.curl, CURLOPT_URL, url);
-        curl_easy_setopt(own.curl, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(own.curl, CURLOPT_WRITEDATA, &b);
-        curl_easy_setopt(own.curl, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(own.curl, CURLOPT_TIMEOUT, 30L);
+        snprintf(url, sizeof url, "http://127.0.0.1:%d%s", p->f->http.port, path);
+        curl_easy_reset(curl);
+        curl_easy_setopt(curl, CURLOPT_URL, url);
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
         long st = 0;
-        if (curl_easy_perform(own.curl) != CURLE_OK)
+        if (curl_easy_perform(curl) != CURLE_OK)
             p->failures++;
-        curl_easy_getinfo(own.curl, CURLINFO_RESPONSE_CODE, &st);
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &st);
         p->failures += st != 201;
         tl_buf_free(&b);
     }
-    curl_easy_cleanup(own.curl);
+    curl_easy_cleanup(curl);
     return NULL;
 }
 

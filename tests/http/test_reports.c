@@ -3,8 +3,8 @@
  * activity (account status) segment of the customer list, and the sentiment
  * of each post in the customer 360. */
 #include "testutil.h"
+#include "httptest.h"
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdbool.h>
@@ -13,64 +13,30 @@
 #include <string.h>
 #include <time.h>
 
-#include "base/buf.h"
 #include "http/server.h"
-#include "ingest/import.h"
 #include "text/sentiment.h"
 
 typedef struct fixture {
     char *dir, *db;
     tl_server *srv;
-    int port;
-    CURL *curl;
+    tu_http http;
 } fixture;
-
-static size_t on_body(char *p, size_t size, size_t n, void *ud)
-{
-    return tl_buf_append(ud, p, size * n) ? 0 : size * n;
-}
 
 /* Performs one request and returns the parsed JSON body (caller decrefs);
  * *status gets the HTTP status. */
 static json_t *call(fixture *f, const char *method, const char *path, const char *body,
                     long *status)
 {
-    tl_buf b;
-    tl_buf_init(&b, 16u << 20);
-    char url[1024];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", f->port, path);
-    CURL *c = f->curl;
-    curl_easy_reset(c);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-    struct curl_slist *hdrs = NULL;
-    if (body) {
-        hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-    }
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-    assert_int_equal(curl_easy_perform(c), CURLE_OK);
-    curl_slist_free_all(hdrs);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-    json_error_t je;
-    json_t *j = json_loadb(b.data ? b.data : "", b.len, 0, &je);
+    json_t *j;
+    *status = tu_http_call(&f->http, method, path, body, &j);
     if (!j)
-        fail_msg("%s %s: not JSON (%s)", method, path, je.text);
-    tl_buf_free(&b);
+        fail_msg("%s %s: empty body", method, path);
     return j;
 }
 
 static json_t *get_ok(fixture *f, const char *path)
 {
-    long st;
-    json_t *j = call(f, "GET", path, NULL, &st);
-    if (st != 200)
-        fail_msg("GET %s: %ld", path, st);
-    return j;
+    return tu_http_get_ok(&f->http, path);
 }
 
 static long long int_at(json_t *o, const char *key)
@@ -83,29 +49,12 @@ static long long int_at(json_t *o, const char *key)
 
 static int setup(void **state)
 {
-    const char *seed = tu_shared_path("seed-data");
-    if (!seed)
-        return -1;
     fixture *f = calloc(1, sizeof *f);
     f->dir = tu_mkdtemp();
-    f->db = tu_join(f->dir, "t.db");
-    tl_source *src[8];
-    size_t n = 0;
-    tl_err err;
-    if (tl_seed_sources(seed, src, &n, &err) || tl_import_run(f->db, src, n, false, NULL, &err)) {
-        fprintf(stderr, "import failed: %s\n", err.msg);
+    int port = 0;
+    if (tu_seed_store(f->dir, "t.db", &f->db) || !(f->srv = tu_server_start(f->db, &port)))
         return -1;
-    }
-    tl_server_opts o;
-    tl_server_opts_default(&o);
-    o.port = 0;
-    o.db_path = f->db;
-    if (tl_server_start(&o, &f->srv, &err)) {
-        fprintf(stderr, "server: %s\n", err.msg);
-        return -1;
-    }
-    f->port = tl_server_port(f->srv);
-    f->curl = curl_easy_init();
+    tu_http_open(&f->http, port);
     *state = f;
     return 0;
 }
@@ -115,7 +64,7 @@ static int teardown(void **state)
     fixture *f = *state;
     if (!f)
         return 0;
-    curl_easy_cleanup(f->curl);
+    tu_http_close(&f->http);
     tl_server_stop(f->srv);
     tu_rmtree(f->dir);
     free(f->db);

@@ -1,0 +1,41 @@
+/* httptest.h — a tailor server on a free loopback port and a small libcurl
+ * client for the tests that talk to it over real HTTP. Failures fail the
+ * running cmocka test. */
+#ifndef TL_HTTPTEST_H
+#define TL_HTTPTEST_H
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "http/server.h"
+
+typedef struct tu_http {
+    int port;
+    CURL *curl;      /* reused across calls (keep-alive) */
+} tu_http;
+
+/* Opens a client for 127.0.0.1:port; tu_http_close frees it. */
+void tu_http_open(tu_http *h, int port);
+void tu_http_close(tu_http *h);
+
+/* One request (body sent as JSON when not NULL). Returns the status. When
+ * out is not NULL it receives the parsed body (new reference), or NULL for
+ * an empty body; a body that is not JSON fails the test. */
+long tu_http_call(tu_http *h, const char *method, const char *path, const char *body,
+                  json_t **out);
+
+/* GET that must answer 200 with JSON; new reference. */
+json_t *tu_http_get_ok(tu_http *h, const char *path);
+
+/* Starts a server over db on a free loopback port with default options;
+ * *port gets the port. Returns NULL (after saying why on stderr) when it
+ * cannot: usable from group set-ups, where assertions cannot fail. */
+tl_server *tu_server_start(const char *db, int *port);
+
+/* Imports the prototype's seed data (../shared/seed-data) into a new store
+ * dir/name; *db gets its path (caller frees). Returns 0, 1 when the seed
+ * data is absent (nothing done), -1 when the import failed (said on
+ * stderr). */
+int tu_seed_store(const char *dir, const char *name, char **db);
+
+#endif
