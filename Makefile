@@ -26,7 +26,8 @@ run: build
 # fuzz targets for a bounded number of runs each.
 test: test-asan fuzz
 
-test-asan: deps
+test-asan:
+	@bash tools/install-deps.sh --test
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTAILOR_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j$(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

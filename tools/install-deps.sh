@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# install-deps.sh — installs the Debian packages tailor builds, tests and
-# benchmarks with, skipping those already present. Needs root for apt-get;
+# install-deps.sh [--test|--bench] — installs the Debian packages tailor
+# builds with (and, with --test, tests with; with --bench, benchmarks
+# with), skipping those already present. Needs root for apt-get;
 # without root it only reports what is missing.
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libsqlite3-dev libmicrohttpd-dev libjansson-dev libcmocka-dev
-      libcurl4-openssl-dev curl libopenblas-dev libutf8proc-dev nettle-dev wordnet-base
-      chromium)
+      libcurl4-openssl-dev curl libopenblas-dev libutf8proc-dev nettle-dev wordnet-base)
+# The dashboard's end-to-end test drives Debian's Chromium: only tests need it.
+if [ "${1:-}" = "--test" ]; then
+    pkgs+=(chromium)
+fi
 # The dashboard's chart library and the end-to-end test driver come from npm;
 # Debian's node is enough when none is installed.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
