@@ -2,7 +2,7 @@
  * bytes: must never crash, leak or read out of bounds, and every field it
  * returns must be a NUL-free string of the length it reports.
  *
- * Input: one byte choosing the kind of record (byte % 7, see tl_kind),
+ * Input: one byte choosing the kind of record (byte % TL_KIND_COUNT, see tl_kind),
  * then the CSV text. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* fuzz_jsonl.c — JSON Lines imports of any kind, both passes, into an
  * in-memory store: must never crash or leak, whatever the bytes.
  *
- * Input: one byte choosing the kind of record (byte % 7, see tl_kind),
+ * Input: one byte choosing the kind of record (byte % TL_KIND_COUNT, see tl_kind),
  * then the JSON Lines text. Customers C1, C2 and products P1, P2 are
  * imported alongside, so records can refer to something. */
 #include <stdint.h>

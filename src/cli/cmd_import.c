@@ -29,6 +29,10 @@ static void usage(FILE *f)
             "  --monthly FILE         monthly spending totals (the prototype's insights)\n"
             "  --transactions FILE    raw transactions (monthly totals are recomputed)\n"
             "  --posts FILE           social-media posts\n"
+            "  --consent FILE         consent per customer: customer_id, personalisation,\n"
+            "                         social_data, llm (true/false, yes/no, 1/0,\n"
+            "                         granted/withdrawn; a missing field keeps the current\n"
+            "                         value); each change is audited\n"
             "  --quiet                print no summary\n"
             "  --help                 this text\n\n"
             "Each option may be given more than once. A FILE is CSV (.csv, with a header\n"
@@ -104,6 +108,7 @@ int tl_cmd_import(int argc, char **argv)
         {"monthly", required_argument, NULL, OPT_KIND + TL_KIND_MONTHLY},
         {"transactions", required_argument, NULL, OPT_KIND + TL_KIND_TRANSACTIONS},
         {"posts", required_argument, NULL, OPT_KIND + TL_KIND_POSTS},
+        {"consent", required_argument, NULL, OPT_KIND + TL_KIND_CONSENT},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0}};

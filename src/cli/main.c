@@ -22,6 +22,7 @@ static const tl_command commands[] = {
     {"model", tl_cmd_model, "download a sentence-transformer model (model fetch NAME)"},
     {"embed", tl_cmd_embed, "sentence embeddings of stdin's lines, one JSON array per line"},
     {"train", tl_cmd_train, "train a propensity model from historical offers and outcomes"},
+    {"consent", tl_cmd_consent, "consent defaults for customers without a record"},
     {"erase", tl_cmd_erase, "erase customers everywhere; their audit entries keep a pseudonym"},
     {"export", tl_cmd_export, "export tables for analysts, pseudonymised (--pseudonymise)"},
     {"report", tl_cmd_report, "governance reports: report bias (four-fifths rule)"},

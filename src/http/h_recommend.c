@@ -11,6 +11,7 @@
 #include "recommend/engine.h"
 #include "recommend/feedback.h"
 #include "store/consent.h"
+#include "govern/consent_change.h"
 #include "store/customers.h"
 #include "store/events.h"
 #include "store/products.h"
@@ -202,34 +203,16 @@ int tl_h_consent_put(tl_request *rq, tl_response *rs)
         rc = tl_err_set(&err, TL_ENOTFOUND, "customer '%s' not found", id);
         goto done;
     }
+    json_t *p = json_object_get(body, "personalisation"), *s = json_object_get(body, "social_data"),
+           *l = json_object_get(body, "llm");
+    tl_consent_patch patch = {p ? json_is_true(p) : -1, s ? json_is_true(s) : -1,
+                              l ? json_is_true(l) : -1};
+    bool changed;
     if ((rc = tl_store_begin(rq->st, &err)))
         goto done;
-    tl_consent before;
-    rc = tl_store_consent_get(rq->st, id, &c, &err);
-    before = c;
-    if (!rc) {
-        json_t *p = json_object_get(body, "personalisation"), *s = json_object_get(body, "social_data"),
-               *l = json_object_get(body, "llm");
-        if (p)
-            c.personalisation = json_is_true(p);
-        if (s)
-            c.social_data = json_is_true(s);
-        if (l)
-            c.llm = json_is_true(l);
-        c.recorded = 1;
-        rc = tl_store_consent_put(rq->st, id, &c, &err);
-    }
     /* The change is audited in the same transaction as the change. */
-    if (!rc) {
-        json_t *doc = json_pack(
-            "{s:s, s:s, s:{s:b, s:b, s:b, s:b}, s:{s:b, s:b, s:b}}", "channel", "api", "route",
-            "/api/v1/customers/{id}/consent", "before", "personalisation",
-            before.personalisation, "social_data", before.social_data, "llm", before.llm,
-            "recorded", before.recorded, "after", "personalisation", c.personalisation,
-            "social_data", c.social_data, "llm", c.llm);
-        rc = tl_audit_append_json(rq->st, id, "consent", doc, &err);
-        json_decref(doc);
-    }
+    rc = tl_consent_change(rq->st, id, &patch, "api", "/api/v1/customers/{id}/consent", true,
+                           &c, &changed, &err);
     if (!rc)
         rc = tl_store_commit(rq->st, &err);
     if (rc)

@@ -33,6 +33,8 @@ int tl_h_prototype_recommendations(tl_request *rq, tl_response *rs);
 int tl_h_events_post(tl_request *rq, tl_response *rs);
 int tl_h_consent_get(tl_request *rq, tl_response *rs);
 int tl_h_consent_put(tl_request *rq, tl_response *rs);
+/* POST /api/v1/consent (h_consent.c). */
+int tl_h_consent_bulk(tl_request *rq, tl_response *rs);
 int tl_h_product_insights(tl_request *rq, tl_response *rs);
 int tl_h_product_optimizations(tl_request *rq, tl_response *rs);
 

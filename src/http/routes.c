@@ -13,7 +13,7 @@ enum {
     H_CUSTOMER_INSIGHTS, H_CUSTOMER_FORECAST, H_PRODUCTS_LIST, H_PRODUCT_GET, H_HEALTHZ,
     H_METRICS, H_OPENAPI, H_RECOMMENDATIONS, H_PROTO_RECOMMENDATIONS, H_EVENTS_POST,
     H_PRODUCT_INSIGHTS, H_PRODUCT_OPTIMIZATIONS, H_CONSENT_GET, H_CONSENT_PUT,
-    H_CUSTOMER_DELETE, H_AUDIT_LIST, H_BIAS_REPORT, H_REPORT_OVERVIEW
+    H_CUSTOMER_DELETE, H_AUDIT_LIST, H_BIAS_REPORT, H_REPORT_OVERVIEW, H_CONSENT_BULK
 };
 
 const tl_handler tl_handlers[] = {
@@ -44,6 +44,7 @@ const tl_handler tl_handlers[] = {
     [H_AUDIT_LIST] = tl_h_audit_list,
     [H_BIAS_REPORT] = tl_h_bias_report,
     [H_REPORT_OVERVIEW] = tl_h_report_overview,
+    [H_CONSENT_BULK] = tl_h_consent_bulk,
 };
 
 const tl_route tl_routes[] = {
@@ -92,6 +93,10 @@ const tl_route tl_routes[] = {
     {"PUT", "/api/v1/customers/{id}/consent", H_CONSENT_PUT,
      "Change consent: {personalisation, social_data, llm} (booleans; each may be sent alone)",
      TL_ACCESS_APP},
+    {"POST", "/api/v1/consent", H_CONSENT_BULK,
+     "Consent for many customers, all or nothing: a JSON array of {customer_id, "
+     "personalisation, social_data, llm} (at most 10,000); answers changed and unchanged",
+     TL_ACCESS_ADMIN},
     {"GET", "/api/v1/products", H_PRODUCTS_LIST, "The product catalogue", TL_ACCESS_ANALYST},
     {"GET", "/api/v1/products/{id}", H_PRODUCT_GET,
      "One product with its reviews and parsed eligibility rules", TL_ACCESS_ANALYST},

@@ -26,6 +26,7 @@ typedef enum tl_kind {
     TL_KIND_MONTHLY,
     TL_KIND_TRANSACTIONS,
     TL_KIND_POSTS,
+    TL_KIND_CONSENT,   /* per-customer consent (changes audited) */
     TL_KIND_COUNT
 } tl_kind;
 

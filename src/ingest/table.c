@@ -27,6 +27,7 @@
 #include "base/month.h"
 #include "base/str.h"
 #include "base/strset.h"
+#include "govern/consent_change.h"
 #include "ingest/csv.h"
 #include "ingest/jsonl.h"
 #include "ingest/jsonpos.h"
@@ -125,6 +126,14 @@ static const fdef post_fields[S_N] = {
     [S_POSTED] = {"posted_at", {"date", "posted"}, false, false},
 };
 
+enum { K_CUSTOMER, K_PERSONALISATION, K_SOCIAL, K_LLM, K_N };
+static const fdef consent_fields[K_N] = {
+    [K_CUSTOMER] = {"customer_id", {NULL}, true, false},
+    [K_PERSONALISATION] = {"personalisation", {"personalization"}, false, false},
+    [K_SOCIAL] = {"social_data", {NULL}, false, false},
+    [K_LLM] = {"llm", {NULL}, false, false},
+};
+
 static const struct {
     const fdef *fields;
     size_t n;
@@ -132,7 +141,7 @@ static const struct {
     [TL_KIND_CUSTOMERS] = {customer_fields, C_N},  [TL_KIND_PRODUCTS] = {product_fields, P_N},
     [TL_KIND_REVIEWS] = {review_fields, R_N},      [TL_KIND_HOLDINGS] = {holding_fields, H_N},
     [TL_KIND_MONTHLY] = {monthly_fields, M_N},     [TL_KIND_TRANSACTIONS] = {txn_fields, T_N},
-    [TL_KIND_POSTS] = {post_fields, S_N},
+    [TL_KIND_POSTS] = {post_fields, S_N},          [TL_KIND_CONSENT] = {consent_fields, K_N},
 };
 
 /* Writes the matching form of a field name: ASCII lower case without '_',
@@ -1473,6 +1482,57 @@ static int posts_row_write(reader *rd, tl_import *imp, tl_err *err)
     return TL_OK;
 }
 
+/* ---- consent ------------------------------------------------------------------ */
+
+/* A missing or empty field keeps the customer's current value (-1). */
+static int decode_consent(reader *rd, const char **id, tl_consent_patch *p, tl_err *err)
+{
+    int rc = get_id(rd, K_CUSTOMER, id, err);
+    if (rc)
+        return rc;
+    int *slot[3] = {&p->personalisation, &p->social_data, &p->llm};
+    for (int f = K_PERSONALISATION; f <= K_LLM; f++) {
+        const char *v = rd->r.v[f];
+        *slot[f - K_PERSONALISATION] = -1;
+        if (v && !tl_consent_parse_bool(v, slot[f - K_PERSONALISATION]))
+            return fail(rd, f, err, "must be true/false, yes/no, 1/0 or granted/withdrawn");
+    }
+    return TL_OK;
+}
+
+static int consent_row_check(reader *rd, tl_import *imp, tl_err *err)
+{
+    const char *id;
+    tl_consent_patch p;
+    int rc = decode_consent(rd, &id, &p, err);
+    if (!rc)
+        rc = require_known(rd, imp, TL_KIND_CUSTOMERS, K_CUSTOMER, id, err);
+    if (rc)
+        return rc;
+    /* One record per customer: two would make the result depend on order. */
+    rc = tl_import_add_id(imp, TL_KIND_CONSENT, id);
+    if (rc < 0)
+        return tl_err_set(err, rc, "out of memory");
+    if (rc == 0)
+        return fail(rd, K_CUSTOMER, err, "duplicate customer_id: consent given twice in this "
+                                         "import");
+    return TL_OK;
+}
+
+static int consent_row_write(reader *rd, tl_import *imp, tl_err *err)
+{
+    const char *id;
+    tl_consent_patch p;
+    bool changed;
+    int rc = decode_consent(rd, &id, &p, err);
+    if (!rc)
+        rc = tl_consent_change(imp->st, id, &p, "cli", "tailor import --consent", false, NULL,
+                               &changed, err);
+    if (!rc)
+        imp->counts.changed[TL_KIND_CONSENT] += changed;
+    return rc;
+}
+
 typedef int (*row_fn)(reader *rd, tl_import *imp, tl_err *err);
 static const struct {
     row_fn check, write;
@@ -1484,6 +1544,7 @@ static const struct {
     [TL_KIND_MONTHLY] = {monthly_row_check, monthly_row_write},
     [TL_KIND_TRANSACTIONS] = {txns_row_check, txns_row_write},
     [TL_KIND_POSTS] = {posts_row_check, posts_row_write},
+    [TL_KIND_CONSENT] = {consent_row_check, consent_row_write},
 };
 
 /* ---- progress --------------------------------------------------------------- */

@@ -1,10 +1,66 @@
-/* consent.c — the consent table. */
+/* consent.c — the consent table, and the defaults kept in `meta`. */
 #include "store/consent.h"
 #include "store/store_int.h"
 
+#include <string.h>
+
+#define KEY_PERSONALISATION "consent.default.personalisation"
+#define KEY_SOCIAL "consent.default.social_data"
+#define KEY_LLM "consent.default.llm"
+
+int tl_store_consent_defaults_get(tl_store *st, tl_consent *out, tl_err *err)
+{
+    *out = TL_CONSENT_BUILTIN_DEFAULTS;
+    /* Three rows at most, by primary key: cheap enough to read on every
+     * request of a customer without a record, and always current. */
+    sqlite3_stmt *s = tl__store_stmt(
+        st, TL_STMT_CONSENT_DEFAULTS_GET,
+        "SELECT key, value FROM meta WHERE key IN ('" KEY_PERSONALISATION "', '" KEY_SOCIAL
+        "', '" KEY_LLM "')",
+        err);
+    if (!s)
+        return TL_EDB;
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(s, 0);
+        int v = sqlite3_column_int(s, 1) != 0;
+        if (!k)
+            continue;
+        if (strcmp(k, KEY_PERSONALISATION) == 0)
+            out->personalisation = v;
+        else if (strcmp(k, KEY_SOCIAL) == 0)
+            out->social_data = v;
+        else if (strcmp(k, KEY_LLM) == 0)
+            out->llm = v;
+    }
+    if (step != SQLITE_DONE)
+        return tl__store_fail(st, err, "read consent defaults");
+    sqlite3_reset(s);
+    return TL_OK;
+}
+
+int tl_store_consent_defaults_put(tl_store *st, const tl_consent *d, tl_err *err)
+{
+    const char *keys[3] = {KEY_PERSONALISATION, KEY_SOCIAL, KEY_LLM};
+    int vals[3] = {d->personalisation != 0, d->social_data != 0, d->llm != 0};
+    for (int i = 0; i < 3; i++) {
+        sqlite3_stmt *s = tl__store_stmt(
+            st, TL_STMT_CONSENT_DEFAULTS_PUT,
+            "INSERT INTO meta(key, value) VALUES(?1, ?2) "
+            "ON CONFLICT(key) DO UPDATE SET value=?2",
+            err);
+        if (!s)
+            return TL_EDB;
+        tl__bind_text(s, 1, keys[i]);
+        sqlite3_bind_int(s, 2, vals[i]);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            return tl__store_fail(st, err, "write consent defaults");
+    }
+    return TL_OK;
+}
+
 int tl_store_consent_get(tl_store *st, const char *customer_id, tl_consent *out, tl_err *err)
 {
-    *out = (tl_consent){1, 1, 0, 0};
     sqlite3_stmt *s = tl__store_stmt(
         st, TL_STMT_CONSENT_GET,
         "SELECT personalisation, social_data, llm FROM consent WHERE customer_id=?1", err);
@@ -18,6 +74,8 @@ int tl_store_consent_get(tl_store *st, const char *customer_id, tl_consent *out,
     else if (step != SQLITE_DONE)
         return tl__store_fail(st, err, "read consent");
     sqlite3_reset(s);
+    if (step == SQLITE_DONE)
+        return tl_store_consent_defaults_get(st, out, err);
     return TL_OK;
 }
 

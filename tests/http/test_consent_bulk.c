@@ -1,0 +1,292 @@
+/* test_consent_bulk.c — POST /api/v1/consent and the consent defaults over
+ * real loopback connections, on the prototype's seed data imported into a
+ * temporary store: the bulk call is all or nothing and audited per changed
+ * customer; a defaults change made by `tailor consent defaults` while the
+ * server runs reaches the next request for customers without a record
+ * (consent and recommendations alike) and leaves recorded ones alone. */
+#include "testutil.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "http/server.h"
+#include "ingest/import.h"
+
+typedef struct fixture {
+    char *dir, *db;
+    tl_server *srv;
+    int port;
+    CURL *curl;
+} fixture;
+
+typedef struct reply {
+    long status;
+    tl_buf body;
+} reply;
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud)
+{
+    return tl_buf_append(ud, p, size * n) ? 0 : size * n;
+}
+
+static void request(fixture *f, const char *method, const char *path, const char *body,
+                    reply *r)
+{
+    memset(r, 0, sizeof *r);
+    tl_buf_init(&r->body, 64u << 20);
+    char url[1024];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", f->port, path);
+    CURL *c = f->curl;
+    curl_easy_reset(c);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    struct curl_slist *hdrs = NULL;
+    if (body) {
+        hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    }
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+    CURLcode rc = curl_easy_perform(c);
+    curl_slist_free_all(hdrs);
+    assert_int_equal(rc, CURLE_OK);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+}
+
+/* Performs the request, expects `status`, returns the reply's JSON. */
+static json_t *call(fixture *f, const char *method, const char *path, const char *body,
+                    long status)
+{
+    reply r;
+    request(f, method, path, body, &r);
+    if (r.status != status)
+        fail_msg("%s %s: status %ld, want %ld: %.300s", method, path, r.status, status,
+                 r.body.data ? r.body.data : "");
+    json_error_t je;
+    json_t *j = json_loadb(r.body.data ? r.body.data : "", r.body.len, 0, &je);
+    if (!j)
+        fail_msg("reply is not JSON (%s)", je.text);
+    tl_buf_free(&r.body);
+    return j;
+}
+
+static const char *error_message(json_t *j)
+{
+    return json_string_value(json_object_get(json_object_get(j, "error"), "message"));
+}
+
+static int setup(void **state)
+{
+    const char *seed = tu_shared_path("seed-data");
+    if (!seed)
+        return -1;
+    fixture *f = calloc(1, sizeof *f);
+    f->dir = tu_mkdtemp();
+    f->db = tu_join(f->dir, "t.db");
+    tl_source *src[8];
+    size_t n = 0;
+    tl_err err;
+    if (tl_seed_sources(seed, src, &n, &err) || tl_import_run(f->db, src, n, false, NULL, &err)) {
+        fprintf(stderr, "import failed: %s\n", err.msg);
+        return -1;
+    }
+    tl_server_opts o;
+    tl_server_opts_default(&o);
+    o.port = 0;
+    o.db_path = f->db;
+    if (tl_server_start(&o, &f->srv, &err))
+        fail_msg("server: %s", err.msg);
+    f->port = tl_server_port(f->srv);
+    f->curl = curl_easy_init();
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    curl_easy_cleanup(f->curl);
+    tl_server_stop(f->srv);
+    tu_rmtree(f->dir);
+    free(f->dir);
+    free(f->db);
+    free(f);
+    return 0;
+}
+
+/* Asserts the customer's consent as GET /consent reports it. */
+static void expect_consent(fixture *f, const char *id, int p, int s, int l, int recorded)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/customers/%s/consent", id);
+    json_t *j = call(f, "GET", path, NULL, 200);
+    int got[4] = {json_is_true(json_object_get(j, "personalisation")),
+                  json_is_true(json_object_get(j, "social_data")),
+                  json_is_true(json_object_get(j, "llm")),
+                  json_is_true(json_object_get(j, "recorded"))};
+    if (got[0] != p || got[1] != s || got[2] != l || got[3] != recorded)
+        fail_msg("%s: got %d/%d/%d recorded %d, want %d/%d/%d recorded %d", id, got[0], got[1],
+                 got[2], got[3], p, s, l, recorded);
+    json_decref(j);
+}
+
+static long long audit_total(fixture *f, const char *subject, const char *kind)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/audit?customer=%s&kind=%s", subject, kind);
+    json_t *j = call(f, "GET", path, NULL, 200);
+    long long n = json_integer_value(json_object_get(j, "total"));
+    json_decref(j);
+    return n;
+}
+
+static void test_bulk_all_or_nothing(void **state)
+{
+    fixture *f = *state;
+    /* An unknown customer at index 2: 404 naming it, nothing written. */
+    json_t *j = call(f, "POST", "/api/v1/consent",
+                     "[{\"customer_id\":\"AlisonGaines78\",\"llm\":true},"
+                     "{\"customer_id\":\"AmandaCooley47\",\"personalisation\":false},"
+                     "{\"customer_id\":\"Nobody\",\"llm\":true}]",
+                     404);
+    assert_non_null(strstr(error_message(j), "item 2, field customer_id"));
+    json_decref(j);
+    expect_consent(f, "AlisonGaines78", 1, 1, 0, 0);
+    expect_consent(f, "AmandaCooley47", 1, 1, 0, 0);
+    assert_int_equal(audit_total(f, "AlisonGaines78", "consent"), 0);
+
+    /* A bad value, a duplicate, an unknown field, not an array: 400. */
+    j = call(f, "POST", "/api/v1/consent",
+             "[{\"customer_id\":\"AlisonGaines78\",\"llm\":true},"
+             "{\"customer_id\":\"AmandaCooley47\",\"social_data\":\"yes\"}]",
+             400);
+    assert_non_null(strstr(error_message(j), "item 1, field social_data"));
+    json_decref(j);
+    j = call(f, "POST", "/api/v1/consent",
+             "[{\"customer_id\":\"AlisonGaines78\",\"llm\":true},"
+             "{\"customer_id\":\"AlisonGaines78\",\"llm\":false}]",
+             400);
+    assert_non_null(strstr(error_message(j), "item 1, field customer_id"));
+    json_decref(j);
+    j = call(f, "POST", "/api/v1/consent", "[{\"customer_id\":\"AlisonGaines78\",\"sms\":true}]",
+             400);
+    json_decref(j);
+    json_decref(call(f, "POST", "/api/v1/consent", "{\"customer_id\":\"AlisonGaines78\"}", 400));
+    json_decref(call(f, "POST", "/api/v1/consent", "[{\"llm\":true}]", 400));
+    expect_consent(f, "AlisonGaines78", 1, 1, 0, 0);
+
+    /* Over the cap: refused before anything is read from the store. */
+    tl_buf big;
+    tl_buf_init(&big, 1u << 20);
+    tl_buf_putc(&big, '[');
+    for (int i = 0; i < 10001; i++)
+        tl_buf_puts(&big, i ? ",{\"customer_id\":\"x\"}" : "{\"customer_id\":\"x\"}");
+    tl_buf_puts(&big, "]");
+    tl_buf_putc(&big, '\0');
+    j = call(f, "POST", "/api/v1/consent", big.data, 400);
+    assert_non_null(strstr(error_message(j), "at most 10000"));
+    json_decref(j);
+    tl_buf_free(&big);
+
+    /* A good array: written, counted, audited per changed customer. */
+    const char *good = "[{\"customer_id\":\"AlisonGaines78\",\"llm\":true},"
+                       "{\"customer_id\":\"AmandaCooley47\",\"personalisation\":false,"
+                       "\"social_data\":false}]";
+    j = call(f, "POST", "/api/v1/consent", good, 200);
+    assert_int_equal(json_integer_value(json_object_get(j, "changed")), 2);
+    assert_int_equal(json_integer_value(json_object_get(j, "unchanged")), 0);
+    json_decref(j);
+    expect_consent(f, "AlisonGaines78", 1, 1, 1, 1);
+    expect_consent(f, "AmandaCooley47", 0, 0, 0, 1);
+    assert_int_equal(audit_total(f, "AlisonGaines78", "consent"), 1);
+    assert_int_equal(audit_total(f, "AmandaCooley47", "consent"), 1);
+    /* The same again changes nothing and audits nothing. */
+    j = call(f, "POST", "/api/v1/consent", good, 200);
+    assert_int_equal(json_integer_value(json_object_get(j, "changed")), 0);
+    assert_int_equal(json_integer_value(json_object_get(j, "unchanged")), 2);
+    json_decref(j);
+    assert_int_equal(audit_total(f, "AlisonGaines78", "consent"), 1);
+    /* An empty array is a valid no-op. */
+    j = call(f, "POST", "/api/v1/consent", "[]", 200);
+    assert_int_equal(json_integer_value(json_object_get(j, "changed")), 0);
+    json_decref(j);
+}
+
+static size_t needs_of(fixture *f, const char *id)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/customers/%s/recommendations", id);
+    json_t *j = call(f, "GET", path, NULL, 200);
+    size_t n = json_array_size(json_object_get(j, "needs"));
+    json_decref(j);
+    return n;
+}
+
+static void run_defaults(fixture *f, const char *flag, const char *value, const char *flag2,
+                         const char *value2)
+{
+    char *err = NULL;
+    int rc = tu_run_tailor(NULL, &err, NULL, "consent", "defaults", "--db", f->db, flag, value,
+                           flag2, value2, NULL);
+    if (rc)
+        fail_msg("consent defaults: exit %d: %s", rc, err);
+    free(err);
+}
+
+static void test_defaults_take_effect(void **state)
+{
+    fixture *f = *state;
+    const char *bin = getenv("TAILOR_BIN");
+    if (!bin || access(bin, X_OK) != 0)
+        skip();
+    const char *open = "AngelaGeorge73", *kept = "AnthonyBerg34";
+    /* Both personalised now: their needs are analysed. */
+    json_decref(call(f, "PUT", "/api/v1/customers/AnthonyBerg34/consent",
+                     "{\"personalisation\": true}", 200));
+    size_t open_needs = needs_of(f, open), kept_needs = needs_of(f, kept);
+    assert_true(open_needs > 0);
+    assert_true(kept_needs > 0);
+    expect_consent(f, open, 1, 1, 0, 0);
+
+    /* Changed by another process while the server runs. */
+    run_defaults(f, "--personalisation", "no", "--llm", "yes");
+    expect_consent(f, open, 0, 1, 1, 0);
+    expect_consent(f, kept, 1, 1, 0, 1);
+    /* The engine follows: no profile analysis for the customer on the
+     * defaults, the same as before for the one with a record. */
+    assert_int_equal(needs_of(f, open), 0);
+    assert_int_equal(needs_of(f, kept), kept_needs);
+    assert_int_equal(audit_total(f, "store", "consent_defaults"), 1);
+
+    /* And back: the next request sees it again. */
+    run_defaults(f, "--personalisation", "yes", "--llm", "no");
+    expect_consent(f, open, 1, 1, 0, 0);
+    assert_int_equal(needs_of(f, open), open_needs);
+    assert_int_equal(audit_total(f, "store", "consent_defaults"), 2);
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bulk_all_or_nothing),
+        cmocka_unit_test(test_defaults_take_effect),
+    };
+    int rc;
+    if (!tu_shared_dir()) {
+        printf("skipping: ../shared/seed-data not present\n");
+        rc = 0;
+    } else {
+        rc = cmocka_run_group_tests(tests, setup, teardown);
+    }
+    curl_global_cleanup();
+    return rc;
+}
