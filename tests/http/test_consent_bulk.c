@@ -5,6 +5,7 @@
  * server runs reaches the next request for customers without a record
  * (consent and recommendations alike) and leaves recorded ones alone. */
 #include "testutil.h"
+#include "httptest.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -15,66 +16,26 @@
 
 #include "base/buf.h"
 #include "http/server.h"
-#include "ingest/import.h"
 
 typedef struct fixture {
     char *dir, *db;
     tl_server *srv;
-    int port;
-    CURL *curl;
+    tu_http http;
 } fixture;
-
-typedef struct reply {
-    long status;
-    tl_buf body;
-} reply;
-
-static size_t on_body(char *p, size_t size, size_t n, void *ud)
-{
-    return tl_buf_append(ud, p, size * n) ? 0 : size * n;
-}
-
-static void request(fixture *f, const char *method, const char *path, const char *body,
-                    reply *r)
-{
-    memset(r, 0, sizeof *r);
-    tl_buf_init(&r->body, 64u << 20);
-    char url[1024];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", f->port, path);
-    CURL *c = f->curl;
-    curl_easy_reset(c);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-    struct curl_slist *hdrs = NULL;
-    if (body) {
-        hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-    }
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-    CURLcode rc = curl_easy_perform(c);
-    curl_slist_free_all(hdrs);
-    assert_int_equal(rc, CURLE_OK);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-}
 
 /* Performs the request, expects `status`, returns the reply's JSON. */
 static json_t *call(fixture *f, const char *method, const char *path, const char *body,
                     long status)
 {
-    reply r;
-    request(f, method, path, body, &r);
-    if (r.status != status)
-        fail_msg("%s %s: status %ld, want %ld: %.300s", method, path, r.status, status,
-                 r.body.data ? r.body.data : "");
-    json_error_t je;
-    json_t *j = json_loadb(r.body.data ? r.body.data : "", r.body.len, 0, &je);
+    json_t *j;
+    long got = tu_http_call(&f->http, method, path, body, &j);
+    if (got != status) {
+        char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        fail_msg("%s %s: status %ld, want %ld: %.300s", method, path, got, status,
+                 text ? text : "");
+    }
     if (!j)
-        fail_msg("reply is not JSON (%s)", je.text);
-    tl_buf_free(&r.body);
+        fail_msg("%s %s: empty reply", method, path);
     return j;
 }
 
@@ -85,27 +46,12 @@ static const char *error_message(json_t *j)
 
 static int setup(void **state)
 {
-    const char *seed = tu_shared_path("seed-data");
-    if (!seed)
-        return -1;
     fixture *f = calloc(1, sizeof *f);
     f->dir = tu_mkdtemp();
-    f->db = tu_join(f->dir, "t.db");
-    tl_source *src[8];
-    size_t n = 0;
-    tl_err err;
-    if (tl_seed_sources(seed, src, &n, &err) || tl_import_run(f->db, src, n, false, NULL, &err)) {
-        fprintf(stderr, "import failed: %s\n", err.msg);
+    int port = 0;
+    if (tu_seed_store(f->dir, "t.db", &f->db) || !(f->srv = tu_server_start(f->db, &port)))
         return -1;
-    }
-    tl_server_opts o;
-    tl_server_opts_default(&o);
-    o.port = 0;
-    o.db_path = f->db;
-    if (tl_server_start(&o, &f->srv, &err))
-        fail_msg("server: %s", err.msg);
-    f->port = tl_server_port(f->srv);
-    f->curl = curl_easy_init();
+    tu_http_open(&f->http, port);
     *state = f;
     return 0;
 }
@@ -113,7 +59,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    curl_easy_cleanup(f->curl);
+    tu_http_close(&f->http);
     tl_server_stop(f->srv);
     tu_rmtree(f->dir);
     free(f->dir);
