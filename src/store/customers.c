@@ -147,9 +147,24 @@ int tl_store_customer_exists(tl_store *st, const char *id, bool *exists, tl_err 
 
 /* Builds the WHERE clause shared by the page and the count; parameters are
  * bound by name so both statements use the same binder. */
+/* Characters (not bytes) in a UTF-8 string. */
+static size_t utf8_length(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 static void where_clause(const tl_customer_query *q, char *out, size_t size)
 {
     size_t n = (size_t)snprintf(out, size, " WHERE 1");
+    /* Three characters or more: the trigram index finds the candidates;
+     * LIKE still decides, so both paths mean the same substring match. */
+    if (q->search && utf8_length(q->search) >= 3)
+        n += (size_t)snprintf(out + n, size - n,
+                              " AND rowid IN (SELECT rowid FROM customers_search"
+                              " WHERE customers_search MATCH :fts)");
     if (q->search && *q->search)
         n += (size_t)snprintf(out + n, size - n,
                               " AND (id LIKE :like ESCAPE '\\' OR name LIKE :like ESCAPE '\\'"
@@ -167,6 +182,26 @@ static void where_clause(const tl_customer_query *q, char *out, size_t size)
         n += (size_t)snprintf(out + n, size - n, " AND age >= :amin");
     if (q->age_max >= 0)
         snprintf(out + n, size - n, " AND age <= :amax");
+}
+
+/* The search as one FTS5 phrase: inside double quotes, with any double
+ * quote doubled, so no character of it is query syntax. */
+static char *fts_phrase(const char *search)
+{
+    size_t n = strlen(search);
+    char *p = malloc(2 * n + 3);
+    if (!p)
+        return NULL;
+    size_t j = 0;
+    p[j++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        if (search[i] == '"')
+            p[j++] = '"';
+        p[j++] = search[i];
+    }
+    p[j++] = '"';
+    p[j] = '\0';
+    return p;
 }
 
 /* Escapes LIKE wildcards so a search for "50%" means the text "50%". */
@@ -188,11 +223,14 @@ static char *like_pattern(const char *search)
     return p;
 }
 
-static void bind_query(sqlite3_stmt *s, const tl_customer_query *q, const char *like)
+static void bind_query(sqlite3_stmt *s, const tl_customer_query *q, const char *like,
+                       const char *fts)
 {
     int i;
     if (like && (i = sqlite3_bind_parameter_index(s, ":like")))
         sqlite3_bind_text(s, i, like, -1, SQLITE_STATIC);
+    if (fts && (i = sqlite3_bind_parameter_index(s, ":fts")))
+        sqlite3_bind_text(s, i, fts, -1, SQLITE_STATIC);
     if (q->risk_profile && (i = sqlite3_bind_parameter_index(s, ":risk")))
         sqlite3_bind_text(s, i, q->risk_profile, -1, SQLITE_STATIC);
     if (q->gender && (i = sqlite3_bind_parameter_index(s, ":gender")))
@@ -213,9 +251,12 @@ int tl_store_customers_list(tl_store *st, const tl_customer_query *q, tl_custome
     static const char *const order_cols[] = {"id", "name", "age", "balance", "rowid"};
     char where[512], sql[1024];
     where_clause(q, where, sizeof where);
-    char *like = NULL;
-    if (q->search && *q->search && !(like = like_pattern(q->search)))
+    char *like = NULL, *fts = NULL;
+    if (q->search && *q->search &&
+        (!(like = like_pattern(q->search)) || !(fts = fts_phrase(q->search)))) {
+        free(like);
         return tl_err_set(err, TL_ENOMEM, "out of memory");
+    }
     int rc = TL_OK;
     sqlite3_stmt *s = NULL;
     if (total) {
@@ -224,7 +265,7 @@ int tl_store_customers_list(tl_store *st, const tl_customer_query *q, tl_custome
             rc = tl__store_fail(st, err, "count customers");
             goto done;
         }
-        bind_query(s, q, like);
+        bind_query(s, q, like, fts);
         if (sqlite3_step(s) != SQLITE_ROW) {
             rc = tl__store_fail(st, err, "count customers");
             goto done;
@@ -242,7 +283,7 @@ int tl_store_customers_list(tl_store *st, const tl_customer_query *q, tl_custome
         rc = tl__store_fail(st, err, "list customers");
         goto done;
     }
-    bind_query(s, q, like);
+    bind_query(s, q, like, fts);
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         tl_customer c;
@@ -255,6 +296,7 @@ int tl_store_customers_list(tl_store *st, const tl_customer_query *q, tl_custome
 done:
     sqlite3_finalize(s);
     free(like);
+    free(fts);
     return rc;
 }
 

@@ -20,7 +20,7 @@ enum {
 };
 
 /* The schema version this build writes; stores are migrated up to it. */
-#define TL_STORE_SCHEMA_VERSION 6
+#define TL_STORE_SCHEMA_VERSION 7
 
 /* Opens (and when needed creates and migrates) the store at `path`.
  * On success *out owns the connection; free it with tl_store_close(). */

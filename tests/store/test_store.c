@@ -117,6 +117,54 @@ static void test_customer_list(void **state)
     assert_int_equal(total, 5);
 }
 
+static long long search_total(fixture *f, const char *search)
+{
+    tl_customer_query q = {.search = search, .age_min = -1, .age_max = -1, .limit = 10};
+    long long total = -1;
+    int n = 0;
+    tl_err err;
+    assert_int_equal(tl_store_customers_list(f->st, &q, count_rows, &n, &total, &err), 0);
+    assert_int_equal(n, total < 10 ? total : 10);
+    return total;
+}
+
+/* Searches of three characters or more go through the trigram index: it
+ * must follow inserts, renames and deletions, agree with the plain
+ * substring match, and take any character as text. */
+static void test_customer_search_index(void **state)
+{
+    fixture *f = *state;
+    tl_err err;
+    tl_customer c = person("SmithJo1", "Jo Smith", 40, "{}");
+    c.city = "Zürich";
+    assert_int_equal(tl_store_customer_upsert(f->st, &c, NULL, &err), 0);
+    c = person("KeyAl2", "Al Key", 50, "{}");
+    c.city = "Oslo";
+    assert_int_equal(tl_store_customer_upsert(f->st, &c, NULL, &err), 0);
+    assert_int_equal(search_total(f, "mit"), 1);      /* name, middle of a word */
+    assert_int_equal(search_total(f, "MITH"), 1);     /* any case */
+    assert_int_equal(search_total(f, "jo1"), 1);      /* id */
+    assert_int_equal(search_total(f, "zür"), 1);      /* three characters, four bytes */
+    assert_int_equal(search_total(f, "sl"), 1);       /* short: no index, same meaning */
+    assert_int_equal(search_total(f, "a\"b OR *"), 0); /* query syntax is text */
+    assert_int_equal(search_total(f, "smith key"), 0);
+    /* A rename moves the customer in the index. */
+    c = person("KeyAl2", "Al Smithers", 50, "{\"renamed\":1}");
+    c.city = "Oslo";
+    assert_int_equal(tl_store_customer_upsert(f->st, &c, NULL, &err), 0);
+    assert_int_equal(search_total(f, "smith"), 2);
+    assert_int_equal(search_total(f, "key"), 1);      /* still in the id */
+    assert_int_equal(search_total(f, "al key"), 0);
+    /* Deleted customers leave it. */
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "DELETE FROM customers WHERE id='SmithJo1'", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(search_total(f, "smith"), 1);
+    assert_int_equal(search_total(f, "zür"), 0);
+}
+
 static void test_monthly_replace(void **state)
 {
     fixture *f = *state;
@@ -203,6 +251,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_customer_upsert_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_customer_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_customer_search_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_monthly_replace, setup, teardown),
         cmocka_unit_test_setup_teardown(test_foreign_keys_and_holdings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_embeddings_cache, setup, teardown),
