@@ -2,12 +2,14 @@
 #include "govern/bias.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "recommend/eligibility.h"
 #include "store/bias.h"
+#include "store/meta.h"
 
 static const char *const dim_names[] = {"gender", "age_band"};
 static const char *const std_bands[] = {"18-24", "25-34", "35-44", "45-54", "55-64", "65+"};
@@ -424,4 +426,63 @@ void tl_bias_print(const json_t *report, FILE *f)
             fprintf(f, "\n");
         }
     }
+}
+
+/* The meta key the report is kept under, per minimum group size. */
+static void kept_key(long long min_group, char *out, size_t size)
+{
+    snprintf(out, size, "report.bias.min_group.%lld", min_group);
+}
+
+/* Seconds since an ISO-8601 UTC stamp, or a huge age when unreadable. */
+static double age_of(const char *iso)
+{
+    struct tm tm = {0};
+    const char *end = iso ? strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+    if (!end)
+        return 1e18;
+    return difftime(time(NULL), timegm(&tm));
+}
+
+int tl_bias_report_kept(tl_store *st, long long min_group, double max_age_s, int refresh,
+                        json_t **out, tl_err *err)
+{
+    *out = NULL;
+    char key[64];
+    kept_key(min_group, key, sizeof key);
+    int rc;
+    if (!refresh) {
+        char *text = NULL;
+        if ((rc = tl_store_meta_get_text(st, key, &text, err)))
+            return rc;
+        json_t *kept = text ? json_loads(text, 0, NULL) : NULL;
+        free(text);
+        if (kept && age_of(json_string_value(json_object_get(kept, "generated_at"))) <= max_age_s) {
+            json_object_set_new(kept, "cached", json_true());
+            *out = kept;
+            return TL_OK;
+        }
+        json_decref(kept);   /* stale or unreadable: built anew below */
+    }
+    json_t *report = NULL;
+    if ((rc = tl_store_read_begin(st, err)))
+        return rc;
+    rc = tl_bias_report(st, min_group, &report, err);
+    tl_store_read_end(st);
+    if (rc)
+        return rc;
+    char *text = json_dumps(report, JSON_COMPACT | JSON_REAL_PRECISION(12));
+    if (!text) {
+        json_decref(report);
+        return tl_err_set(err, TL_ENOMEM, "out of memory keeping the bias report");
+    }
+    rc = tl_store_meta_put(st, key, text, strlen(text), err);
+    free(text);
+    if (rc) {
+        json_decref(report);
+        return rc;
+    }
+    json_object_set_new(report, "cached", json_false());
+    *out = report;
+    return TL_OK;
 }

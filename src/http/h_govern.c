@@ -98,9 +98,15 @@ int tl_h_bias_report(tl_request *rq, tl_response *rs)
     long long min_group = TL_BIAS_MIN_GROUP;
     if (int_arg(rq, rs, "min_group", 1, 1000000, &min_group))
         return 0;
+    /* Built at most every ten minutes (or on refresh=true): on a large bank
+     * building it takes long (govern/bias.h). Leave the GET's snapshot: a
+     * report built anew is kept in the store. */
+    const char *refresh = tl_request_arg(rq, "refresh");
     json_t *report = NULL;
     tl_err err;
-    int rc = tl_bias_report(rq->st, min_group, &report, &err);
+    tl_store_read_end(rq->st);
+    int rc = tl_bias_report_kept(rq->st, min_group, 600.0,
+                                 refresh && strcmp(refresh, "true") == 0, &report, &err);
     if (rc)
         return tl_respond_from_err(rs, rc, err.msg);
     return tl_respond_json(rs, MHD_HTTP_OK, report);

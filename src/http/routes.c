@@ -107,7 +107,8 @@ const tl_route tl_routes[] = {
      "Audit log, newest first: customer, kind, since, limit, offset", TL_ACCESS_ANALYST},
     {"GET", "/api/v1/reports/bias", H_BIAS_REPORT,
      "Offer and acceptance rates and mean scores by gender and age band, with "
-     "disparate-impact ratios and four-fifths flags: min_group",
+     "disparate-impact ratios and four-fifths flags: min_group, refresh (else a report up "
+     "to ten minutes old may be served; \"cached\" says which)",
      TL_ACCESS_ANALYST},
     {"GET", "/api/v1/reports/overview", H_REPORT_OVERVIEW,
      "Portfolio figures: customers, products, holdings, offers shown, accepted and dismissed, "

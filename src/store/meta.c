@@ -2,6 +2,7 @@
 #include "store/meta.h"
 #include "store/store_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int tl_store_meta_get(tl_store *st, const char *key, void *buf, size_t size, size_t *len,
@@ -39,4 +40,44 @@ int tl_store_meta_put_new(tl_store *st, const char *key, const void *value, size
     int step = sqlite3_step(s);
     sqlite3_finalize(s);
     return step == SQLITE_DONE ? TL_OK : tl__store_fail(st, err, "write setting");
+}
+
+int tl_store_meta_put(tl_store *st, const char *key, const void *value, size_t len,
+                      tl_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)", -1,
+                           &s, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "write setting");
+    tl__bind_text(s, 1, key);
+    sqlite3_bind_blob(s, 2, value, (int)len, SQLITE_STATIC);
+    int step = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return step == SQLITE_DONE ? TL_OK : tl__store_fail(st, err, "write setting");
+}
+
+int tl_store_meta_get_text(tl_store *st, const char *key, char **out, tl_err *err)
+{
+    *out = NULL;
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key=?1", -1, &s, NULL) !=
+        SQLITE_OK)
+        return tl__store_fail(st, err, "read setting");
+    tl__bind_text(s, 1, key);
+    int step = sqlite3_step(s), rc = TL_OK;
+    if (step == SQLITE_ROW) {
+        const void *v = sqlite3_column_blob(s, 0);
+        size_t n = (size_t)sqlite3_column_bytes(s, 0);
+        if (!(*out = malloc(n + 1)))
+            rc = tl_err_set(err, TL_ENOMEM, "out of memory reading a setting");
+        else {
+            if (n)
+                memcpy(*out, v, n);
+            (*out)[n] = '\0';
+        }
+    } else if (step != SQLITE_DONE) {
+        rc = tl__store_fail(st, err, "read setting");
+    }
+    sqlite3_finalize(s);
+    return rc;
 }

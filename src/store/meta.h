@@ -18,4 +18,12 @@ int tl_store_meta_get(tl_store *st, const char *key, void *buf, size_t size, siz
 int tl_store_meta_put_new(tl_store *st, const char *key, const void *value, size_t len,
                           tl_err *err);
 
+/* Stores `key`, replacing any value it had. */
+int tl_store_meta_put(tl_store *st, const char *key, const void *value, size_t len,
+                      tl_err *err);
+
+/* The value of `key` as a NUL-terminated copy in *out (caller frees), or
+ * *out NULL when the key does not exist. */
+int tl_store_meta_get_text(tl_store *st, const char *key, char **out, tl_err *err);
+
 #endif

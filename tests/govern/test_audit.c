@@ -2,6 +2,7 @@
  * in the database) and the bias report on a hand-built store whose answer
  * is known, through the library, the HTTP route and the CLI. */
 #include "testutil.h"
+#include "httptest.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -362,44 +363,38 @@ static void test_bias_known_answer(void **state)
     assert_int_equal(tu_run_tailor(&out, NULL, NULL, "report", "--help", NULL), 0);
     free(out);
 
-    /* And the HTTP route. */
-    tl_server_opts o;
-    tl_server_opts_default(&o);
-    o.port = 0;
-    o.db_path = db;
-    tl_server *srv;
-    assert_int_equal(tl_server_start(&o, &srv, &err), 0);
-    char url[256];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v1/reports/bias?min_group=10",
-             tl_server_port(srv));
-    CURL *c = curl_easy_init();
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, NULL);
-    FILE *mem = tmpfile();
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, mem);
-    assert_int_equal(curl_easy_perform(c), CURLE_OK);
-    long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    assert_int_equal(status, 200);
-    rewind(mem);
-    r = json_loadf(mem, 0, &je);
-    assert_non_null(r);
+    /* And the HTTP route, which keeps what it built: a second request is
+     * served the kept report even after the scores changed, until asked
+     * to refresh. */
+    int port = 0;
+    tl_server *srv = tu_server_start(db, &port);
+    assert_non_null(srv);
+    tu_http h;
+    tu_http_open(&h, port);
+    r = tu_http_get_ok(&h, "/api/v1/reports/bias?min_group=10");
     check_bias(r, 10);
+    assert_false(json_is_true(json_object_get(r, "cached")));
     assert_non_null(json_object_get(r, "generated_at"));
     assert_non_null(json_object_get(json_object_get(r, "sources"), "offers"));
     assert_int_equal(json_array_size(json_object_get(r, "dimensions")), 2);
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, "DELETE FROM scored", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    json_t *kept = tu_http_get_ok(&h, "/api/v1/reports/bias?min_group=10");
+    assert_true(json_is_true(json_object_get(kept, "cached")));
+    assert_true(json_equal(json_object_get(kept, "items"), json_object_get(r, "items")));
+    json_t *fresh = tu_http_get_ok(&h, "/api/v1/reports/bias?min_group=10&refresh=true");
+    assert_false(json_is_true(json_object_get(fresh, "cached")));
+    assert_false(json_equal(json_object_get(fresh, "items"), json_object_get(r, "items")));
+    json_decref(fresh);
+    json_decref(kept);
     json_decref(r);
-    fclose(mem);
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v1/reports/bias?min_group=x",
-             tl_server_port(srv));
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    mem = tmpfile();
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, mem);
-    assert_int_equal(curl_easy_perform(c), CURLE_OK);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    assert_int_equal(status, 400);
-    fclose(mem);
-    curl_easy_cleanup(c);
+    json_t *bad;
+    assert_int_equal(tu_http_call(&h, "GET", "/api/v1/reports/bias?min_group=x", NULL, &bad),
+                     400);
+    json_decref(bad);
+    tu_http_close(&h);
     tl_server_stop(srv);
     tu_rmtree(dir);
     free(db);
