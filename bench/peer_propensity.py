@@ -5,7 +5,8 @@ exactly the same train/test rows.
     bench/peer_propensity.py TAILOR_BIN CSV [--seeds 1,2,3,4,5] [--fast]
 
 For the file-order split and for the stratified random split with each seed,
-runs `tailor train --split-out FILE` (which writes the test rows it used),
+runs `tailor train --split-out FILE` (which writes the test rows it used;
+its time is the whole process: read, train, score),
 then fits scikit-learn on the complement of those rows and scores the same
 test rows:
 
