@@ -18,6 +18,17 @@ for b in "$build"/bench/bench_*; do
     "$b"
 done
 
+echo "== propensity model against scikit-learn, on the same test rows"
+py=${TAILOR_PEERS_PYTHON:-/usr/bin/python3}   # Debian's, where python3-sklearn lives
+bank="$shared/datasets/uci-bank-marketing/bank-additional-full.csv"
+if [ ! -f "$bank" ]; then
+    echo "skipped: $bank not found"
+elif ! "$py" -c 'import sklearn' >/dev/null 2>&1; then
+    echo "skipped: scikit-learn not installed (bash tools/install-deps.sh --bench installs python3-sklearn)"
+else
+    "$py" "$here/peer_propensity.py" "$build/tailor" "$bank"
+fi
+
 echo "== encoder against PyTorch and ONNX Runtime"
 bash "$here/encoder_peers.sh" "$build"
 

@@ -18,7 +18,8 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     pkgs+=(nodejs npm)
 fi
 if [ "${1:-}" = "--bench" ]; then
-    pkgs+=(wrk python3-fastapi python3-uvicorn python3-numpy python3-torch)
+    pkgs+=(wrk python3-fastapi python3-uvicorn python3-numpy python3-torch
+           python3-sklearn)
 fi
 
 missing=()

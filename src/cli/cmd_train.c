@@ -37,6 +37,9 @@ static void usage(FILE *f)
             "  --test-fraction F     share of rows held out for the test (default 0.2)\n"
             "  --seed S              seed for the random split and the trees (default 1)\n"
             "  --fast                smaller search, fewer trees\n"
+            "  --split-out FILE      write the test part's row numbers, one per line\n"
+            "                        (0 = the first record after the header), so that\n"
+            "                        another tool can score exactly the same rows\n"
             "  --out MODEL           save the model (JSON) after training\n"
             "  --help                this text\n\n"
             "Settings are chosen on a validation part of the training rows (split the same\n"
@@ -68,6 +71,27 @@ static size_t split_list(char *s, const char **out, size_t max)
     return n;
 }
 
+/* Writes the test rows, one number per line, to `path` through a temporary
+ * file renamed into place, so a failed write leaves no partial file. */
+static int write_split(const char *path, const size_t *rows, size_t n, tl_err *err)
+{
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+        return tl_err_set(err, TL_EINPUT, "--split-out: path too long");
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return tl_err_set(err, TL_EIO, "--split-out: cannot write %s", tmp);
+    int bad = 0;
+    for (size_t i = 0; i < n && !bad; i++)
+        bad = fprintf(f, "%zu\n", rows[i]) < 0;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        remove(tmp);
+        return tl_err_set(err, TL_EIO, "--split-out: cannot write %s", path);
+    }
+    return 0;
+}
+
 int tl_cmd_train(int argc, char **argv)
 {
     static const struct option opts[] = {{"csv", required_argument, NULL, 'c'},
@@ -80,9 +104,10 @@ int tl_cmd_train(int argc, char **argv)
                                          {"seed", required_argument, NULL, 'S'},
                                          {"out", required_argument, NULL, 'o'},
                                          {"fast", no_argument, NULL, 'F'},
+                                         {"split-out", required_argument, NULL, 'x'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *csv = NULL, *out = NULL;
+    const char *csv = NULL, *out = NULL, *split_out = NULL;
     char *drop_text = NULL;
     const char *drop[256];
     int random = 0, c, exit_code = TL_EXIT_FAIL;
@@ -144,6 +169,7 @@ int tl_cmd_train(int argc, char **argv)
         }
         case 'o': out = optarg; break;
         case 'F': po.fast = 1; break;
+        case 'x': split_out = optarg; break;
         case 'h':
             usage(stdout);
             free(drop_text);
@@ -181,6 +207,8 @@ int tl_cmd_train(int argc, char **argv)
     if (tl_prop_table_labels(&t, po.target, po.positive, y, &err) ||
         tl_prop_split(y, t.n_rows, random, test_fraction, po.seed, &train, &ntr, &test, &nte,
                       &err))
+        goto fail;
+    if (split_out && write_split(split_out, test, nte, &err))
         goto fail;
     double t0 = now_s();
     if (tl_prop_train(&t, train, ntr, &po, &m, &err))

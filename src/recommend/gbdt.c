@@ -11,9 +11,9 @@ void tl_gbdt_params_default(tl_gbdt_params *p)
 {
     p->max_trees = 800;
     p->max_depth = 4;
-    p->learning_rate = 0.05;
-    p->l2 = 1.0;
-    p->min_hess = 5.0;
+    p->learning_rate = 0.1;
+    p->l2 = 0.0; /* no leaf shrinkage: min_hess bounds the leaves (docs/propensity.md) */
+    p->min_hess = 2.0;
     p->row_sample = 0.8;
     p->col_sample = 0.8;
     p->eval_every = 10;

@@ -67,7 +67,7 @@ void tl_prop_opts_default(tl_prop_opts *o)
     o->val_fraction = 0.2;
     o->gb_max_trees = 800;
     o->gb_depth = 0;
-    o->gb_learning_rate = 0.05;
+    o->gb_learning_rate = 0.1;
 }
 
 /* ---- metrics ---- */
@@ -879,7 +879,7 @@ static int fit_gbdt(train_ctx *c, tl_err *err)
     tl_gbdt_params p;
     tl_gbdt_params_default(&p);
     p.seed = o->seed;
-    p.learning_rate = o->gb_learning_rate > 0 ? o->gb_learning_rate : 0.05;
+    p.learning_rate = o->gb_learning_rate > 0 ? o->gb_learning_rate : 0.1;
     p.max_trees = o->gb_max_trees > 0 ? o->gb_max_trees : 800;
     if (o->fast) {
         p.max_trees = p.max_trees < 200 ? p.max_trees : 200;

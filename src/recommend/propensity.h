@@ -117,7 +117,7 @@ typedef struct tl_prop_opts {
                                   baseline for timing), not Newton */
     int gb_max_trees;          /* default 800 */
     int gb_depth;              /* 0 (default): 4 or 6, chosen on validation */
-    double gb_learning_rate;   /* default 0.05 */
+    double gb_learning_rate;   /* default 0.1 */
     int fast;                  /* smaller search and fewer trees (tests) */
 } tl_prop_opts;
 
