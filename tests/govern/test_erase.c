@@ -463,7 +463,7 @@ static void test_logs_carry_no_identity(void **state)
                                      "SELECT RAISE(ABORT, 'audit unavailable'); END",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
-    char path[256];
+    char path[640];   /* room for any id the array holds */
     for (size_t i = 0; i < n_ids; i++) {
         snprintf(path, sizeof path, "/api/v1/customers/%s", ids[i]);
         http(f, "GET", path, NULL, NULL);
