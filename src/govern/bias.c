@@ -19,8 +19,7 @@ typedef struct build {
     json_t *sizes[2];      /* dim → {group: customers} */
     json_t *items;         /* the report's array */
     json_t *index;         /* "p:<id>" / "c:<cat>" → item (borrowed) */
-    tl_bias_dim dim;
-    tl_bias_level level;
+    tl_bias_dim dim;       /* while groups are counted */
 } build;
 
 static int add_group(void *ctx, const char *group, long long customers)
@@ -116,16 +115,16 @@ static json_t *find_group(json_t *groups, const char *group)
     return NULL;
 }
 
-static int add_cell(void *ctx, const tl_bias_cell *c)
+static int add_cell(void *ctx, tl_bias_dim dim, tl_bias_level level, const tl_bias_cell *c)
 {
     build *b = ctx;
     char key[512];
-    snprintf(key, sizeof key, "%c:%s", b->level == TL_BIAS_PRODUCT ? 'p' : 'c', c->key);
+    snprintf(key, sizeof key, "%c:%s", level == TL_BIAS_PRODUCT ? 'p' : 'c', c->key);
     json_t *item = json_object_get(b->index, key);
     if (!item)
         return 0;
     json_t *groups = json_object_get(json_object_get(json_object_get(item, "by"),
-                                                     dim_names[b->dim]), "groups");
+                                                     dim_names[dim]), "groups");
     json_t *g = find_group(groups, c->group);
     if (!g)
         return 0;
@@ -335,12 +334,8 @@ int tl_bias_report(tl_store *st, long long min_group, json_t **out, tl_err *err)
             json_object_set(age, "eligibility_restricts_age",
                             json_object_get(prod_age, "eligibility_restricts_age"));
     }
-    for (int d = 0; d < 2 && !rc; d++)
-        for (int l = 0; l < 2 && !rc; l++) {
-            b.dim = (tl_bias_dim)d;
-            b.level = (tl_bias_level)l;
-            rc = tl_store_bias_cells(st, b.dim, b.level, add_cell, &b, err);
-        }
+    if (!rc)
+        rc = tl_store_bias_cells_all(st, add_cell, &b, err);
     if (rc)
         goto done;
     long long flagged = 0;

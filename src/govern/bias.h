@@ -21,8 +21,8 @@ int tl_bias_report(tl_store *st, long long min_group, json_t **out, tl_err *err)
 
 /* The report as last kept in the store (meta table) when it is younger than
  * max_age_s and `refresh` is 0; otherwise built anew and kept. On a large
- * bank building it reads every offer and score (a million customers: over
- * a minute), so the API serves the kept one and `tailor score --all` keeps
+ * bank building it reads every offer and score (a million customers: about
+ * 9 s), so the API serves the kept one and `tailor score --all` keeps
  * a fresh one when it finishes. The report gains "cached": true|false.
  * Writes: call it outside a read snapshot. *out is a new reference. */
 int tl_bias_report_kept(tl_store *st, long long min_group, double max_age_s, int refresh,

@@ -30,10 +30,14 @@ typedef struct tl_bias_cell {
     double mean_score;      /* NAN when scored is 0 */
 } tl_bias_cell;
 
-/* One cell per (product or category, group) that has any offer, acceptance
- * or score; strings valid during the callback only. */
-int tl_store_bias_cells(tl_store *st, tl_bias_dim dim, tl_bias_level level,
-                        int (*cb)(void *ctx, const tl_bias_cell *c), void *ctx, tl_err *err);
+/* One cell per (dimension, product or category, group) that has any
+ * offer, acceptance or score, for both dimensions and both levels in one
+ * pass (bias_tally.c); strings valid during the callback only, whose
+ * non-zero return stops the walk and is returned. */
+int tl_store_bias_cells_all(tl_store *st,
+                            int (*cb)(void *ctx, tl_bias_dim dim, tl_bias_level level,
+                                      const tl_bias_cell *c),
+                            void *ctx, tl_err *err);
 
 /* Every product: id, name, category and its stored record (JSON text), so
  * items with no offers at all are listed and eligibility can be read. */
