@@ -16,24 +16,6 @@
 #include "store/transactions.h"
 #include "text/sentiment.h"
 
-/* Parses an optional integer query argument within [lo, hi]. */
-static int int_arg(tl_request *rq, tl_response *rs, const char *name, long long lo,
-                   long long hi, long long *out)
-{
-    const char *v = tl_request_arg(rq, name);
-    if (!v)
-        return 0;
-    int64_t x;
-    if (!tl_parse_i64(v, &x) || x < lo || x > hi) {
-        tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request",
-                         "query parameter %s must be an integer in %lld..%lld, got \"%.40s\"",
-                         name, lo, hi, v);
-        return -1;
-    }
-    *out = x;
-    return 0;
-}
-
 static json_t *customer_summary(const tl_customer *c)
 {
     return json_pack("{s:s, s:s?, s:s?, s:o, s:s?, s:s?, s:o, s:s?, s:s?, s:s?}", "customer_id",
@@ -61,8 +43,10 @@ int tl_h_customers_list(tl_request *rq, tl_response *rs)
                            .sort = TL_CSORT_INSERTION,
                            .limit = 50};
     long long limit = 50, offset = 0, amin = -1, amax = -1;
-    if (int_arg(rq, rs, "limit", 1, 1000, &limit) || int_arg(rq, rs, "offset", 0, 1LL << 40, &offset) ||
-        int_arg(rq, rs, "age_min", 0, 130, &amin) || int_arg(rq, rs, "age_max", 0, 130, &amax))
+    if (tl_request_int_arg(rq, rs, "limit", 1, 1000, &limit) ||
+        tl_request_int_arg(rq, rs, "offset", 0, 1LL << 40, &offset) ||
+        tl_request_int_arg(rq, rs, "age_min", 0, 130, &amin) ||
+        tl_request_int_arg(rq, rs, "age_max", 0, 130, &amax))
         return 0;
     q.limit = (int)limit;
     q.offset = offset;
@@ -215,7 +199,7 @@ int tl_h_customer_transactions(tl_request *rq, tl_response *rs)
 {
     const char *id = rq->params.values[0];
     long long limit = 100;
-    if (int_arg(rq, rs, "limit", 1, 10000, &limit))
+    if (tl_request_int_arg(rq, rs, "limit", 1, 10000, &limit))
         return 0;
     tl_err err;
     bool exists;

@@ -9,23 +9,6 @@
 #include "govern/erase.h"
 #include "store/audit.h"
 
-static int int_arg(tl_request *rq, tl_response *rs, const char *name, long long lo,
-                   long long hi, long long *out)
-{
-    const char *v = tl_request_arg(rq, name);
-    if (!v)
-        return 0;
-    int64_t x;
-    if (!tl_parse_i64(v, &x) || x < lo || x > hi) {
-        tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request",
-                         "query parameter %s must be an integer in %lld..%lld, got \"%.40s\"",
-                         name, lo, hi, v);
-        return -1;
-    }
-    *out = x;
-    return 0;
-}
-
 /* An ISO-8601 UTC time or date prefix: digits and "-T:.Z" only. */
 static int valid_since(const char *s)
 {
@@ -53,8 +36,8 @@ int tl_h_audit_list(tl_request *rq, tl_response *rs)
                         .kind = tl_request_arg(rq, "kind"),
                         .since = tl_request_arg(rq, "since"),
                         .limit = 50};
-    if (int_arg(rq, rs, "limit", 1, 1000, &q.limit) ||
-        int_arg(rq, rs, "offset", 0, 1LL << 40, &q.offset))
+    if (tl_request_int_arg(rq, rs, "limit", 1, 1000, &q.limit) ||
+        tl_request_int_arg(rq, rs, "offset", 0, 1LL << 40, &q.offset))
         return 0;
     if (q.since && !valid_since(q.since))
         return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request",
@@ -96,7 +79,7 @@ int tl_h_customer_delete(tl_request *rq, tl_response *rs)
 int tl_h_bias_report(tl_request *rq, tl_response *rs)
 {
     long long min_group = TL_BIAS_MIN_GROUP;
-    if (int_arg(rq, rs, "min_group", 1, 1000000, &min_group))
+    if (tl_request_int_arg(rq, rs, "min_group", 1, 1000000, &min_group))
         return 0;
     /* Built at most every ten minutes (or on refresh=true): on a large bank
      * building it takes long (govern/bias.h). Leave the GET's snapshot: a

@@ -16,25 +16,6 @@
 #include "store/events.h"
 #include "store/products.h"
 
-static int parse_k(tl_request *rq, tl_response *rs, int *k)
-{
-    const char *v = tl_request_arg(rq, "k");
-    int64_t x = 3;
-    if (v && (!tl_parse_i64(v, &x) || x < 1 || x > 20)) {
-        tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request",
-                         "k must be an integer in 1..20, got \"%.20s\"", v);
-        return -1;
-    }
-    *k = (int)x;
-    return 0;
-}
-
-static int flag_arg(tl_request *rq, const char *name)
-{
-    const char *v = tl_request_arg(rq, name);
-    return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0);
-}
-
 /* Recommends, builds the audit entry and hands both to llm_text.c, which
  * appends the entry before anything is served (a recommendation that
  * cannot be audited is not served) and answers, with the LLM's texts when
@@ -69,9 +50,11 @@ static int recommend_served(tl_request *rq, tl_response *rs, tl_rec_opts *o, int
 int tl_h_recommendations(tl_request *rq, tl_response *rs)
 {
     tl_rec_opts o = {.k = 3, .personalise = 1, .social = 1};
-    if (parse_k(rq, rs, &o.k))
+    long long k = 3;
+    if (tl_request_int_arg(rq, rs, "k", 1, 20, &k))
         return 0;
-    return recommend_served(rq, rs, &o, flag_arg(rq, "explain"),
+    o.k = (int)k;
+    return recommend_served(rq, rs, &o, tl_request_flag(rq, "explain"),
                             "/api/v1/customers/{id}/recommendations", TL_LLM_SHAPE_V1,
                             tl_llm_requested(rq));
 }

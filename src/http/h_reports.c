@@ -24,11 +24,9 @@ static int add_day(void *ctx, const tl_report_day *d)
 
 int tl_h_report_overview(tl_request *rq, tl_response *rs)
 {
-    int64_t days = 90;
-    const char *v = tl_request_arg(rq, "days");
-    if (v && (!tl_parse_i64(v, &days) || days < 1 || days > 3660))
-        return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request",
-                                "days must be an integer in 1..3660, got \"%.20s\"", v);
+    long long days = 90;
+    if (tl_request_int_arg(rq, rs, "days", 1, 3660, &days))
+        return 0;
     tl_report_counts c;
     tl_err err;
     int rc = tl_store_report_counts(rq->st, &c, &err);

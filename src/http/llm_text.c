@@ -17,8 +17,7 @@
 
 int tl_llm_requested(tl_request *rq)
 {
-    const char *v = tl_request_arg(rq, "llm");
-    return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0);
+    return tl_request_flag(rq, "llm");
 }
 
 typedef struct text_job {

@@ -37,6 +37,14 @@ typedef struct tl_response {
 /* A query-string argument, or NULL. Valid for the request's lifetime. */
 const char *tl_request_arg(const tl_request *rq, const char *name);
 
+/* An optional integer argument within [lo, hi] into *out (left as it is
+ * when absent). Returns 0, or -1 after answering 400. */
+int tl_request_int_arg(const tl_request *rq, struct tl_response *rs, const char *name,
+                       long long lo, long long hi, long long *out);
+
+/* 1 when the argument is "true", "1" or "yes". */
+int tl_request_flag(const tl_request *rq, const char *name);
+
 /* Sets a JSON body from a new reference (stolen) with status. Returns 0. */
 int tl_respond_json(tl_response *rs, int status, json_t *value);
 

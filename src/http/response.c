@@ -9,10 +9,34 @@
 
 #include "base/err.h"
 #include "base/log.h"
+#include "base/str.h"
 
 const char *tl_request_arg(const tl_request *rq, const char *name)
 {
     return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+int tl_request_int_arg(const tl_request *rq, tl_response *rs, const char *name, long long lo,
+                       long long hi, long long *out)
+{
+    const char *v = tl_request_arg(rq, name);
+    if (!v)
+        return 0;
+    int64_t x;
+    if (!tl_parse_i64(v, &x) || x < lo || x > hi) {
+        tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request",
+                         "query parameter %s must be an integer in %lld..%lld, got \"%.40s\"",
+                         name, lo, hi, v);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+int tl_request_flag(const tl_request *rq, const char *name)
+{
+    const char *v = tl_request_arg(rq, name);
+    return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0);
 }
 
 static int dump_cb(const char *buffer, size_t size, void *data)

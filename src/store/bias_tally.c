@@ -314,9 +314,12 @@ static int count_pair(tally *t, int kind, long ci, long pi, double score)
     return TL_OK;
 }
 
-/* Runs sql, whose rows are (customer id, product id[, score]), counting
- * each known pair under `kind`; with `offers_too`, also as an offer. */
-static int count_rows(tally *t, const char *sql, int kind, int offers_too, tl_err *err)
+/* Runs sql, whose rows are (customer id, product id, x), counting each
+ * known pair under `kind`; with `offers_too`, also as an offer; with
+ * `x_accepts`, also as an acceptance when x is non-zero (x is the score of
+ * SCORED rows). */
+static int count_rows(tally *t, const char *sql, int kind, int offers_too, int x_accepts,
+                      tl_err *err)
 {
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(t->st->db, sql, -1, &s, NULL) != SQLITE_OK)
@@ -331,8 +334,10 @@ static int count_rows(tally *t, const char *sql, int kind, int offers_too, tl_er
         long pi = names_id(&t->products, pid, (size_t)sqlite3_column_bytes(s, 1), 0);
         if (ci < 0 || pi < 0)
             continue;   /* erased customers, retired products */
-        if ((rc = count_pair(t, kind, ci, pi, sqlite3_column_double(s, 2))) ||
-            (offers_too && (rc = count_pair(t, OFFERED, ci, pi, 0))))
+        double x = sqlite3_column_double(s, 2);
+        if ((rc = count_pair(t, kind, ci, pi, x)) ||
+            (offers_too && (rc = count_pair(t, OFFERED, ci, pi, 0))) ||
+            (x_accepts && x != 0 && (rc = count_pair(t, ACCEPTED, ci, pi, 0))))
             break;
     }
     if (rc)
@@ -353,20 +358,16 @@ int tl_store_bias_cells_all(tl_store *st,
     if ((rc = load_people_and_products(&t, err)) || (rc = alloc_matrices(&t, err)))
         goto done;
     if ((rc = count_rows(&t,
-                         "SELECT customer_id, product_id, 0 FROM events WHERE kind IN "
-                         "('shown','accepted') AND product_id IS NOT NULL",
-                         OFFERED, 0, err)) ||
-        (rc = count_rows(&t,
-                         "SELECT customer_id, product_id, 0 FROM events WHERE kind='accepted' "
-                         "AND product_id IS NOT NULL",
-                         ACCEPTED, 0, err)) ||
-        (rc = count_rows(&t, "SELECT customer_id, product_id, score FROM scored", SCORED, 1,
+                         "SELECT customer_id, product_id, kind='accepted' FROM events"
+                         " WHERE kind IN ('shown','accepted') AND product_id IS NOT NULL",
+                         OFFERED, 0, 1, err)) ||
+        (rc = count_rows(&t, "SELECT customer_id, product_id, score FROM scored", SCORED, 1, 0,
                          err)) ||
         (rc = count_rows(&t,
                          "SELECT a.subject, json_extract(p.value, '$.product_id'), 0"
                          " FROM audit a, json_each(a.doc, '$.products') p"
                          " WHERE a.kind='recommendation' AND json_valid(a.doc)",
-                         OFFERED, 0, err)))
+                         OFFERED, 0, 0, err)))
         goto done;
     for (int d = 0; d < 2 && !rc; d++)
         for (int l = 0; l < 2 && !rc; l++) {
