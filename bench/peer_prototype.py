@@ -1,12 +1,17 @@
-"""The peer for the API benchmark: a FastAPI server that answers the two
+"""The peer for the API benchmark: a FastAPI server that answers the
 benchmarked endpoints the way the original Python prototype did (one uvicorn
 worker; the insights endpoint re-reads the monthly-insights JSON file on every
 call and applies a linear regression on the previous 11 monthly totals, then
-min-max rescales it). Written for this benchmark; run by bench/run.sh only.
+min-max rescales it). Its recommendations endpoint is the prototype's
+retrieval step without the two LLM calls around it, so a lower bound of its
+cost: the customer's profile and posts as one text, a bag-of-words vector,
+cosine against every product's text, the top three with a templated reason.
+Written for this benchmark; run by bench/run.sh only.
 
 usage: python3 peer_prototype.py SEED_DIR PORT
 """
 import json
+import re
 import sys
 
 import numpy as np
@@ -18,6 +23,32 @@ app = FastAPI()
 
 with open(f"{seed_dir}/customer_profile.json") as f:
     profiles = json.load(f)
+with open(f"{seed_dir}/products.json") as f:
+    products = json.load(f)
+with open(f"{seed_dir}/non_contradictory_social_media_posts.json") as f:
+    posts = json.load(f)
+
+WORD = re.compile(r"[a-z0-9]+")
+PRODUCT_FIELDS = ("name", "description", "features", "category", "rewards",
+                  "additional_benefits", "eligibility")
+vocab = {}
+for p in products:
+    for w in WORD.findall(" ".join(str(p.get(k, "")) for k in PRODUCT_FIELDS).lower()):
+        vocab.setdefault(w, len(vocab))
+
+
+def bag(text):
+    v = np.zeros(len(vocab))
+    for w in WORD.findall(text.lower()):
+        i = vocab.get(w)
+        if i is not None:
+            v[i] += 1.0
+    n = np.linalg.norm(v)
+    return v / n if n > 0 else v
+
+
+PRODUCT_VECS = np.array([bag(" ".join(str(p.get(k, "")) for k in PRODUCT_FIELDS))
+                         for p in products])
 
 
 def monthly_totals(customer_id):
@@ -64,6 +95,26 @@ async def customer_transaction_insights(customer_id: str):
         score = min(1.0, max(0.0, (pred - lo) / (hi - lo))) if hi > lo else 0.0
         prediction = {"predicted": pred, "score": score}
     return {"prediction": prediction, "transaction_insights": record}
+
+
+@app.get("/product_recommendations/{customer_id}")
+async def product_recommendations(customer_id: str):
+    profile = next((p for p in profiles if p["CustomerID"] == customer_id), None)
+    if profile is None:
+        return {"error": "not found"}
+    said = [p["Post"] for p in posts if p["CustomerID"] == customer_id]
+    text = " ".join(str(v) for v in profile.values()) + " " + " ".join(said)
+    sims = PRODUCT_VECS @ bag(text)
+    top = [products[i] for i in np.argsort(-sims)[:3]]
+    return {
+        "profile": {"profile_summary": text[:400], "product_offering": [p["name"] for p in top]},
+        "recommended": [p["name"] for p in top],
+        "products_sentiment": [{"Product_Name": p["name"], "Sentiment": float(sims[i])}
+                               for i, p in enumerate(top)],
+        "products": [{"Product_Name": p["name"],
+                      "Reason": f"{p['name']} matches what the customer said about "
+                                f"{p['category'].lower()}"} for p in top],
+    }
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@
 #include "llm/config.h"
 #include "llm/service.h"
 #include "recommend/engine.h"
+#include "store/checkpointer.h"
 #include "store/store.h"
 
 /* Store connections opened by worker threads, closed at stop. */
@@ -42,6 +43,7 @@ struct tl_server {
     tl_engine *engine;
     tl_ratelimit *limiter;   /* NULL when rate limiting is off */
     tl_llm_service *llm;     /* NULL when no LLM is configured */
+    tl_checkpointer *ckpt;   /* checkpoints for the request threads' connections */
 };
 
 /* Per-request state, created on the first callback. */
@@ -90,6 +92,7 @@ static tl_store *thread_store(tl_server *s, tl_err *err)
     slot->next = s->stores;
     s->stores = slot;
     pthread_mutex_unlock(&s->lock);
+    tl_checkpointer_adopt(s->ckpt, st);
     pthread_setspecific(s->store_key, st);
     return st;
 }
@@ -427,6 +430,8 @@ int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err)
     if (rc)
         goto fail;
     tl_store_close(probe);
+    if ((rc = tl_checkpointer_start(s->db_path, 1000, &s->ckpt, err)))
+        goto fail;
     if ((rc = tl_engine_open(o->encoder, NULL, &s->engine, err)))
         goto fail;
     if (o->rate_limit > 0 &&
@@ -469,6 +474,7 @@ fail:
     tl_ratelimit_free(s->limiter);
     tl_llm_service_close(s->llm);
     tl_engine_close(s->engine);
+    tl_checkpointer_stop(s->ckpt);
     pthread_key_delete(s->store_key);
     pthread_mutex_destroy(&s->lock);
     free(s->db_path);
@@ -495,6 +501,8 @@ void tl_server_stop(tl_server *s)
         tl_store_close(slot->st);
         free(slot);
     }
+    /* After the connections it was checkpointing for are closed. */
+    tl_checkpointer_stop(s->ckpt);
     tl_engine_close(s->engine);
     tl_ratelimit_free(s->limiter);
     pthread_key_delete(s->store_key);

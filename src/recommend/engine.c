@@ -1,6 +1,7 @@
 /* engine.c — ranking products for one customer. */
 #include "recommend/engine.h"
 #include "recommend/catalogue.h"
+#include "recommend/embed_cache.h"
 #include "recommend/learn.h"
 
 #include <math.h>
@@ -34,7 +35,12 @@ struct tl_engine {
     time_t model_built;
     unsigned model_gen;         /* learn_gen when `model` was read */
     atomic_uint learn_gen;      /* bumped after each committed update */
+    tl_embed_cache *posts;      /* posts' embeddings by text, for this encoder */
 };
+
+/* Posts whose embeddings are kept: 8 MB at the built-in encoder's 512
+ * dimensions. */
+#define TL_POST_CACHE_SLOTS 4096
 
 /* Acceptance and dismissal rates are folded into the catalogue; rebuilding
  * it this often keeps them current (embeddings come from the store's cache,
@@ -77,7 +83,8 @@ int tl_engine_open(const char *encoder_spec, const tl_rank_weights *w, tl_engine
         rc = tl_err_set(err, TL_ENOMEM, "out of memory");
         goto fail_locks;
     }
-    if ((rc = tl_needs_embed_taxonomy(e->enc, e->need_vecs, err)))
+    if ((rc = tl_needs_embed_taxonomy(e->enc, e->need_vecs, err)) ||
+        (rc = tl_embed_cache_new(TL_POST_CACHE_SLOTS, tl_encoder_dim(e->enc), &e->posts, err)))
         goto fail_locks;
     *out = e;
     return TL_OK;
@@ -86,6 +93,7 @@ fail_locks:
     pthread_mutex_destroy(&e->cat_lock);
     pthread_mutex_destroy(&e->learn_lock);
     free(e->need_vecs);
+    tl_embed_cache_free(e->posts);
     tl_encoder_close(e->enc);
 fail:
     free(e);
@@ -98,6 +106,7 @@ void tl_engine_close(tl_engine *e)
         return;
     tl_catalogue_unref(e->cat);
     tl_learn_model_unref(e->model);
+    tl_embed_cache_free(e->posts);
     free(e->need_vecs);
     tl_encoder_close(e->enc);
     pthread_mutex_destroy(&e->enc_lock);
@@ -118,6 +127,31 @@ static int embed(tl_engine *e, const char *const *texts, size_t n, float *out, t
     pthread_mutex_lock(&e->enc_lock);
     int rc = tl_encoder_embed(e->enc, texts, n, out, err);
     pthread_mutex_unlock(&e->enc_lock);
+    return rc;
+}
+
+/* Embeds posts (n at most TL_VIEW_MAX_POSTS) into out, each from the
+ * cache when seen before; the rest in one call to the encoder. */
+static int embed_posts(tl_engine *e, const char *const *texts, size_t n, float *out, tl_err *err)
+{
+    size_t dim = tl_encoder_dim(e->enc), missing[TL_VIEW_MAX_POSTS], n_missing = 0;
+    const char *miss_texts[TL_VIEW_MAX_POSTS];
+    for (size_t i = 0; i < n; i++)
+        if (!tl_embed_cache_get(e->posts, texts[i], out + i * dim)) {
+            missing[n_missing] = i;
+            miss_texts[n_missing++] = texts[i];
+        }
+    if (!n_missing)
+        return TL_OK;
+    float *fresh = malloc(n_missing * dim * sizeof *fresh);
+    if (!fresh)
+        return tl_err_set(err, TL_ENOMEM, "out of memory");
+    int rc = embed(e, miss_texts, n_missing, fresh, err);
+    for (size_t k = 0; !rc && k < n_missing; k++) {
+        memcpy(out + missing[k] * dim, fresh + k * dim, dim * sizeof *fresh);
+        tl_embed_cache_put(e->posts, miss_texts[k], fresh + k * dim);
+    }
+    free(fresh);
     return rc;
 }
 
@@ -506,7 +540,7 @@ static int ctx_open(tl_engine *e, tl_store *st, const char *customer_id, const t
             rc = tl_err_set(err, TL_ENOMEM, "out of memory");
             goto fail;
         }
-        if ((rc = embed(e, texts, c->v.n_posts, c->post_vecs, err)))
+        if ((rc = embed_posts(e, texts, c->v.n_posts, c->post_vecs, err)))
             goto fail;
     }
     if (c->personalise)

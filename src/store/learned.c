@@ -1,17 +1,15 @@
-/* learned.c — the learned_weights table. Statements are prepared per call
- * (a handful per feedback event) rather than cached, so this table needs no
- * slot in the shared statement cache. */
+/* learned.c — the learned_weights table. Reads are cached by their SQL
+ * text (every request reads the weights); writes are prepared per call. */
 #include "store/learned.h"
 #include "store/store_int.h"
 
 int tl_store_learned_get(tl_store *st, const char *segment, const char *feature, double *w,
                          long long *n, tl_err *err)
 {
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT weight, n FROM learned_weights WHERE segment=?1 AND feature=?2",
-                           -1, &s, NULL) != SQLITE_OK)
-        return tl__store_fail(st, err, "read learned weight");
+    int owned;
+    sqlite3_stmt *s = tl__store_cached(st, "SELECT weight, n FROM learned_weights WHERE segment=?1 AND feature=?2", &owned, err);
+    if (!s)
+        return TL_EDB;
     tl__bind_text(s, 1, segment);
     tl__bind_text(s, 2, feature);
     int step = sqlite3_step(s), rc = TL_OK;
@@ -22,7 +20,7 @@ int tl_store_learned_get(tl_store *st, const char *segment, const char *feature,
         *n = sqlite3_column_int64(s, 1);
     } else if (step != SQLITE_DONE)
         rc = tl__store_fail(st, err, "read learned weight");
-    sqlite3_finalize(s);
+    tl__store_release(s, owned);
     return rc;
 }
 
@@ -51,10 +49,10 @@ int tl_store_learned_each(tl_store *st,
                                     double w, long long n),
                           void *ctx, tl_err *err)
 {
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, "SELECT segment, feature, weight, n FROM learned_weights", -1,
-                           &s, NULL) != SQLITE_OK)
-        return tl__store_fail(st, err, "read learned weights");
+    int owned;
+    sqlite3_stmt *s = tl__store_cached(st, "SELECT segment, feature, weight, n FROM learned_weights", &owned, err);
+    if (!s)
+        return TL_EDB;
     int step, rc = TL_OK;
     while ((step = sqlite3_step(s)) == SQLITE_ROW)
         if (cb(ctx, (const char *)sqlite3_column_text(s, 0),
@@ -63,20 +61,19 @@ int tl_store_learned_each(tl_store *st,
             break;
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         rc = tl__store_fail(st, err, "read learned weights");
-    sqlite3_finalize(s);
+    tl__store_release(s, owned);
     return rc;
 }
 
 int tl_store_learned_showings(tl_store *st, const char *customer_id, const char *product_id,
                               long long *shown, long long *resolved, tl_err *err)
 {
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT coalesce(sum(kind='shown'),0), "
+    int owned;
+    sqlite3_stmt *s = tl__store_cached(st, "SELECT coalesce(sum(kind='shown'),0), "
                            "coalesce(sum(kind IN ('accepted','dismissed')),0) FROM events "
-                           "WHERE customer_id=?1 AND product_id=?2",
-                           -1, &s, NULL) != SQLITE_OK)
-        return tl__store_fail(st, err, "count showings");
+                           "WHERE customer_id=?1 AND product_id=?2", &owned, err);
+    if (!s)
+        return TL_EDB;
     tl__bind_text(s, 1, customer_id);
     tl__bind_text(s, 2, product_id);
     int rc = TL_OK;
@@ -85,6 +82,6 @@ int tl_store_learned_showings(tl_store *st, const char *customer_id, const char 
         *resolved = sqlite3_column_int64(s, 1);
     } else
         rc = tl__store_fail(st, err, "count showings");
-    sqlite3_finalize(s);
+    tl__store_release(s, owned);
     return rc;
 }

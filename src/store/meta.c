@@ -8,10 +8,10 @@
 int tl_store_meta_get(tl_store *st, const char *key, void *buf, size_t size, size_t *len,
                       bool *found, tl_err *err)
 {
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key=?1", -1, &s, NULL) !=
-        SQLITE_OK)
-        return tl__store_fail(st, err, "read setting");
+    int owned;
+    sqlite3_stmt *s = tl__store_cached(st, "SELECT value FROM meta WHERE key=?1", &owned, err);
+    if (!s)
+        return TL_EDB;
     tl__bind_text(s, 1, key);
     int step = sqlite3_step(s);
     *found = step == SQLITE_ROW;
@@ -22,7 +22,7 @@ int tl_store_meta_get(tl_store *st, const char *key, void *buf, size_t size, siz
         if (v)
             memcpy(buf, v, *len < size ? *len : size);
     }
-    sqlite3_finalize(s);
+    tl__store_release(s, owned);
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         return tl__store_fail(st, err, "read setting");
     return TL_OK;
@@ -59,10 +59,10 @@ int tl_store_meta_put(tl_store *st, const char *key, const void *value, size_t l
 int tl_store_meta_get_text(tl_store *st, const char *key, char **out, tl_err *err)
 {
     *out = NULL;
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key=?1", -1, &s, NULL) !=
-        SQLITE_OK)
-        return tl__store_fail(st, err, "read setting");
+    int owned;
+    sqlite3_stmt *s = tl__store_cached(st, "SELECT value FROM meta WHERE key=?1", &owned, err);
+    if (!s)
+        return TL_EDB;
     tl__bind_text(s, 1, key);
     int step = sqlite3_step(s), rc = TL_OK;
     if (step == SQLITE_ROW) {
@@ -78,6 +78,6 @@ int tl_store_meta_get_text(tl_store *st, const char *key, char **out, tl_err *er
     } else if (step != SQLITE_DONE) {
         rc = tl__store_fail(st, err, "read setting");
     }
-    sqlite3_finalize(s);
+    tl__store_release(s, owned);
     return rc;
 }

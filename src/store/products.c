@@ -146,17 +146,17 @@ int tl_store_reviews_each(tl_store *st, const char *product_id,
 
 int tl_store_products_stamp(tl_store *st, char *buf, size_t size, tl_err *err)
 {
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, "SELECT count(*), coalesce(max(updated_at),''), "
-                           "coalesce(sum(length(doc)),0) FROM products",
-                           -1, &s, NULL) != SQLITE_OK)
-        return tl__store_fail(st, err, "read catalogue stamp");
+    int owned;
+    sqlite3_stmt *s = tl__store_cached(st, "SELECT count(*), coalesce(max(updated_at),''), "
+                           "coalesce(sum(length(doc)),0) FROM products", &owned, err);
+    if (!s)
+        return TL_EDB;
     int rc = TL_OK;
     if (sqlite3_step(s) == SQLITE_ROW)
         snprintf(buf, size, "%lld@%s/%lld", (long long)sqlite3_column_int64(s, 0),
                  (const char *)sqlite3_column_text(s, 1), (long long)sqlite3_column_int64(s, 2));
     else
         rc = tl__store_fail(st, err, "read catalogue stamp");
-    sqlite3_finalize(s);
+    tl__store_release(s, owned);
     return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* Migrations, applied in order; migration i brings user_version from i to
  * i+1. Never edit a released entry: append a new one. */
@@ -149,6 +150,40 @@ sqlite3_stmt *tl__store_stmt(tl_store *st, enum tl__stmt_id id, const char *sql,
     return s;
 }
 
+sqlite3_stmt *tl__store_cached(tl_store *st, const char *sql, int *owned, tl_err *err)
+{
+    *owned = 0;
+    int slot = 0;
+    for (; slot < TL_STORE_SQL_CACHE && st->cached_sql[slot]; slot++)
+        if (st->cached_sql[slot] == sql) {
+            sqlite3_stmt *s = st->cached[slot];
+            sqlite3_reset(s);
+            sqlite3_clear_bindings(s);
+            return s;
+        }
+    sqlite3_stmt *s = NULL;
+    unsigned flags = slot < TL_STORE_SQL_CACHE ? SQLITE_PREPARE_PERSISTENT : 0;
+    if (sqlite3_prepare_v3(st->db, sql, -1, flags, &s, NULL) != SQLITE_OK) {
+        tl__store_fail(st, err, "prepare");
+        return NULL;
+    }
+    if (slot < TL_STORE_SQL_CACHE) {
+        st->cached_sql[slot] = sql;
+        st->cached[slot] = s;
+    } else {
+        *owned = 1;
+    }
+    return s;
+}
+
+void tl__store_release(sqlite3_stmt *s, int owned)
+{
+    if (owned)
+        sqlite3_finalize(s);
+    else
+        sqlite3_reset(s);
+}
+
 int tl__bind_text(sqlite3_stmt *s, int idx, const char *v)
 {
     return v ? sqlite3_bind_text(s, idx, v, -1, SQLITE_STATIC) : sqlite3_bind_null(s, idx);
@@ -213,6 +248,23 @@ static int migrate(tl_store *st, bool readonly, tl_err *err)
     return exec(st, "COMMIT", err);
 }
 
+/* Waits up to about five seconds for a lock. SQLite's own busy timeout
+ * sleeps 1, 2, 5, 10... ms between tries, so a writer queued behind
+ * another's sub-millisecond commit would lose ten; the first 10 ms are
+ * polled every 100 microseconds instead. */
+#define BUSY_FINE_TRIES 100      /* of 100 microseconds */
+#define BUSY_COARSE_TRIES 2495   /* then of 2 milliseconds */
+
+static int busy_wait(void *arg, int tries)
+{
+    (void)arg;
+    if (tries >= BUSY_FINE_TRIES + BUSY_COARSE_TRIES)
+        return 0;
+    struct timespec ts = {0, tries < BUSY_FINE_TRIES ? 100000L : 2000000L};
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
 int tl_store_open(const char *path, int flags, tl_store **out, tl_err *err)
 {
     int rc = TL_OK;
@@ -236,7 +288,7 @@ int tl_store_open(const char *path, int flags, tl_store **out, tl_err *err)
         rc = tl__store_fail(st, err, "open");
         goto fail_open;
     }
-    sqlite3_busy_timeout(st->db, 5000);
+    sqlite3_busy_handler(st->db, busy_wait, NULL);
     if (!readonly && (rc = exec(st, "PRAGMA journal_mode=WAL", err)))
         goto fail_open;
     if ((rc = exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
@@ -261,6 +313,8 @@ void tl_store_close(tl_store *st)
         return;
     for (int i = 0; i < TL_STMT_COUNT; i++)
         sqlite3_finalize(st->stmts[i]);
+    for (int i = 0; i < TL_STORE_SQL_CACHE; i++)
+        sqlite3_finalize(st->cached[i]);
     sqlite3_close(st->db);
     free(st->path);
     free(st);

@@ -45,16 +45,33 @@ enum tl__stmt_id {
     TL_STMT_COUNT
 };
 
+/* Statements cached by their SQL text's address (a string literal). */
+#define TL_STORE_SQL_CACHE 32
+
 struct tl_store {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *stmts[TL_STMT_COUNT];
+    const char *cached_sql[TL_STORE_SQL_CACHE];
+    sqlite3_stmt *cached[TL_STORE_SQL_CACHE];
     int touched_ready;   /* temp.touched exists on this connection */
 };
 
 /* Returns the cached statement for `id`, preparing `sql` the first time,
  * reset and with bindings cleared; NULL on error (err filled). */
 sqlite3_stmt *tl__store_stmt(tl_store *st, enum tl__stmt_id id, const char *sql, tl_err *err);
+
+/* Returns the connection's statement for the string literal `sql`,
+ * prepared on first use and kept until the store is closed, reset and with
+ * bindings cleared; NULL on error (err filled). For queries run on every
+ * request, where preparing costs as much as running them. The caller
+ * resets it after use (sqlite3_reset, never finalize), which ends its read.
+ * Past TL_STORE_SQL_CACHE distinct texts it falls back to a fresh statement
+ * flagged by *owned = 1, which the caller finalizes instead. */
+sqlite3_stmt *tl__store_cached(tl_store *st, const char *sql, int *owned, tl_err *err);
+
+/* Ends the use of a statement from tl__store_cached(). */
+void tl__store_release(sqlite3_stmt *s, int owned);
 
 /* Fills err with SQLite's message for the connection; returns TL_EDB. */
 int tl__store_fail(tl_store *st, tl_err *err, const char *what);

@@ -7,13 +7,12 @@
 int tl_store_txns_each(tl_store *st, const char *customer_id, int limit,
                        int (*cb)(void *ctx, const tl_txn *t), void *ctx, tl_err *err)
 {
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT customer_id, txn_id, day, month, amount, direction, currency,"
+    int owned;
+    sqlite3_stmt *s = tl__store_cached(st, "SELECT customer_id, txn_id, day, month, amount, direction, currency,"
                            " category, merchant, payment_mode FROM transactions"
-                           " WHERE customer_id=?1 ORDER BY day DESC, txn_id LIMIT ?2",
-                           -1, &s, NULL) != SQLITE_OK)
-        return tl__store_fail(st, err, "list transactions");
+                           " WHERE customer_id=?1 ORDER BY day DESC, txn_id LIMIT ?2", &owned, err);
+    if (!s)
+        return TL_EDB;
     tl__bind_text(s, 1, customer_id);
     sqlite3_bind_int(s, 2, limit);
     int step, rc = TL_OK;
@@ -35,7 +34,7 @@ int tl_store_txns_each(tl_store *st, const char *customer_id, int limit,
     }
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         rc = tl__store_fail(st, err, "list transactions");
-    sqlite3_finalize(s);
+    tl__store_release(s, owned);
     return rc;
 }
 
@@ -50,9 +49,10 @@ int tl_store_txn_breakdown(tl_store *st, const char *customer_id, tl_txn_group b
                           : "SELECT coalesce(payment_mode,'Other'), sum(amount), count(*) FROM "
                             "transactions WHERE customer_id=?1 AND direction<0 GROUP BY 1 "
                             "ORDER BY 3 DESC LIMIT ?2";
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return tl__store_fail(st, err, "group transactions");
+    int owned;
+    sqlite3_stmt *s = tl__store_cached(st, sql, &owned, err);
+    if (!s)
+        return TL_EDB;
     tl__bind_text(s, 1, customer_id);
     sqlite3_bind_int(s, 2, limit);
     int step, rc = TL_OK;
@@ -62,7 +62,7 @@ int tl_store_txn_breakdown(tl_store *st, const char *customer_id, tl_txn_group b
             break;
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         rc = tl__store_fail(st, err, "group transactions");
-    sqlite3_finalize(s);
+    tl__store_release(s, owned);
     return rc;
 }
 
@@ -70,13 +70,12 @@ int tl_store_txn_flows(tl_store *st, const char *customer_id,
                        int (*cb)(void *ctx, int month, double credits, double debits),
                        void *ctx, tl_err *err)
 {
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT month, sum(CASE WHEN direction>0 THEN amount ELSE 0 END),"
+    int owned;
+    sqlite3_stmt *s = tl__store_cached(st, "SELECT month, sum(CASE WHEN direction>0 THEN amount ELSE 0 END),"
                            " sum(CASE WHEN direction<0 THEN amount ELSE 0 END) FROM transactions"
-                           " WHERE customer_id=?1 GROUP BY month ORDER BY month",
-                           -1, &s, NULL) != SQLITE_OK)
-        return tl__store_fail(st, err, "sum transactions per month");
+                           " WHERE customer_id=?1 GROUP BY month ORDER BY month", &owned, err);
+    if (!s)
+        return TL_EDB;
     tl__bind_text(s, 1, customer_id);
     int step, rc = TL_OK;
     while ((step = sqlite3_step(s)) == SQLITE_ROW)
@@ -85,6 +84,6 @@ int tl_store_txn_flows(tl_store *st, const char *customer_id,
             break;
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         rc = tl__store_fail(st, err, "sum transactions per month");
-    sqlite3_finalize(s);
+    tl__store_release(s, owned);
     return rc;
 }
