@@ -256,7 +256,7 @@ static int derived_holdings_write(tl_source *src, tl_import *imp, tl_err *err)
             return rc;
         if (!pid)
             continue;
-        tl_holding h = {id, pid, NULL, "profile"};
+        tl_holding h = {.customer_id = id, .product_id = pid, .source = "profile"};
         /* Count what was really written, so a re-import reports 0. */
         long long before = tl_store_changes_total(imp->st);
         rc = tl_store_holding_upsert(imp->st, &h, err);

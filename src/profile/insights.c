@@ -92,7 +92,7 @@ static int add_share(void *ctx, const char *key, double total, long long count)
 
 /* Falls back to the profile's ranked lists (the prototype's
  * FrequentlyUsed* arrays) when there are no raw transactions. */
-static void shares_from_doc(json_t *doc, const char *key, tl_share *dst, size_t *n)
+static void shares_from_doc(const json_t *doc, const char *key, tl_share *dst, size_t *n)
 {
     size_t i;
     json_t *v;
@@ -166,18 +166,17 @@ done:
     return rc;
 }
 
-int tl_insights_compute(tl_store *st, const char *customer_id, tl_insights *out, tl_err *err)
+int tl_insights_compute_for(tl_store *st, const tl_customer *cust, const json_t *doc,
+                            tl_insights *out, tl_err *err)
 {
     memset(out, 0, sizeof *out);
     out->income_estimate = NAN;
     out->savings_rate = NAN;
-    tl_customer c;
-    int rc = tl_store_customer_get(st, customer_id, &c, err);
-    if (rc)
-        return rc;
+    const char *customer_id = cust->id;
+    const tl_customer c = *cust;   /* read only: the caller owns its strings */
     tl_month_total *rows = NULL;
     size_t n = 0;
-    json_t *doc = json_loads(c.doc, 0, NULL);
+    int rc;
     if ((rc = tl_store_monthly_get(st, customer_id, &rows, &n, err)))
         goto done;
     if (n) {
@@ -236,11 +235,22 @@ int tl_insights_compute(tl_store *st, const char *customer_id, tl_insights *out,
                                               &out->prototype, &ferr) == TL_OK;
     }
 done:
-    json_decref(doc);
     free(rows);
-    tl_customer_free(&c);
     if (rc)
         tl_insights_free(out);
+    return rc;
+}
+
+int tl_insights_compute(tl_store *st, const char *customer_id, tl_insights *out, tl_err *err)
+{
+    tl_customer c;
+    int rc = tl_store_customer_get(st, customer_id, &c, err);
+    if (rc)
+        return rc;
+    json_t *doc = json_loads(c.doc, 0, NULL);
+    rc = tl_insights_compute_for(st, &c, doc, out, err);
+    json_decref(doc);
+    tl_customer_free(&c);
     return rc;
 }
 

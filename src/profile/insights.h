@@ -10,6 +10,7 @@
 
 #include "base/err.h"
 #include "forecast/forecast.h"
+#include "store/customers.h"
 #include "store/store.h"
 
 #define TL_INSIGHTS_TOP 5
@@ -56,6 +57,11 @@ typedef struct tl_insights {
  * customer does not exist. On success the caller owns *out and frees it with
  * tl_insights_free. */
 int tl_insights_compute(tl_store *st, const char *customer_id, tl_insights *out, tl_err *err);
+
+/* The same for a customer already read, with its parsed doc (may be NULL),
+ * both still owned by the caller: a request that has them reads them once. */
+int tl_insights_compute_for(tl_store *st, const tl_customer *c, const json_t *doc,
+                            tl_insights *out, tl_err *err);
 
 void tl_insights_free(tl_insights *in);   /* accepts NULL */
 

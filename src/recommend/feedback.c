@@ -27,7 +27,8 @@ int tl_feedback_record(tl_engine *e, tl_store *st, const tl_event *ev, bool *dup
         learned = !rc;
     }
     if (!rc && !*duplicate && strcmp(ev->kind, "accepted") == 0) {
-        tl_holding h = {ev->customer_id, ev->product_id, NULL, "accepted"};
+        tl_holding h = {.customer_id = ev->customer_id, .product_id = ev->product_id,
+                        .source = "accepted"};
         rc = tl_store_holding_upsert(st, &h, err);
     }
     if (!rc)

@@ -53,8 +53,15 @@ static int add_holding(void *ctx, const tl_holding *h)
         return 1;
     tl_view_holding *vh = &v->holdings[v->n_holdings];
     vh->product_id = strdup(h->product_id);
-    if (!vh->product_id)
+    /* Names and categories of what is held, for reasons and the analyst. */
+    vh->name = strdup(h->product_name ? h->product_name : "");
+    vh->category = strdup(h->product_category ? h->product_category : "");
+    if (!vh->product_id || !vh->name || !vh->category) {
+        free(vh->product_id);
+        free(vh->name);
+        free(vh->category);
         return 1;
+    }
     v->n_holdings++;
     return 0;
 }
@@ -69,31 +76,13 @@ int tl_view_load(tl_store *st, const char *customer_id, int read_posts, tl_custo
     out->doc = json_loads(out->customer.doc, 0, NULL);
     if (!out->doc)
         out->doc = json_object();
-    if ((rc = tl_insights_compute(st, customer_id, &out->insights, err)))
+    if ((rc = tl_insights_compute_for(st, &out->customer, out->doc, &out->insights, err)))
         goto fail;
     out->social_consent = read_posts;
     if (read_posts && (rc = tl_store_posts_each(st, customer_id, add_post, out, err)))
         goto fail;
     if ((rc = tl_store_holdings_each(st, customer_id, add_holding, out, err)))
         goto fail;
-    /* Names and categories of what is held, for reasons and the analyst. */
-    for (size_t i = 0; i < out->n_holdings; i++) {
-        tl_view_holding *h = &out->holdings[i];
-        char *doc = NULL;
-        json_t *pj = NULL;
-        if (tl_store_product_get_doc(st, h->product_id, &doc, NULL) == TL_OK)
-            pj = json_loads(doc, 0, NULL);
-        const char *name = json_string_value(json_object_get(pj, "name"));
-        const char *cat = json_string_value(json_object_get(pj, "category"));
-        h->name = strdup(name ? name : "");
-        h->category = strdup(cat ? cat : "");
-        json_decref(pj);
-        free(doc);
-        if (!h->name || !h->category) {
-            rc = tl_err_set(err, TL_ENOMEM, "out of memory");
-            goto fail;
-        }
-    }
     return TL_OK;
 fail:
     tl_view_free(out);

@@ -27,8 +27,10 @@ int tl_store_holdings_each(tl_store *st, const char *customer_id,
                            int (*cb)(void *ctx, const tl_holding *h), void *ctx, tl_err *err)
 {
     sqlite3_stmt *s = tl__store_stmt(st, TL_STMT_HOLDINGS_GET,
-                                     "SELECT customer_id, product_id, since, source FROM holdings "
-                                     "WHERE customer_id=?1 ORDER BY product_id",
+                                     "SELECT h.customer_id, h.product_id, h.since, h.source, "
+                                     "p.name, p.category FROM holdings h LEFT JOIN products p "
+                                     "ON p.id = h.product_id WHERE h.customer_id=?1 "
+                                     "ORDER BY h.product_id",
                                      err);
     if (!s)
         return TL_EDB;
@@ -38,7 +40,9 @@ int tl_store_holdings_each(tl_store *st, const char *customer_id,
         tl_holding h = {(const char *)sqlite3_column_text(s, 0),
                         (const char *)sqlite3_column_text(s, 1),
                         (const char *)sqlite3_column_text(s, 2),
-                        (const char *)sqlite3_column_text(s, 3)};
+                        (const char *)sqlite3_column_text(s, 3),
+                        (const char *)sqlite3_column_text(s, 4),
+                        (const char *)sqlite3_column_text(s, 5)};
         if (cb(ctx, &h))
             break;
     }

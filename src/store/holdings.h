@@ -8,6 +8,9 @@ typedef struct tl_holding {
     const char *customer_id, *product_id;
     const char *since;    /* "YYYY-MM-DD" or NULL */
     const char *source;   /* "imported", "profile" (derived), "accepted" (offer) */
+    /* Read by tl_store_holdings_each only (ignored by the upsert): the
+     * product's name and category, NULL when the product is unknown. */
+    const char *product_name, *product_category;
 } tl_holding;
 
 int tl_store_holding_upsert(tl_store *st, const tl_holding *h, tl_err *err);

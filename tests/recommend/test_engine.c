@@ -156,7 +156,7 @@ static void test_held_and_dismissed(void **state)
     add_customer(f, "Driver2", 35, 15000, car);
     assert_true(recommends(f, "Driver2", 3, "Car Loan", NULL));
     tl_err err;
-    tl_holding h = {"Driver2", "28", NULL, "imported"};   /* Car Loan */
+    tl_holding h = {.customer_id = "Driver2", .product_id = "28", .source = "imported"};   /* Car Loan */
     assert_int_equal(tl_store_holding_upsert(f->st, &h, &err), 0);
     assert_false(recommends(f, "Driver2", 20, "Car Loan", NULL));
 

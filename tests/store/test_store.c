@@ -192,7 +192,7 @@ static void test_foreign_keys_and_holdings(void **state)
     tl_err err;
     tl_product p = {"p1", "Gold Card", "Plastic Card", "{}"};
     assert_int_equal(tl_store_product_upsert(f->st, &p, NULL, &err), 0);
-    tl_holding h = {"ghost", "p1", NULL, "imported"};
+    tl_holding h = {.customer_id = "ghost", .product_id = "p1", .source = "imported"};
     assert_int_equal(tl_store_holding_upsert(f->st, &h, &err), TL_EDB);
     char *pid;
     assert_int_equal(tl_store_product_find_by_name(f->st, "gold card", &pid, &err), 0);
