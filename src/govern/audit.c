@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/digest.h"
+#include "base/json_write.h"
 #include "store/audit.h"
 
 static json_t *rounded(double v)
@@ -75,11 +76,14 @@ json_t *tl_audit_rec_doc(const tl_engine *e, const tl_rec_result *r, const tl_re
 int tl_audit_append_json(tl_store *st, const char *subject, const char *kind, json_t *doc,
                          tl_err *err)
 {
-    char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
-    if (!text)
+    tl_buf text;
+    tl_buf_init(&text, 64u << 20);
+    if (!doc || tl_json_write(&text, doc, 12)) {
+        tl_buf_free(&text);
         return tl_err_set(err, TL_ENOMEM, "out of memory writing an audit entry");
-    int rc = tl_store_audit_append(st, subject, kind, text, NULL, err);
-    free(text);
+    }
+    int rc = tl_store_audit_append(st, subject, kind, text.data, NULL, err);
+    tl_buf_free(&text);
     return rc;
 }
 

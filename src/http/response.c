@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/json_write.h"
 #include "base/log.h"
 #include "base/str.h"
 
@@ -39,19 +40,13 @@ int tl_request_flag(const tl_request *rq, const char *name)
     return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0);
 }
 
-static int dump_cb(const char *buffer, size_t size, void *data)
-{
-    return tl_buf_append(data, buffer, size) ? -1 : 0;
-}
-
 int tl_respond_json(tl_response *rs, int status, json_t *value)
 {
     tl_buf_reset(&rs->body);
     rs->status = status;
     rs->content_type = "application/json";
     /* 12 significant digits: 0.054, not 0.053999999999999999. */
-    if (!value ||
-        json_dump_callback(value, dump_cb, &rs->body, JSON_COMPACT | JSON_REAL_PRECISION(12)) != 0) {
+    if (!value || tl_json_write(&rs->body, value, 12) != 0) {
         json_decref(value);
         tl_buf_reset(&rs->body);
         rs->status = MHD_HTTP_INTERNAL_SERVER_ERROR;

@@ -1,0 +1,202 @@
+/* json_write.c — compact JSON text of a jansson value (see json_write.h). */
+#include "base/json_write.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/err.h"
+
+#define MAX_DEPTH 2048
+
+/* Decimal digits of u, written backwards from end; returns the start. */
+static char *digits_backwards(char *end, unsigned long long u)
+{
+    do {
+        *--end = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    return end;
+}
+
+static int write_integer(tl_buf *b, json_int_t v)
+{
+    char tmp[24];
+    char *end = tmp + sizeof tmp;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    char *p = digits_backwards(end, u);
+    if (v < 0)
+        *--p = '-';
+    return tl_buf_append(b, p, (size_t)(end - p));
+}
+
+/* At 12 significant digits, a value within a few units of the 13th digit
+ * of a multiple of 0.001 prints as that multiple with its trailing zeros
+ * dropped, in fixed notation when 0.001 <= |v| < 1e9 ("%.12g" switches to
+ * exponents only below 1e-4 or from 1e12). The tolerance keeps |v - r/1000|
+ * under two fifths of half a unit in the 12th digit, so rounding can never
+ * go the other way. Returns the length, or 0 when v is not such a value. */
+static size_t format_milli(char *out, double v)
+{
+    double a = fabs(v);
+    if (!(a >= 1e-3 && a < 1e9))
+        return 0;
+    double scaled = v * 1000.0;
+    double r = nearbyint(scaled);
+    if (fabs(scaled - r) > fabs(r) * 1e-13 + 1e-12)
+        return 0;
+    long long q = (long long)r;
+    unsigned long long u = q < 0 ? 0ULL - (unsigned long long)q : (unsigned long long)q;
+    unsigned frac = (unsigned)(u % 1000);
+    char tmp[32];
+    char *end = tmp + sizeof tmp;
+    char *p = end;
+    if (frac == 0) {
+        *--p = '0';   /* integral: jansson adds ".0" so it reads back as real */
+    } else {
+        int keep = frac % 100 == 0 ? 1 : frac % 10 == 0 ? 2 : 3;
+        unsigned f = frac / (keep == 1 ? 100 : keep == 2 ? 10 : 1);
+        for (int i = 0; i < keep; i++, f /= 10)
+            *--p = (char)('0' + f % 10);
+    }
+    *--p = '.';
+    p = digits_backwards(p, u / 1000);
+    if (q < 0)
+        *--p = '-';
+    size_t n = (size_t)(end - p);
+    memcpy(out, p, n);
+    return n;
+}
+
+/* "%.*g", then jansson's changes: ".0" when there is neither '.' nor 'e',
+ * and the exponent without '+' or leading zeros. */
+static size_t format_printf(char *out, size_t size, double v, int precision)
+{
+    int n = snprintf(out, size, "%.*g", precision, v);
+    if (n < 0 || (size_t)n >= size - 3)
+        return 0;
+    size_t len = (size_t)n;
+    if (!strchr(out, '.') && !strchr(out, 'e')) {
+        memcpy(out + len, ".0", 3);
+        len += 2;
+    }
+    char *e = strchr(out, 'e');
+    if (e) {
+        char *start = e + 1, *end = e + 2;
+        if (*start == '-')
+            start++;
+        while (*end == '0')
+            end++;
+        if (end != start) {
+            memmove(start, end, len - (size_t)(end - out) + 1);
+            len -= (size_t)(end - start);
+        }
+    }
+    return len;
+}
+
+static int write_real(tl_buf *b, double v, int precision)
+{
+    char tmp[64];
+    size_t n = 0;
+    if (v == 0 && precision == 12)
+        n = signbit(v) ? (memcpy(tmp, "-0.0", 4), 4u) : (memcpy(tmp, "0.0", 3), 3u);
+    else if (precision == 12)
+        n = format_milli(tmp, v);
+    if (!n)
+        n = format_printf(tmp, sizeof tmp, v, precision);
+    if (!n)
+        return TL_EINPUT;
+    return tl_buf_append(b, tmp, n);
+}
+
+/* Which bytes need an escape: '"', '\\' and the control characters. */
+static int needs_escape(unsigned char c)
+{
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
+static int write_string(tl_buf *b, const char *s, size_t len)
+{
+    int rc = tl_buf_putc(b, '"');
+    size_t run = 0;
+    for (size_t i = 0; !rc && i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!needs_escape(c))
+            continue;
+        if (i > run && (rc = tl_buf_append(b, s + run, i - run)))
+            break;
+        run = i + 1;
+        char esc[8] = {'\\', 0};
+        size_t n = 2;
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default:
+            /* jansson writes the other control characters as \u00XX. */
+            n = (size_t)snprintf(esc, sizeof esc, "\\u%04X", (unsigned)c);
+        }
+        rc = tl_buf_append(b, esc, n);
+    }
+    if (!rc && len > run)
+        rc = tl_buf_append(b, s + run, len - run);
+    return rc ? rc : tl_buf_putc(b, '"');
+}
+
+static int write_value(tl_buf *b, const json_t *v, int precision, int depth)
+{
+    if (depth > MAX_DEPTH)
+        return TL_EINPUT;
+    int rc = TL_OK;
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        rc = tl_buf_putc(b, '{');
+        int first = 1;
+        for (void *it = json_object_iter((json_t *)v); it && !rc;
+             it = json_object_iter_next((json_t *)v, it)) {
+            if (!first && (rc = tl_buf_putc(b, ',')))
+                break;
+            first = 0;
+            if (!(rc = write_string(b, json_object_iter_key(it), json_object_iter_key_len(it))) &&
+                !(rc = tl_buf_putc(b, ':')))
+                rc = write_value(b, json_object_iter_value(it), precision, depth + 1);
+        }
+        return rc ? rc : tl_buf_putc(b, '}');
+    }
+    case JSON_ARRAY: {
+        rc = tl_buf_putc(b, '[');
+        size_t n = json_array_size(v);
+        for (size_t i = 0; i < n && !rc; i++) {
+            if (i && (rc = tl_buf_putc(b, ',')))
+                break;
+            rc = write_value(b, json_array_get(v, i), precision, depth + 1);
+        }
+        return rc ? rc : tl_buf_putc(b, ']');
+    }
+    case JSON_STRING:
+        return write_string(b, json_string_value(v), json_string_length(v));
+    case JSON_INTEGER:
+        return write_integer(b, json_integer_value(v));
+    case JSON_REAL:
+        return write_real(b, json_real_value(v), precision);
+    case JSON_TRUE:
+        return tl_buf_puts(b, "true");
+    case JSON_FALSE:
+        return tl_buf_puts(b, "false");
+    case JSON_NULL:
+        return tl_buf_puts(b, "null");
+    }
+    return TL_EINPUT;
+}
+
+int tl_json_write(tl_buf *b, const json_t *v, int precision)
+{
+    if (!v || precision < 1 || precision > 17)
+        return TL_EINPUT;
+    return write_value(b, v, precision, 0);
+}
