@@ -23,9 +23,25 @@ int tl_store_product_upsert(tl_store *st, const tl_product *p, bool *changed, tl
     tl__bind_text(s, 4, p->doc ? p->doc : "{}");
     if (sqlite3_step(s) != SQLITE_DONE)
         return tl__store_fail(st, err, "write product");
+    bool wrote = sqlite3_changes(st->db) > 0;
     if (changed)
-        *changed = sqlite3_changes(st->db) > 0;
-    return TL_OK;
+        *changed = wrote;
+    if (!wrote)
+        return TL_OK;
+    /* The catalogue's version, read by tl_store_products_stamp(): one row
+     * to read per request instead of every product's record. */
+    int owned;
+    sqlite3_stmt *v = tl__store_cached(
+        st,
+        "INSERT INTO meta(key, value) VALUES('products_version', 1) "
+        "ON CONFLICT(key) DO UPDATE SET value = value + 1",
+        &owned, err);
+    if (!v)
+        return TL_EDB;
+    int rc = sqlite3_step(v) == SQLITE_DONE ? TL_OK
+                                            : tl__store_fail(st, err, "count catalogue version");
+    tl__store_release(v, owned);
+    return rc;
 }
 
 int tl_store_product_get_doc(tl_store *st, const char *id, char **doc, tl_err *err)
@@ -147,14 +163,17 @@ int tl_store_reviews_each(tl_store *st, const char *product_id,
 int tl_store_products_stamp(tl_store *st, char *buf, size_t size, tl_err *err)
 {
     int owned;
-    sqlite3_stmt *s = tl__store_cached(st, "SELECT count(*), coalesce(max(updated_at),''), "
-                           "coalesce(sum(length(doc)),0) FROM products", &owned, err);
+    sqlite3_stmt *s = tl__store_cached(
+        st,
+        "SELECT (SELECT count(*) FROM products), "
+        "coalesce((SELECT value FROM meta WHERE key='products_version'), 0)",
+        &owned, err);
     if (!s)
         return TL_EDB;
     int rc = TL_OK;
     if (sqlite3_step(s) == SQLITE_ROW)
-        snprintf(buf, size, "%lld@%s/%lld", (long long)sqlite3_column_int64(s, 0),
-                 (const char *)sqlite3_column_text(s, 1), (long long)sqlite3_column_int64(s, 2));
+        snprintf(buf, size, "%lld/v%lld", (long long)sqlite3_column_int64(s, 0),
+                 (long long)sqlite3_column_int64(s, 1));
     else
         rc = tl__store_fail(st, err, "read catalogue stamp");
     tl__store_release(s, owned);

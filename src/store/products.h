@@ -28,8 +28,9 @@ int tl_store_product_find_by_name(tl_store *st, const char *name, char **id, tl_
 int tl_store_products_each(tl_store *st, int (*cb)(void *ctx, const tl_product *p), void *ctx,
                            tl_err *err);
 
-/* A stamp that changes whenever the catalogue does (count and last update),
- * so caches of the catalogue know when to rebuild. Written into buf. */
+/* A stamp that changes whenever the catalogue does (the product count and
+ * a version every real product write increments), so caches of the
+ * catalogue know when to rebuild. Written into buf. */
 int tl_store_products_stamp(tl_store *st, char *buf, size_t size, tl_err *err);
 
 typedef struct tl_review {

@@ -246,6 +246,36 @@ static void test_guards(void **state)
     assert_non_null(strstr(err.msg, "newer"));
 }
 
+/* The catalogue stamp moves with every real product write and only then,
+ * whichever connection wrote. */
+static void test_products_stamp(void **state)
+{
+    fixture *f = *state;
+    tl_err err;
+    char s0[96], s1[96], s2[96], s3[96], s4[96];
+    assert_int_equal(tl_store_products_stamp(f->st, s0, sizeof s0, &err), 0);
+    tl_product p = {"p1", "Gold Card", "Plastic Card", "{\"fee\":1}"};
+    assert_int_equal(tl_store_product_upsert(f->st, &p, NULL, &err), 0);
+    assert_int_equal(tl_store_products_stamp(f->st, s1, sizeof s1, &err), 0);
+    assert_string_not_equal(s0, s1);
+    /* The same record again: nothing written, same stamp. */
+    assert_int_equal(tl_store_product_upsert(f->st, &p, NULL, &err), 0);
+    assert_int_equal(tl_store_products_stamp(f->st, s2, sizeof s2, &err), 0);
+    assert_string_equal(s1, s2);
+    /* A changed fee, within the same second, from another connection. */
+    tl_store *other;
+    assert_int_equal(tl_store_open(f->db, 0, &other, &err), 0);
+    p.doc = "{\"fee\":2}";
+    assert_int_equal(tl_store_product_upsert(other, &p, NULL, &err), 0);
+    tl_store_close(other);
+    assert_int_equal(tl_store_products_stamp(f->st, s3, sizeof s3, &err), 0);
+    assert_string_not_equal(s2, s3);
+    tl_product q = {"p2", "Saver", "Deposit", "{}"};
+    assert_int_equal(tl_store_product_upsert(f->st, &q, NULL, &err), 0);
+    assert_int_equal(tl_store_products_stamp(f->st, s4, sizeof s4, &err), 0);
+    assert_string_not_equal(s3, s4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +286,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_foreign_keys_and_holdings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_embeddings_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guards, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_products_stamp, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
