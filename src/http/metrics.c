@@ -18,11 +18,16 @@ typedef struct route_stats {
     atomic_ullong micros_sum;
 } route_stats;
 
-static route_stats stats[MAX_ROUTES + 1];   /* last slot: unrouted */
+/* Slots: the routes, then unrouted, then the dashboard's files. */
+#define SLOT_UNROUTED MAX_ROUTES
+#define SLOT_DASHBOARD (MAX_ROUTES + 1)
+static route_stats stats[MAX_ROUTES + 2];
 
 void tl_metrics_observe(int route, int status, double seconds)
 {
-    route_stats *s = &stats[route >= 0 && route < MAX_ROUTES ? route : MAX_ROUTES];
+    route_stats *s = &stats[route == TL_METRICS_DASHBOARD             ? SLOT_DASHBOARD
+                            : route >= 0 && route < MAX_ROUTES ? route
+                                                               : SLOT_UNROUTED];
     int cls = status / 100;
     if (cls < 1 || cls > 5)
         cls = 5;
@@ -40,15 +45,27 @@ void tl_metrics_reset(void)
     memset(stats, 0, sizeof stats);
 }
 
+/* Rendering walks the n routes, then unrouted (r == n), then the
+ * dashboard (r == n + 1). */
+static route_stats *slot_of(size_t r, size_t n)
+{
+    return &stats[r < n ? r : r == n ? SLOT_UNROUTED : SLOT_DASHBOARD];
+}
+
+static const char *pattern_of(size_t r, size_t n)
+{
+    return r < n ? tl_routes[r].pattern : r == n ? "unrouted" : "dashboard";
+}
+
 int tl_metrics_render(tl_buf *out)
 {
     int rc = tl_buf_puts(out, "# HELP tailor_http_requests_total HTTP requests by route and "
                               "status class.\n# TYPE tailor_http_requests_total counter\n");
     size_t n = tl_routes_count < MAX_ROUTES ? tl_routes_count : MAX_ROUTES;
-    for (size_t r = 0; r <= n && !rc; r++) {
-        route_stats *s = &stats[r < n ? r : MAX_ROUTES];
-        const char *pattern = r < n ? tl_routes[r].pattern : "unrouted";
-        const char *method = r < n ? tl_routes[r].method : "";
+    for (size_t r = 0; r <= n + 1 && !rc; r++) {
+        route_stats *s = slot_of(r, n);
+        const char *pattern = pattern_of(r, n);
+        const char *method = r < n ? tl_routes[r].method : r > n ? "GET" : "";
         for (int c = 1; c <= 5 && !rc; c++) {
             unsigned long long v = atomic_load(&s->by_class[c]);
             if (v)
@@ -61,14 +78,14 @@ int tl_metrics_render(tl_buf *out)
     if (!rc)
         rc = tl_buf_puts(out, "# HELP tailor_http_request_seconds Request latency.\n"
                               "# TYPE tailor_http_request_seconds histogram\n");
-    for (size_t r = 0; r <= n && !rc; r++) {
-        route_stats *s = &stats[r < n ? r : MAX_ROUTES];
+    for (size_t r = 0; r <= n + 1 && !rc; r++) {
+        route_stats *s = slot_of(r, n);
         unsigned long long total = 0;
         for (int b = 0; b <= N_BUCKETS; b++)
             total += atomic_load(&s->buckets[b]);
         if (!total)
             continue;
-        const char *pattern = r < n ? tl_routes[r].pattern : "unrouted";
+        const char *pattern = pattern_of(r, n);
         unsigned long long cum = 0;
         for (int b = 0; b < N_BUCKETS && !rc; b++) {
             cum += atomic_load(&s->buckets[b]);

@@ -5,7 +5,12 @@
 
 #include "base/buf.h"
 
-/* Records one request: route index (-1 when unrouted), status, seconds. */
+/* The pseudo-route of the dashboard's files (rendered as route
+ * "dashboard"): they are served before routing. */
+#define TL_METRICS_DASHBOARD (-2)
+
+/* Records one request: route index (-1 when unrouted,
+ * TL_METRICS_DASHBOARD for a dashboard file), status, seconds. */
 void tl_metrics_observe(int route, int status, double seconds);
 
 /* Appends the exposition text. */

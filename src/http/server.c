@@ -317,8 +317,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (strcmp(method, "OPTIONS") == 0)
         return preflight(s, conn);
-    if (tl_static_claims(url))
-        return tl_static_serve(conn, method, url);   /* the dashboard: public files */
+    if (tl_static_claims(url)) {
+        /* The dashboard: public files, counted under their own route. */
+        int status = 0;
+        enum MHD_Result r = tl_static_serve(conn, method, url, &status);
+        tl_metrics_observe(TL_METRICS_DASHBOARD, status, since(&rqs->start));
+        return r;
+    }
 
     tl_response rs = {.status = 200, .content_type = "application/json"};
     tl_buf_init(&rs.body, 256u << 20);

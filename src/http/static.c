@@ -144,7 +144,7 @@ int tl_static_resolve(const char *url, const tl_static_file **file, const char *
 }
 
 enum MHD_Result tl_static_serve(struct MHD_Connection *conn, const char *method,
-                                const char *url)
+                                const char *url, int *status_out)
 {
     static const char bad[] = "{\"error\":{\"code\":\"bad_request\",\"message\":"
                               "\"the path is not a plain dashboard file name\"}}";
@@ -153,19 +153,19 @@ enum MHD_Result tl_static_serve(struct MHD_Connection *conn, const char *method,
     static const char method_bad[] = "{\"error\":{\"code\":\"method_not_allowed\","
                                      "\"message\":\"dashboard files allow GET and HEAD\"}}";
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-        return error(conn, 405, method_bad);
+        return error(conn, *status_out = 405, method_bad);
     const tl_static_file *f;
     const char *cache;
     int status = tl_static_resolve(url, &f, &cache);
     if (status == 400)
-        return error(conn, 400, bad);
+        return error(conn, *status_out = 400, bad);
     if (status != 200)
-        return error(conn, 404, missing);
+        return error(conn, *status_out = 404, missing);
     const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
     if (tl_static_etag_matches(inm, f->etag))
-        return answer(conn, 304, f, cache, false);
+        return answer(conn, *status_out = 304, f, cache, false);
     /* HEAD: libmicrohttpd sends the headers (and length) without the body. */
-    return answer(conn, 200, f, cache, true);
+    return answer(conn, *status_out = 200, f, cache, true);
 }
 
 size_t tl_static_unescape(void *cls, struct MHD_Connection *conn, char *s)

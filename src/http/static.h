@@ -17,9 +17,10 @@ bool tl_static_claims(const char *url);
 /* Answers a claimed url: the file with its content type, ETag, caching and
  * security headers; 304 for a matching If-None-Match; 400 for a path that
  * tries to leave the table (.., backslash, control bytes, '%'); 404 when no
- * file has that path; 405 for methods other than GET and HEAD. */
+ * file has that path; 405 for methods other than GET and HEAD. The status
+ * sent is written to *status (for the metrics). */
 enum MHD_Result tl_static_serve(struct MHD_Connection *conn, const char *method,
-                                const char *url);
+                                const char *url, int *status);
 
 /* What a claimed url resolves to, without any I/O (for tests and fuzzing):
  * 200 with *file and *cache_control set, 400 for a refused path, 404 for

@@ -338,13 +338,34 @@ static void test_methods_and_api(void **state)
     reply_free(&r);
 }
 
+/* Dashboard files are counted in /metrics under their own route. */
+static void test_metrics(void **state)
+{
+    fixture *f = *state;
+    reply r;
+    request(f, "GET", "/", NULL, &r);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    request(f, "GET", "/assets/x/..%2F..%2Fetc", NULL, &r);
+    assert_int_equal(r.status, 400);
+    reply_free(&r);
+    request(f, "GET", "/metrics", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body.data, "tailor_http_requests_total{method=\"GET\","
+                                        "route=\"dashboard\",status=\"2xx\"}"));
+    assert_non_null(strstr(r.body.data, "tailor_http_requests_total{method=\"GET\","
+                                        "route=\"dashboard\",status=\"4xx\"}"));
+    assert_non_null(strstr(r.body.data, "tailor_http_request_seconds_count{route=\"dashboard\"}"));
+    reply_free(&r);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_index),         cmocka_unit_test(test_assets),
         cmocka_unit_test(test_head),          cmocka_unit_test(test_refused_paths),
-        cmocka_unit_test(test_methods_and_api),
+        cmocka_unit_test(test_methods_and_api), cmocka_unit_test(test_metrics),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     curl_global_cleanup();
