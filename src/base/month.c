@@ -88,7 +88,17 @@ bool tl_month_parse(const char *s, int *index)
 
 void tl_month_format_label(int index, char *out, size_t size)
 {
-    snprintf(out, size, "%s %04d", abbrev[index % 12], index / 12);
+    int year = index / 12;
+    if (index < 0 || year > 9999 || size < 9) {
+        snprintf(out, size, "%s %04d", abbrev[((index % 12) + 12) % 12], year);
+        return;
+    }
+    /* Every monthly series is labelled: no snprintf for the common case. */
+    memcpy(out, abbrev[index % 12], 3);
+    out[3] = ' ';
+    for (int i = 7; i >= 4; i--, year /= 10)
+        out[i] = (char)('0' + year % 10);
+    out[8] = '\0';
 }
 
 void tl_month_format_iso(int index, char *out, size_t size)

@@ -34,7 +34,7 @@ static void usage(FILE *f)
             "                       requests without one), bursts of 2N; else 429 with\n"
             "                       Retry-After (default 0: off)\n"
             "  --max-conn-per-ip N  connections per client address (default 64)\n"
-            "  --max-header BYTES   room for the request line and headers (default 32768;\n"
+            "  --max-header BYTES   room for the request line and headers (default 16384;\n"
             "                       past it the request is refused)\n"
             "  --timeout SECONDS    close a connection idle or stalled this long (default 30)\n"
             "  --model DIR|builtin  sentence encoder: the built-in one (default) or a Hugging\n"

@@ -70,7 +70,7 @@ void tl_server_opts_default(tl_server_opts *o)
     o->conn_limit = 1024;
     o->conn_timeout_s = 30;
     o->max_conn_per_ip = 64;
-    o->max_header = 32u << 10;
+    o->max_header = 16u << 10;
 }
 
 /* This thread's store connection, opened on first use. */
@@ -463,7 +463,7 @@ int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err)
         MHD_OPTION_CONNECTION_LIMIT, o->conn_limit ? o->conn_limit : 1024u,
         MHD_OPTION_CONNECTION_TIMEOUT, o->conn_timeout_s ? o->conn_timeout_s : 30u,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_conn_per_ip ? o->max_conn_per_ip : 64u,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->max_header ? o->max_header : (size_t)(32u << 10),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->max_header ? o->max_header : (size_t)(16u << 10),
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
     if (!s->daemon) {

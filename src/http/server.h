@@ -30,7 +30,7 @@ typedef struct tl_server_opts {
                                   requests without one), burst 2x; 0 = off */
     unsigned max_conn_per_ip;  /* connections per client address, default 64 */
     size_t max_header;         /* connection memory for the request line and
-                                  headers, default 32 KiB; past it 431 */
+                                  headers, default 16 KiB; past it 431 */
 } tl_server_opts;
 
 typedef struct tl_server tl_server;

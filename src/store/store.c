@@ -320,14 +320,27 @@ void tl_store_close(tl_store *st)
     free(st);
 }
 
+/* Transaction statements run on every request: prepared once per
+ * connection rather than parsed by sqlite3_exec each time. */
+static int run_cached(tl_store *st, const char *sql, tl_err *err)
+{
+    int owned;
+    sqlite3_stmt *s = tl__store_cached(st, sql, &owned, err);
+    if (!s)
+        return TL_EDB;
+    int rc = sqlite3_step(s) == SQLITE_DONE ? TL_OK : tl__store_fail(st, err, sql);
+    tl__store_release(s, owned);
+    return rc;
+}
+
 int tl_store_begin(tl_store *st, tl_err *err)
 {
-    return exec(st, "BEGIN IMMEDIATE", err);
+    return run_cached(st, "BEGIN IMMEDIATE", err);
 }
 
 int tl_store_commit(tl_store *st, tl_err *err)
 {
-    return exec(st, "COMMIT", err);
+    return run_cached(st, "COMMIT", err);
 }
 
 void tl_store_rollback(tl_store *st)
@@ -338,12 +351,13 @@ void tl_store_rollback(tl_store *st)
 
 int tl_store_read_begin(tl_store *st, tl_err *err)
 {
-    return exec(st, "BEGIN DEFERRED", err);
+    return run_cached(st, "BEGIN DEFERRED", err);
 }
 
 void tl_store_read_end(tl_store *st)
 {
-    if (!sqlite3_get_autocommit(st->db) && exec(st, "COMMIT", NULL))
+    tl_err err;
+    if (!sqlite3_get_autocommit(st->db) && run_cached(st, "COMMIT", &err))
         exec(st, "ROLLBACK", NULL);
 }
 

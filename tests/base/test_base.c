@@ -55,6 +55,13 @@ static void test_months(void **state)
     char label[16];
     tl_month_format_label(2024 * 12 + 5, label, sizeof label);
     assert_string_equal(label, "Jun 2024");
+    tl_month_format_label(999 * 12 + 11, label, sizeof label);
+    assert_string_equal(label, "Dec 0999");
+    tl_month_format_label(10000 * 12, label, sizeof label);
+    assert_string_equal(label, "Jan 10000");
+    char small[6];
+    tl_month_format_label(2024 * 12, small, sizeof small);
+    assert_string_equal(small, "Jan 2");
     tl_month_format_iso(2024 * 12 + 5, label, sizeof label);
     assert_string_equal(label, "2024-06");
     int day;
