@@ -59,12 +59,20 @@ json_t *tl_audit_rec_doc(const tl_engine *e, const tl_rec_result *r, const tl_re
     json_t *excluded = json_array();
     size_t i;
     json_t *x;
-    json_array_foreach(r->excluded, i, x)
-        json_array_append_new(excluded,
-                              json_pack("{s:O, s:O, s:O}", "product_id",
-                                        json_object_get(x, "product_id"), "rule",
-                                        json_object_get(x, "code"), "reason",
-                                        json_object_get(x, "reason")));
+    /* An audit entry is written for every answer, so it is kept short: the
+     * rule's code says all for a held or dismissed product, a score says
+     * why one fell below the threshold; eligibility rules keep their text,
+     * which holds the rule's limit and the customer's figure at the time. */
+    json_array_foreach(r->excluded, i, x) {
+        const char *code = json_string_value(json_object_get(x, "code"));
+        json_t *entry = json_pack("{s:O, s:O}", "product_id", json_object_get(x, "product_id"),
+                                  "rule", json_object_get(x, "code"));
+        if (code && strcmp(code, "below_threshold") == 0 && json_object_get(x, "score"))
+            json_object_set(entry, "score", json_object_get(x, "score"));
+        else if (!code || (strcmp(code, "held") != 0 && strcmp(code, "dismissed") != 0))
+            json_object_set(entry, "reason", json_object_get(x, "reason"));
+        json_array_append_new(excluded, entry);
+    }
     return json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:s, s:s, s:{s:b, s:o}}", "channel",
                      origin->channel, "route", origin->route, "k", o ? o->k : 0, "products",
                      products, "excluded", excluded, "needs", needs_doc(&r->needs), "encoder",

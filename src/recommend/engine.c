@@ -770,6 +770,10 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
                 snprintf(reason, sizeof reason, "score %.3f is below the minimum %.2f",
                          cands[i].score, e->w.min_score);
                 exclude(out->excluded, &cat->products[cands[i].idx], "below_threshold", reason);
+                /* The figure itself, for the audit (which keeps it, not the text). */
+                json_object_set_new(json_array_get(out->excluded,
+                                                   json_array_size(out->excluded) - 1),
+                                    "score", json_real(round(cands[i].score * 1000) / 1000));
             }
     }
     out->post_sentiment = post_sentiment(cat, v);

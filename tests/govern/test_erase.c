@@ -166,6 +166,25 @@ static void test_served_recommendations_audited(void **state)
     assert_true(json_array_size(excl) > 0);
     assert_non_null(json_string_value(json_object_get(json_array_get(excl, 0), "rule")));
     assert_non_null(json_string_value(json_object_get(json_array_get(excl, 0), "product_id")));
+    /* Kept short: a score for the threshold, the code alone for held
+     * products, the rule's text for eligibility. */
+    size_t x_i;
+    json_t *x;
+    int thresholds = 0;
+    json_array_foreach(excl, x_i, x) {
+        const char *rule = json_string_value(json_object_get(x, "rule"));
+        assert_non_null(rule);
+        if (strcmp(rule, "below_threshold") == 0) {
+            thresholds++;
+            assert_true(json_is_number(json_object_get(x, "score")));
+            assert_null(json_object_get(x, "reason"));
+        } else if (strcmp(rule, "held") == 0 || strcmp(rule, "dismissed") == 0) {
+            assert_null(json_object_get(x, "reason"));
+        } else {
+            assert_non_null(json_string_value(json_object_get(x, "reason")));
+        }
+    }
+    printf("audited exclusions: %zu, %d below the threshold\n", json_array_size(excl), thresholds);
     /* Needs with evidence kinds and references; posts by hash only. */
     json_t *needs = json_object_get(doc, "needs");
     assert_true(json_array_size(needs) > 0);
