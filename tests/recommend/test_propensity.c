@@ -182,7 +182,7 @@ static void test_corrupt_model(void **state)
     (void)state;
     expect_corrupt("", "corrupt model file");
     expect_corrupt("{\"format\":\"x\"}", "format");
-    expect_corrupt("{\"format\":\"tailor-propensity\",\"version\":2}", "version");
+    expect_corrupt("{\"format\":\"tailor-propensity\",\"version\":3}", "version");
     const char *head = "{\"format\":\"tailor-propensity\",\"version\":1,\"kind\":\"gbdt\","
                        "\"target\":\"y\",\"columns\":[{\"name\":\"a\",\"type\":\"numeric\","
                        "\"mean\":0,\"sd\":1,\"lr_edges\":[],\"gb_edges\":[0.5]}],"
