@@ -100,6 +100,9 @@ typedef struct leaf {
     int32_t node;
     size_t lo, hi;
     int depth;
+    double G, H;                    /* gradient and hessian sums of its rows */
+    gh *hist;                       /* F x TL_GBDT_BINS sums, owned; NULL when
+                                       not kept (not splittable, or too many) */
     double gain;                    /* <= 0: not splittable */
     int feat;
     uint64_t mask[TL_GBDT_WORDS];
@@ -112,7 +115,7 @@ typedef struct grow_ctx {
     const double *g, *h;
     size_t *idx;
     const uint8_t *use_feat;
-    gh *hist;                 /* F * TL_GBDT_BINS, reused at every node */
+    size_t n_hist;            /* histograms alive (bounded by MAX_HISTS) */
     const tl_gbdt_params *p;
     tl_gbdt_node *nodes;
     size_t n_nodes, cap;
@@ -145,20 +148,34 @@ static int32_t add_leaf(grow_ctx *c, size_t lo, size_t hi)
     return id;
 }
 
-/* The best split of leaf L (gain, feature, left set); gain 0 when none. */
-static void best_split(grow_ctx *c, leaf *L)
+#define MAX_HISTS 64 /* histograms kept at once: 64 x F x 4 KiB at most */
+
+static void sums(const grow_ctx *c, leaf *L)
 {
-    const tl_gbdt_params *p = c->p;
-    L->gain = 0;
-    double G = 0, H = 0;
+    L->G = L->H = 0;
     for (size_t k = L->lo; k < L->hi; k++) {
-        G += c->g[c->idx[k]];
-        H += c->h[c->idx[k]];
+        L->G += c->g[c->idx[k]];
+        L->H += c->h[c->idx[k]];
     }
-    if (L->depth >= p->max_depth || H < 2 * p->min_hess)
-        return;
-    size_t F = c->F;
-    memset(c->hist, 0, F * TL_GBDT_BINS * sizeof *c->hist);
+}
+
+/* L->hist = the (gradient, hessian) sums of L's rows per feature and bin:
+ * counted from the rows, or, given its parent's and its sibling's, their
+ * difference (the parent's buffer is reused). Returns 0 or TL_ENOMEM. */
+static int make_hist(grow_ctx *c, leaf *L, gh *parent, const gh *sibling)
+{
+    size_t F = c->F, cells = F * TL_GBDT_BINS;
+    if (parent && sibling) {
+        for (size_t k = 0; k < cells; k++) {
+            parent[k].g -= sibling[k].g;
+            parent[k].h -= sibling[k].h;
+        }
+        L->hist = parent;
+        return 0;
+    }
+    if (!(L->hist = calloc(cells, sizeof *L->hist)))
+        return TL_ENOMEM;
+    c->n_hist++;
     for (size_t k = L->lo; k < L->hi; k++) {
         size_t r = c->idx[k];
         const uint8_t *row = c->bins + r * F;
@@ -166,22 +183,47 @@ static void best_split(grow_ctx *c, leaf *L)
         for (size_t f = 0; f < F; f++) {
             if (!c->use_feat[f])
                 continue;
-            gh *e = &c->hist[f * TL_GBDT_BINS + row[f]];
+            gh *e = &L->hist[f * TL_GBDT_BINS + row[f]];
             e->g += gr;
             e->h += hr;
         }
     }
-    double parent = G * G / (H + p->l2), best = 1e-9;
+    return 0;
+}
+
+static void drop_hist(grow_ctx *c, leaf *L)
+{
+    if (L->hist) {
+        free(L->hist);
+        c->n_hist--;
+        L->hist = NULL;
+    }
+}
+
+static int splittable(const grow_ctx *c, const leaf *L)
+{
+    return L->depth < c->p->max_depth && L->H >= 2 * c->p->min_hess;
+}
+
+/* The best split of leaf L from its histogram (gain, feature, left set);
+ * gain 0 when none. */
+static void best_split(grow_ctx *c, leaf *L)
+{
+    const tl_gbdt_params *p = c->p;
+    L->gain = 0;
+    double G = L->G, H = L->H;
+    size_t F = c->F;
+    double parent = G * G / (H + p->l2), best = 1e-9, empty = 1e-11 * H;
     int best_f = -1, best_k = 0, best_m = 0;
     double best_order[TL_GBDT_BINS]; /* bins of the best split, its first best_k go left */
     for (size_t f = 0; f < F; f++) {
         if (!c->use_feat[f])
             continue;
-        const gh *hs = &c->hist[f * TL_GBDT_BINS];
+        const gh *hs = &L->hist[f * TL_GBDT_BINS];
         double order[TL_GBDT_BINS][2]; /* (sort key, bin) */
         int m = 0;
         for (int b = 0; b < TL_GBDT_BINS; b++) {
-            if (hs[b].h <= 0)
+            if (hs[b].h <= empty) /* no rows (a difference may leave dust) */
                 continue;
             order[m][0] = c->is_cat[f] ? hs[b].g / (hs[b].h + p->l2) : (double)b;
             order[m][1] = b;
@@ -250,8 +292,9 @@ static void best_split(grow_ctx *c, leaf *L)
 /* Grows one tree over idx[0..n): best-first (the leaf whose split gains
  * most is split next) up to max_leaves leaves and max_depth levels; with
  * max_leaves >= 2^max_depth every splittable node is split, i.e. a
- * depth-limited tree. Returns 0 or TL_ENOMEM (c->nodes then freed by the
- * caller). */
+ * depth-limited tree. A split counts the smaller child's histogram from its
+ * rows and takes the larger one's as the difference from the parent's.
+ * Returns 0 or TL_ENOMEM (c->nodes then freed by the caller). */
 static int grow_tree(grow_ctx *c, size_t n)
 {
     const tl_gbdt_params *p = c->p;
@@ -261,13 +304,21 @@ static int grow_tree(grow_ctx *c, size_t n)
     leaf *open = malloc(max_leaves * sizeof *open);
     if (!open)
         return TL_ENOMEM;
+    int rc = 0;
     size_t n_open = 0, n_leaves = 1;
     leaf root = {.node = add_leaf(c, 0, n), .lo = 0, .hi = n, .depth = 0};
     if (root.node < 0)
         goto oom;
-    best_split(c, &root);
-    if (root.gain > 0)
-        open[n_open++] = root;
+    sums(c, &root);
+    if (splittable(c, &root)) {
+        if (make_hist(c, &root, NULL, NULL))
+            goto oom;
+        best_split(c, &root);
+        if (root.gain > 0)
+            open[n_open++] = root;
+        else
+            drop_hist(c, &root);
+    }
     while (n_open > 0 && n_leaves < max_leaves) {
         size_t bi = 0;
         for (size_t k = 1; k < n_open; k++)
@@ -288,26 +339,48 @@ static int grow_tree(grow_ctx *c, size_t n)
         }
         leaf kid[2] = {{.lo = L.lo, .hi = a, .depth = L.depth + 1},
                        {.lo = a, .hi = L.hi, .depth = L.depth + 1}};
-        for (int k = 0; k < 2; k++)
-            if ((kid[k].node = add_leaf(c, kid[k].lo, kid[k].hi)) < 0)
+        for (int k = 0; k < 2; k++) {
+            if ((kid[k].node = add_leaf(c, kid[k].lo, kid[k].hi)) < 0) {
+                drop_hist(c, &L);
                 goto oom;
+            }
+            sums(c, &kid[k]);
+        }
         tl_gbdt_node *nd = &c->nodes[L.node];
         nd->feat = L.feat;
         nd->left = kid[0].node;
         nd->right = kid[1].node;
         memcpy(nd->left_bins, L.mask, sizeof L.mask);
         n_leaves++;
-        for (int k = 0; k < 2 && n_leaves < max_leaves; k++) {
-            best_split(c, &kid[k]);
+        if (n_leaves >= max_leaves || (!splittable(c, &kid[0]) && !splittable(c, &kid[1]))) {
+            drop_hist(c, &L);
+            continue;
+        }
+        /* the smaller child counted, the larger by difference */
+        int small = kid[0].hi - kid[0].lo <= kid[1].hi - kid[1].lo ? 0 : 1;
+        if (make_hist(c, &kid[small], NULL, NULL) ||
+            make_hist(c, &kid[1 - small], L.hist, kid[small].hist)) {
+            drop_hist(c, &L);
+            drop_hist(c, &kid[small]);
+            goto oom;
+        }
+        for (int k = 0; k < 2; k++) {
+            if (splittable(c, &kid[k]))
+                best_split(c, &kid[k]);
+            if (kid[k].gain <= 0 || c->n_hist > MAX_HISTS)
+                drop_hist(c, &kid[k]); /* split later, its children counted from rows */
             if (kid[k].gain > 0)
                 open[n_open++] = kid[k];
         }
     }
-    free(open);
-    return 0;
+    goto done;
 oom:
+    rc = TL_ENOMEM;
+done:
+    for (size_t k = 0; k < n_open; k++)
+        drop_hist(c, &open[k]);
     free(open);
-    return TL_ENOMEM;
+    return rc;
 }
 
 static double sigmoid(double z)
@@ -323,7 +396,6 @@ int tl_gbdt_train(tl_gbdt *g, const uint8_t *bins, size_t n, size_t F, const int
     double *s = NULL, *gr = NULL, *hs = NULL, *vs = NULL;
     size_t *idx = NULL;
     uint8_t *use = NULL;
-    gh *hist = NULL;
     uint64_t rng = p->seed ^ 0x5851f42d4c957f2dull;
     memset(g, 0, sizeof *g);
     g->n_feat = F;
@@ -339,11 +411,10 @@ int tl_gbdt_train(tl_gbdt *g, const uint8_t *bins, size_t n, size_t F, const int
     hs = malloc(n * sizeof *hs);
     idx = malloc(n * sizeof *idx);
     use = malloc(F ? F : 1);
-    hist = malloc((F ? F : 1) * TL_GBDT_BINS * sizeof *hist);
     vs = malloc((nv ? nv : 1) * sizeof *vs);
     g->cap = (size_t)(p->max_trees > 0 ? p->max_trees : 1);
     g->trees = calloc(g->cap, sizeof *g->trees);
-    if (!s || !gr || !hs || !idx || !use || !hist || !vs || !g->trees) {
+    if (!s || !gr || !hs || !idx || !use || !vs || !g->trees) {
         rc = tl_err_set(err, TL_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -368,7 +439,7 @@ int tl_gbdt_train(tl_gbdt *g, const uint8_t *bins, size_t n, size_t F, const int
         if (nu == 0 && F)
             use[rng_next(&rng) % F] = 1;
         grow_ctx c = {.bins = bins, .F = F, .is_cat = is_cat, .g = gr, .h = hs, .idx = idx,
-                      .use_feat = use, .hist = hist, .p = p};
+                      .use_feat = use, .p = p};
         if (grow_tree(&c, ns)) {
             free(c.nodes);
             rc = tl_err_set(err, TL_ENOMEM, "out of memory");
@@ -405,7 +476,6 @@ cleanup:
     free(hs);
     free(idx);
     free(use);
-    free(hist);
     free(vs);
     if (rc)
         tl_gbdt_free(g);

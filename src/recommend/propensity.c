@@ -564,8 +564,11 @@ static double prior_logit(const int *y, size_t n)
     return log(p / (1 - p));
 }
 
-/* Newton's method with step halving. w (d) is the caller's, overwritten. */
-static int lr_newton(const sparse *s, const int *y, size_t d, double lam, double *w)
+/* Newton's method with step halving. w (d) is the caller's, overwritten;
+ * with `warm` it starts from w (a solution for a nearby strength), else from
+ * the prior. */
+static int lr_newton_from(const sparse *s, const int *y, size_t d, double lam, double *w,
+                          int warm)
 {
     int rc = 0;
     double *H = malloc(d * d * sizeof *H), *g = malloc(d * sizeof *g),
@@ -574,8 +577,10 @@ static int lr_newton(const sparse *s, const int *y, size_t d, double lam, double
         rc = TL_ENOMEM;
         goto cleanup;
     }
-    memset(w, 0, d * sizeof *w);
-    w[0] = prior_logit(y, s->n);
+    if (!warm) {
+        memset(w, 0, d * sizeof *w);
+        w[0] = prior_logit(y, s->n);
+    }
     double loss = lr_loss(s, y, w, d, lam);
     for (int it = 0; it < 50; it++) {
         memset(H, 0, d * d * sizeof *H);
@@ -587,11 +592,13 @@ static int lr_newton(const sparse *s, const int *y, size_t d, double lam, double
             const int32_t *ix = s->ix + i * s->stride;
             const double *vx = s->vx + i * s->stride;
             size_t nz = s->nnz[i];
+            /* the lower triangle only (a row's indices ascend; the
+             * Cholesky solve reads no more) */
             for (size_t a = 0; a < nz; a++) {
                 g[ix[a]] += r * vx[a];
                 double ha = h * vx[a];
                 double *Hrow = H + (size_t)ix[a] * d;
-                for (size_t b = 0; b < nz; b++)
+                for (size_t b = 0; b <= a; b++)
                     Hrow[ix[b]] += ha * vx[b];
             }
         }
@@ -629,6 +636,11 @@ cleanup:
     free(g);
     free(wn);
     return rc;
+}
+
+static int lr_newton(const sparse *s, const int *y, size_t d, double lam, double *w)
+{
+    return lr_newton_from(s, y, d, lam, w, 0);
 }
 
 /* The peer baseline: full-batch gradient descent on the mean loss with a
@@ -965,9 +977,10 @@ static int fit_logreg(train_ctx *c, tl_err *err)
                 rc = tl_err_set(err, TL_ENOMEM, "out of memory");
                 goto cleanup;
             }
-            for (size_t gi = 0; gi < ng; gi++) {
+            /* strongest first, each fit starting from the previous one */
+            for (size_t gi = ng; gi-- > 0;) {
                 int r = o->lr_gd ? lr_gd(&sf, f->yf, d, grid[gi], w)
-                                 : lr_newton(&sf, f->yf, d, grid[gi], w);
+                                 : lr_newton_from(&sf, f->yf, d, grid[gi], w, gi + 1 < ng);
                 if (r) {
                     rc = tl_err_set(err, r, "logistic regression failed to converge");
                     goto cleanup;
