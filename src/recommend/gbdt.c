@@ -18,7 +18,7 @@ void tl_gbdt_params_default(tl_gbdt_params *p)
     p->row_sample = 1.0;
     p->col_sample = 1.0;
     p->eval_every = 10;
-    p->patience = 150;
+    p->patience = 50;
     p->keep_all = 0;
     p->seed = 1;
 }

@@ -933,7 +933,7 @@ static int fit_logreg(train_ctx *c, tl_err *err)
 {
     tl_prop_model *m = c->m;
     const tl_prop_opts *o = c->o;
-    static const double grid_full[] = {3, 10, 30, 100, 300, 1000};
+    static const double grid_full[] = {0.3, 1, 3, 10, 30, 100, 300, 1000};
     static const double grid_fast[] = {30, 300};
     const double *grid = o->fast ? grid_fast : grid_full;
     size_t ng = o->fast ? 2 : sizeof grid_full / sizeof *grid_full;
