@@ -6,9 +6,11 @@
  * index + 1 for categoricals, bin 0 = other). A split sends a row left when
  * its bin is in the node's 256-bit `left_bins` set, so numeric thresholds and
  * categorical subsets share one representation. A numeric split also
- * chooses the side of the missing bin (whichever gains more). Trees are depth-limited,
- * grown depth-first with L2 on leaf values, shrinkage, and seeded row and
- * column subsampling (deterministic for a seed). */
+ * chooses the side of the missing bin (whichever gains more). Trees grow
+ * best-first (the leaf with the largest gain splits next) up to max_leaves
+ * leaves and max_depth levels, with L2 on leaf values, shrinkage, and
+ * seeded row and column subsampling (deterministic for a seed). Memory per
+ * tree: up to 64 histograms of F x 256 x 16 bytes (gbdt.c, MAX_HISTS). */
 #ifndef TL_RECOMMEND_GBDT_H
 #define TL_RECOMMEND_GBDT_H
 

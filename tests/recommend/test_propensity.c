@@ -413,6 +413,17 @@ static void test_gbdt_leaves_and_missing(void **state)
     assert_int_equal(tl_gbdt_train(&g, bins, N, 2, y, is_cat, NULL, 0, NULL, &p, &err), 0);
     assert_int_equal(g.trees[0].n_nodes, 15);
     tl_gbdt_free(&g);
+    /* deep trees keep more open leaves than histograms are kept for (the
+     * rest are counted from their rows): still complete, valid trees */
+    p.max_trees = 2;
+    p.max_depth = 9;
+    p.min_hess = 1e-6;
+    assert_int_equal(tl_gbdt_train(&g, bins, N, 2, y, is_cat, NULL, 0, NULL, &p, &err), 0);
+    assert_true(g.trees[0].n_nodes > 2 * 64 + 1);
+    assert_int_equal(tl_gbdt_validate(&g, &err), 0);
+    double s0 = tl_gbdt_score(&g, bins), s1 = tl_gbdt_score(&g, bins + 2);
+    assert_true(isfinite(s0) && isfinite(s1));
+    tl_gbdt_free(&g);
     free(bins);
     free(y);
 }
