@@ -243,7 +243,11 @@ int tl_cmd_train(int argc, char **argv)
     if (info.gb_trees)
         printf(", gbdt %zu trees", info.gb_trees);
     printf(" (trained in %.2f s)\n", t1 - t0);
-    printf("validation  %zu fit / %zu validation rows: AUC", info.n_fit, info.n_val);
+    if (info.n_folds > 1)
+        printf("validation  %zu folds of %zu fit / %zu validation rows: mean AUC", info.n_folds,
+               info.n_fit, info.n_val);
+    else
+        printf("validation  %zu fit / %zu validation rows: AUC", info.n_fit, info.n_val);
     if (!isnan(info.val_auc_lr))
         printf(" logreg %.4f", info.val_auc_lr);
     if (!isnan(info.val_auc_gb))

@@ -5,6 +5,7 @@
 #include "recommend/propensity_int.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -477,6 +478,7 @@ static void sparse_free(sparse *s)
     free(s->ix);
     free(s->vx);
     free(s->nnz);
+    memset(s, 0, sizeof *s); /* freed twice is harmless: fit_logreg reuses it per fold */
 }
 
 static int sparse_build(const tl_prop_model *m, const double *raw, const size_t *pos,
@@ -562,8 +564,11 @@ static double prior_logit(const int *y, size_t n)
     return log(p / (1 - p));
 }
 
-/* Newton's method with step halving. w (d) is the caller's, overwritten. */
-static int lr_newton(const sparse *s, const int *y, size_t d, double lam, double *w)
+/* Newton's method with step halving. w (d) is the caller's, overwritten;
+ * with `warm` it starts from w (a solution for a nearby strength), else from
+ * the prior. */
+static int lr_newton_from(const sparse *s, const int *y, size_t d, double lam, double *w,
+                          int warm)
 {
     int rc = 0;
     double *H = malloc(d * d * sizeof *H), *g = malloc(d * sizeof *g),
@@ -572,8 +577,10 @@ static int lr_newton(const sparse *s, const int *y, size_t d, double lam, double
         rc = TL_ENOMEM;
         goto cleanup;
     }
-    memset(w, 0, d * sizeof *w);
-    w[0] = prior_logit(y, s->n);
+    if (!warm) {
+        memset(w, 0, d * sizeof *w);
+        w[0] = prior_logit(y, s->n);
+    }
     double loss = lr_loss(s, y, w, d, lam);
     for (int it = 0; it < 50; it++) {
         memset(H, 0, d * d * sizeof *H);
@@ -585,11 +592,13 @@ static int lr_newton(const sparse *s, const int *y, size_t d, double lam, double
             const int32_t *ix = s->ix + i * s->stride;
             const double *vx = s->vx + i * s->stride;
             size_t nz = s->nnz[i];
+            /* the lower triangle only (a row's indices ascend; the
+             * Cholesky solve reads no more) */
             for (size_t a = 0; a < nz; a++) {
                 g[ix[a]] += r * vx[a];
                 double ha = h * vx[a];
                 double *Hrow = H + (size_t)ix[a] * d;
-                for (size_t b = 0; b < nz; b++)
+                for (size_t b = 0; b <= a; b++)
                     Hrow[ix[b]] += ha * vx[b];
             }
         }
@@ -627,6 +636,11 @@ cleanup:
     free(g);
     free(wn);
     return rc;
+}
+
+static int lr_newton(const sparse *s, const int *y, size_t d, double lam, double *w)
+{
+    return lr_newton_from(s, y, d, lam, w, 0);
 }
 
 /* The peer baseline: full-batch gradient descent on the mean loss with a
@@ -774,32 +788,152 @@ void tl_prop_model_free(tl_prop_model *m)
 
 /* Everything the training steps share. Arrays owned here, freed at the end
  * of tl_prop_train. */
+typedef struct fold {
+    size_t *fit, *val;  /* positions into rows, ascending */
+    size_t nf, nv;
+    int *yf, *yv;
+} fold;
+
 typedef struct train_ctx {
     tl_prop_model *m;
     const tl_prop_opts *o;
-    size_t n, nf, nv;
+    size_t n;
     double *raw;        /* n x n_cols */
     int *y;             /* n */
-    size_t *fit, *val;  /* positions into rows */
-    int *yf, *yv;
-    double *zl_val, *zg_val;
+    fold folds[PROP_FOLDS];
+    size_t n_folds;     /* 1 in time order (validation = the last rows), else PROP_FOLDS */
+    size_t *oof;        /* positions with out-of-fold scores (every fold's validation rows) */
+    size_t n_oof;
+    int *yo;            /* labels of oof[] */
+    double *zl, *zg;    /* n, by position: out-of-fold scores (set at oof[] only) */
 } train_ctx;
+
+static void folds_free(train_ctx *c)
+{
+    for (size_t k = 0; k < PROP_FOLDS; k++) {
+        free(c->folds[k].fit);
+        free(c->folds[k].val);
+        free(c->folds[k].yf);
+        free(c->folds[k].yv);
+    }
+    free(c->oof);
+    free(c->yo);
+}
+
+/* Validation folds of the training positions: in time order one fold, the
+ * last `vf` of the rows (the honest analogue of a later period); else
+ * PROP_FOLDS stratified random folds, each class shuffled and dealt round
+ * the folds, so every row is validated once by a model that did not see it. */
+static int make_folds(train_ctx *c, double vf)
+{
+    size_t n = c->n;
+    c->n_folds = c->o->time_ordered ? 1 : PROP_FOLDS;
+    for (size_t k = 0; k < c->n_folds; k++) {
+        fold *f = &c->folds[k];
+        f->fit = malloc(n * sizeof *f->fit);
+        f->val = malloc(n * sizeof *f->val);
+        f->yf = malloc(n * sizeof *f->yf);
+        f->yv = malloc(n * sizeof *f->yv);
+        if (!f->fit || !f->val || !f->yf || !f->yv)
+            return TL_ENOMEM;
+    }
+    c->oof = malloc(n * sizeof *c->oof);
+    c->yo = malloc(n * sizeof *c->yo);
+    if (!c->oof || !c->yo)
+        return TL_ENOMEM;
+    if (c->n_folds == 1) {
+        fold *f = &c->folds[0];
+        if (split_positions(c->y, n, 0, vf, 0, f->fit, &f->nf, f->val, &f->nv))
+            return TL_ENOMEM;
+    } else {
+        size_t *which = malloc(n * sizeof *which), *cls = malloc(n * sizeof *cls);
+        if (!which || !cls) {
+            free(which);
+            free(cls);
+            return TL_ENOMEM;
+        }
+        uint64_t rng = (c->o->seed + 17) * 0x2545f4914f6cdd1dull + 7;
+        for (int y = 0; y < 2; y++) {
+            size_t m = 0;
+            for (size_t i = 0; i < n; i++)
+                if ((c->y[i] != 0) == y)
+                    cls[m++] = i;
+            shuffle(cls, m, &rng);
+            for (size_t i = 0; i < m; i++)
+                which[cls[i]] = i % PROP_FOLDS;
+        }
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < PROP_FOLDS; k++) {
+                fold *f = &c->folds[k];
+                if (which[i] == k)
+                    f->val[f->nv++] = i;
+                else
+                    f->fit[f->nf++] = i;
+            }
+        free(which);
+        free(cls);
+    }
+    for (size_t k = 0; k < c->n_folds; k++) {
+        fold *f = &c->folds[k];
+        for (size_t i = 0; i < f->nf; i++)
+            f->yf[i] = c->y[f->fit[i]];
+        for (size_t i = 0; i < f->nv; i++) {
+            f->yv[i] = c->y[f->val[i]];
+            c->oof[c->n_oof++] = f->val[i];
+        }
+    }
+    qsort(c->oof, c->n_oof, sizeof *c->oof, cmp_size);
+    for (size_t i = 0; i < c->n_oof; i++)
+        c->yo[i] = c->y[c->oof[i]];
+    return 0;
+}
+
+/* Mean over the folds of the AUC of z (by position) on each fold's
+ * validation rows; `scratch` holds n doubles. */
+static double folds_auc(const train_ctx *c, const double *z, double *scratch)
+{
+    double s = 0;
+    for (size_t k = 0; k < c->n_folds; k++) {
+        const fold *f = &c->folds[k];
+        for (size_t i = 0; i < f->nv; i++)
+            scratch[i] = z[f->val[i]];
+        s += tl_prop_auc(scratch, f->yv, f->nv);
+    }
+    return s / (double)c->n_folds;
+}
+
+static void gather(const double *z, const size_t *pos, size_t n, double *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = z[pos[i]];
+}
+
+/* Sets every numeric column's logreg edges to `bins` quantile bins of its
+ * training values (raw, NAN = missing); vals has n doubles of scratch. */
+static int set_lr_bins(train_ctx *c, size_t bins, double *vals)
+{
+    tl_prop_model *m = c->m;
+    for (size_t j = 0; j < m->n_cols; j++) {
+        prop_col *pc = &m->cols[j];
+        if (pc->is_cat)
+            continue;
+        size_t k = 0;
+        for (size_t i = 0; i < c->n; i++)
+            if (!isnan(c->raw[i * m->n_cols + j]))
+                vals[k++] = c->raw[i * m->n_cols + j];
+        qsort(vals, k, sizeof *vals, cmp_double);
+        free(pc->lr_edges);
+        if (quantile_edges(vals, k, bins, &pc->lr_edges, &pc->n_lr))
+            return TL_ENOMEM;
+    }
+    return 0;
+}
 
 static int fit_logreg(train_ctx *c, tl_err *err)
 {
     tl_prop_model *m = c->m;
     const tl_prop_opts *o = c->o;
-    size_t d = prop_lr_dim(m->cols, m->n_cols);
-    sparse sf = {0}, sv = {0}, sa = {0};
-    double *w = malloc(d * sizeof *w), *zv = malloc((c->nv ? c->nv : 1) * sizeof *zv);
-    size_t *all = malloc((c->n ? c->n : 1) * sizeof *all);
-    int rc = 0;
-    if (!w || !zv || !all || sparse_build(m, c->raw, c->fit, c->nf, &sf) ||
-        sparse_build(m, c->raw, c->val, c->nv, &sv)) {
-        rc = tl_err_set(err, TL_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    static const double grid_full[] = {3, 10, 30, 100, 300, 1000};
+    static const double grid_full[] = {0.3, 1, 3, 10, 30, 100, 300, 1000};
     static const double grid_fast[] = {30, 300};
     const double *grid = o->fast ? grid_fast : grid_full;
     size_t ng = o->fast ? 2 : sizeof grid_full / sizeof *grid_full;
@@ -807,26 +941,75 @@ static int fit_logreg(train_ctx *c, tl_err *err)
         grid = &o->lr_lambda;
         ng = 1;
     }
+    /* resolutions of the numerics' one-hot bins: coarse bins suit a drifting
+     * population, fine ones pick up narrow effects (a rate, a date) */
+    static const size_t res[] = {PROP_LR_BINS_COARSE, PROP_LR_BINS};
+    size_t nr = o->fast ? 1 : 2;
+    sparse sf = {0}, sv = {0}, sa = {0};
+    size_t dmax = 0;
+    for (size_t ri = 0; ri < nr; ri++) {
+        size_t dd = 1;
+        for (size_t j = 0; j < m->n_cols; j++)
+            dd += m->cols[j].is_cat ? m->cols[j].n_levels : res[ri] + 2;
+        dmax = dd > dmax ? dd : dmax;
+    }
+    double *w = malloc(dmax * sizeof *w), *cand = malloc(ng * c->n * sizeof *cand),
+           *tmp = malloc(c->n * sizeof *tmp);
+    size_t *all = malloc(c->n * sizeof *all);
+    int rc = 0;
+    if (!w || !cand || !tmp || !all) {
+        rc = tl_err_set(err, TL_ENOMEM, "out of memory");
+        goto cleanup;
+    }
     double best_auc = -1;
-    for (size_t gi = 0; gi < ng; gi++) {
-        int r = o->lr_gd ? lr_gd(&sf, c->yf, d, grid[gi], w)
-                         : lr_newton(&sf, c->yf, d, grid[gi], w);
-        if (r) {
-            rc = tl_err_set(err, r, "logistic regression failed to converge");
+    size_t best_res = res[0];
+    for (size_t ri = 0; ri < nr; ri++) {
+        if (set_lr_bins(c, res[ri], tmp)) {
+            rc = tl_err_set(err, TL_ENOMEM, "out of memory");
             goto cleanup;
         }
-        for (size_t i = 0; i < c->nv; i++)
-            zv[i] = sparse_dot(&sv, i, w);
-        double auc = c->nv ? tl_prop_auc(zv, c->yv, c->nv) : 0.5;
-        if (auc > best_auc) {
-            best_auc = auc;
-            m->lr_lambda = grid[gi];
-            memcpy(c->zl_val, zv, c->nv * sizeof *zv);
+        size_t d = prop_lr_dim(m->cols, m->n_cols);
+        /* every strength on every fold: out-of-fold scores per strength */
+        for (size_t k = 0; k < c->n_folds; k++) {
+            const fold *f = &c->folds[k];
+            if (sparse_build(m, c->raw, f->fit, f->nf, &sf) ||
+                sparse_build(m, c->raw, f->val, f->nv, &sv)) {
+                rc = tl_err_set(err, TL_ENOMEM, "out of memory");
+                goto cleanup;
+            }
+            /* strongest first, each fit starting from the previous one */
+            for (size_t gi = ng; gi-- > 0;) {
+                int r = o->lr_gd ? lr_gd(&sf, f->yf, d, grid[gi], w)
+                                 : lr_newton_from(&sf, f->yf, d, grid[gi], w, gi + 1 < ng);
+                if (r) {
+                    rc = tl_err_set(err, r, "logistic regression failed to converge");
+                    goto cleanup;
+                }
+                for (size_t i = 0; i < f->nv; i++)
+                    cand[gi * c->n + f->val[i]] = sparse_dot(&sv, i, w);
+            }
+            sparse_free(&sf);
+            sparse_free(&sv);
+        }
+        for (size_t gi = 0; gi < ng; gi++) {
+            double auc = folds_auc(c, cand + gi * c->n, tmp);
+            if (auc > best_auc) {
+                best_auc = auc;
+                best_res = res[ri];
+                m->lr_lambda = grid[gi];
+                memcpy(c->zl, cand + gi * c->n, c->n * sizeof *c->zl);
+            }
         }
     }
     m->val_auc[0] = best_auc;
-    platt_fit(c->zl_val, c->yv, c->nv, m->lr_platt);
-    /* refit on all training rows with the chosen strength */
+    gather(c->zl, c->oof, c->n_oof, tmp);
+    platt_fit(tmp, c->yo, c->n_oof, m->lr_platt);
+    /* refit on all training rows with the chosen bins and strength */
+    if (set_lr_bins(c, best_res, tmp)) {
+        rc = tl_err_set(err, TL_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    size_t d = prop_lr_dim(m->cols, m->n_cols);
     for (size_t i = 0; i < c->n; i++)
         all[i] = i;
     if (sparse_build(m, c->raw, all, c->n, &sa)) {
@@ -848,32 +1031,31 @@ cleanup:
     sparse_free(&sv);
     sparse_free(&sa);
     free(w);
-    free(zv);
+    free(cand);
+    free(tmp);
     free(all);
     return rc;
 }
+
+#define GB_CONFIGS 1 /* tree shapes compared on the folds */
 
 static int fit_gbdt(train_ctx *c, tl_err *err)
 {
     tl_prop_model *m = c->m;
     const tl_prop_opts *o = c->o;
-    size_t F = m->n_cols ? m->n_cols : 1;
-    uint8_t *bf = malloc((c->nf ? c->nf : 1) * F), *bv = malloc((c->nv ? c->nv : 1) * F),
-            *ba = malloc((c->n ? c->n : 1) * F), *is_cat = calloc(F, 1);
-    double *zv = malloc((c->nv ? c->nv : 1) * sizeof *zv);
-    tl_gbdt probe = {0};
-    int rc = 0, best_depth = 4;
-    size_t best_trees = 1;
-    if (!bf || !bv || !ba || !is_cat || !zv) {
+    size_t F = m->n_cols ? m->n_cols : 1, K = c->n_folds;
+    uint8_t *bf = malloc(c->n * F), *bv = malloc(c->n * F), *ba = malloc(c->n * F),
+            *is_cat = calloc(F, 1);
+    double *vs = malloc(c->n * sizeof *vs), *tmp = malloc(c->n * sizeof *tmp);
+    tl_gbdt probe[GB_CONFIGS][PROP_FOLDS];
+    memset(probe, 0, sizeof probe);
+    int rc = 0;
+    if (!bf || !bv || !ba || !is_cat || !vs || !tmp) {
         rc = tl_err_set(err, TL_ENOMEM, "out of memory");
         goto cleanup;
     }
     for (size_t j = 0; j < m->n_cols; j++)
         is_cat[j] = (uint8_t)m->cols[j].is_cat;
-    for (size_t i = 0; i < c->nf; i++)
-        gb_row(m, c->raw + c->fit[i] * m->n_cols, bf + i * F);
-    for (size_t i = 0; i < c->nv; i++)
-        gb_row(m, c->raw + c->val[i] * m->n_cols, bv + i * F);
     for (size_t i = 0; i < c->n; i++)
         gb_row(m, c->raw + i * m->n_cols, ba + i * F);
     tl_gbdt_params p;
@@ -881,45 +1063,87 @@ static int fit_gbdt(train_ctx *c, tl_err *err)
     p.seed = o->seed;
     p.learning_rate = o->gb_learning_rate > 0 ? o->gb_learning_rate : 0.1;
     p.max_trees = o->gb_max_trees > 0 ? o->gb_max_trees : 800;
+    p.keep_all = 1;
     if (o->fast) {
         p.max_trees = p.max_trees < 200 ? p.max_trees : 200;
         p.learning_rate = fmax(p.learning_rate, 0.1);
         p.patience = 50;
     }
-    /* depth: given, or the better of 4 and 6 on the validation rows */
-    int depths[2] = {4, 6}, nd = o->fast ? 1 : 2;
+    /* tree shape: up to 31 leaves grown best-first (depth at most 12), or
+     * with a given depth every node split down to that depth */
+    int depths[GB_CONFIGS] = {12}, leaves[GB_CONFIGS] = {31};
+    int nd = 1;
     if (o->gb_depth > 0) {
         depths[0] = o->gb_depth;
-        nd = 1;
+        leaves[0] = 1 << 30;
     }
+    /* every shape on every fold, each fold's trees kept until its own
+     * validation AUC stopped improving; then the shape and tree count with
+     * the best mean validation AUC over the folds */
     double best_auc = -1;
-    for (int di = 0; di < nd; di++) {
-        p.max_depth = depths[di];
-        tl_gbdt_free(&probe);
-        if ((rc = tl_gbdt_train(&probe, bf, c->nf, m->n_cols, c->yf, is_cat, bv, c->nv, c->yv,
-                                &p, err)) != 0)
-            goto cleanup;
-        for (size_t i = 0; i < c->nv; i++)
-            zv[i] = tl_gbdt_score(&probe, bv + i * F);
-        double auc = c->nv ? tl_prop_auc(zv, c->yv, c->nv) : 0.5;
-        if (auc > best_auc) {
-            best_auc = auc;
-            best_depth = depths[di];
-            best_trees = probe.n_trees ? probe.n_trees : 1;
-            memcpy(c->zg_val, zv, c->nv * sizeof *zv);
+    int best_c = 0;
+    size_t best_t = 1;
+    for (int ci = 0; ci < nd; ci++) {
+        p.max_depth = depths[ci];
+        p.max_leaves = leaves[ci];
+        size_t T = SIZE_MAX;
+        for (size_t k = 0; k < K; k++) {
+            const fold *f = &c->folds[k];
+            for (size_t i = 0; i < f->nf; i++)
+                memcpy(bf + i * F, ba + f->fit[i] * F, F);
+            for (size_t i = 0; i < f->nv; i++)
+                memcpy(bv + i * F, ba + f->val[i] * F, F);
+            if ((rc = tl_gbdt_train(&probe[ci][k], bf, f->nf, m->n_cols, f->yf, is_cat, bv,
+                                    f->nv, f->yv, &p, err)) != 0)
+                goto cleanup;
+            T = probe[ci][k].n_trees < T ? probe[ci][k].n_trees : T;
+            for (size_t i = 0; i < f->nv; i++)
+                vs[f->val[i]] = probe[ci][k].base;
+        }
+        /* the mean curve, at the trainer's checkpoints, up to the shortest fold */
+        for (size_t t = 1; t <= T; t++) {
+            for (size_t k = 0; k < K; k++) {
+                const fold *f = &c->folds[k];
+                tl_gbdt one = {.n_feat = m->n_cols, .trees = &probe[ci][k].trees[t - 1],
+                               .n_trees = 1};
+                for (size_t i = 0; i < f->nv; i++)
+                    vs[f->val[i]] += tl_gbdt_score(&one, ba + f->val[i] * F);
+            }
+            if (t % (size_t)p.eval_every != 0 && t != T)
+                continue;
+            double auc = folds_auc(c, vs, tmp);
+            if (auc > best_auc + 1e-5) {
+                best_auc = auc;
+                best_c = ci;
+                best_t = t;
+            }
         }
     }
+    /* out-of-fold scores of the chosen shape and count */
+    for (size_t k = 0; k < K; k++) {
+        const fold *f = &c->folds[k];
+        tl_gbdt pre = probe[best_c][k];
+        pre.n_trees = best_t;
+        for (size_t i = 0; i < f->nv; i++)
+            c->zg[f->val[i]] = tl_gbdt_score(&pre, ba + f->val[i] * F);
+    }
     m->val_auc[1] = best_auc;
-    platt_fit(c->zg_val, c->yv, c->nv, m->gb_platt);
-    p.max_depth = best_depth;
-    p.max_trees = (int)best_trees;
+    gather(c->zg, c->oof, c->n_oof, tmp);
+    platt_fit(tmp, c->yo, c->n_oof, m->gb_platt);
+    p.max_depth = depths[best_c];
+    p.max_leaves = leaves[best_c];
+    p.max_trees = (int)best_t;
+    p.keep_all = 0;
     if ((rc = tl_gbdt_train(&m->gb, ba, c->n, m->n_cols, c->y, is_cat, NULL, 0, NULL, &p,
                             err)) != 0)
         goto cleanup;
     m->has_gb = 1;
 cleanup:
-    tl_gbdt_free(&probe);
-    free(zv);
+    for (int ci = 0; ci < GB_CONFIGS; ci++)
+        for (size_t k = 0; k < PROP_FOLDS; k++)
+            tl_gbdt_free(&probe[ci][k]);
+    free(vs);
+    free(tmp);
     free(bf);
     free(bv);
     free(ba);
@@ -930,30 +1154,32 @@ cleanup:
 static int fit_stack(train_ctx *c, tl_err *err)
 {
     tl_prop_model *m = c->m;
-    double *X = malloc((c->nv ? c->nv : 1) * 3 * sizeof *X),
-           *s = malloc((c->nv ? c->nv : 1) * sizeof *s);
-    if (!X || !s) {
+    size_t no = c->n_oof;
+    double *X = malloc((no ? no : 1) * 3 * sizeof *X), *s = malloc(c->n * sizeof *s),
+           *tmp = malloc(c->n * sizeof *tmp);
+    if (!X || !s || !tmp) {
         free(X);
         free(s);
+        free(tmp);
         return tl_err_set(err, TL_ENOMEM, "out of memory");
     }
-    for (size_t i = 0; i < c->nv; i++) {
+    for (size_t i = 0; i < no; i++) {
         X[3 * i] = 1;
-        X[3 * i + 1] = c->zl_val[i];
-        X[3 * i + 2] = c->zg_val[i];
+        X[3 * i + 1] = c->zl[c->oof[i]];
+        X[3 * i + 2] = c->zg[c->oof[i]];
     }
-    if (small_logit(X, c->nv, 3, c->yv, 1.0, m->stack) || m->stack[1] < 0 ||
-        m->stack[2] < 0) {
+    if (small_logit(X, no, 3, c->yo, 1.0, m->stack) || m->stack[1] < 0 || m->stack[2] < 0) {
         /* a degenerate stack: the calibrated average of the two */
         m->stack[0] = 0.5 * (m->lr_platt[1] + m->gb_platt[1]);
         m->stack[1] = 0.5 * m->lr_platt[0];
         m->stack[2] = 0.5 * m->gb_platt[0];
     }
-    for (size_t i = 0; i < c->nv; i++)
-        s[i] = m->stack[1] * c->zl_val[i] + m->stack[2] * c->zg_val[i];
-    m->val_auc[2] = c->nv ? tl_prop_auc(s, c->yv, c->nv) : 0.5;
+    for (size_t i = 0; i < no; i++)
+        s[c->oof[i]] = m->stack[1] * c->zl[c->oof[i]] + m->stack[2] * c->zg[c->oof[i]];
+    m->val_auc[2] = folds_auc(c, s, tmp);
     free(X);
     free(s);
+    free(tmp);
     return 0;
 }
 
@@ -975,13 +1201,9 @@ int tl_prop_train(const tl_prop_table *t, const size_t *rows, size_t n,
     c.m = m;
     yall = malloc(t->n_rows * sizeof *yall);
     c.y = malloc(n * sizeof *c.y);
-    c.fit = malloc(n * sizeof *c.fit);
-    c.val = malloc(n * sizeof *c.val);
-    c.yf = malloc(n * sizeof *c.yf);
-    c.yv = malloc(n * sizeof *c.yv);
-    c.zl_val = calloc(n, sizeof *c.zl_val);
-    c.zg_val = calloc(n, sizeof *c.zg_val);
-    if (!m || !yall || !c.y || !c.fit || !c.val || !c.yf || !c.yv || !c.zl_val || !c.zg_val) {
+    c.zl = calloc(n, sizeof *c.zl);
+    c.zg = calloc(n, sizeof *c.zg);
+    if (!m || !yall || !c.y || !c.zl || !c.zg) {
         rc = tl_err_set(err, TL_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -1017,17 +1239,13 @@ int tl_prop_train(const tl_prop_table *t, const size_t *rows, size_t n,
     if ((rc = featurize(m, t, rows, n, c.raw, err)) != 0)
         goto cleanup;
     double vf = o->val_fraction > 0 && o->val_fraction < 1 ? o->val_fraction : 0.2;
-    if (split_positions(c.y, n, !o->time_ordered, vf, o->seed + 17, c.fit, &c.nf, c.val,
-                        &c.nv)) {
+    if (make_folds(&c, vf)) {
         rc = tl_err_set(err, TL_ENOMEM, "out of memory");
         goto cleanup;
     }
-    for (size_t i = 0; i < c.nf; i++)
-        c.yf[i] = c.y[c.fit[i]];
-    for (size_t i = 0; i < c.nv; i++)
-        c.yv[i] = c.y[c.val[i]];
-    m->n_fit = c.nf;
-    m->n_val = c.nv;
+    m->n_folds = c.n_folds;
+    m->n_fit = c.folds[0].nf;
+    m->n_val = c.folds[0].nv;
     if (o->kind != TL_PROP_GBDT && (rc = fit_logreg(&c, err)) != 0)
         goto cleanup;
     if (o->kind != TL_PROP_LOGREG && (rc = fit_gbdt(&c, err)) != 0)
@@ -1038,14 +1256,11 @@ int tl_prop_train(const tl_prop_table *t, const size_t *rows, size_t n,
     m = NULL;
 cleanup:
     tl_prop_model_free(m);
+    folds_free(&c);
     free(yall);
     free(c.y);
-    free(c.fit);
-    free(c.val);
-    free(c.yf);
-    free(c.yv);
-    free(c.zl_val);
-    free(c.zg_val);
+    free(c.zl);
+    free(c.zg);
     free(c.raw);
     return rc;
 }
@@ -1110,6 +1325,7 @@ void tl_prop_model_info(const tl_prop_model *m, tl_prop_info *info)
     info->gb_trees = m->has_gb ? m->gb.n_trees : 0;
     info->n_fit = m->n_fit;
     info->n_val = m->n_val;
+    info->n_folds = m->n_folds;
     info->val_auc_lr = m->val_auc[0];
     info->val_auc_gb = m->val_auc[1];
     info->val_auc_ens = m->val_auc[2];

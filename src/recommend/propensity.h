@@ -14,11 +14,12 @@
  *            fitted by Newton's method (IRLS);
  *   gbdt   — histogram gradient-boosted trees on log-loss (gbdt.h);
  *   ensemble — a logistic stack of the two scores.
- * Hyper-parameters (the L2 strength, the number of trees) are chosen on a
- * validation part of the training rows only (the last 20% in the given order,
- * or a stratified random 20%), the calibration (Platt scaling) is fitted on
- * that validation part, and the final learners are refitted on all training
- * rows with the chosen settings. See docs/propensity.md.
+ * Hyper-parameters (the L2 strength and bin resolution of the logreg, the
+ * number of trees) are chosen on validation parts of the training rows only
+ * (the last 20% in the given order, or 5 stratified random folds, each row
+ * validated once), the calibration (Platt scaling) and the stack are fitted
+ * on the validation scores, and the final learners are refitted on all
+ * training rows with the chosen settings. See docs/propensity.md.
  *
  * What a predicted probability means: among past customers like this one
  * (same period and population as the validation rows), this fraction said
@@ -110,13 +111,14 @@ typedef struct tl_prop_opts {
     size_t n_drop;
     uint64_t seed;             /* default 1 */
     int time_ordered;          /* validation = last val_fraction of the rows given,
-                                  else a stratified random part (default 1) */
-    double val_fraction;       /* default 0.2 */
+                                  else 5 stratified random folds (default 1) */
+    double val_fraction;       /* time order only; default 0.2 */
     double lr_lambda;          /* > 0: fixed L2 strength, no search (default 0: search) */
     int lr_gd;                 /* 1: fit the logreg by plain gradient descent (the peer
                                   baseline for timing), not Newton */
     int gb_max_trees;          /* default 800 */
-    int gb_depth;              /* 0 (default): 4 or 6, chosen on validation */
+    int gb_depth;              /* 0 (default): 31 leaves grown best-first; > 0: every
+                                  node split down to this depth */
     double gb_learning_rate;   /* default 0.1 */
     int fast;                  /* smaller search and fewer trees (tests) */
 } tl_prop_opts;
@@ -132,7 +134,8 @@ typedef struct tl_prop_info {
     size_t lr_dim;             /* logreg weights, 0 if none */
     double lr_lambda;
     size_t gb_trees;           /* 0 if none */
-    size_t n_fit, n_val;       /* rows used to fit / validate */
+    size_t n_fit, n_val;       /* rows used to fit / validate (in one fold) */
+    size_t n_folds;            /* validation folds: 1 (time order) or 5 (random) */
     double val_auc_lr, val_auc_gb, val_auc_ens; /* NAN where not trained */
 } tl_prop_info;
 

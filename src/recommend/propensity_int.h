@@ -7,8 +7,11 @@
 #include "recommend/propensity.h"
 
 #define PROP_MAX_LEVELS 63  /* categorical levels kept; the rest are "other" */
-#define PROP_LR_BINS 10     /* quantile bins per numeric for the logreg */
-#define PROP_GB_EDGES 62    /* bin 0 missing, 1..63 values: 64 bins in all */
+#define PROP_LR_BINS 32     /* quantile bins per numeric for the logreg, at most */
+#define PROP_LR_BINS_COARSE 10 /* the coarser choice (and all of version 1) */
+#define PROP_GB_EDGES 254   /* bin 0 missing, 1..255 values: TL_GBDT_BINS in all */
+#define PROP_GB_EDGES_V1 62 /* model files of version 1: 64 bins */
+#define PROP_FOLDS 5        /* validation folds for a random split */
 
 /* One input column. Everything owned by the column. */
 typedef struct prop_col {
@@ -38,7 +41,8 @@ struct tl_prop_model {
     tl_gbdt gb;
     double gb_platt[2];
     double stack[3];            /* ensemble: sigmoid(c0 + c1*z_lr + c2*z_gb) */
-    size_t n_fit, n_val;
+    size_t n_fit, n_val;       /* rows of one fold: fitted / validated */
+    size_t n_folds;             /* validation folds (1: the last rows) */
     double val_auc[3];          /* logreg, gbdt, ensemble; NAN if absent */
 };
 

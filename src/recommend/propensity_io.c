@@ -1,5 +1,6 @@
 /* propensity_io.c — propensity model files: JSON, format
- * "tailor-propensity" version 1 (layout in docs/propensity.md). Loading
+ * "tailor-propensity" version 2, and version 1 read back (layout in
+ * docs/propensity.md; version 1 held 64-bin trees). Loading
  * validates every field, so a damaged or hostile file is an error with a
  * message, never a crash or an out-of-range read at prediction time. */
 #include "recommend/propensity_int.h"
@@ -14,7 +15,7 @@
 #include "base/str.h"
 
 #define MODEL_FORMAT "tailor-propensity"
-#define MODEL_VERSION 1
+#define MODEL_VERSION 2 /* written; 1 and 2 are read */
 #define MAX_COLS 4096
 #define MAX_TREES 100000
 #define MAX_NODES 65536
@@ -36,8 +37,11 @@ static json_t *tree_json(const tl_gbdt_tree *tr)
            *mask = json_array(), *val = json_array();
     for (size_t i = 0; i < tr->n_nodes; i++) {
         const tl_gbdt_node *nd = &tr->nodes[i];
-        char hex[17];
-        snprintf(hex, sizeof hex, "%016" PRIx64, nd->left_bins);
+        /* the 256-bit set as one hex number, most significant word first */
+        char hex[TL_GBDT_WORDS * 16 + 1];
+        for (size_t w = 0; w < TL_GBDT_WORDS; w++)
+            snprintf(hex + 16 * w, sizeof hex - 16 * w, "%016" PRIx64,
+                     nd->left_bins[TL_GBDT_WORDS - 1 - w]);
         json_array_append_new(feat, json_integer(nd->feat));
         json_array_append_new(left, json_integer(nd->left));
         json_array_append_new(right, json_integer(nd->right));
@@ -88,8 +92,9 @@ int tl_prop_model_save(const tl_prop_model *m, const char *path, tl_err *err)
     }
     if (root)
         json_object_set_new(root, "validation",
-                            json_pack("{s:I, s:I}", "n_fit", (json_int_t)m->n_fit, "n_val",
-                                      (json_int_t)m->n_val));
+                            json_pack("{s:I, s:I, s:I}", "n_fit", (json_int_t)m->n_fit,
+                                      "n_val", (json_int_t)m->n_val, "folds",
+                                      (json_int_t)m->n_folds));
     if (!root)
         return tl_err_set(err, TL_ENOMEM, "out of memory writing the model");
     /* 17 significant digits: doubles round-trip exactly */
@@ -157,7 +162,7 @@ static int ascending(const double *v, size_t n)
     return 1;
 }
 
-static int load_col(json_t *o, prop_col *c, tl_err *err)
+static int load_col(json_t *o, int version, prop_col *c, tl_err *err)
 {
     const char *name = json_string_value(json_object_get(o, "name"));
     const char *type = json_string_value(json_object_get(o, "type"));
@@ -189,14 +194,18 @@ static int load_col(json_t *o, prop_col *c, tl_err *err)
     if (get_num(json_object_get(o, "mean"), &c->mean) ||
         get_num(json_object_get(o, "sd"), &c->sd) || !(c->sd > 0))
         return bad(err, "numeric column mean/sd");
-    if (get_darray(json_object_get(o, "lr_edges"), PROP_LR_BINS, &c->lr_edges, &c->n_lr) ||
-        get_darray(json_object_get(o, "gb_edges"), PROP_GB_EDGES, &c->gb_edges, &c->n_gb) ||
+    /* version 1 held at most 10 logreg bins and 64 tree bins per numeric */
+    if (get_darray(json_object_get(o, "lr_edges"),
+                   version == 1 ? PROP_LR_BINS_COARSE : PROP_LR_BINS, &c->lr_edges,
+                   &c->n_lr) ||
+        get_darray(json_object_get(o, "gb_edges"),
+                   version == 1 ? PROP_GB_EDGES_V1 : PROP_GB_EDGES, &c->gb_edges, &c->n_gb) ||
         !ascending(c->lr_edges, c->n_lr) || !ascending(c->gb_edges, c->n_gb))
         return bad(err, "numeric column edges");
     return 0;
 }
 
-static int load_tree(json_t *o, tl_gbdt_tree *tr, tl_err *err)
+static int load_tree(json_t *o, int version, tl_gbdt_tree *tr, tl_err *err)
 {
     json_t *feat = json_object_get(o, "feat"), *left = json_object_get(o, "left"),
            *right = json_object_get(o, "right"), *mask = json_object_get(o, "left_bins"),
@@ -226,19 +235,20 @@ static int load_tree(json_t *o, tl_gbdt_tree *tr, tl_err *err)
         nd->feat = (int32_t)fi;
         nd->left = (int32_t)li;
         nd->right = (int32_t)ri;
-        if (strlen(hex) != 16)
+        /* version 1: 16 hex digits (64 bins), version 2: 64 (256 bins); one
+         * hex number, bin b its bit b */
+        size_t digits = version == 1 ? 16 : TL_GBDT_WORDS * 16;
+        if (strlen(hex) != digits)
             return bad(err, "tree node bin set");
-        uint64_t bits = 0;
-        for (size_t k = 0; k < 16; k++) {
-            char ch = hex[k];
+        for (size_t k = 0; k < digits; k++) {
+            char ch = hex[digits - 1 - k]; /* k-th least significant digit */
             int d = ch >= '0' && ch <= '9'   ? ch - '0'
                     : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
                                              : -1;
             if (d < 0)
                 return bad(err, "tree node bin set");
-            bits = bits << 4 | (uint64_t)d;
+            nd->left_bins[k / 16] |= (uint64_t)d << (4 * (k % 16));
         }
-        nd->left_bins = bits;
     }
     return 0;
 }
@@ -249,8 +259,10 @@ static int load_root(json_t *root, tl_prop_model *m, tl_err *err)
     json_t *ver = json_object_get(root, "version");
     if (!fmt || strcmp(fmt, MODEL_FORMAT) != 0)
         return bad(err, "not a tailor propensity model (format)");
-    if (!json_is_integer(ver) || json_integer_value(ver) != MODEL_VERSION)
+    if (!json_is_integer(ver) || json_integer_value(ver) < 1 ||
+        json_integer_value(ver) > MODEL_VERSION)
         return bad(err, "unsupported version");
+    int version = (int)json_integer_value(ver);
     const char *kind = json_string_value(json_object_get(root, "kind"));
     const char *target = json_string_value(json_object_get(root, "target"));
     json_t *pos = json_object_get(root, "positive");
@@ -283,7 +295,7 @@ static int load_root(json_t *root, tl_prop_model *m, tl_err *err)
         if (!json_is_object(o))
             return bad(err, "a column is not an object");
         m->n_cols++;
-        int rc = load_col(o, &m->cols[j], err);
+        int rc = load_col(o, version, &m->cols[j], err);
         if (rc)
             return rc;
     }
@@ -319,7 +331,7 @@ static int load_root(json_t *root, tl_prop_model *m, tl_err *err)
             if (!json_is_object(o))
                 return bad(err, "a tree is not an object");
             m->gb.n_trees++;
-            int rc = load_tree(o, &m->gb.trees[t], err);
+            int rc = load_tree(o, version, &m->gb.trees[t], err);
             if (rc)
                 return rc;
         }
@@ -330,6 +342,11 @@ static int load_root(json_t *root, tl_prop_model *m, tl_err *err)
     json_t *nf = json_object_get(v, "n_fit"), *nv = json_object_get(v, "n_val");
     m->n_fit = json_is_integer(nf) && json_integer_value(nf) > 0 ? (size_t)json_integer_value(nf) : 0;
     m->n_val = json_is_integer(nv) && json_integer_value(nv) > 0 ? (size_t)json_integer_value(nv) : 0;
+    json_t *nk = json_object_get(v, "folds"); /* version 2; informational */
+    m->n_folds = json_is_integer(nk) && json_integer_value(nk) > 0 &&
+                         json_integer_value(nk) <= PROP_FOLDS
+                     ? (size_t)json_integer_value(nk)
+                     : 1;
     m->val_auc[0] = m->val_auc[1] = m->val_auc[2] = NAN;
     return 0;
 }

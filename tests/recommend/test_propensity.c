@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "recommend/gbdt.h"
 #include "recommend/propensity.h"
 
 static uint64_t rng_s = 12345;
@@ -182,7 +183,7 @@ static void test_corrupt_model(void **state)
     (void)state;
     expect_corrupt("", "corrupt model file");
     expect_corrupt("{\"format\":\"x\"}", "format");
-    expect_corrupt("{\"format\":\"tailor-propensity\",\"version\":2}", "version");
+    expect_corrupt("{\"format\":\"tailor-propensity\",\"version\":3}", "version");
     const char *head = "{\"format\":\"tailor-propensity\",\"version\":1,\"kind\":\"gbdt\","
                        "\"target\":\"y\",\"columns\":[{\"name\":\"a\",\"type\":\"numeric\","
                        "\"mean\":0,\"sd\":1,\"lr_edges\":[],\"gb_edges\":[0.5]}],"
@@ -219,6 +220,245 @@ static void test_corrupt_model(void **state)
                    "weights");
     /* a missing file */
     assert_int_equal(tl_prop_model_load("/nonexistent/model.json", &m, &err), TL_EIO);
+}
+
+/* p for one value of column "a" (numeric) under a loaded gbdt model. */
+static double predict_a(const tl_prop_model *m, const char *value)
+{
+    static const char *const names[] = {"a", "y"};
+    tl_prop_table t;
+    tl_err err;
+    tl_prop_table_init(&t);
+    assert_int_equal(tl_prop_table_set_header(&t, names, 2, &err), 0);
+    const char *cells[] = {value, "no"};
+    assert_int_equal(tl_prop_table_add_row(&t, cells, 2, &err), 0);
+    size_t row = 0;
+    double p = -1;
+    assert_int_equal(tl_prop_predict(m, &t, &row, 1, &p, &err), 0);
+    tl_prop_table_free(&t);
+    return p;
+}
+
+static tl_prop_model *load_ok(const char *text)
+{
+    tl_prop_model *m = NULL;
+    tl_err err;
+    if (tl_prop_model_load_mem(text, strlen(text), &m, &err))
+        fail_msg("load: %s", err.msg);
+    return m;
+}
+
+static double sig(double z)
+{
+    return 1 / (1 + exp(-z));
+}
+
+/* Version 1 files (64-bin trees, 16 hex digits a bin set) still load and
+ * predict as written; version 2 (256 bins, 64 digits) uses the high bins;
+ * a bin set of the other version's length or too many edges is corrupt. */
+static void test_model_versions(void **state)
+{
+    (void)state;
+    char buf[8192];
+    /* v1: a < 0.5 is bin 1 (left, -1), a > 0.5 bin 2 (right, +1), missing bin 0 (left) */
+    const char *v1 = "{\"format\":\"tailor-propensity\",\"version\":1,\"kind\":\"gbdt\","
+                     "\"target\":\"y\",\"columns\":[{\"name\":\"a\",\"type\":\"numeric\","
+                     "\"mean\":0,\"sd\":1,\"lr_edges\":[],\"gb_edges\":[0.5]}],"
+                     "\"stack\":[0,0,0],\"gbdt\":{\"base\":0,\"platt\":[1,0],\"trees\":["
+                     "{\"feat\":[0,-1,-1],\"left\":[1,0,0],\"right\":[2,0,0],"
+                     "\"left_bins\":[\"%s\",\"%s\",\"%s\"],\"value\":[0,-1,1]}]}}";
+    const char *z16 = "0000000000000000";
+    char z64[65], m64[65];
+    memset(z64, '0', 64);
+    z64[64] = 0;
+    snprintf(buf, sizeof buf, v1, "0000000000000003", z16, z16);
+    tl_prop_model *m = load_ok(buf);
+    assert_true(fabs(predict_a(m, "0.2") - sig(-1)) < 1e-12);
+    assert_true(fabs(predict_a(m, "0.9") - sig(1)) < 1e-12);
+    assert_true(fabs(predict_a(m, "") - sig(-1)) < 1e-12);
+    tl_prop_model_free(m);
+    /* a version 1 file with a 64-digit set, or a version 2 file with a 16-digit one */
+    snprintf(buf, sizeof buf, v1, z64, z16, z16);
+    expect_corrupt(buf, "bin set");
+    snprintf(buf, sizeof buf, v1, "0000000000000003", z16, z16);
+    char *ver = strstr(buf, "\"version\":1");
+    ver[10] = '2';
+    expect_corrupt(buf, "bin set");
+    /* v1 allows at most 62 tree edges: 63 is corrupt; v2 allows 254 */
+    char edges[4096];
+    size_t off = 0;
+    for (int e = 0; e < 200; e++)
+        off += (size_t)snprintf(edges + off, sizeof edges - off, "%s%d.5", e ? "," : "", e);
+    const char *vN = "{\"format\":\"tailor-propensity\",\"version\":%d,\"kind\":\"gbdt\","
+                     "\"target\":\"y\",\"columns\":[{\"name\":\"a\",\"type\":\"numeric\","
+                     "\"mean\":0,\"sd\":1,\"lr_edges\":[],\"gb_edges\":[%s]}],"
+                     "\"stack\":[0,0,0],\"gbdt\":{\"base\":0,\"platt\":[1,0],\"trees\":["
+                     "{\"feat\":[0,-1,-1],\"left\":[1,0,0],\"right\":[2,0,0],"
+                     "\"left_bins\":[\"%s\",\"%s\",\"%s\"],\"value\":[0,-1,1]}]}}";
+    snprintf(buf, sizeof buf, vN, 1, edges, "0000000000000003", z16, z16);
+    expect_corrupt(buf, "edges");
+    /* v2: bins 101..255 go left. a = 150 is bin 151 (left), a = 10 bin 11
+     * (right): the set's upper words are read */
+    memset(m64, '0', 64);
+    m64[64] = 0;
+    for (int b = 101; b < 256; b++) {
+        int digit = 63 - b / 4; /* most significant digit first */
+        int v = m64[digit] <= '9' ? m64[digit] - '0' : m64[digit] - 'a' + 10;
+        v |= 1 << (b % 4);
+        m64[digit] = (char)(v < 10 ? '0' + v : 'a' + v - 10);
+    }
+    snprintf(buf, sizeof buf, vN, 2, edges, m64, z64, z64);
+    m = load_ok(buf);
+    assert_true(fabs(predict_a(m, "150") - sig(-1)) < 1e-12);
+    assert_true(fabs(predict_a(m, "10") - sig(1)) < 1e-12);
+    /* saved again it is version 2 and predicts the same */
+    char *dir = tu_mkdtemp();
+    char *path = tu_join(dir, "m.json");
+    tl_err err;
+    assert_int_equal(tl_prop_model_save(m, path, &err), 0);
+    size_t len;
+    char *text = tu_read_file(path, &len);
+    assert_non_null(strstr(text, "\"version\":2"));
+    assert_non_null(strstr(text, m64));
+    tl_prop_model *m2 = NULL;
+    assert_int_equal(tl_prop_model_load(path, &m2, &err), 0);
+    assert_true(predict_a(m2, "150") == predict_a(m, "150"));
+    assert_true(predict_a(m2, "10") == predict_a(m, "10"));
+    tl_prop_model_free(m2);
+    tl_prop_model_free(m);
+    free(text);
+    tu_rmtree(dir);
+    free(path);
+    free(dir);
+    /* the fuzz seeds: version 1 files written by the earlier trainer, and a
+     * version 2 ensemble, load and predict a probability */
+    const char *src = getenv("TAILOR_SRC");
+    if (!src)
+        return;
+    static const char *const seeds[] = {"logreg.json", "gbdt.json", "ensemble.json",
+                                        "ensemble_v2.json"};
+    for (size_t k = 0; k < sizeof seeds / sizeof *seeds; k++) {
+        char p2[4096];
+        snprintf(p2, sizeof p2, "%s/fuzz/corpus/fuzz_propensity_model/%s", src, seeds[k]);
+        if (tl_prop_model_load(p2, &m, &err))
+            fail_msg("%s: %s", seeds[k], err.msg);
+        static const char *const names[] = {"a", "b", "y"};
+        static const char *const row[] = {"0.7", "red", "yes"};
+        tl_prop_table t;
+        tl_prop_table_init(&t);
+        assert_int_equal(tl_prop_table_set_header(&t, names, 3, &err), 0);
+        assert_int_equal(tl_prop_table_add_row(&t, row, 3, &err), 0);
+        size_t r = 0;
+        double p = -1;
+        assert_int_equal(tl_prop_predict(m, &t, &r, 1, &p, &err), 0);
+        assert_true(p > 0 && p < 1);
+        tl_prop_table_free(&t);
+        tl_prop_model_free(m);
+    }
+}
+
+/* The trees directly: a leaf limit bounds every tree; a numeric split sends
+ * the missing bin to the side whose rows it resembles. */
+static void test_gbdt_leaves_and_missing(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    uint8_t *bins = malloc(N * 2);
+    int *y = malloc(N * sizeof *y);
+    uint8_t is_cat[2] = {0, 0};
+    /* feature 0: bin 0 (missing) and bins 200..255 mostly yes, 1..199 mostly no;
+     * feature 1: noise */
+    rng_s = 99;
+    for (size_t i = 0; i < N; i++) {
+        unsigned b = i < 300 ? 0 : (unsigned)(unif() * 256); /* 10% missing */
+        bins[2 * i] = (uint8_t)b;
+        bins[2 * i + 1] = (uint8_t)(unif() * 256);
+        double py = b == 0 || b >= 200 ? 0.9 : 0.1;
+        y[i] = unif() < py;
+    }
+    tl_gbdt_params p;
+    tl_gbdt_params_default(&p);
+    p.max_trees = 1;
+    p.max_depth = 1;
+    tl_gbdt g;
+    tl_err err;
+    assert_int_equal(tl_gbdt_train(&g, bins, N, 2, y, is_cat, NULL, 0, NULL, &p, &err), 0);
+    assert_int_equal(g.n_trees, 1);
+    const tl_gbdt_node *root = &g.trees[0].nodes[0];
+    assert_int_equal(root->feat, 0);
+    /* a threshold near 200: low bins left; missing (bin 0) right with the
+     * high bins, although it sorts below them */
+    const tl_gbdt_node *lo = &g.trees[0].nodes[root->left];
+    assert_int_equal(root->left_bins[0] & 1, 0);
+    for (unsigned b = 1; b < 256; b++) {
+        int left = (int)((root->left_bins[b / 64] >> (b % 64)) & 1);
+        if (b < 190)
+            assert_int_equal(left, 1);
+        if (b >= 210)
+            assert_int_equal(left, 0);
+    }
+    assert_true(lo->value < 0);
+    tl_gbdt_free(&g);
+    /* at most 5 leaves (9 nodes) a tree; with the depth alone, 2^3 leaves */
+    p.max_trees = 20;
+    p.max_depth = 12;
+    p.max_leaves = 5;
+    assert_int_equal(tl_gbdt_train(&g, bins, N, 2, y, is_cat, NULL, 0, NULL, &p, &err), 0);
+    for (size_t t = 0; t < g.n_trees; t++)
+        assert_true(g.trees[t].n_nodes <= 9);
+    tl_gbdt_free(&g);
+    p.max_depth = 3;
+    p.max_leaves = 1 << 30;
+    p.min_hess = 0.01;
+    assert_int_equal(tl_gbdt_train(&g, bins, N, 2, y, is_cat, NULL, 0, NULL, &p, &err), 0);
+    assert_int_equal(g.trees[0].n_nodes, 15);
+    tl_gbdt_free(&g);
+    /* deep trees keep more open leaves than histograms are kept for (the
+     * rest are counted from their rows): still complete, valid trees */
+    p.max_trees = 2;
+    p.max_depth = 9;
+    p.min_hess = 1e-6;
+    assert_int_equal(tl_gbdt_train(&g, bins, N, 2, y, is_cat, NULL, 0, NULL, &p, &err), 0);
+    assert_true(g.trees[0].n_nodes > 2 * 64 + 1);
+    assert_int_equal(tl_gbdt_validate(&g, &err), 0);
+    double s0 = tl_gbdt_score(&g, bins), s1 = tl_gbdt_score(&g, bins + 2);
+    assert_true(isfinite(s0) && isfinite(s1));
+    tl_gbdt_free(&g);
+    free(bins);
+    free(y);
+}
+
+/* A random split validates on 5 folds, a time-ordered one on its last rows. */
+static void test_folds(void **state)
+{
+    (void)state;
+    tl_prop_table t;
+    make_table(&t, 1000, 0);
+    size_t rows[1000];
+    for (size_t i = 0; i < 1000; i++)
+        rows[i] = i;
+    tl_prop_opts o;
+    tl_prop_opts_default(&o);
+    o.target = "y";
+    o.fast = 1;
+    tl_prop_model *m;
+    tl_err err;
+    tl_prop_info info;
+    assert_int_equal(tl_prop_train(&t, rows, 1000, &o, &m, &err), 0);
+    tl_prop_model_info(m, &info);
+    assert_int_equal(info.n_folds, 1);
+    assert_int_equal(info.n_fit, 800);
+    assert_int_equal(info.n_val, 200);
+    tl_prop_model_free(m);
+    o.time_ordered = 0;
+    assert_int_equal(tl_prop_train(&t, rows, 1000, &o, &m, &err), 0);
+    tl_prop_model_info(m, &info);
+    assert_int_equal(info.n_folds, 5);
+    assert_int_equal(info.n_fit + info.n_val, 1000);
+    assert_true(info.n_val >= 199 && info.n_val <= 201);
+    assert_true(info.val_auc_ens > 0.9);
+    tl_prop_model_free(m);
+    tl_prop_table_free(&t);
 }
 
 static void test_csv(void **state)
@@ -339,6 +579,9 @@ int main(void)
         cmocka_unit_test(test_xor_gbdt_beats_logreg),
         cmocka_unit_test(test_determinism_and_save_load),
         cmocka_unit_test(test_corrupt_model),
+        cmocka_unit_test(test_model_versions),
+        cmocka_unit_test(test_gbdt_leaves_and_missing),
+        cmocka_unit_test(test_folds),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_bad_numeric_value),
         cmocka_unit_test(test_uci_file_order),
