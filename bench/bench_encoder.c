@@ -82,7 +82,11 @@ static int write_model(const char *dir)
 
 static tl_bert *open_model(const char *dir, size_t threads, tl_kernel kernel)
 {
-    tl_bert_options opt = {.threads = threads, .kernel = kernel};
+    /* Precision explicit, so TAILOR_ENCODER_KERNEL=bf16 in the environment
+     * cannot turn the float32 rows into bf16 ones. */
+    tl_bert_options opt = {.threads = threads, .kernel = kernel,
+                           .precision = kernel == TL_KERNEL_AVX512_BF16 ? TL_PRECISION_BF16
+                                                                        : TL_PRECISION_FP32};
     tl_bert *m;
     tl_err err;
     if (tl_bert_load(dir, &opt, &m, &err) != 0) {
