@@ -5,10 +5,14 @@
  *
  *   bench_encoder                  tailor alone: batch 32 × 64 tokens with 1
  *                                  and 2 threads (tokens/s), the OpenBLAS
- *                                  fallback, and 1 × 32 latency; one table
+ *                                  fallback, and 1 × 32 latency; one table.
+ *                                  On CPUs with AVX512-BF16 the same rows in
+ *                                  bf16 precision, measured alternately with
+ *                                  float32, their ratio, and the cosine of
+ *                                  bf16 to float32 embeddings on these inputs
  *   bench_encoder --write-model DIR
  *                                  writes the model folder and exits
- *   bench_encoder --measure DIR THREADS BATCH TOKENS [blas]
+ *   bench_encoder --measure DIR THREADS BATCH TOKENS [blas|bf16]
  *                                  one figure: prints "NAME THREADS BATCH
  *                                  TOKENS TOKENS_PER_S"
  *   bench_encoder --table FILE     the table of figures in FILE (lines as
@@ -19,7 +23,9 @@
  * bench/encoder_peers.sh uses the last three to measure tailor, PyTorch and
  * ONNX Runtime alternately in the same run, so that a change in the
  * machine's load hits every engine alike. TAILOR_BENCH_SECONDS sets the time
- * per figure (default 5, as the peers' scripts use). Tokens/s are means over
+ * per figure (default 5, as the peers' scripts use); TAILOR_BENCH_ROUNDS
+ * (default 1) repeats the whole set of figures that many times, round by
+ * round, so a shared machine's load changes hit every row alike. Tokens/s are means over
  * that time, as the peers report them; latency is 1000 × tokens / (tokens/s)
  * milliseconds, the mean time of one call. */
 #include <math.h>
@@ -31,6 +37,7 @@
 #include "base/str.h"
 #include "encoder/bert.h"
 #include "encoder/gemm.h"
+#include "encoder/kern_bf16.h"
 #include "encoder/safetensors.h"
 
 #define H 384
@@ -53,6 +60,13 @@ static double seconds_per_figure(void)
     return env && tl_parse_double(env, false, &v) && v > 0 ? v : 5;
 }
 
+static size_t rounds(void)
+{
+    const char *env = getenv("TAILOR_BENCH_ROUNDS");
+    int64_t v;
+    return env && tl_parse_i64(env, &v) && v >= 1 && v <= 64 ? (size_t)v : 1;
+}
+
 static int write_model(const char *dir)
 {
     tl_bert_config cfg = {.vocab = VOCAB, .hidden = H, .layers = LAYERS, .heads = HEADS,
@@ -68,7 +82,11 @@ static int write_model(const char *dir)
 
 static tl_bert *open_model(const char *dir, size_t threads, tl_kernel kernel)
 {
-    tl_bert_options opt = {.threads = threads, .kernel = kernel};
+    /* Precision explicit, so TAILOR_ENCODER_KERNEL=bf16 in the environment
+     * cannot turn the float32 rows into bf16 ones. */
+    tl_bert_options opt = {.threads = threads, .kernel = kernel,
+                           .precision = kernel == TL_KERNEL_AVX512_BF16 ? TL_PRECISION_BF16
+                                                                        : TL_PRECISION_FP32};
     tl_bert *m;
     tl_err err;
     if (tl_bert_load(dir, &opt, &m, &err) != 0) {
@@ -144,6 +162,57 @@ static double kernel_agreement(const char *dir)
     return d;
 }
 
+static double cosine(const float *a, const float *b, size_t n)
+{
+    double ab = 0, aa = 0, bb = 0;
+    for (size_t i = 0; i < n; i++) {
+        ab += (double)a[i] * b[i];
+        aa += (double)a[i] * a[i];
+        bb += (double)b[i] * b[i];
+    }
+    return ab / sqrt(aa * bb);
+}
+
+/* bf16 against float32 on the benchmark's own inputs (the 32 × 64 batch and
+ * the 1 × 32 query): min cosine of the embeddings and max |hidden diff|. */
+static void bf16_agreement(const char *dir, double *min_cos, double *max_hidden)
+{
+    tl_bert *a = open_model(dir, 1, TL_KERNEL_AVX512);
+    tl_bert *b = open_model(dir, 1, TL_KERNEL_AVX512_BF16);
+    static const size_t shapes[2][2] = {{32, 64}, {1, 32}};
+    *min_cos = 1;
+    *max_hidden = 0;
+    for (size_t s = 0; s < 2; s++) {
+        size_t batch = shapes[s][0], len = shapes[s][1];
+        int32_t *ids = malloc(batch * len * sizeof *ids);
+        size_t *offs = malloc((batch + 1) * sizeof *offs);
+        float *ea = malloc(batch * H * sizeof *ea), *eb = malloc(batch * H * sizeof *eb);
+        float *ha = malloc(batch * len * H * sizeof *ha);
+        float *hb = malloc(batch * len * H * sizeof *hb);
+        if (!ids || !offs || !ea || !eb || !ha || !hb)
+            exit(1);
+        make_batch(batch, len, ids, offs);
+        tl_err err;
+        if (tl_bert_forward(a, ids, offs, batch, ea, ha, &err) != 0 ||
+            tl_bert_forward(b, ids, offs, batch, eb, hb, &err) != 0) {
+            fprintf(stderr, "bench_encoder: %s\n", err.msg);
+            exit(1);
+        }
+        for (size_t i = 0; i < batch; i++)
+            *min_cos = fmin(*min_cos, cosine(ea + i * H, eb + i * H, H));
+        for (size_t i = 0; i < batch * len * H; i++)
+            *max_hidden = fmax(*max_hidden, fabs((double)ha[i] - hb[i]));
+        free(ids);
+        free(offs);
+        free(ea);
+        free(eb);
+        free(ha);
+        free(hb);
+    }
+    tl_bert_free(a);
+    tl_bert_free(b);
+}
+
 /* --- the table ----------------------------------------------------------- */
 
 typedef struct figure {
@@ -200,6 +269,14 @@ static const figure *find(const char *name, int threads, int batch, int tokens)
     return NULL;
 }
 
+static double best(const figure *f)
+{
+    double b = 0;
+    for (size_t i = 0; i < f->n; i++)
+        b = f->tps[i] > b ? f->tps[i] : b;
+    return b;
+}
+
 static void print_rounds(const figure *f, int latency)
 {
     printf(" ");
@@ -250,6 +327,41 @@ static void print_table(void)
     }
 }
 
+/* bf16 against float32, row by row, when both were measured. */
+static void print_bf16(void)
+{
+    static const int shapes[][3] = {{1, 32, 64}, {2, 32, 64}, {1, 1, 32}, {2, 1, 32}};
+    int header = 0;
+    for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
+        int th = shapes[i][0], b = shapes[i][1], t = shapes[i][2];
+        const figure *f = find("tailor-avx512", th, b, t);
+        const figure *g = find("tailor-avx512-bf16", th, b, t);
+        if (!f || !g)
+            continue;
+        if (!header) {
+            printf("\nbf16 against float32, same run (rounds alternate): median and best; "
+                   "ratio = bf16 speed / fp32 speed of the medians (best in brackets)\n");
+            printf("| %-12s | %7s | %-9s | %17s | %17s | %13s\n", "shape", "threads", "unit",
+                   "fp32 median/best", "bf16 median/best", "bf16/fp32");
+            printf("|--------------|---------|-----------|-------------------|------------------"
+                   "-|--------------\n");
+            header = 1;
+        }
+        char shape[32];
+        snprintf(shape, sizeof shape, "%d x %d", b, t);
+        if (b == 1) {
+            double k = 1e3 * t * b;
+            printf("| %-12s | %7d | %-9s | %8.2f / %6.2f | %8.2f / %6.2f | %5.2fx (%.2fx)\n",
+                   shape, th, "ms/query", k / median(f), k / best(f), k / median(g), k / best(g),
+                   median(g) / median(f), best(g) / best(f));
+        } else {
+            printf("| %-12s | %7d | %-9s | %8.0f / %6.0f | %8.0f / %6.0f | %5.2fx (%.2fx)\n",
+                   shape, th, "tokens/s", median(f), best(f), median(g), best(g),
+                   median(g) / median(f), best(g) / best(f));
+        }
+    }
+}
+
 static int table_from_file(const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -282,14 +394,18 @@ static int measure_one(int argc, char **argv)
     size_t threads, batch, tokens;
     if (argc < 6 || parse_size(argv[3], 256, &threads) || parse_size(argv[4], 4096, &batch) ||
         parse_size(argv[5], 512, &tokens)) {
-        fprintf(stderr, "usage: bench_encoder --measure DIR THREADS BATCH TOKENS [blas]\n");
+        fprintf(stderr, "usage: bench_encoder --measure DIR THREADS BATCH TOKENS [blas|bf16]\n");
         return 2;
     }
-    tl_kernel k = argc > 6 && strcmp(argv[6], "blas") == 0 ? TL_KERNEL_BLAS : TL_KERNEL_AUTO;
+    tl_kernel k = TL_KERNEL_AUTO;
+    if (argc > 6 && strcmp(argv[6], "blas") == 0)
+        k = TL_KERNEL_BLAS;
+    else if (argc > 6 && strcmp(argv[6], "bf16") == 0)
+        k = TL_KERNEL_AVX512_BF16;   /* an error (exit 1) on a CPU without AVX512-BF16 */
     tl_bert *m = open_model(argv[2], threads, k);
     double tps = measure(m, batch, tokens, seconds_per_figure());
-    printf("tailor-%s %zu %zu %zu %.1f\n", tl_kernel_name(tl_bert_kernel(m)), threads, batch,
-           tokens, tps);
+    printf("tailor-%s %zu %zu %zu %.1f\n", tl_kernel_name(tl_bert_weight_kernel(m)), threads,
+           batch, tokens, tps);
     tl_bert_free(m);
     return 0;
 }
@@ -304,7 +420,7 @@ int main(int argc, char **argv)
         return table_from_file(argv[2]);
     if (argc > 1) {
         fprintf(stderr, "usage: bench_encoder [--write-model DIR | --measure DIR THREADS BATCH "
-                        "TOKENS [blas] | --table FILE]\n");
+                        "TOKENS [blas|bf16] | --table FILE]\n");
         return 2;
     }
 
@@ -324,25 +440,45 @@ int main(int argc, char **argv)
     double agree = kernel_agreement(dir);
     if (agree >= 0)
         printf("avx512 vs openblas kernels, 4 x 64 tokens: max |hidden diff| %.2e\n", agree);
+    int bf16 = best == TL_KERNEL_AVX512 && tl_bf16_usable();
+    if (bf16) {
+        double cs, hd;
+        bf16_agreement(dir, &cs, &hd);
+        printf("bf16 vs float32 (avx512), 32 x 64 and 1 x 32 tokens: min cosine %.6f, max "
+               "|hidden diff| %.2e\n", cs, hd);
+    } else {
+        printf("bf16: not measured (this CPU lacks AVX512-BF16)\n");
+    }
 
+    /* float32 and bf16 rows next to each other, so each pair of figures is
+     * taken under the same load; rounds repeat the whole list. */
     static const struct {
         size_t threads, batch, tokens;
         tl_kernel kernel;
     } runs[] = {
-        {1, 32, 64, TL_KERNEL_AUTO}, {2, 32, 64, TL_KERNEL_AUTO}, {1, 32, 64, TL_KERNEL_BLAS},
-        {1, 1, 32, TL_KERNEL_AUTO},  {2, 1, 32, TL_KERNEL_AUTO},
+        {1, 32, 64, TL_KERNEL_AUTO}, {1, 32, 64, TL_KERNEL_AVX512_BF16},
+        {2, 32, 64, TL_KERNEL_AUTO}, {2, 32, 64, TL_KERNEL_AVX512_BF16},
+        {1, 32, 64, TL_KERNEL_BLAS},
+        {1, 1, 32, TL_KERNEL_AUTO},  {1, 1, 32, TL_KERNEL_AVX512_BF16},
+        {2, 1, 32, TL_KERNEL_AUTO},  {2, 1, 32, TL_KERNEL_AVX512_BF16},
     };
-    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
-        if (runs[i].kernel == TL_KERNEL_BLAS && best == TL_KERNEL_BLAS)
-            continue;
-        tl_bert *m = open_model(dir, runs[i].threads, runs[i].kernel);
-        double tps = measure(m, runs[i].batch, runs[i].tokens, seconds);
-        char name[64];
-        snprintf(name, sizeof name, "tailor-%s", tl_kernel_name(tl_bert_kernel(m)));
-        add_figure(name, (int)runs[i].threads, (int)runs[i].batch, (int)runs[i].tokens, tps);
-        tl_bert_free(m);
-    }
+    size_t nrounds = rounds();
+    for (size_t r = 0; r < nrounds; r++)
+        for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+            if (runs[i].kernel == TL_KERNEL_BLAS && best == TL_KERNEL_BLAS)
+                continue;
+            if (runs[i].kernel == TL_KERNEL_AVX512_BF16 && !bf16)
+                continue;
+            tl_bert *m = open_model(dir, runs[i].threads, runs[i].kernel);
+            double tps = measure(m, runs[i].batch, runs[i].tokens, seconds);
+            char name[64];
+            snprintf(name, sizeof name, "tailor-%s", tl_kernel_name(tl_bert_weight_kernel(m)));
+            add_figure(name, (int)runs[i].threads, (int)runs[i].batch, (int)runs[i].tokens,
+                       tps);
+            tl_bert_free(m);
+        }
     print_table();
+    print_bf16();
     printf("\n(peers: bash bench/encoder_peers.sh BUILD measures PyTorch and ONNX Runtime "
            "alternately with tailor)\n");
 

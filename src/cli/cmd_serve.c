@@ -43,7 +43,9 @@ static void usage(FILE *f)
             "Environment: TAILOR_DB, TAILOR_HOST, TAILOR_PORT, TAILOR_CORS_ORIGIN are used when\n"
             "the flag is not given; TAILOR_MODEL for --model; TAILOR_TOKENS holds tokens as\n"
             "comma-separated pairs (\"admin TOKEN,app TOKEN\") when --tokens is not given.\n"
-            "Tokens are never logged; only their SHA-256 is kept in memory.\n");
+            "Tokens are never logged; only their SHA-256 is kept in memory.\n"
+            "TAILOR_ENCODER_KERNEL=bf16 runs a model folder's weight products in bf16 (CPUs\n"
+            "with AVX512-BF16 only, else the server does not start; docs/encoder.md).\n");
 }
 
 static int parse_uint(const char *flag, const char *v, long long lo, long long hi,

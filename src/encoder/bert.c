@@ -30,6 +30,7 @@
 
 #include "base/arena.h"
 #include "base/str.h"
+#include "encoder/kern_bf16.h"
 #include "encoder/pool.h"
 #include "encoder/safetensors.h"
 
@@ -62,7 +63,8 @@ typedef struct bert_layer {
 
 struct tl_bert {
     tl_bert_config cfg;
-    tl_kernel kernel;
+    tl_kernel kernel;            /* float32 kernel: attention, row operations */
+    tl_kernel wkernel;           /* weight products: kernel, or TL_KERNEL_AVX512_BF16 */
     size_t threads;
     tl_pool *pool;               /* owned */
     tl_arena arena;              /* scratch of one pass, reset per pass */
@@ -397,7 +399,7 @@ static int get_ln(const tl_safetensors *st, const char *prefix, const char *base
  * alloc_weights, so it cannot run out). */
 static float *take_weights(tl_bert *m, size_t k, size_t n)
 {
-    size_t sz = (tl_gemm_b_size(m->kernel, k, n) + 15) & ~(size_t)15;
+    size_t sz = (tl_gemm_b_size(m->wkernel, k, n) + 15) & ~(size_t)15;
     float *p = m->wmem + m->wmem_used;
     m->wmem_used += sz;
     return p;
@@ -409,10 +411,10 @@ static int alloc_weights(tl_bert *m, tl_err *err)
 {
     const tl_bert_config *c = &m->cfg;
     size_t h = c->hidden, in = c->intermediate, per = 0;
-    per += (tl_gemm_b_size(m->kernel, h, 3 * h) + 15) & ~(size_t)15;
-    per += (tl_gemm_b_size(m->kernel, h, h) + 15) & ~(size_t)15;
-    per += (tl_gemm_b_size(m->kernel, h, in) + 15) & ~(size_t)15;
-    per += (tl_gemm_b_size(m->kernel, in, h) + 15) & ~(size_t)15;
+    per += (tl_gemm_b_size(m->wkernel, h, 3 * h) + 15) & ~(size_t)15;
+    per += (tl_gemm_b_size(m->wkernel, h, h) + 15) & ~(size_t)15;
+    per += (tl_gemm_b_size(m->wkernel, h, in) + 15) & ~(size_t)15;
+    per += (tl_gemm_b_size(m->wkernel, in, h) + 15) & ~(size_t)15;
     m->wmem_cap = per * c->layers;
     size_t bytes = m->wmem_cap * sizeof(float);
     size_t huge = (size_t)2 << 20;
@@ -440,7 +442,7 @@ static int get_linear(tl_bert *m, const tl_safetensors *st, const char *prefix,
     if (!rc)
         rc = get_tensor(st, prefix, bn, NULL, n, 0, bias, err);
     if (!rc)
-        tl_gemm_b_pack_into(w, m->kernel, k, n, raw, k, 1, take_weights(m, k, n));
+        tl_gemm_b_pack_into(w, m->wkernel, k, n, raw, k, 1, take_weights(m, k, n));
     free(raw);
     return rc;
 }
@@ -474,7 +476,7 @@ static int get_qkv(tl_bert *m, const tl_safetensors *st, const char *prefix, siz
         free(pw);
         free(pb);
     }
-    tl_gemm_b_pack_into(&L->qkv, m->kernel, h, 3 * h, w, h, 1, take_weights(m, h, 3 * h));
+    tl_gemm_b_pack_into(&L->qkv, m->wkernel, h, 3 * h, w, h, 1, take_weights(m, h, 3 * h));
 done:
     free(w);
     return rc;
@@ -557,14 +559,20 @@ fail:
 /* Known-answer check of the chosen product kernel against a double-precision
  * loop, with every epilogue step: a CPU or library that computes wrong
  * results (the reason this workplace pins OPENBLAS_CORETYPE) is refused at
- * load instead of producing silent garbage. */
+ * load instead of producing silent garbage. The inputs are multiples of
+ * 1/128 in [-1, 1), exact in bf16 too, so the same tolerance holds for the
+ * bf16 kernel. */
 static int self_test(tl_kernel kernel, tl_err *err)
 {
     enum { M = 13, N = 45, K = 70 };
     float a[M * K], w[N * K], bias[N], add[M * N], c[M * N];
     float *packed = aligned_alloc(64, ((tl_gemm_b_size(kernel, K, N) * 4 + 63) / 64) * 64);
-    if (!packed)
+    float *work = aligned_alloc(64, ((tl_gemm_work_size(kernel) * 4 + 63) / 64) * 64);
+    if (!packed || !work) {
+        free(packed);
+        free(work);
         return tl_err_set(err, TL_ENOMEM, "out of memory");
+    }
     uint32_t s = 12345;
     for (size_t i = 0; i < M * K; i++)
         a[i] = (float)((s = s * 1103515245u + 12345u) >> 16 & 0xff) / 128.0f - 1.0f;
@@ -577,7 +585,6 @@ static int self_test(tl_kernel kernel, tl_err *err)
     tl_gemm_b b;
     tl_gemm_b_pack_into(&b, kernel, K, N, w, K, 1, packed);
     tl_gemm_epi e = {.scale = 0.5f, .bias = bias, .add = add, .ld_add = N, .gelu = 1};
-    float work[16];
     tl_gemm_run(M, a, K, &b, 0, N, c, N, &e, work);
     int rc = 0;
     for (size_t i = 0; i < M && !rc; i++)
@@ -597,6 +604,7 @@ static int self_test(tl_kernel kernel, tl_err *err)
             }
         }
     free(packed);
+    free(work);
     return rc;
 }
 
@@ -619,6 +627,19 @@ int tl_bert_load(const char *dir, const tl_bert_options *opt, tl_bert **out, tl_
         return tl_err_set(err, TL_ENOMEM, "out of memory");
     tl_arena_init(&m->arena, 8u << 20, 0);
     m->kernel = tl_kernel_resolve(opt ? opt->kernel : TL_KERNEL_AUTO);
+    if (m->kernel == TL_KERNEL_AVX512_BF16)   /* a weight kernel, asked for by precision */
+        m->kernel = TL_KERNEL_AVX512;
+    /* bf16 only when asked for, and an error (not a fall back) where the
+     * CPU cannot: the caller asked for different numbers. */
+    tl_precision want = opt ? opt->precision : TL_PRECISION_DEFAULT;
+    if (opt && opt->kernel == TL_KERNEL_AVX512_BF16 && want == TL_PRECISION_DEFAULT)
+        want = TL_PRECISION_BF16;
+    if ((rc = tl_weight_kernel_choose(want,
+                                      getenv("TAILOR_ENCODER_KERNEL"), tl_bf16_usable(),
+                                      m->kernel, &m->wkernel, err)) != 0) {
+        tl_err_prefix(err, "%s", dir);
+        goto fail;
+    }
     m->threads = opt && opt->threads ? opt->threads : default_threads();
     /* Our pool is the only parallelism: OpenBLAS (when it is the kernel)
      * runs single-threaded inside each of our threads. */
@@ -627,7 +648,7 @@ int tl_bert_load(const char *dir, const tl_bert_options *opt, tl_bert **out, tl_
     uint64_t h = 0;
     if ((rc = parse_config(dir, &m->cfg, &h, err)) != 0)
         goto fail;
-    if ((rc = self_test(m->kernel, err)) != 0)
+    if ((rc = self_test(m->wkernel, err)) != 0)
         goto fail;
     char path[4096];
     if ((rc = path_join(path, sizeof path, dir, "model.safetensors", err)) != 0)
@@ -641,6 +662,10 @@ int tl_bert_load(const char *dir, const tl_bert_options *opt, tl_bert **out, tl_
         h = hash_bytes(h, t->name, strlen(t->name));
         h = hash_bytes(h, t->data, t->nbytes);
     }
+    /* bf16 products give (slightly) other vectors: another identity, so a
+     * cache never mixes them with float32 ones. */
+    if (m->wkernel == TL_KERNEL_AVX512_BF16)
+        h = hash_bytes(h, "precision=bf16", 14);
     m->fingerprint = h;
     if (m->word_owned) {
         /* Nothing else reads the mapping: give it back. */
@@ -694,6 +719,16 @@ const tl_bert_config *tl_bert_get_config(const tl_bert *m)
 tl_kernel tl_bert_kernel(const tl_bert *m)
 {
     return m->kernel;
+}
+
+tl_kernel tl_bert_weight_kernel(const tl_bert *m)
+{
+    return m->wkernel;
+}
+
+tl_precision tl_bert_precision(const tl_bert *m)
+{
+    return m->wkernel == TL_KERNEL_AVX512_BF16 ? TL_PRECISION_BF16 : TL_PRECISION_FP32;
 }
 
 size_t tl_bert_threads(const tl_bert *m)
@@ -1097,6 +1132,9 @@ static int run_chunk(tl_bert *m, const int32_t *ids, const size_t *offs, size_t 
     size_t lpad = (lmax + 15) & ~(size_t)15;
     size_t pk = tl_gemm_b_size(m->kernel, dh, lmax), pv = tl_gemm_b_size(m->kernel, lmax, dh);
     size_t scratch = lmax * lpad + tl_gemm_work_size(m->kernel) + (pk > pv ? pk : pv) + 64;
+    /* The weight products use the same scratch as their work area. */
+    if (scratch < tl_gemm_work_size(m->wkernel) + 64)
+        scratch = tl_gemm_work_size(m->wkernel) + 64;
     ps.scratch = tl_arena_alloc(&m->arena, threads * sizeof *ps.scratch, 64);
     if (!ps.scratch)
         return tl_err_set(err, TL_ENOMEM, "encoder: out of memory");

@@ -35,6 +35,10 @@ typedef struct tl_bert_config {
 typedef struct tl_bert_options {
     size_t threads;        /* 0: $TAILOR_ENCODER_THREADS, else the online CPUs */
     tl_kernel kernel;      /* TL_KERNEL_AUTO: the CPU's best */
+    tl_precision precision;   /* of the weight products; TL_PRECISION_DEFAULT:
+                               * TAILOR_ENCODER_KERNEL=bf16 asks for bf16, else
+                               * float32. bf16 on a CPU without AVX512-BF16 is a
+                               * load error (see tl_weight_kernel_choose) */
 } tl_bert_options;
 
 typedef struct tl_bert tl_bert;
@@ -45,10 +49,13 @@ typedef struct tl_bert tl_bert;
 int tl_bert_load(const char *dir, const tl_bert_options *opt, tl_bert **out, tl_err *err);
 
 const tl_bert_config *tl_bert_get_config(const tl_bert *m);
-tl_kernel tl_bert_kernel(const tl_bert *m);
+tl_kernel tl_bert_kernel(const tl_bert *m);          /* float32 operations */
+tl_kernel tl_bert_weight_kernel(const tl_bert *m);   /* the four weight products */
+tl_precision tl_bert_precision(const tl_bert *m);    /* FP32 or BF16, never DEFAULT */
 size_t tl_bert_threads(const tl_bert *m);
 
-/* A stable hash of the weights and configuration (for cache identities). */
+/* A stable hash of the weights, configuration and precision (for cache
+ * identities). */
 uint64_t tl_bert_fingerprint(const tl_bert *m);
 
 /* Runs n sequences of token ids: sequence i is ids[offs[i] .. offs[i+1]),

@@ -58,7 +58,8 @@ static void bert_close(tl_encoder *e)
 
 static const tl_encoder_ops bert_ops = {.embed = bert_embed, .close = bert_close};
 
-int tl_bert_encoder_open_threads(const char *dir, size_t threads, tl_encoder **out, tl_err *err)
+int tl_bert_encoder_open_precision(const char *dir, size_t threads, tl_precision precision,
+                                   tl_encoder **out, tl_err *err)
 {
     int rc;
     *out = NULL;
@@ -66,7 +67,7 @@ int tl_bert_encoder_open_threads(const char *dir, size_t threads, tl_encoder **o
     if (!be)
         return tl_err_set(err, TL_ENOMEM, "encoder: out of memory");
     be->base.ops = &bert_ops;
-    tl_bert_options opt = {.threads = threads, .kernel = TL_KERNEL_AUTO};
+    tl_bert_options opt = {.threads = threads, .kernel = TL_KERNEL_AUTO, .precision = precision};
     if ((rc = tl_bert_load(dir, &opt, &be->model, err)) != 0)
         goto fail;
     const tl_bert_config *c = tl_bert_get_config(be->model);
@@ -90,17 +91,25 @@ int tl_bert_encoder_open_threads(const char *dir, size_t threads, tl_encoder **o
         goto fail;
     }
     be->base.dim = c->dim;
-    /* The identity names the folder and hashes every weight and setting, so
-     * a cache keyed on it notices a retrained or reconfigured model. */
+    /* The identity names the folder and hashes every weight and setting
+     * (precision included), so a cache keyed on it notices a retrained or
+     * reconfigured model and never mixes bf16 vectors with float32 ones;
+     * the ":bf16" suffix says so to a reader. */
     const char *slash = strrchr(dir, '/');
     const char *base = slash && slash[1] ? slash + 1 : dir;
-    snprintf(be->base.id, sizeof be->base.id, "bert:%.80s:%zu:%016llx", base, c->dim,
-             (unsigned long long)tl_bert_fingerprint(be->model));
+    int bf16 = tl_bert_precision(be->model) == TL_PRECISION_BF16;
+    snprintf(be->base.id, sizeof be->base.id, "bert:%.80s:%zu:%016llx%s", base, c->dim,
+             (unsigned long long)tl_bert_fingerprint(be->model), bf16 ? ":bf16" : "");
     *out = &be->base;
     return 0;
 fail:
     bert_close(&be->base);
     return rc;
+}
+
+int tl_bert_encoder_open_threads(const char *dir, size_t threads, tl_encoder **out, tl_err *err)
+{
+    return tl_bert_encoder_open_precision(dir, threads, TL_PRECISION_DEFAULT, out, err);
 }
 
 int tl_bert_encoder_open(const char *dir, tl_encoder **out, tl_err *err)

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "encoder/precision.h"
 
 typedef struct tl_encoder tl_encoder;
 
@@ -51,5 +52,13 @@ int tl_bert_encoder_open(const char *dir, tl_encoder **out, tl_err *err);
  * details in docs/encoder.md. */
 int tl_bert_encoder_open_threads(const char *dir, size_t threads, tl_encoder **out,
                                  tl_err *err);
+
+/* As tl_bert_encoder_open_threads with the precision of the weight products
+ * (precision.h): TL_PRECISION_DEFAULT follows TAILOR_ENCODER_KERNEL (bf16
+ * only for "bf16"). bf16 on a CPU without AVX512-BF16 is an error naming
+ * the reason, not a fall back. A bf16 encoder's id ends in ":bf16" and its
+ * HASH differs from the float32 one's. */
+int tl_bert_encoder_open_precision(const char *dir, size_t threads, tl_precision precision,
+                                   tl_encoder **out, tl_err *err);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "base/err.h"
 #include "encoder/kern_avx512.h"
+#include "encoder/kern_bf16.h"
 
 static tl_kernel auto_kernel(void)
 {
@@ -29,7 +30,37 @@ tl_kernel tl_kernel_resolve(tl_kernel want)
         return TL_KERNEL_BLAS;
     if (want == TL_KERNEL_AVX512 && tl_avx512_usable())
         return TL_KERNEL_AVX512;
+    if (want == TL_KERNEL_AVX512_BF16 && tl_bf16_usable())
+        return TL_KERNEL_AVX512_BF16;
     return auto_kernel();
+}
+
+int tl_weight_kernel_choose(tl_precision want, const char *env, int cpu_bf16, tl_kernel kernel,
+                            tl_kernel *out, tl_err *err)
+{
+    *out = kernel == TL_KERNEL_AVX512_BF16 ? TL_KERNEL_AVX512 : kernel;
+    const char *asked = "the caller";
+    if (want == TL_PRECISION_DEFAULT) {
+        want = TL_PRECISION_FP32;
+        if (env && strcmp(env, "bf16") == 0) {
+            want = TL_PRECISION_BF16;
+            asked = "TAILOR_ENCODER_KERNEL=bf16";
+        } else if (env && *env && strcmp(env, "blas") != 0 && strcmp(env, "avx512") != 0 &&
+                   strcmp(env, "fp32") != 0) {
+            return tl_err_set(err, TL_EUSAGE, "encoder: TAILOR_ENCODER_KERNEL=\"%.40s\" is not "
+                              "one of blas, avx512, fp32, bf16", env);
+        }
+    }
+    if (want != TL_PRECISION_BF16)
+        return 0;
+    if (!cpu_bf16)
+        return tl_err_set(err, TL_EUSAGE, "encoder: bf16 precision asked for (%s) but this CPU "
+                          "lacks AVX512-BF16; use fp32 (the default)", asked);
+    if (*out != TL_KERNEL_AVX512)
+        return tl_err_set(err, TL_EUSAGE, "encoder: bf16 precision asked for (%s) needs the "
+                          "avx512 kernel, not %s", asked, tl_kernel_name(*out));
+    *out = TL_KERNEL_AVX512_BF16;
+    return 0;
 }
 
 const char *tl_kernel_name(tl_kernel k)
@@ -37,12 +68,21 @@ const char *tl_kernel_name(tl_kernel k)
     switch (k) {
     case TL_KERNEL_BLAS: return "openblas";
     case TL_KERNEL_AVX512: return "avx512";
+    case TL_KERNEL_AVX512_BF16: return "avx512-bf16";
     default: return "auto";
     }
 }
 
+/* The float32 kernel doing what `k` does outside weight products. */
+static tl_kernel fp32_kernel(tl_kernel k)
+{
+    return k == TL_KERNEL_AVX512_BF16 ? TL_KERNEL_AVX512 : k;
+}
+
 size_t tl_gemm_b_size(tl_kernel kernel, size_t k, size_t n)
 {
+    if (kernel == TL_KERNEL_AVX512_BF16)
+        return tl_bf16_b_size(k, n);
     if (kernel == TL_KERNEL_AVX512)
         return ((n + TL_GEMM_NR - 1) / TL_GEMM_NR) * TL_GEMM_NR * (k ? k : 1);
     return n * k > 0 ? n * k : 1;
@@ -55,7 +95,9 @@ void tl_gemm_b_pack_into(tl_gemm_b *b, tl_kernel kernel, size_t k, size_t n, con
     b->k = k;
     b->n = n;
     b->data = mem;
-    if (kernel == TL_KERNEL_AVX512 && ld_k == 1) {
+    if (kernel == TL_KERNEL_AVX512_BF16) {
+        tl_bf16_pack(src, ld_n, ld_k, k, n, mem);
+    } else if (kernel == TL_KERNEL_AVX512 && ld_k == 1) {
         tl_avx512_pack_rows(src, ld_n, n, k, mem);
     } else if (kernel == TL_KERNEL_AVX512) {
         /* Panels of 32 columns, each [k][32]; columns past n are zero so
@@ -87,8 +129,9 @@ void tl_gemm_b_pack_into(tl_gemm_b *b, tl_kernel kernel, size_t k, size_t n, con
 
 size_t tl_gemm_work_size(tl_kernel kernel)
 {
-    (void)kernel;
-    return 16;   /* A is read in place by both paths; kept for future kernels */
+    /* The float32 paths read A in place; the bf16 one rounds it a block at
+     * a time. */
+    return kernel == TL_KERNEL_AVX512_BF16 ? tl_bf16_work_size() : 16;
 }
 
 static float gelu_ref(float x)
@@ -119,9 +162,12 @@ static void epi_block(size_t m, size_t col0, size_t cols, float *c, size_t ldc,
 void tl_gemm_run(size_t m, const float *a, size_t lda, const tl_gemm_b *b, size_t n0,
                  size_t n1, float *c, size_t ldc, const tl_gemm_epi *epi, float *work)
 {
-    (void)work;
     if (m == 0 || n1 <= n0)
         return;
+    if (b->kernel == TL_KERNEL_AVX512_BF16) {
+        tl_bf16_gemm(m, b->k, a, lda, b->data, b->n, n0, n1, c, ldc, epi, work);
+        return;
+    }
     if (b->kernel == TL_KERNEL_AVX512) {
         tl_avx512_gemm(m, b->k, a, lda, b->data, b->n, n0, n1, c, ldc, epi);
         return;
@@ -140,6 +186,7 @@ void tl_gemm_run(size_t m, const float *a, size_t lda, const tl_gemm_b *b, size_
 void tl_gemm_abt(tl_kernel kernel, size_t m, size_t n, size_t k, float scale, const float *a,
                  size_t lda, const float *b, size_t ldb, float *c, size_t ldc, float *work)
 {
+    kernel = fp32_kernel(kernel);
     if (m == 0 || n == 0)
         return;
     tl_gemm_epi e = {.scale = scale};
@@ -157,6 +204,7 @@ void tl_gemm_abt(tl_kernel kernel, size_t m, size_t n, size_t k, float scale, co
 void tl_gemm_ab(tl_kernel kernel, size_t m, size_t n, size_t k, const float *a, size_t lda,
                 const float *b, size_t ldb, float *c, size_t ldc, float *work)
 {
+    kernel = fp32_kernel(kernel);
     if (m == 0 || n == 0)
         return;
     tl_gemm_epi e = {.scale = 1.0f};
@@ -173,6 +221,7 @@ void tl_gemm_ab(tl_kernel kernel, size_t m, size_t n, size_t k, const float *a, 
 void tl_layernorm_rows(tl_kernel kernel, float *x, size_t rows, size_t n, size_t ld,
                        const float *gamma, const float *beta, float eps)
 {
+    kernel = fp32_kernel(kernel);
     if (kernel == TL_KERNEL_AVX512) {
         tl_avx512_layernorm(x, rows, n, ld, gamma, beta, eps);
         return;
@@ -194,6 +243,7 @@ void tl_layernorm_rows(tl_kernel kernel, float *x, size_t rows, size_t n, size_t
 
 void tl_softmax_rows(tl_kernel kernel, float *x, size_t rows, size_t n, size_t ld)
 {
+    kernel = fp32_kernel(kernel);
     if (kernel == TL_KERNEL_AVX512) {
         tl_avx512_softmax(x, rows, n, ld);
         return;

@@ -6,7 +6,10 @@
  * row stride; B is "packed" once into the layout the chosen kernel reads
  * (weights at load time, attention keys and values per pass). The kernel is
  * chosen once per process from the CPU (and TAILOR_ENCODER_KERNEL=blas|avx512
- * to force one); both give the same results to float32 rounding.
+ * to force one); both give the same results to float32 rounding. A third,
+ * bf16 kernel (kern_bf16.h) serves only weight products (tl_gemm_b packed
+ * with TL_KERNEL_AVX512_BF16) and only when bf16 precision is asked for:
+ * see tl_weight_kernel_choose.
  *
  * All functions here are single-threaded and reentrant: the caller splits
  * work across threads (by rows, or by column panels with the n0/n1 range). */
@@ -15,10 +18,15 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
+#include "encoder/precision.h"
+
 typedef enum tl_kernel {
     TL_KERNEL_AUTO = 0,  /* pick from the CPU and TAILOR_ENCODER_KERNEL */
     TL_KERNEL_BLAS,      /* OpenBLAS sgemm and plain C: any CPU */
     TL_KERNEL_AVX512,    /* hand-written AVX-512F kernels */
+    TL_KERNEL_AVX512_BF16,   /* weight products in bf16 (AVX512-BF16); the
+                              * other operations run as TL_KERNEL_AVX512 */
 } tl_kernel;
 
 /* Columns per panel: n0/n1 column ranges passed to tl_gemm_run must start
@@ -29,6 +37,17 @@ typedef enum tl_kernel {
  * the answer for AUTO is computed once and cached. */
 tl_kernel tl_kernel_resolve(tl_kernel want);
 const char *tl_kernel_name(tl_kernel k);
+
+/* The kernel of the weight products, given the float32 kernel `kernel`
+ * (already resolved) and the precision asked for: `want`, or for
+ * TL_PRECISION_DEFAULT the value of TAILOR_ENCODER_KERNEL (`env`, may be
+ * NULL: "bf16" asks for bf16; "blas", "avx512", "fp32" or empty do not).
+ * bf16 needs `cpu_bf16` (tl_bf16_usable()) and the AVX-512 kernel; asking
+ * for it without them is an error (TL_EUSAGE) saying so, never a silent
+ * fall back to float32, and so is an unknown `env` value. Pure: the caller
+ * passes the CPU's answer, so tests can ask as if for another CPU. */
+int tl_weight_kernel_choose(tl_precision want, const char *env, int cpu_bf16, tl_kernel kernel,
+                            tl_kernel *out, tl_err *err);
 
 /* A right-hand matrix in a kernel's layout. */
 typedef struct tl_gemm_b {
@@ -57,7 +76,8 @@ typedef struct tl_gemm_epi {
     int gelu;            /* then x * (1 + erf(x / sqrt 2)) / 2 */
 } tl_gemm_epi;
 
-/* Floats of scratch tl_gemm_run needs (64-byte aligned, one per thread). */
+/* Floats of scratch tl_gemm_run needs (64-byte aligned, one per thread):
+ * the bf16 kernel rounds blocks of A there. */
 size_t tl_gemm_work_size(tl_kernel kernel);
 
 /* Computes columns [n0, n1) of C = epi(A · B) for m rows; n0 is a multiple

@@ -18,6 +18,8 @@
 #include <immintrin.h>
 #include <math.h>
 
+#include "encoder/kern_avx512_vec.h"
+
 #define TA __attribute__((target("avx512f,fma,avx2")))
 #define INLINE static inline __attribute__((always_inline))
 
@@ -63,37 +65,6 @@ TA INLINE __m512 v_exp(__m512 x)
     return _mm512_scalef_ps(p, n);
 }
 
-/* GELU with erf from Abramowitz & Stegun 7.1.28:
- *   erf(z) = 1 - 1 / (1 + a1 z + ... + a6 z^6)^16  for z >= 0, |error| <= 3e-7,
- * odd in z. No exp: a polynomial, four squarings and one reciprocal, which
- * is about half the work of the exp-based 7.1.26. */
-TA INLINE __m512 v_gelu(__m512 x)
-{
-    const __m512 one = _mm512_set1_ps(1.0f);
-    __m512 z = _mm512_mul_ps(x, _mm512_set1_ps(0.70710678118654752f));
-    __m512 az = _mm512_abs_ps(z);
-    __m512 p = _mm512_set1_ps(0.0000430638f);
-    p = _mm512_fmadd_ps(p, az, _mm512_set1_ps(0.0002765672f));
-    p = _mm512_fmadd_ps(p, az, _mm512_set1_ps(0.0001520143f));
-    p = _mm512_fmadd_ps(p, az, _mm512_set1_ps(0.0092705272f));
-    p = _mm512_fmadd_ps(p, az, _mm512_set1_ps(0.0422820123f));
-    p = _mm512_fmadd_ps(p, az, _mm512_set1_ps(0.0705230784f));
-    p = _mm512_fmadd_ps(p, az, one);
-    p = _mm512_mul_ps(p, p);   /* ^2 */
-    p = _mm512_mul_ps(p, p);   /* ^4 */
-    p = _mm512_mul_ps(p, p);   /* ^8 */
-    p = _mm512_mul_ps(p, p);   /* ^16; may overflow to inf for large z: 1/inf = 0 */
-    /* 1/p: 14-bit estimate and one Newton step (~28 bits). */
-    __m512 r = _mm512_rcp14_ps(p);
-    r = _mm512_mul_ps(r, _mm512_fnmadd_ps(p, r, _mm512_set1_ps(2.0f)));
-    r = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(p, _mm512_set1_ps(INFINITY), _CMP_LT_OQ), r);
-    __m512 erf_abs = _mm512_sub_ps(one, r);
-    /* erf is odd: copy z's sign bit onto erf(|z|). */
-    __m512i sign = _mm512_and_si512(_mm512_castps_si512(z), _mm512_set1_epi32((int)0x80000000u));
-    __m512 erf = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(erf_abs), sign));
-    return _mm512_mul_ps(_mm512_mul_ps(x, _mm512_set1_ps(0.5f)), _mm512_add_ps(one, erf));
-}
-
 TA void tl_avx512_gelu(float *x, size_t n)
 {
     size_t i = 0;
@@ -118,34 +89,7 @@ TA void tl_avx512_exp(const float *x, float *out, size_t n)
 
 /* --- matrix product ------------------------------------------------------- */
 
-/* Mask of the first `cols` (0..16) lanes. */
-static inline __mmask16 lanes(size_t cols)
-{
-    return cols >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << cols) - 1);
-}
-
-/* The epilogue's settings, copied out of tl_gemm_epi so the compiler need
- * not reload them after every store to C (a float store may alias them). */
-typedef struct epi_vals {
-    float scale;
-    int scaled, gelu;
-} epi_vals;
-
-/* Applies the epilogue to one vector of C: `bias` and `add` point at this
- * vector's first column (or are NULL). */
-TA INLINE __m512 epi_vec(__m512 x, epi_vals e, const float *bias, const float *add, __mmask16 m)
-{
-    if (e.scaled)
-        x = _mm512_mul_ps(x, _mm512_set1_ps(e.scale));
-    if (bias)
-        x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(m, bias));
-    if (add)
-        x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(m, add));
-    if (e.gelu)
-        x = v_gelu(x);
-    return x;
-}
-
+/* lanes(), epi_vals and epi_vec come from kern_avx512_vec.h. */
 typedef struct tile_args {
     size_t kc;
     const float *a;      /* first row of the tile at this k pass */

@@ -1,8 +1,9 @@
 /* test_bert.c — the forward pass against Hugging Face transformers' outputs
  * for the random-weight fixtures (../shared/fixtures/bert-*), with both
  * matrix kernels, one and two threads, each text alone and all of them in
- * one batch. Token ids come from expected.json, so this does not depend on
- * the tokenizer. */
+ * one batch; and the optional bf16 weight products (cosine >= 0.999 to the
+ * float32 reference), skipped on CPUs without AVX512-BF16. Token ids come
+ * from expected.json, so this does not depend on the tokenizer. */
 #include "testutil.h"
 
 #include <jansson.h>
@@ -14,9 +15,17 @@
 #include "encoder/bert.h"
 #include "encoder/gemm.h"
 #include "encoder/kern_avx512.h"
+#include "encoder/kern_bf16.h"
 
 #define HIDDEN_TOL 1e-4
 #define COSINE_MIN 0.99999
+
+/* bf16 products: what the product spec allows (cosine to float32), and a
+ * bound on hidden states loose enough for bf16 rounding (2^-8 relative per
+ * operand) yet far below what a wrong layout or a missed k would give on
+ * these fixtures' LayerNorm-scaled hidden states (values of order 1). */
+#define BF16_COSINE_MIN 0.999
+#define BF16_HIDDEN_TOL 0.1
 
 typedef struct fixture_case {
     int32_t *ids;
@@ -113,10 +122,13 @@ static double max_abs_diff(const float *a, const float *b, size_t n)
     return m;
 }
 
-/* Runs one fixture with one kernel and thread count: each case alone (hidden
- * states and embedding), then all cases as one batch. */
-static void check_model(const char *name, tl_kernel kernel, size_t threads)
+/* Runs one fixture with one kernel, precision and thread count: each case
+ * alone (hidden states and embedding), then all cases as one batch. */
+static void check_model_prec(const char *name, tl_kernel kernel, tl_precision prec,
+                             size_t threads)
 {
+    const double hidden_tol = prec == TL_PRECISION_BF16 ? BF16_HIDDEN_TOL : HIDDEN_TOL;
+    const double cosine_min = prec == TL_PRECISION_BF16 ? BF16_COSINE_MIN : COSINE_MIN;
     fixture fx;
     if (load_fixture(name, &fx) != 0) {
         skip();
@@ -124,7 +136,7 @@ static void check_model(const char *name, tl_kernel kernel, size_t threads)
     }
     char rel[256];
     snprintf(rel, sizeof rel, "fixtures/%s", name);
-    tl_bert_options opt = {.threads = threads, .kernel = kernel};
+    tl_bert_options opt = {.threads = threads, .kernel = kernel, .precision = prec};
     tl_bert *m = NULL;
     tl_err err;
     tl_err_clear(&err);
@@ -134,6 +146,8 @@ static void check_model(const char *name, tl_kernel kernel, size_t threads)
     const tl_bert_config *c = tl_bert_get_config(m);
     assert_int_equal(c->hidden, fx.hidden);
     assert_int_equal(c->dim, fx.dim);
+    assert_int_equal(tl_bert_precision(m), prec == TL_PRECISION_BF16 ? TL_PRECISION_BF16
+                                                                       : TL_PRECISION_FP32);
 
     double worst_h = 0, worst_cos = 1;
     for (size_t i = 0; i < fx.ncases; i++) {
@@ -151,10 +165,10 @@ static void check_model(const char *name, tl_kernel kernel, size_t threads)
         double cs = cosine(emb, fc->emb, c->dim);
         worst_h = fmax(worst_h, fmax(d1, d2));
         worst_cos = fmin(worst_cos, cs);
-        if (d1 > HIDDEN_TOL || d2 > HIDDEN_TOL || cs < COSINE_MIN)
+        if (d1 > hidden_tol || d2 > hidden_tol || cs < cosine_min)
             fail_msg("%s [%s, %zu threads] case %zu (%zu tokens): hidden diff %.3g / %.3g, "
-                     "cosine %.8f", name, tl_kernel_name(tl_bert_kernel(m)), threads, i, fc->n,
-                     d1, d2, cs);
+                     "cosine %.8f", name, tl_kernel_name(tl_bert_weight_kernel(m)), threads, i,
+                     fc->n, d1, d2, cs);
         free(emb);
         free(hid);
     }
@@ -184,17 +198,50 @@ static void check_model(const char *name, tl_kernel kernel, size_t threads)
                                  c->hidden);
         worst_h = fmax(worst_h, fmax(d1, d2));
         worst_cos = fmin(worst_cos, cs);
-        if (cs < COSINE_MIN || d1 > HIDDEN_TOL || d2 > HIDDEN_TOL)
+        if (cs < cosine_min || d1 > hidden_tol || d2 > hidden_tol)
             fail_msg("%s batch [%s, %zu threads] case %zu: cosine %.8f, hidden diff %.3g / %.3g",
-                     name, tl_kernel_name(tl_bert_kernel(m)), threads, i, cs, d1, d2);
+                     name, tl_kernel_name(tl_bert_weight_kernel(m)), threads, i, cs, d1, d2);
     }
     printf("    %s [%s, %zu threads]: max |hidden diff| %.3g, min cosine %.9f\n", name,
-           tl_kernel_name(tl_bert_kernel(m)), threads, worst_h, worst_cos);
+           tl_kernel_name(tl_bert_weight_kernel(m)), threads, worst_h, worst_cos);
     free(ids);
     free(emb);
     free(hid);
     tl_bert_free(m);
     free_fixture(&fx);
+}
+
+static void check_model(const char *name, tl_kernel kernel, size_t threads)
+{
+    check_model_prec(name, kernel, TL_PRECISION_FP32, threads);
+}
+
+static int bf16_or_skip(void)
+{
+    if (tl_bf16_usable())
+        return 1;
+    printf("    skipped: this CPU lacks AVX512-BF16, so the bf16 path cannot run here\n");
+    skip();
+    return 0;
+}
+
+static void test_tiny_bf16(void **state)
+{
+    (void)state;
+    if (!bf16_or_skip())
+        return;
+    check_model_prec("bert-tiny-random", TL_KERNEL_AUTO, TL_PRECISION_BF16, 1);
+    check_model_prec("bert-tiny-random", TL_KERNEL_AUTO, TL_PRECISION_BF16, 2);
+}
+
+static void test_small_f16_bf16(void **state)
+{
+    (void)state;
+    if (!bf16_or_skip())
+        return;
+    check_model_prec("bert-small-random-f16", TL_KERNEL_AUTO, TL_PRECISION_BF16, 1);
+    check_model_prec("bert-small-random-f16", TL_KERNEL_AUTO, TL_PRECISION_BF16, 2);
+    check_model_prec("bert-small-random-f16", TL_KERNEL_AUTO, TL_PRECISION_BF16, 3);
 }
 
 static void test_tiny_blas(void **state)
@@ -241,6 +288,8 @@ int main(void)
         cmocka_unit_test(test_tiny_avx512),
         cmocka_unit_test(test_small_f16_blas),
         cmocka_unit_test(test_small_f16_avx512),
+        cmocka_unit_test(test_tiny_bf16),
+        cmocka_unit_test(test_small_f16_bf16),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

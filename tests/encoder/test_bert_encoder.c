@@ -1,6 +1,7 @@
 /* test_bert_encoder.c — texts to embeddings through the tl_encoder
  * interface (WordPiece + forward pass) against the fixtures' expected
- * embeddings, pooling modes on a random model, and `tailor embed`. */
+ * embeddings, pooling modes on a random model, `tailor embed`, and the bf16
+ * precision (chosen only on request, with its own identity). */
 #include "testutil.h"
 
 #include <jansson.h>
@@ -11,6 +12,7 @@
 
 #include "encoder/bert.h"
 #include "encoder/encoder.h"
+#include "encoder/kern_bf16.h"
 #include "encoder/safetensors.h"
 
 static double cosine(const float *a, const float *b, size_t n)
@@ -273,12 +275,175 @@ static void test_cli_embed(void **state)
     json_decref(exp);
 }
 
+/* The vector on one line of `tailor embed` output against a fixture case. */
+static double line_cosine(const char *line, json_t *cases, size_t which, size_t dim)
+{
+    json_error_t je;
+    json_t *arr = json_loads(line, JSON_DISABLE_EOF_CHECK, &je);
+    assert_non_null(arr);
+    assert_int_equal(json_array_size(arr), dim);
+    json_t *want = json_object_get(json_array_get(cases, which), "embedding");
+    float a[1024], b[1024];
+    for (size_t k = 0; k < dim; k++) {
+        a[k] = (float)json_number_value(json_array_get(arr, k));
+        b[k] = (float)json_number_value(json_array_get(want, k));
+    }
+    json_decref(arr);
+    return cosine(a, b, dim);
+}
+
+/* bf16 through the encoder interface: on request only (argument or
+ * TAILOR_ENCODER_KERNEL=bf16), another identity than float32, and every
+ * fixture text within cosine 0.999 of transformers' float32 vector. */
+static void test_bf16_encoder(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"bert-tiny-random", "bert-small-random-f16"};
+    for (size_t f = 0; f < 2; f++) {
+        char dir[4096];
+        json_t *exp = load_expected(names[f], dir, sizeof dir);
+        if (!exp) {
+            skip();
+            return;
+        }
+        tl_encoder *e32 = NULL, *e16 = NULL;
+        tl_err err;
+        tl_err_clear(&err);
+        unsetenv("TAILOR_ENCODER_KERNEL");
+        assert_int_equal(tl_encoder_open(dir, &e32, &err), 0);
+        assert_null(strstr(tl_encoder_id(e32), "bf16"));
+        int rc = tl_bert_encoder_open_precision(dir, 2, TL_PRECISION_BF16, &e16, &err);
+        if (!tl_bf16_usable()) {
+            /* Refused, never replaced by float32. */
+            assert_int_equal(rc, TL_EUSAGE);
+            assert_non_null(strstr(err.msg, "AVX512-BF16"));
+            printf("    skipped: this CPU lacks AVX512-BF16 (open refused: %s)\n", err.msg);
+            tl_encoder_close(e32);
+            json_decref(exp);
+            skip();
+            return;
+        }
+        if (rc)
+            fail_msg("open %s in bf16: %s", dir, err.msg);
+        const char *id32 = tl_encoder_id(e32), *id16 = tl_encoder_id(e16);
+        assert_string_not_equal(id32, id16);
+        size_t l32 = strlen(id32);
+        assert_true(strlen(id16) == l32 + 5 && strcmp(id16 + l32, ":bf16") == 0);
+        assert_memory_not_equal(id32, id16, l32);   /* the hash differs too */
+
+        /* The environment asks the same way. */
+        tl_encoder *env16 = NULL;
+        setenv("TAILOR_ENCODER_KERNEL", "bf16", 1);
+        rc = tl_encoder_open(dir, &env16, &err);
+        unsetenv("TAILOR_ENCODER_KERNEL");
+        if (rc)
+            fail_msg("open %s with TAILOR_ENCODER_KERNEL=bf16: %s", dir, err.msg);
+        assert_string_equal(tl_encoder_id(env16), id16);
+
+        json_t *cases = json_object_get(exp, "cases");
+        size_t n = json_array_size(cases), dim = tl_encoder_dim(e16);
+        const char **texts = calloc(n, sizeof *texts);
+        float *out = malloc(n * dim * sizeof *out), *again = malloc(n * dim * sizeof *again);
+        assert_non_null(texts);
+        assert_non_null(out);
+        assert_non_null(again);
+        for (size_t i = 0; i < n; i++)
+            texts[i] = json_string_value(json_object_get(json_array_get(cases, i), "text"));
+        assert_int_equal(tl_encoder_embed(e16, texts, n, out, &err), 0);
+        assert_int_equal(tl_encoder_embed(env16, texts, n, again, &err), 0);
+        double worst = 1;
+        for (size_t i = 0; i < n; i++) {
+            json_t *want = json_object_get(json_array_get(cases, i), "embedding");
+            float w[1024];
+            for (size_t k = 0; k < dim; k++)
+                w[k] = (float)json_number_value(json_array_get(want, k));
+            double cs = cosine(out + i * dim, w, dim);
+            worst = fmin(worst, cs);
+            if (cs < 0.999)
+                fail_msg("%s bf16 text %zu \"%.40s\": cosine %.6f", names[f], i, texts[i], cs);
+            /* Alone, as in the batch: the same vector. */
+            float one[1024];
+            assert_int_equal(tl_encoder_embed(e16, &texts[i], 1, one, &err), 0);
+            for (size_t k = 0; k < dim; k++)
+                assert_true(fabs(one[k] - out[i * dim + k]) < 1e-6);
+        }
+        assert_memory_equal(out, again, n * dim * sizeof *out);
+        printf("    %s bf16 from text: min cosine %.6f\n", names[f], worst);
+        free(texts);
+        free(out);
+        free(again);
+        tl_encoder_close(env16);
+        tl_encoder_close(e16);
+        tl_encoder_close(e32);
+        json_decref(exp);
+    }
+}
+
+/* `tailor embed --precision`. */
+static void test_cli_precision(void **state)
+{
+    (void)state;
+    char dir[4096];
+    json_t *exp = load_expected("bert-small-random-f16", dir, sizeof dir);
+    if (!exp || !getenv("TAILOR_BIN")) {
+        json_decref(exp);
+        skip();
+        return;
+    }
+    char *out = NULL, *errs = NULL;
+    int rc = tu_run_tailor(&out, &errs, "x\n", "embed", "--precision", "fp16", NULL);
+    assert_int_equal(rc, 2);
+    assert_non_null(strstr(errs, "fp16"));
+    free(out);
+    free(errs);
+    rc = tu_run_tailor(&out, &errs, "x\n", "embed", "--precision", "bf16", NULL);
+    assert_int_equal(rc, 2);   /* the built-in encoder has no bf16 path */
+    assert_non_null(strstr(errs, "built-in"));
+    free(out);
+    free(errs);
+
+    json_t *cases = json_object_get(exp, "cases");
+    const char *t0 = json_string_value(json_object_get(json_array_get(cases, 0), "text"));
+    const char *t3 = json_string_value(json_object_get(json_array_get(cases, 3), "text"));
+    char input[2048];
+    snprintf(input, sizeof input, "%s\n%s\n", t0, t3);
+    size_t dim = json_array_size(json_object_get(json_array_get(cases, 0), "embedding"));
+    rc = tu_run_tailor(&out, &errs, input, "embed", "--model", dir, "--precision", "bf16", NULL);
+    if (!tl_bf16_usable()) {
+        assert_int_equal(rc, 1);
+        assert_non_null(strstr(errs, "lacks AVX512-BF16"));
+        printf("    skipped the bf16 run: this CPU lacks AVX512-BF16 (refused: %s)", errs);
+    } else {
+        if (rc != 0)
+            fail_msg("tailor embed --precision bf16 exited %d: %s", rc, errs);
+        assert_int_equal(count_lines(out), 2);
+        char *second = strchr(out, '\n') + 1;
+        double c0 = line_cosine(out, cases, 0, dim), c3 = line_cosine(second, cases, 3, dim);
+        assert_true(c0 >= 0.999);
+        assert_true(c3 >= 0.999);
+        printf("    tailor embed --precision bf16: cosine %.6f, %.6f\n", c0, c3);
+    }
+    free(out);
+    free(errs);
+    /* Explicit fp32 is the reference, whatever the environment says. */
+    setenv("TAILOR_ENCODER_KERNEL", "bf16", 1);
+    rc = tu_run_tailor(&out, &errs, input, "embed", "--model", dir, "--precision", "fp32", NULL);
+    unsetenv("TAILOR_ENCODER_KERNEL");
+    if (rc != 0)
+        fail_msg("tailor embed --precision fp32 exited %d: %s", rc, errs);
+    assert_true(line_cosine(out, cases, 0, dim) > 0.99999);
+    free(out);
+    free(errs);
+    json_decref(exp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tiny_texts),          cmocka_unit_test(test_small_f16_texts),
         cmocka_unit_test(test_pooling_modes),       cmocka_unit_test(test_batch_equals_single),
-        cmocka_unit_test(test_cli_embed),
+        cmocka_unit_test(test_cli_embed),           cmocka_unit_test(test_bf16_encoder),
+        cmocka_unit_test(test_cli_precision),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* test_bert_kernels.c — the encoder's building blocks against plain
  * double-precision references: matrix products with every epilogue and odd
- * shape (both kernels), LayerNorm, softmax, exp and GELU accuracy, the
- * thread pool and the arena. */
+ * shape (both kernels), the bf16 product against float32 and against its own
+ * bf16-rounded inputs, bf16 rounding, the choice of precision, LayerNorm,
+ * softmax, exp and GELU accuracy, the thread pool and the arena. */
 #include "testutil.h"
 
 #include <math.h>
@@ -13,6 +14,7 @@
 #include "base/arena.h"
 #include "encoder/gemm.h"
 #include "encoder/kern_avx512.h"
+#include "encoder/kern_bf16.h"
 #include "encoder/pool.h"
 
 static uint32_t seed = 1;
@@ -108,6 +110,182 @@ static void test_gemm_avx512(void **state)
         return;
     }
     gemm_shapes(TL_KERNEL_AVX512);
+}
+
+/* The bf16 product C = epi(A · B) against two references in double:
+ * - the same products of the bf16-rounded inputs: a product of two bf16 is
+ *   exact in float32, so only float32 summation separates the kernel from
+ *   it, and the float32 kernel's tolerance applies (a wrong pair layout,
+ *   rounding mode or missed k fails this);
+ * - the float32 inputs: each operand's rounding is at most 2^-8 relative, so
+ *   |error| <= (2 * 2^-8 + 2^-16) |scale| sum |a w| (times 1.13, GELU's
+ *   steepest slope), plus float32 summation. */
+static void check_gemm_bf16(size_t m, size_t n, size_t k, int bias, int add, int gelu,
+                            float scale)
+{
+    const tl_kernel kern = TL_KERNEL_AVX512_BF16;
+    size_t ldc = n + 3, lda = k + 1;
+    float *a = rand_floats(m * lda), *w = rand_floats(n * k), *bv = rand_floats(n);
+    float *ad = rand_floats(m * ldc), *c = rand_floats(m * ldc);
+    float *mem = aligned_alloc(64, (tl_gemm_b_size(kern, k, n) * 4 + 63) / 64 * 64);
+    float *work = aligned_alloc(64, (tl_gemm_work_size(kern) * 4 + 63) / 64 * 64);
+    assert_non_null(mem);
+    assert_non_null(work);
+    tl_gemm_b b;
+    tl_gemm_b_pack_into(&b, kern, k, n, w, k, 1, mem);
+    tl_gemm_epi e = {.scale = scale, .bias = bias ? bv : NULL, .add = add ? ad : NULL,
+                     .ld_add = ldc, .gelu = gelu};
+    size_t split = n > TL_GEMM_NR ? TL_GEMM_NR : n;
+    tl_gemm_run(m, a, lda, &b, 0, split, c, ldc, &e, work);
+    tl_gemm_run(m, a, lda, &b, split, n, c, ldc, &e, work);
+    const double u = 1.0 / 256;   /* unit roundoff of an 8-bit significand */
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < n; j++) {
+            double x = 0, xr = 0, mag = 0;
+            for (size_t kk = 0; kk < k; kk++) {
+                double av = a[i * lda + kk], wv = w[j * k + kk];
+                x += av * wv;
+                xr += (double)tl_bf16_round(a[i * lda + kk]) * tl_bf16_round(w[j * k + kk]);
+                mag += fabs(av * wv);
+            }
+            double extra = 0;
+            if (bias)
+                extra += bv[j];
+            if (add)
+                extra += ad[i * ldc + j];
+            x = x * scale + extra;
+            xr = xr * scale + extra;
+            if (gelu) {
+                x = gelu_ref(x);
+                xr = gelu_ref(xr);
+            }
+            double got = c[i * ldc + j];
+            double sum_tol = 2e-5 * (1 + fabs(xr)) * sqrt((double)k + 1);
+            if (fabs(got - xr) > sum_tol)
+                fail_msg("bf16 gemm m=%zu n=%zu k=%zu bias=%d add=%d gelu=%d: C[%zu][%zu] = "
+                         "%.7g, bf16-rounded reference %.7g", m, n, k, bias, add, gelu, i, j, got,
+                         xr);
+            double tol = (2 * u + u * u) * fabs(scale) * mag * 1.13 + sum_tol;
+            if (fabs(got - x) > tol)
+                fail_msg("bf16 gemm m=%zu n=%zu k=%zu: C[%zu][%zu] = %.7g, float32 reference "
+                         "%.7g (bound %.3g)", m, n, k, i, j, got, x, tol);
+        }
+    free(a);
+    free(w);
+    free(bv);
+    free(ad);
+    free(c);
+    free(mem);
+    free(work);
+}
+
+static void test_gemm_bf16(void **state)
+{
+    (void)state;
+    if (!tl_bf16_usable()) {
+        printf("    skipped: this CPU lacks AVX512-BF16\n");
+        skip();
+        return;
+    }
+    static const size_t ms[] = {1, 5, 12, 13, 25, 97, 130};
+    static const size_t ns[] = {1, 7, 32, 33, 70};
+    /* odd k (a half pair), 1600 and 1601: two k passes */
+    static const size_t ks[] = {1, 7, 64, 390, 1600, 1601};
+    for (size_t a = 0; a < sizeof ms / sizeof *ms; a++)
+        for (size_t b = 0; b < sizeof ns / sizeof *ns; b++)
+            for (size_t c = 0; c < sizeof ks / sizeof *ks; c++) {
+                int mode = (int)((a + b + c) % 4);
+                check_gemm_bf16(ms[a], ns[b], ks[c], mode & 1, mode >> 1, (a + c) % 3 == 0,
+                                c % 2 ? 0.5f : 1.0f);
+            }
+    /* k = 0: the epilogue alone. */
+    check_gemm_bf16(5, 33, 0, 1, 1, 0, 1.0f);
+}
+
+/* Rounding to bf16: nearest, ties to even, specials kept. */
+static void test_bf16_rounding(void **state)
+{
+    (void)state;
+    static const struct {
+        uint32_t in;
+        uint16_t out;
+    } cases[] = {
+        {0x3f800000u, 0x3f80},   /* 1 */
+        {0x3f808000u, 0x3f80},   /* 1 + 2^-8: a tie, to even (down) */
+        {0x3f818000u, 0x3f82},   /* a tie, to even (up) */
+        {0x3f808001u, 0x3f81},   /* just above the tie */
+        {0xbfc00000u, 0xbfc0},   /* -1.5 */
+        {0x7f7fffffu, 0x7f80},   /* FLT_MAX rounds to infinity */
+        {0x7f800000u, 0x7f80},   /* infinity */
+        {0xff800000u, 0xff80},   /* -infinity */
+        {0x00000000u, 0x0000},
+        {0x80000000u, 0x8000},   /* -0 */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        float f;
+        memcpy(&f, &cases[i].in, sizeof f);
+        if (tl_bf16_bits(f) != cases[i].out)
+            fail_msg("bf16 of 0x%08x: 0x%04x, expected 0x%04x", (unsigned)cases[i].in,
+                     (unsigned)tl_bf16_bits(f), (unsigned)cases[i].out);
+    }
+    assert_true(isnan(tl_bf16_round(NAN)));
+    assert_true(tl_bf16_round(3.0f) == 3.0f);
+    assert_true(fabsf(tl_bf16_round(0.1f) - 0.1f) <= 0.1f / 256);
+}
+
+/* bf16 is taken only when asked for, and refused (not replaced) where it
+ * cannot run. */
+static void test_precision_choice(void **state)
+{
+    (void)state;
+    tl_kernel k;
+    tl_err err;
+    tl_err_clear(&err);
+    assert_int_equal(tl_weight_kernel_choose(TL_PRECISION_DEFAULT, NULL, 1, TL_KERNEL_AVX512,
+                                             &k, &err), 0);
+    assert_int_equal(k, TL_KERNEL_AVX512);   /* never the default */
+    assert_int_equal(tl_weight_kernel_choose(TL_PRECISION_DEFAULT, "avx512", 1,
+                                             TL_KERNEL_AVX512, &k, &err), 0);
+    assert_int_equal(k, TL_KERNEL_AVX512);
+    assert_int_equal(tl_weight_kernel_choose(TL_PRECISION_DEFAULT, "blas", 1, TL_KERNEL_BLAS,
+                                             &k, &err), 0);
+    assert_int_equal(k, TL_KERNEL_BLAS);
+    assert_int_equal(tl_weight_kernel_choose(TL_PRECISION_DEFAULT, "bf16", 1, TL_KERNEL_AVX512,
+                                             &k, &err), 0);
+    assert_int_equal(k, TL_KERNEL_AVX512_BF16);
+    assert_int_equal(tl_weight_kernel_choose(TL_PRECISION_BF16, NULL, 1, TL_KERNEL_AVX512, &k,
+                                             &err), 0);
+    assert_int_equal(k, TL_KERNEL_AVX512_BF16);
+    /* An explicit fp32 wins over the environment. */
+    assert_int_equal(tl_weight_kernel_choose(TL_PRECISION_FP32, "bf16", 1, TL_KERNEL_AVX512,
+                                             &k, &err), 0);
+    assert_int_equal(k, TL_KERNEL_AVX512);
+
+    /* A CPU without AVX512-BF16: an error saying so and who asked. */
+    assert_int_equal(tl_weight_kernel_choose(TL_PRECISION_DEFAULT, "bf16", 0, TL_KERNEL_AVX512,
+                                             &k, &err), TL_EUSAGE);
+    assert_non_null(strstr(err.msg, "lacks AVX512-BF16"));
+    assert_non_null(strstr(err.msg, "TAILOR_ENCODER_KERNEL=bf16"));
+    assert_int_equal(tl_weight_kernel_choose(TL_PRECISION_BF16, NULL, 0, TL_KERNEL_AVX512, &k,
+                                             &err), TL_EUSAGE);
+    assert_non_null(strstr(err.msg, "lacks AVX512-BF16"));
+    /* bf16 with the OpenBLAS kernel forced. */
+    assert_int_equal(tl_weight_kernel_choose(TL_PRECISION_BF16, NULL, 1, TL_KERNEL_BLAS, &k,
+                                             &err), TL_EUSAGE);
+    assert_non_null(strstr(err.msg, "openblas"));
+    /* An unknown value is refused by name. */
+    assert_int_equal(tl_weight_kernel_choose(TL_PRECISION_DEFAULT, "bf-16", 1, TL_KERNEL_AVX512,
+                                             &k, &err), TL_EUSAGE);
+    assert_non_null(strstr(err.msg, "\"bf-16\""));
+
+    tl_precision p = TL_PRECISION_DEFAULT;
+    assert_int_equal(tl_precision_parse("bf16", &p), 0);
+    assert_int_equal(p, TL_PRECISION_BF16);
+    assert_int_equal(tl_precision_parse("fp32", &p), 0);
+    assert_int_equal(p, TL_PRECISION_FP32);
+    assert_int_equal(tl_precision_parse("fp16", &p), -1);
+    assert_int_equal(tl_precision_parse(NULL, &p), -1);
+    assert_string_equal(tl_precision_name(TL_PRECISION_BF16), "bf16");
 }
 
 /* Attention-style products: scores = scale · Q K^T, context = P V. */
@@ -310,7 +488,8 @@ int main(void)
         cmocka_unit_test(test_gemm_blas),     cmocka_unit_test(test_gemm_avx512),
         cmocka_unit_test(test_gemm_attention), cmocka_unit_test(test_rows),
         cmocka_unit_test(test_vector_math),   cmocka_unit_test(test_pool),
-        cmocka_unit_test(test_arena),
+        cmocka_unit_test(test_arena),         cmocka_unit_test(test_gemm_bf16),
+        cmocka_unit_test(test_bf16_rounding), cmocka_unit_test(test_precision_choice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
