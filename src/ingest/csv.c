@@ -207,6 +207,66 @@ static int fail_char(tl_csv *c, tl_err *err, unsigned char ch, const char *conte
     return fail_row(c, err, TL_EINPUT, what);
 }
 
+/* Bytes that send a record to the general path: quotes, CR, NUL. */
+static const unsigned char fast_stop[256] = {[0] = 1, [','] = 2, ['\n'] = 3, ['\r'] = 1,
+                                             ['"'] = 1};
+
+/* The common record: no quote, CR or NUL, ending with LF inside the
+ * window, within the limits. One scan finds its commas and end, one copy
+ * moves it into the row buffer, where the commas become the fields' NULs.
+ * Returns 1 when it read the record, 0 when the general path must (nothing
+ * consumed; the row buffer may hold scraps, which that path resets). */
+static int fast_record(tl_csv *c)
+{
+    const char *p = c->in + c->in_pos, *end = c->in + c->in_len;
+    size_t nf = 0, start = 0, i = 0, avail = (size_t)(end - p);
+    for (;; i++) {
+        if (i == avail)
+            return 0;
+        unsigned char kind = fast_stop[(unsigned char)p[i]];
+        if (!kind)
+            continue;
+        if (kind == 1)
+            return 0;
+        if (i - start > c->lim.max_field)
+            return 0;
+        if (nf == c->starts_cap) {
+            if (nf >= c->lim.max_fields)
+                return 0;
+            size_t cap = c->starts_cap ? c->starts_cap * 2 : 32;
+            if (cap > c->lim.max_fields)
+                cap = c->lim.max_fields;
+            size_t *q = realloc(c->starts, cap * sizeof *q);
+            if (!q)
+                return 0;
+            c->starts = q;
+            c->starts_cap = cap;
+        }
+        c->starts[nf++] = start;
+        start = i + 1;
+        if (kind == 3)
+            break;
+    }
+    /* i is the LF; the record is p[0..i), i - (nf - 1) bytes of fields. */
+    if (i == 0 || i - (nf - 1) > c->lim.max_row)
+        return 0;
+    tl_buf_reset(&c->row);
+    if (tl_buf_reserve(&c->row, i + 1))
+        return 0;
+    char *d = c->row.data;
+    memcpy(d, p, i);
+    for (size_t f = 1; f < nf; f++)
+        d[c->starts[f] - 1] = '\0';
+    d[i] = '\0';
+    d[i + 1] = '\0';
+    c->row.len = i + 1;   /* the last field's NUL counts, as field_end does */
+    c->nfields = nf;
+    c->row_line = c->line++;
+    c->in_pos += i + 1;
+    c->records++;
+    return 1;
+}
+
 int tl_csv_next(tl_csv *c, tl_err *err)
 {
     enum { S_START, S_UNQUOTED, S_QUOTED, S_QUOTE_END } st = S_START;
@@ -237,6 +297,9 @@ int tl_csv_next(tl_csv *c, tl_err *err)
                 continue;
             }
         }
+        if (st == S_START && !started && c->in[c->in_pos] != '\n' &&
+            c->in[c->in_pos] != '\r' && fast_record(c))
+            return 1;
         const char *p = c->in + c->in_pos, *end = c->in + c->in_len, *q = p;
         switch (st) {
         case S_START:

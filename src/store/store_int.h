@@ -4,6 +4,7 @@
 #define TL_STORE_INT_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "store/store.h"
 
@@ -26,8 +27,14 @@ enum tl__stmt_id {
     TL_STMT_REVIEWS_GET,
     TL_STMT_HOLDING_UPSERT,
     TL_STMT_HOLDINGS_GET,
-    TL_STMT_BULK_TXN_PUT,      /* bulk.c */
-    TL_STMT_BULK_TXN_TOUCH,    /* bulk.c */
+    TL_STMT_BULK_TXN_INSERT,   /* bulk.c */
+    TL_STMT_BULK_TXN_INSERT_MANY, /* bulk.c */
+    TL_STMT_BULK_TXN_GET,      /* bulk.c */
+    TL_STMT_BULK_TXN_GET_MANY, /* bulk.c */
+    TL_STMT_BULK_TXN_UPDATE,   /* bulk.c */
+    TL_STMT_BULK_OWNER_GET,    /* bulk.c */
+    TL_STMT_BULK_OWNER_ADD,    /* bulk.c */
+    TL_STMT_BULK_OWNER_ROWS,   /* bulk.c */
     TL_STMT_BULK_MONTHLY_PUT,  /* bulk.c */
     TL_STMT_EMBEDDING_GET,
     TL_STMT_EMBEDDING_PUT,
@@ -49,7 +56,7 @@ struct tl_store {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *stmts[TL_STMT_COUNT];
-    int touched_ready;   /* temp.touched exists on this connection */
+    int64_t place_last;  /* migration 8's tl_txn_place: the last id given */
 };
 
 /* Returns the cached statement for `id`, preparing `sql` the first time,
