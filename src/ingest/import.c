@@ -6,15 +6,12 @@
 #include <math.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <time.h>
-static double T(void){struct timespec t;clock_gettime(CLOCK_PROCESS_CPUTIME_ID,&t);return t.tv_sec+t.tv_nsec*1e-9;}
 
 #include "store/bulk.h"
 #include "store/customers.h"
 #include "store/monthly.h"
 #include "store/products.h"
 
-void tl_store_exec_pragma(tl_store *st, const char *sql);
 const char *tl_kind_name(tl_kind k)
 {
     static const char *const names[TL_KIND_COUNT] = {
@@ -87,10 +84,8 @@ int tl_import_run(const char *db_path, tl_source **sources, size_t n, bool progr
     if (existed && (rc = tl_store_open(db_path, TL_STORE_READONLY, &st, err)))
         goto done;
     imp.st = st;
-    double t0=T();
     for (size_t i = 0; i < n && !rc; i++)
         rc = sources[i]->check(sources[i], &imp, err);
-    fprintf(stderr,"check %.2f\n",T()-t0);t0=T();
     tl_store_close(st);
     imp.st = st = NULL;
     if (rc)
@@ -98,19 +93,15 @@ int tl_import_run(const char *db_path, tl_source **sources, size_t n, bool progr
     if ((rc = tl_store_open(db_path, TL_STORE_CREATE, &st, err)))
         goto done;
     imp.st = st;
-    if (getenv("BIGCACHE")) tl_store_exec_pragma(st, "PRAGMA cache_size=-1048576");
     if ((rc = tl_store_begin(st, err)))
         goto done;
     for (size_t i = 0; i < n && !rc; i++)
         rc = sources[i]->write(sources[i], &imp, err);
-    fprintf(stderr,"write %.2f\n",T()-t0);t0=T();
     if (!rc)
         rc = tl_store_commit(st, err);
-    fprintf(stderr,"commit %.2f\n",T()-t0);t0=T();
     if (rc && st)
         tl_store_rollback(st);
     tl_store_close(st);
-    fprintf(stderr,"close %.2f\n",T()-t0);t0=T();
     st = NULL;
     /* A store this import created must not outlive a failed write pass. */
     if (rc && !existed)

@@ -391,6 +391,3 @@ int tl_store_counts_get(tl_store *st, tl_store_counts *out, tl_err *err)
     }
     return TL_OK;
 }
-
-void tl_store_exec_pragma(tl_store *st, const char *sql);
-void tl_store_exec_pragma(tl_store *st, const char *sql) { sqlite3_exec(st->db, sql, NULL, NULL, NULL); }
