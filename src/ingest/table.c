@@ -945,14 +945,31 @@ static int find_earlier(table_source *s, const char *key, size_t keylen, long be
 static int unique_pair(reader *rd, int f, const char *what, tl_err *err)
 {
     table_source *s = rd->s;
-    int rc = pair_key(rd, err);
-    if (rc || s->scratch.len == 0)
-        return rc;
-    rc = fpset_add(&s->pairs, fingerprint(s->scratch.data, s->scratch.len, s->seed));
-    if (rc < 0)
-        return tl_err_set(err, TL_ENOMEM, "out of memory checking %s", s->base.path);
-    if (rc == 1)
-        return TL_OK;
+    const rec *r = &rd->r;
+    int rc;
+    if (s->base.kind == TL_KIND_TRANSACTIONS && r->v[T_CUSTOMER] && r->v[T_TXN]) {
+        /* Hashed from the fields themselves, no key built: a row of a
+         * million-row file. Any function of the pair does; only this pass
+         * compares them. */
+        rc = fpset_add(&s->pairs,
+                       fingerprint(r->v[T_TXN], r->vlen[T_TXN],
+                                   fingerprint(r->v[T_CUSTOMER], r->vlen[T_CUSTOMER], s->seed)));
+        if (rc < 0)
+            return tl_err_set(err, TL_ENOMEM, "out of memory checking %s", s->base.path);
+        if (rc == 1)
+            return TL_OK;
+        if ((rc = pair_key(rd, err)))
+            return rc;
+    } else {
+        rc = pair_key(rd, err);
+        if (rc || s->scratch.len == 0)
+            return rc;
+        rc = fpset_add(&s->pairs, fingerprint(s->scratch.data, s->scratch.len, s->seed));
+        if (rc < 0)
+            return tl_err_set(err, TL_ENOMEM, "out of memory checking %s", s->base.path);
+        if (rc == 1)
+            return TL_OK;
+    }
     /* Copy the key: find_earlier reuses the scratch buffer. */
     size_t keylen = s->scratch.len;
     char *key = tl_strndup(s->scratch.data, keylen);
@@ -1393,40 +1410,18 @@ static int chunk_flush(table_source *s, tl_import *imp, const batch_key *const *
     return TL_OK;
 }
 
-/* Writes pending rows of owners that had stored transactions: one
- * statement finds those stored exactly so (a re-import: nothing to do),
- * the rest are upserted one by one. */
-static int known_flush(table_source *s, tl_import *imp, const batch_key *const *keys, size_t n,
-                       tl_err *err)
-{
-    tl_txn t[TL_TXN_CHUNK] = {{0}};
-    int64_t homes[TL_TXN_CHUNK] = {0};
-    bool same[TL_TXN_CHUNK] = {0};
-    for (size_t i = 0; i < n; i++) {
-        batch_txn(s, keys[i], &t[i]);
-        homes[i] = keys[i]->home;
-    }
-    int rc = tl_store_txn_same_many(imp->st, homes, t, n, same, err);
-    for (size_t i = 0; i < n && !rc; i++) {
-        bool changed;
-        if (!same[i] && !(rc = tl_store_txn_upsert(imp->st, homes[i], &t[i], &changed, err)) &&
-            changed)
-            rc = batch_wrote(s, imp, &s->owners.v[keys[i]->owner], &t[i], err);
-    }
-    return rc;
-}
-
 /* Writes the batched rows in home order and empties the batch. Rows of
  * fresh owners are inserted without a lookup, TL_TXN_CHUNK at a time, and
- * summed into their months; the others are upserted. */
+ * summed into their months; the others are compared with the stored row
+ * at their home (a forward scan) and upserted where that is not them. */
 static int batch_flush(table_source *s, tl_import *imp, tl_err *err)
 {
     txn_batch *b = &s->batch;
     int rc = TL_OK;
     batch_sort(b, b->tmp);
-    const batch_key *pending[TL_TXN_CHUNK], *known[TL_TXN_CHUNK];
+    const batch_key *pending[TL_TXN_CHUNK];
     int64_t ids[TL_TXN_CHUNK], last = 0;
-    size_t np = 0, nk = 0;
+    size_t np = 0;
     for (size_t i = 0; i < b->n && !rc; i++) {
         const batch_key *k = &b->keys[i];
         /* Sorting scattered the rows: fetch a few ahead. */
@@ -1451,31 +1446,35 @@ static int batch_flush(table_source *s, tl_import *imp, tl_err *err)
             }
             continue;
         }
-        known[nk++] = k;
-        if (nk == TL_TXN_CHUNK) {
-            rc = known_flush(s, imp, known, nk, err);
-            nk = 0;
-        }
+        /* Stored exactly so (a re-import): one step of a forward scan. */
+        tl_txn t;
+        batch_txn(s, k, &t);
+        bool same, changed;
+        if ((rc = tl_store_txn_same(imp->st, k->home, &t, &same, err)) || same)
+            continue;
+        rc = tl_store_txn_upsert(imp->st, k->home, &t, &changed, err);
+        if (!rc && changed)
+            rc = batch_wrote(s, imp, o, &t, err);
     }
+    tl_store_txn_same_end(imp->st);
     if (!rc && np)
         rc = chunk_flush(s, imp, pending, ids, np, &last, err);
-    if (!rc && nk)
-        rc = known_flush(s, imp, known, nk, err);
     b->n = 0;
     tl_buf_reset(&b->text);
     return rc;
 }
 
-/* Copies a string of n bytes into the batch's text; *off NO_TEXT for
- * NULL. */
-static int batch_put_str(txn_batch *b, const char *v, size_t n, uint32_t *off)
+/* Copies a string of n bytes and its NUL into the batch's text, which
+ * has room (tl_buf_reserve); *off NO_TEXT for NULL. */
+static void batch_put_str(txn_batch *b, const char *v, size_t n, uint32_t *off)
 {
     if (!v) {
         *off = NO_TEXT;
-        return TL_OK;
+        return;
     }
     *off = (uint32_t)b->text.len;
-    return tl_buf_append(&b->text, v, n + 1);
+    memcpy(b->text.data + b->text.len, v, n + 1);
+    b->text.len += n + 1;
 }
 
 /* The owner entry of the row's customer: found in the map, or checked
@@ -1557,9 +1556,13 @@ static int txns_row_write(reader *rd, tl_import *imp, tl_err *err)
     const size_t *vlen = rd->r.vlen;
     size_t len[B_NSTR] = {vlen[T_TXN],      10,               vlen[T_CURRENCY],
                           vlen[T_CATEGORY], vlen[T_MERCHANT], vlen[T_MODE]};
+    size_t need = B_NSTR;
     for (int i = 0; i < B_NSTR; i++)
-        if ((rc = batch_put_str(b, str[i], len[i], &r->off[i])))
-            return tl_err_set(err, rc, "%s: a transaction too big to batch", rd->s->base.path);
+        need += str[i] ? len[i] : 0;
+    if ((rc = tl_buf_reserve(&b->text, need)))
+        return tl_err_set(err, rc, "%s: a transaction too big to batch", rd->s->base.path);
+    for (int i = 0; i < B_NSTR; i++)
+        batch_put_str(b, str[i], len[i], &r->off[i]);
     r->amount = t.amount;
     r->month = t.month;
     r->direction = t.direction;

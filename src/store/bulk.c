@@ -102,6 +102,7 @@ static void bind_txn(sqlite3_stmt *s, const tl_txn *t)
 /* Steps an INSERT of the transaction at `id`: 0 done, 1 slot taken. */
 static int insert_at(tl_store *st, int64_t id, const tl_txn *t, tl_err *err)
 {
+    tl_store_txn_same_end(st);   /* no read in flight across a write */
     sqlite3_stmt *s = bulk_stmt(
         st, TL_STMT_BULK_TXN_INSERT,
         "INSERT INTO transactions(id, customer_id, txn_id, day, month, amount, direction,"
@@ -130,6 +131,7 @@ static int next_slot(tl_store *st, int64_t *id, tl_err *err)
 
 int tl_store_txn_insert_many(tl_store *st, const int64_t *ids, const tl_txn *t, tl_err *err)
 {
+    tl_store_txn_same_end(st);   /* no read in flight across a write */
     sqlite3_stmt *s = st->stmts[TL_STMT_BULK_TXN_INSERT_MANY];
     if (!s) {
         /* INSERT … VALUES (?,…),(?,…),… with TL_TXN_CHUNK rows. */
@@ -202,43 +204,62 @@ static bool row_is(sqlite3_stmt *get, int col, const tl_txn *t, bool *same_id)
            text_is(get, col + 9, t->customer_id);
 }
 
-int tl_store_txn_same_many(tl_store *st, const int64_t *homes, const tl_txn *t, size_t n,
-                           bool *same, tl_err *err)
+/* Moves the scan to the first row with id >= home: steps forward when it
+ * is a few rows short of it, else seeks anew. Returns SQLITE_ROW (a row
+ * is current), SQLITE_DONE (none left) or an error code. */
+#define SCAN_STEPS 16
+static int scan_to(tl_store *st, int64_t home)
 {
-    sqlite3_stmt *s = st->stmts[TL_STMT_BULK_TXN_GET_MANY];
-    if (!s) {
-        char sql[256 + 4 * TL_TXN_CHUNK];
-        size_t k = (size_t)snprintf(sql, sizeof sql, "SELECT id, txn_id, day, month, amount,"
-                                    " direction, currency, category, merchant, payment_mode,"
-                                    " customer_id FROM transactions WHERE id IN (");
-        for (int r = 0; r < TL_TXN_CHUNK; r++)
-            k += (size_t)snprintf(sql + k, sizeof sql - k, "%s?", r ? "," : "");
-        snprintf(sql + k, sizeof sql - k, ") ORDER BY id");
-        if (!(s = tl__store_stmt(st, TL_STMT_BULK_TXN_GET_MANY, sql, err)))
-            return TL_EDB;
-    }
-    for (size_t i = 0; i < TL_TXN_CHUNK; i++) {
-        if (i < n)
-            sqlite3_bind_int64(s, (int)i + 1, homes[i]);
-        else
-            sqlite3_bind_null(s, (int)i + 1);
-        if (i < n)
-            same[i] = false;
-    }
-    /* Both sides ascend: merge them. */
-    size_t i = 0;
-    int step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(s, 0);
-        while (i < n && homes[i] < id)
-            i++;
-        for (size_t j = i; j < n && homes[j] == id; j++) {
-            bool same_id;
-            same[j] = row_is(s, 1, &t[j], &same_id);
+    sqlite3_stmt *s = st->stmts[TL_STMT_BULK_TXN_SCAN];
+    if (st->scan_valid && st->scan_id <= home) {
+        for (int i = 0; i < SCAN_STEPS && st->scan_id < home; i++) {
+            int step = sqlite3_step(s);
+            if (step != SQLITE_ROW) {
+                st->scan_valid = 0;
+                sqlite3_reset(s);
+                return step;
+            }
+            st->scan_id = sqlite3_column_int64(s, 0);
         }
+        if (st->scan_id >= home)
+            return SQLITE_ROW;
     }
     sqlite3_reset(s);
-    return step == SQLITE_DONE ? TL_OK : tl__store_fail(st, err, "look up transactions");
+    sqlite3_bind_int64(s, 1, home);
+    int step = sqlite3_step(s);
+    st->scan_valid = step == SQLITE_ROW;
+    if (step == SQLITE_ROW)
+        st->scan_id = sqlite3_column_int64(s, 0);
+    else
+        sqlite3_reset(s);
+    return step;
+}
+
+int tl_store_txn_same(tl_store *st, int64_t home, const tl_txn *t, bool *same, tl_err *err)
+{
+    if (!bulk_stmt(st, TL_STMT_BULK_TXN_SCAN,
+                   "SELECT id, txn_id, day, month, amount, direction, currency, category,"
+                   " merchant, payment_mode, customer_id FROM transactions WHERE id >= ?1"
+                   " ORDER BY id",
+                   err))
+        return TL_EDB;
+    *same = false;
+    int step = scan_to(st, home);
+    if (step == SQLITE_DONE)
+        return TL_OK;
+    if (step != SQLITE_ROW)
+        return tl__store_fail(st, err, "look up transactions");
+    bool same_id;
+    if (st->scan_id == home)
+        *same = row_is(st->stmts[TL_STMT_BULK_TXN_SCAN], 1, t, &same_id);
+    return TL_OK;
+}
+
+void tl_store_txn_same_end(tl_store *st)
+{
+    if (st->stmts[TL_STMT_BULK_TXN_SCAN])
+        sqlite3_reset(st->stmts[TL_STMT_BULK_TXN_SCAN]);
+    st->scan_valid = 0;
 }
 
 int tl_store_txn_upsert(tl_store *st, int64_t home, const tl_txn *t, bool *changed,
@@ -278,6 +299,7 @@ int tl_store_txn_upsert(tl_store *st, int64_t home, const tl_txn *t, bool *chang
             *changed = false;
             return TL_OK;
         }
+        tl_store_txn_same_end(st);
         sqlite3_stmt *up = bulk_stmt(
             st, TL_STMT_BULK_TXN_UPDATE,
             "UPDATE transactions SET customer_id=?2, txn_id=?3, day=?4, month=?5, amount=?6,"

@@ -54,12 +54,13 @@ int tl_store_txn_insert(tl_store *st, int64_t home, const tl_txn *t, int64_t *id
 #define TL_TXN_CHUNK 32
 int tl_store_txn_insert_many(tl_store *st, const int64_t *ids, const tl_txn *t, tl_err *err);
 
-/* For n ≤ TL_TXN_CHUNK transactions with ascending home ids, sets same[i]
- * when the row at homes[i] is exactly t[i] (so there is nothing to write)
- * and false otherwise (new, changed, or placed further on by probing:
- * tl_store_txn_upsert decides). One statement for the whole chunk. */
-int tl_store_txn_same_many(tl_store *st, const int64_t *homes, const tl_txn *t, size_t n,
-                           bool *same, tl_err *err);
+/* Sets *same when the row at `home` is exactly t (so there is nothing to
+ * write), false otherwise (new, changed, or placed further on by probing:
+ * tl_store_txn_upsert decides). Calls with ascending homes walk one
+ * forward scan instead of seeking each row; end them with
+ * tl_store_txn_same_end before committing. Writes end the scan too. */
+int tl_store_txn_same(tl_store *st, int64_t home, const tl_txn *t, bool *same, tl_err *err);
+void tl_store_txn_same_end(tl_store *st);
 
 /* Inserts or updates a transaction of a customer that may have stored
  * ones: probes from `home` for its txn_id; an identical stored row is left

@@ -30,7 +30,7 @@ enum tl__stmt_id {
     TL_STMT_BULK_TXN_INSERT,   /* bulk.c */
     TL_STMT_BULK_TXN_INSERT_MANY, /* bulk.c */
     TL_STMT_BULK_TXN_GET,      /* bulk.c */
-    TL_STMT_BULK_TXN_GET_MANY, /* bulk.c */
+    TL_STMT_BULK_TXN_SCAN,     /* bulk.c */
     TL_STMT_BULK_TXN_UPDATE,   /* bulk.c */
     TL_STMT_BULK_OWNER_GET,    /* bulk.c */
     TL_STMT_BULK_OWNER_ADD,    /* bulk.c */
@@ -57,6 +57,8 @@ struct tl_store {
     char *path;
     sqlite3_stmt *stmts[TL_STMT_COUNT];
     int64_t place_last;  /* migration 8's tl_txn_place: the last id given */
+    int scan_valid;      /* bulk.c: TL_STMT_BULK_TXN_SCAN is on row scan_id */
+    int64_t scan_id;
 };
 
 /* Returns the cached statement for `id`, preparing `sql` the first time,

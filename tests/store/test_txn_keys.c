@@ -161,12 +161,24 @@ static void test_collisions_and_erase(void **state)
     assert_false(changed);
     assert_int_equal(tl_store_txn_upsert(st, home, &ta, &changed, &err), 0);
     assert_false(changed);
-    bool same[TL_TXN_CHUNK];
-    tl_txn pair[2] = {ta, tb};
-    int64_t homes[2] = {home, home};
-    assert_int_equal(tl_store_txn_same_many(st, homes, pair, 2, same, &err), 0);
-    assert_true(same[0]);
-    assert_false(same[1]);   /* b lies past its home: the upsert decides */
+    bool same;
+    assert_int_equal(tl_store_txn_same(st, home, &ta, &same, &err), 0);
+    assert_true(same);
+    assert_int_equal(tl_store_txn_same(st, home, &tb, &same, &err), 0);
+    assert_false(same);   /* b lies past its home: the upsert decides */
+    tl_txn other = tc;
+    assert_int_equal(tl_store_txn_same(st, tl_store_txn_home(k2, a, strlen(a)), &other, &same,
+                                       &err),
+                     0);
+    assert_true(same);   /* a forward step of the same scan */
+    other.amount = 10;
+    assert_int_equal(tl_store_txn_same(st, tl_store_txn_home(k2, a, strlen(a)), &other, &same,
+                                       &err),
+                     0);
+    assert_false(same);
+    assert_int_equal(tl_store_txn_same(st, home - 5, &ta, &same, &err), 0);
+    assert_false(same);   /* backwards: a new seek, and nothing there */
+    tl_store_txn_same_end(st);
     tb.amount = 8;
     assert_int_equal(tl_store_txn_upsert(st, home, &tb, &changed, &err), 0);
     assert_true(changed);
