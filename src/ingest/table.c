@@ -1375,10 +1375,8 @@ static void batch_txn(const table_source *s, const batch_key *k, tl_txn *t)
 
 /* Counts a written row of owner o; fresh owners' debits go to their
  * months. */
-static int batch_wrote(table_source *s, tl_import *imp, tl_owner *o, const tl_txn *t,
-                       tl_err *err)
+static int batch_wrote(tl_import *imp, tl_owner *o, const tl_txn *t, tl_err *err)
 {
-    (void)s;
     imp->counts.changed[TL_KIND_TRANSACTIONS]++;
     o->touched = true;
     if (o->fresh && t->direction < 0 && tl_owner_add_debit(o, t->month, t->amount))
@@ -1404,7 +1402,7 @@ static int chunk_flush(table_source *s, tl_import *imp, const batch_key *const *
         int rc;
         if (many == 1 && (rc = tl_store_txn_insert(imp->st, keys[i]->home, &t[i], last, err)))
             return rc;
-        if ((rc = batch_wrote(s, imp, &s->owners.v[keys[i]->owner], &t[i], err)))
+        if ((rc = batch_wrote(imp, &s->owners.v[keys[i]->owner], &t[i], err)))
             return rc;
     }
     return TL_OK;
@@ -1454,7 +1452,7 @@ static int batch_flush(table_source *s, tl_import *imp, tl_err *err)
             continue;
         rc = tl_store_txn_upsert(imp->st, k->home, &t, &changed, err);
         if (!rc && changed)
-            rc = batch_wrote(s, imp, o, &t, err);
+            rc = batch_wrote(imp, o, &t, err);
     }
     tl_store_txn_same_end(imp->st);
     if (!rc && np)
