@@ -1808,7 +1808,15 @@ static int table_check(tl_source *src, tl_import *imp, tl_err *err)
 static int table_write(tl_source *src, tl_import *imp, tl_err *err)
 {
     table_source *s = (table_source *)src;
-    int rc = run_pass(s, imp, true, err);
+    int rc = TL_OK;
+    if (s->base.kind == TL_KIND_TRANSACTIONS) {
+        struct stat sb;
+        uint64_t bytes = s->is_mem ? s->mem_len
+                         : stat(s->base.path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+        rc = tl_store_bulk_cache(imp->st, bytes, err);
+    }
+    if (!rc)
+        rc = run_pass(s, imp, true, err);
     if (!rc && s->base.kind == TL_KIND_TRANSACTIONS)
         rc = txns_finish(s, imp, err);
     batch_free(&s->batch);

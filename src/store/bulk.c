@@ -18,6 +18,20 @@ static sqlite3_stmt *bulk_stmt(tl_store *st, enum tl__stmt_id id, const char *sq
     return tl__store_stmt(st, id, sql, err);
 }
 
+int tl_store_bulk_cache(tl_store *st, uint64_t bytes, tl_err *err)
+{
+    uint64_t kib = bytes / 1024 * 2;
+    if (kib < 65536)
+        return TL_OK;   /* the default 64 MiB will do */
+    if (kib > ((uint64_t)1 << 20))
+        kib = (uint64_t)1 << 20;
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%llu", (unsigned long long)kib);
+    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "size the page cache");
+    return TL_OK;
+}
+
 long long tl_store_changes_total(tl_store *st)
 {
     return (long long)sqlite3_total_changes64(st->db);

@@ -23,6 +23,13 @@
 #include "store/store.h"
 #include "store/transactions.h"
 
+/* Sizes this connection's page cache for an import of `bytes` of input:
+ * twice that (the table takes about 1.2 times its CSV), between the
+ * default 64 MiB and 1 GiB. Pages are allocated as used. Once each batch
+ * of transactions spreads over the whole table (their keys are hashed),
+ * a cache that holds the table saves re-reading and re-writing pages. */
+int tl_store_bulk_cache(tl_store *st, uint64_t bytes, tl_err *err);
+
 /* Rows inserted, updated or deleted on this connection since it was
  * opened. Callers diff two readings around a write to learn whether it
  * changed anything (functions without a `changed` out-parameter). */
