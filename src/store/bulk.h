@@ -58,7 +58,7 @@ int tl_store_txn_insert(tl_store *st, int64_t home, const tl_txn *t, int64_t *id
 /* Inserts TL_TXN_CHUNK transactions of fresh customers in one statement,
  * t[i] at ids[i] (distinct). Returns 0, 1 when an id was taken (then
  * nothing was inserted: insert those rows one by one), or an error. */
-#define TL_TXN_CHUNK 32
+#define TL_TXN_CHUNK 128
 int tl_store_txn_insert_many(tl_store *st, const int64_t *ids, const tl_txn *t, tl_err *err);
 
 /* Sets *same when the row at `home` is exactly t (so there is nothing to
