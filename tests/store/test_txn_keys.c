@@ -189,7 +189,7 @@ static void test_collisions_and_erase(void **state)
     assert_int_equal(tl_store_commit(st, &err), 0);
 
     int n = 0;
-    assert_int_equal(tl_store_txns_each(st, "C1", 100, count_txns, &n, &err), 0);
+    assert_int_equal(tl_store_txns_each(st, "C1", 1000, count_txns, &n, &err), 0);
     assert_int_equal(n, 2 + TL_TXN_CHUNK);
     tl_month_total *m;
     size_t nm;
@@ -206,9 +206,9 @@ static void test_collisions_and_erase(void **state)
         if (strcmp(rows.table[i], "transactions") == 0)
             assert_int_equal(rows.rows[i], 2 + TL_TXN_CHUNK);
     n = 0;
-    assert_int_equal(tl_store_txns_each(st, "C1", 100, count_txns, &n, &err), 0);
+    assert_int_equal(tl_store_txns_each(st, "C1", 1000, count_txns, &n, &err), 0);
     assert_int_equal(n, 0);
-    assert_int_equal(tl_store_txns_each(st, "C2", 100, count_txns, &n, &err), 0);
+    assert_int_equal(tl_store_txns_each(st, "C2", 1000, count_txns, &n, &err), 0);
     assert_int_equal(n, 1);
     tl_store_counts sc;
     assert_int_equal(tl_store_counts_get(st, &sc, &err), 0);
@@ -287,10 +287,10 @@ static void test_migration_8(void **state)
     assert_int_equal(tl_store_counts_get(st, &sc, &err), 0);
     assert_int_equal(sc.transactions, 5);
     int n = 0;
-    assert_int_equal(tl_store_txns_each(st, "C1", 100, count_txns, &n, &err), 0);
+    assert_int_equal(tl_store_txns_each(st, "C1", 1000, count_txns, &n, &err), 0);
     assert_int_equal(n, 3);
     n = 0;
-    assert_int_equal(tl_store_txns_each(st, "C2", 100, count_txns, &n, &err), 0);
+    assert_int_equal(tl_store_txns_each(st, "C2", 1000, count_txns, &n, &err), 0);
     assert_int_equal(n, 2);
 
     /* Every converted row is found where probing looks for it. */
