@@ -263,17 +263,23 @@ static int migrate(tl_store *st, bool readonly, tl_err *err)
                                 NULL, NULL) != SQLITE_OK)
         return tl__store_fail(st, err, "register migration functions");
     st->place_last = 0;
-    if ((rc = exec(st, "BEGIN IMMEDIATE", err)))
+    /* Migration 8 copies every transaction through a sorted temporary
+     * table: on disk, not in memory, for a store of tens of millions. */
+    if ((rc = exec(st, "PRAGMA temp_store=FILE", err)) ||
+        (rc = exec(st, "BEGIN IMMEDIATE", err)))
         return rc;
     for (; v < target; v++) {
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v + 1);
         if ((rc = exec(st, migrations[v], err)) || (rc = exec(st, pragma, err))) {
             exec(st, "ROLLBACK", NULL);
+            exec(st, "PRAGMA temp_store=MEMORY", NULL);
             return tl_err_prefix(err, "migration to schema version %d", v + 1);
         }
     }
-    return exec(st, "COMMIT", err);
+    if ((rc = exec(st, "COMMIT", err)))
+        return rc;
+    return exec(st, "PRAGMA temp_store=MEMORY", err);
 }
 
 /* Before SQLite initialises: no memory statistics (tailor reads none),
