@@ -8,7 +8,10 @@
  * the tl_import), a cache of IDs found in the store, and 64-bit
  * fingerprints of (customer, txn_id)-like pairs to find duplicates; a
  * fingerprint match is confirmed by re-reading the file up to that row,
- * so a hash collision can never reject a good file. */
+ * so a hash collision can never reject a good file. Raw transactions skip
+ * the check pass: the write pass makes the same checks as it reads them,
+ * then batches, sorts and writes them (see "Transactions are checked and
+ * written in one pass" below). */
 #include "ingest/table.h"
 
 #include <errno.h>
@@ -210,7 +213,7 @@ typedef struct table_source {
     size_t nf;
     char norm[MAXF][4][NAME_MAX_NORM];   /* normalized name and aliases; "" unused */
     id_cache cache[2];                   /* [0] customers, [1] products */
-    fpset pairs;                         /* duplicate detection, check pass */
+    fpset pairs;                         /* duplicate detection (transactions: write pass) */
     uint64_t seed;                       /* fingerprint seed */
     tl_buf scratch;                      /* names, pair keys: reused */
     tl_owner_map owners;                 /* write pass: customers of the transactions */
@@ -940,8 +943,6 @@ static int find_earlier(table_source *s, const char *key, size_t keylen, long be
     return rc < 0 ? rc : TL_OK;
 }
 
-/* Registers the record's pair; fails on a genuine duplicate within the
- * file. `what` describes the pair for the message. */
 /* The fingerprint of a transaction's (customer, txn_id), hashed from the
  * fields themselves, no key built: a row of a million-row file. Any
  * function of the pair does; only this pass compares them. Never 0. */
@@ -959,7 +960,9 @@ static void fpset_prefetch(const fpset *f, uint64_t fp)
         __builtin_prefetch(&f->slots[(size_t)fp & (f->cap - 1)]);
 }
 
-/* `fp`: the row's txn_pair_fp, for transactions (else 0). */
+/* Registers the record's pair; fails on a genuine duplicate within the
+ * file. `what` describes the pair for the message; `fp` is the row's
+ * txn_pair_fp for transactions, else 0. */
 static int unique_pair(reader *rd, int f, const char *what, uint64_t fp, tl_err *err)
 {
     table_source *s = rd->s;
