@@ -52,6 +52,11 @@ static int reserve(tl_buf *b, size_t extra)
     return TL_OK;
 }
 
+int tl_buf_reserve(tl_buf *b, size_t extra)
+{
+    return reserve(b, extra);
+}
+
 int tl_buf_append(tl_buf *b, const void *p, size_t n)
 {
     int rc = reserve(b, n);

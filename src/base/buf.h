@@ -28,6 +28,10 @@ void tl_buf_reset(tl_buf *b);
 /* Appends `n` bytes. Returns 0, TL_ETOOBIG past the cap (buffer unchanged)
  * or TL_ENOMEM. */
 int tl_buf_append(tl_buf *b, const void *p, size_t n);
+
+/* Makes room for `extra` more bytes without writing them, so a buffer
+ * whose final size is known grows once. Same returns as tl_buf_append. */
+int tl_buf_reserve(tl_buf *b, size_t extra);
 int tl_buf_puts(tl_buf *b, const char *s);
 int tl_buf_putc(tl_buf *b, char c);
 int tl_buf_printf(tl_buf *b, const char *fmt, ...)

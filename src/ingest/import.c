@@ -98,8 +98,6 @@ int tl_import_run(const char *db_path, tl_source **sources, size_t n, bool progr
     for (size_t i = 0; i < n && !rc; i++)
         rc = sources[i]->write(sources[i], &imp, err);
     if (!rc)
-        rc = tl_store_monthly_rebuild_touched(st, err);   /* same result, faster */
-    if (!rc)
         rc = tl_store_commit(st, err);
     if (rc && st)
         tl_store_rollback(st);

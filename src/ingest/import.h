@@ -4,7 +4,9 @@
  * validates every record, including references between files and to what
  * the store already holds, without writing anything. Pass 2 (write) runs
  * inside one store transaction; any failure rolls it back. So a bad file
- * leaves the store exactly as it was. */
+ * leaves the store exactly as it was. A source without a separate check
+ * (raw transactions, read once: docs/formats.md) validates its records in
+ * pass 2, where an error rolls back the same way. */
 #ifndef TL_INGEST_IMPORT_H
 #define TL_INGEST_IMPORT_H
 
@@ -40,7 +42,8 @@ struct tl_source {
     tl_kind kind;
     char *path;                 /* owned; for messages */
     /* Pass 1: parse and validate; register new IDs with tl_import_add_id;
-     * check references with tl_import_has_id. Must not write. */
+     * check references with tl_import_has_id. Must not write. May do
+     * nothing when `write` validates every record itself. */
     int (*check)(tl_source *src, tl_import *imp, tl_err *err);
     /* Pass 2: write every record through src/store. */
     int (*write)(tl_source *src, tl_import *imp, tl_err *err);

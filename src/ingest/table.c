@@ -8,7 +8,10 @@
  * the tl_import), a cache of IDs found in the store, and 64-bit
  * fingerprints of (customer, txn_id)-like pairs to find duplicates; a
  * fingerprint match is confirmed by re-reading the file up to that row,
- * so a hash collision can never reject a good file. */
+ * so a hash collision can never reject a good file. Raw transactions skip
+ * the check pass: the write pass makes the same checks as it reads them,
+ * then batches, sorts and writes them (see "Transactions are checked and
+ * written in one pass" below). */
 #include "ingest/table.h"
 
 #include <errno.h>
@@ -31,6 +34,7 @@
 #include "ingest/csv.h"
 #include "ingest/jsonl.h"
 #include "ingest/jsonpos.h"
+#include "ingest/owners.h"
 #include "store/bulk.h"
 #include "store/customers.h"
 #include "store/holdings.h"
@@ -179,22 +183,23 @@ typedef struct fpset {
     size_t cap, len;
 } fpset;
 
-/* Transactions waiting to be written, in file order; flushed sorted. */
-enum { B_CUSTOMER, B_TXN, B_DAY, B_CURRENCY, B_CATEGORY, B_MERCHANT, B_MODE, B_NSTR };
+/* Transactions waiting to be written, in file order; flushed sorted by
+ * home id. */
+enum { B_TXN, B_DAY, B_CURRENCY, B_CATEGORY, B_MERCHANT, B_MODE, B_NSTR };
 typedef struct batch_row {
     uint32_t off[B_NSTR];   /* offsets into text; NO_TEXT for NULL */
     double amount;
     int month, direction;
 } batch_row;
 typedef struct batch_key {
-    uint64_t customer, txn;  /* first 8 bytes, big-endian: most compares end here */
-    uint32_t row;
-    bool long_ids;           /* an ID is longer than 8 bytes: prefixes may tie */
+    int64_t home;            /* store/bulk.h */
+    uint32_t row;            /* index into rows */
+    uint32_t owner;          /* index into the source's owners */
 } batch_key;
 typedef struct txn_batch {
     tl_buf text;             /* the rows' strings, each NUL-terminated */
     batch_row *rows;
-    batch_key *keys;
+    batch_key *keys, *tmp;   /* tmp: room for sorting keys */
     size_t n, cap;
 } txn_batch;
 
@@ -208,10 +213,10 @@ typedef struct table_source {
     size_t nf;
     char norm[MAXF][4][NAME_MAX_NORM];   /* normalized name and aliases; "" unused */
     id_cache cache[2];                   /* [0] customers, [1] products */
-    fpset pairs;                         /* duplicate detection, check pass */
+    fpset pairs;                         /* duplicate detection (transactions: write pass) */
     uint64_t seed;                       /* fingerprint seed */
     tl_buf scratch;                      /* names, pair keys: reused */
-    tl_strset touched;                   /* write pass: customers marked for monthly */
+    tl_owner_map owners;                 /* write pass: customers of the transactions */
     txn_batch batch;                     /* write pass: transactions to sort and write */
 } table_source;
 
@@ -938,19 +943,48 @@ static int find_earlier(table_source *s, const char *key, size_t keylen, long be
     return rc < 0 ? rc : TL_OK;
 }
 
+/* The fingerprint of a transaction's (customer, txn_id), hashed from the
+ * fields themselves, no key built: a row of a million-row file. Any
+ * function of the pair does; only this pass compares them. Never 0. */
+static uint64_t txn_pair_fp(const table_source *s, const rec *r)
+{
+    return fingerprint(r->v[T_TXN], r->vlen[T_TXN],
+                       fingerprint(r->v[T_CUSTOMER], r->vlen[T_CUSTOMER], s->seed));
+}
+
+/* Starts loading the slot where fp will be looked for: the set is far
+ * bigger than the caches, and the row has other work to do meanwhile. */
+static void fpset_prefetch(const fpset *f, uint64_t fp)
+{
+    if (f->cap)
+        __builtin_prefetch(&f->slots[(size_t)fp & (f->cap - 1)]);
+}
+
 /* Registers the record's pair; fails on a genuine duplicate within the
- * file. `what` describes the pair for the message. */
-static int unique_pair(reader *rd, int f, const char *what, tl_err *err)
+ * file. `what` describes the pair for the message; `fp` is the row's
+ * txn_pair_fp for transactions, else 0. */
+static int unique_pair(reader *rd, int f, const char *what, uint64_t fp, tl_err *err)
 {
     table_source *s = rd->s;
-    int rc = pair_key(rd, err);
-    if (rc || s->scratch.len == 0)
-        return rc;
-    rc = fpset_add(&s->pairs, fingerprint(s->scratch.data, s->scratch.len, s->seed));
-    if (rc < 0)
-        return tl_err_set(err, TL_ENOMEM, "out of memory checking %s", s->base.path);
-    if (rc == 1)
-        return TL_OK;
+    int rc;
+    if (fp) {
+        rc = fpset_add(&s->pairs, fp);
+        if (rc < 0)
+            return tl_err_set(err, TL_ENOMEM, "out of memory checking %s", s->base.path);
+        if (rc == 1)
+            return TL_OK;
+        if ((rc = pair_key(rd, err)))
+            return rc;
+    } else {
+        rc = pair_key(rd, err);
+        if (rc || s->scratch.len == 0)
+            return rc;
+        rc = fpset_add(&s->pairs, fingerprint(s->scratch.data, s->scratch.len, s->seed));
+        if (rc < 0)
+            return tl_err_set(err, TL_ENOMEM, "out of memory checking %s", s->base.path);
+        if (rc == 1)
+            return TL_OK;
+    }
     /* Copy the key: find_earlier reuses the scratch buffer. */
     size_t keylen = s->scratch.len;
     char *key = tl_strndup(s->scratch.data, keylen);
@@ -1194,7 +1228,7 @@ static int holdings_row_check(reader *rd, tl_import *imp, tl_err *err)
     if (!rc)
         rc = require_known(rd, imp, TL_KIND_PRODUCTS, H_PRODUCT, h.product_id, err);
     if (!rc)
-        rc = unique_pair(rd, H_PRODUCT, "holding of this product by this customer", err);
+        rc = unique_pair(rd, H_PRODUCT, "holding of this product by this customer", 0, err);
     return rc;
 }
 
@@ -1240,7 +1274,7 @@ static int monthly_row_check(reader *rd, tl_import *imp, tl_err *err)
     if (!rc)
         rc = require_known(rd, imp, TL_KIND_CUSTOMERS, M_CUSTOMER, id, err);
     if (!rc)
-        rc = unique_pair(rd, M_MONTH, "month for this customer", err);
+        rc = unique_pair(rd, M_MONTH, "month for this customer", 0, err);
     return rc;
 }
 
@@ -1288,55 +1322,45 @@ static int decode_txn(reader *rd, tl_txn *t, char day[11], tl_err *err)
     return TL_OK;
 }
 
-static int txns_row_check(reader *rd, tl_import *imp, tl_err *err)
-{
-    tl_txn t;
-    char day[11];
-    int rc = decode_txn(rd, &t, day, err);
-    if (!rc)
-        rc = require_known(rd, imp, TL_KIND_CUSTOMERS, T_CUSTOMER, t.customer_id, err);
-    if (!rc)
-        rc = unique_pair(rd, T_TXN, "txn_id for this customer", err);
-    return rc;
-}
-
-/* Transactions are written in batches sorted by (customer_id, txn_id),
- * the table's key order: SQLite then walks its B-tree forward instead of
- * jumping around it, which halves the write time of a file in date order.
- * The order of writes cannot change the result: the check pass refused
- * duplicate keys. */
-#define BATCH_ROWS 262144
-#define BATCH_TEXT ((size_t)32 << 20)
+/* Transactions are checked and written in one pass (docs/formats.md, "How
+ * an import runs"): the check pass skips them, and each row is validated
+ * as the write pass reads it; a bad row fails the import, whose store
+ * transaction is then rolled back. Rows wait in batches sorted by their
+ * home id (store/bulk.h), so SQLite walks its B-tree forward. The order of
+ * writes cannot change the result: duplicate keys were refused. */
+#define BATCH_ROWS ((size_t)1 << 20)
+#define BATCH_TEXT ((size_t)64 << 20)
 #define NO_TEXT UINT32_MAX
 
-static uint64_t prefix64(const char *p)
+/* Sorts the batch's keys by home id: an LSD radix sort, 11 bits at a time
+ * over the bits where homes differ (stable, so equal homes keep file
+ * order): 4 passes for a thousand customers. tmp has room for b->n keys. */
+#define RADIX_BITS 11
+#define RADIX (1 << RADIX_BITS)
+static void batch_sort(txn_batch *b, batch_key *tmp)
 {
-    uint64_t k = 0;
-    for (int i = 0; i < 8 && p[i]; i++)
-        k |= (uint64_t)(unsigned char)p[i] << (56 - 8 * i);
-    return k;
-}
-
-/* Orders keys as SQLite's BINARY collation orders (customer_id, txn_id). */
-static int batch_cmp(const void *a, const void *b, void *ctx)
-{
-    const batch_key *x = a, *y = b;
-    const txn_batch *bt = ctx;
-    const char *t = bt->text.data;
-    if (x->customer != y->customer)
-        return x->customer < y->customer ? -1 : 1;
-    /* IDs hold no NUL, so equal zero-padded prefixes of IDs of at most 8
-     * bytes mean equal IDs. */
-    int c = x->long_ids || y->long_ids ? strcmp(t + bt->rows[x->row].off[B_CUSTOMER],
-                                                t + bt->rows[y->row].off[B_CUSTOMER])
-                                       : 0;
-    if (c)
-        return c;
-    if (x->txn != y->txn)
-        return x->txn < y->txn ? -1 : 1;
-    return x->long_ids || y->long_ids
-               ? strcmp(t + bt->rows[x->row].off[B_TXN], t + bt->rows[y->row].off[B_TXN])
-               : 0;
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        uint64_t h = (uint64_t)b->keys[i].home;
+        lo = h < lo ? h : lo;
+        hi = h > hi ? h : hi;
+    }
+    uint64_t span = b->n ? hi - lo : 0;
+    batch_key *src = b->keys, *dst = tmp;
+    for (int shift = 0; shift < 64 && (span >> shift); shift += RADIX_BITS) {
+        size_t count[RADIX + 1] = {0};
+        for (size_t i = 0; i < b->n; i++)
+            count[(((uint64_t)src[i].home - lo) >> shift & (RADIX - 1)) + 1]++;
+        for (int d = 0; d < RADIX; d++)
+            count[d + 1] += count[d];
+        for (size_t i = 0; i < b->n; i++)
+            dst[count[((uint64_t)src[i].home - lo) >> shift & (RADIX - 1)]++] = src[i];
+        batch_key *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != b->keys)
+        memcpy(b->keys, src, b->n * sizeof *src);
 }
 
 static void batch_free(txn_batch *b)
@@ -1344,6 +1368,7 @@ static void batch_free(txn_batch *b)
     tl_buf_free(&b->text);
     free(b->rows);
     free(b->keys);
+    free(b->tmp);
     memset(b, 0, sizeof *b);
 }
 
@@ -1352,51 +1377,178 @@ static const char *batch_str(const txn_batch *b, const batch_row *r, int i)
     return r->off[i] == NO_TEXT ? NULL : b->text.data + r->off[i];
 }
 
-/* Writes the batched rows in key order and empties the batch. */
+/* The transaction of key k, strings pointing into the batch. */
+static void batch_txn(const table_source *s, const batch_key *k, tl_txn *t)
+{
+    const txn_batch *b = &s->batch;
+    const batch_row *r = &b->rows[k->row];
+    *t = (tl_txn){
+        .customer_id = tl_owner_id(&s->owners, k->owner), .txn_id = batch_str(b, r, B_TXN),
+        .day = batch_str(b, r, B_DAY), .month = r->month, .amount = r->amount,
+        .direction = r->direction, .currency = batch_str(b, r, B_CURRENCY),
+        .category = batch_str(b, r, B_CATEGORY), .merchant = batch_str(b, r, B_MERCHANT),
+        .payment_mode = batch_str(b, r, B_MODE)};
+}
+
+/* Counts a written row of owner o; fresh owners' debits go to their
+ * months. */
+static int batch_wrote(tl_import *imp, tl_owner *o, const tl_txn *t, tl_err *err)
+{
+    imp->counts.changed[TL_KIND_TRANSACTIONS]++;
+    o->touched = true;
+    if (o->fresh && t->direction < 0 && tl_owner_add_debit(o, t->month, t->amount))
+        return tl_err_set(err, TL_ENOMEM, "out of memory");
+    return TL_OK;
+}
+
+/* Inserts the pending rows of fresh owners: one statement for a full
+ * chunk at the ids that probing among the batch's rows gave; row by row,
+ * probing the store, when the chunk is short or one of its ids is taken
+ * by a row of an earlier batch. *last gets the id of the last row. */
+static int chunk_flush(table_source *s, tl_import *imp, const batch_key *const *keys,
+                       const int64_t *ids, size_t n, int64_t *last, tl_err *err)
+{
+    tl_txn t[TL_TXN_CHUNK] = {{0}};
+    for (size_t i = 0; i < n; i++)
+        batch_txn(s, keys[i], &t[i]);
+    int many = n == TL_TXN_CHUNK ? tl_store_txn_insert_many(imp->st, ids, t, err) : 1;
+    if (many < 0)
+        return many;
+    *last = ids[n - 1];
+    for (size_t i = 0; i < n; i++) {
+        int rc;
+        if (many == 1 && (rc = tl_store_txn_insert(imp->st, keys[i]->home, &t[i], last, err)))
+            return rc;
+        if ((rc = batch_wrote(imp, &s->owners.v[keys[i]->owner], &t[i], err)))
+            return rc;
+    }
+    return TL_OK;
+}
+
+/* Writes the batched rows in home order and empties the batch. Rows of
+ * fresh owners are inserted without a lookup, TL_TXN_CHUNK at a time, and
+ * summed into their months; the others are compared with the stored row
+ * at their home (a forward scan) and upserted where that is not them. */
+#define AHEAD 64
 static int batch_flush(table_source *s, tl_import *imp, tl_err *err)
 {
     txn_batch *b = &s->batch;
     int rc = TL_OK;
-    qsort_r(b->keys, b->n, sizeof *b->keys, batch_cmp, b);
-    const char *last = NULL;
+    batch_sort(b, b->tmp);
+    const batch_key *pending[TL_TXN_CHUNK];
+    int64_t ids[TL_TXN_CHUNK], last = 0;
+    size_t np = 0;
     for (size_t i = 0; i < b->n && !rc; i++) {
-        const batch_row *r = &b->rows[b->keys[i].row];
-        tl_txn t = {
-            .customer_id = batch_str(b, r, B_CUSTOMER), .txn_id = batch_str(b, r, B_TXN),
-            .day = batch_str(b, r, B_DAY), .month = r->month, .amount = r->amount,
-            .direction = r->direction, .currency = batch_str(b, r, B_CURRENCY),
-            .category = batch_str(b, r, B_CATEGORY), .merchant = batch_str(b, r, B_MERCHANT),
-            .payment_mode = batch_str(b, r, B_MODE)};
-        bool changed;
-        if ((rc = tl_store_txn_put(imp->st, &t, &changed, err)) || !changed)
+        const batch_key *k = &b->keys[i];
+        /* Sorting scattered the rows: fetch ahead in two stages, the row
+         * first, its text once the row is in (its offsets say where). */
+        if (i + 2 * AHEAD < b->n)
+            __builtin_prefetch(&b->rows[b->keys[i + 2 * AHEAD].row]);
+        if (i + AHEAD < b->n) {
+            const batch_row *ahead = &b->rows[b->keys[i + AHEAD].row];
+            __builtin_prefetch(b->text.data + ahead->off[B_TXN]);
+            __builtin_prefetch(b->text.data + ahead->off[B_TXN] + 48);
+        }
+        tl_owner *o = &s->owners.v[k->owner];
+        if (o->fresh) {
+            /* Linear probing among this batch's rows: homes are sorted,
+             * so a taken home moves on past the previous row's id. */
+            int64_t id = k->home > last ? k->home : last + 1;
+            if ((id ^ k->home) >> 32)
+                id = k->home;   /* never leave the owner's range; the store probes */
+            last = id;   /* chunk_flush corrects it where the store probed */
+            pending[np] = k;
+            ids[np++] = id;
+            if (np == TL_TXN_CHUNK) {
+                rc = chunk_flush(s, imp, pending, ids, np, &last, err);
+                np = 0;
+            }
             continue;
-        imp->counts.changed[TL_KIND_TRANSACTIONS]++;
-        /* Mark each customer for the monthly rebuild once; rows come
-         * grouped by customer, so most checks stop at `last`. */
-        if (last && strcmp(last, t.customer_id) == 0)
+        }
+        /* Stored exactly so (a re-import): one step of a forward scan. */
+        tl_txn t;
+        batch_txn(s, k, &t);
+        bool same, changed;
+        if ((rc = tl_store_txn_same(imp->st, k->home, &t, &same, err)) || same)
             continue;
-        last = t.customer_id;
-        int added = tl_strset_add(&s->touched, t.customer_id);
-        if (added < 0)
-            rc = tl_err_set(err, TL_ENOMEM, "out of memory");
-        else if (added)
-            rc = tl_store_txn_touch(imp->st, t.customer_id, err);
+        rc = tl_store_txn_upsert(imp->st, k->home, &t, &changed, err);
+        if (!rc && changed)
+            rc = batch_wrote(imp, o, &t, err);
     }
+    tl_store_txn_same_end(imp->st);
+    if (!rc && np)
+        rc = chunk_flush(s, imp, pending, ids, np, &last, err);
     b->n = 0;
     tl_buf_reset(&b->text);
     return rc;
 }
 
-/* Copies a string of n bytes into the batch's text; *off NO_TEXT for
- * NULL. */
-static int batch_put_str(txn_batch *b, const char *v, size_t n, uint32_t *off)
+/* Copies a string of n bytes and its NUL into the batch's text, which
+ * has room (tl_buf_reserve); *off NO_TEXT for NULL. */
+static void batch_put_str(txn_batch *b, const char *v, size_t n, uint32_t *off)
 {
     if (!v) {
         *off = NO_TEXT;
-        return TL_OK;
+        return;
     }
     *off = (uint32_t)b->text.len;
-    return tl_buf_append(&b->text, v, n + 1);
+    memcpy(b->text.data + b->text.len, v, n + 1);
+    b->text.len += n + 1;
+}
+
+/* The owner entry of the row's customer: found in the map, or checked
+ * (it must exist in this import or the store) and added. */
+static int txn_owner_of(reader *rd, tl_import *imp, const char *id, long *idx, tl_err *err)
+{
+    table_source *s = rd->s;
+    size_t len = rd->r.vlen[T_CUSTOMER];
+    if ((*idx = tl_owner_find(&s->owners, id, len)) >= 0)
+        return TL_OK;
+    int rc = require_known(rd, imp, TL_KIND_CUSTOMERS, T_CUSTOMER, id, err);
+    if (rc)
+        return rc;
+    int64_t key;
+    bool fresh;
+    if ((rc = tl_store_txn_owner(imp->st, id, &key, &fresh, err)))
+        return rc;
+    if ((*idx = tl_owner_add(&s->owners, id, len, key, fresh)) < 0)
+        return tl_err_set(err, TL_ENOMEM, "out of memory");
+    return TL_OK;
+}
+
+/* Makes room for more rows. The first call sizes the batch for the whole
+ * input when it fits (about 64 bytes of CSV a row), so a file of up to
+ * BATCH_ROWS rows is read into buffers that never move. */
+static int batch_grow(table_source *s, txn_batch *b, tl_err *err)
+{
+    size_t cap = b->cap * 2;
+    if (!b->cap) {
+        struct stat sb;
+        uint64_t bytes = s->is_mem ? s->mem_len
+                         : stat(s->base.path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+        cap = bytes / 64 + 4096;
+        if (cap > BATCH_ROWS)
+            cap = BATCH_ROWS;
+        tl_buf_init(&b->text, BATCH_TEXT + 2 * TL_JSONL_MAX_LINE_DEFAULT);   /* room for any one row */
+        size_t text = bytes < BATCH_TEXT ? (size_t)bytes : BATCH_TEXT;
+        if (tl_buf_reserve(&b->text, text) == TL_ENOMEM)
+            return tl_err_set(err, TL_ENOMEM, "out of memory");
+    }
+    if (cap > BATCH_ROWS)
+        cap = BATCH_ROWS;
+    batch_row *rows = realloc(b->rows, cap * sizeof *rows);
+    if (rows)
+        b->rows = rows;
+    batch_key *keys = realloc(b->keys, cap * sizeof *keys);
+    if (keys)
+        b->keys = keys;
+    batch_key *tmp = realloc(b->tmp, cap * sizeof *tmp);
+    if (tmp)
+        b->tmp = tmp;
+    if (!rows || !keys || !tmp)
+        return tl_err_set(err, TL_ENOMEM, "out of memory");
+    b->cap = cap;
+    return TL_OK;
 }
 
 static int txns_row_write(reader *rd, tl_import *imp, tl_err *err)
@@ -1405,41 +1557,58 @@ static int txns_row_write(reader *rd, tl_import *imp, tl_err *err)
     txn_batch *b = &s->batch;
     tl_txn t;
     char day[11];
+    long owner;
     int rc = decode_txn(rd, &t, day, err);
     if (rc)
         return rc;
+    uint64_t fp = txn_pair_fp(s, &rd->r);
+    fpset_prefetch(&s->pairs, fp);
+    if ((rc = txn_owner_of(rd, imp, t.customer_id, &owner, err)) ||
+        (rc = unique_pair(rd, T_TXN, "txn_id for this customer", fp, err)))
+        return rc;
     if ((b->n == BATCH_ROWS || b->text.len >= BATCH_TEXT) && (rc = batch_flush(s, imp, err)))
         return rc;
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        batch_row *rows = realloc(b->rows, cap * sizeof *rows);
-        if (rows)
-            b->rows = rows;
-        batch_key *keys = realloc(b->keys, cap * sizeof *keys);
-        if (keys)
-            b->keys = keys;
-        if (!rows || !keys)
-            return tl_err_set(err, TL_ENOMEM, "out of memory");
-        b->cap = cap;
-    }
-    if (!b->text.max)
-        tl_buf_init(&b->text, BATCH_TEXT + 2 * TL_JSONL_MAX_LINE_DEFAULT);   /* room for any one row */
+    if (b->n == b->cap && (rc = batch_grow(s, b, err)))
+        return rc;
     batch_row *r = &b->rows[b->n];
-    const char *str[B_NSTR] = {t.customer_id, t.txn_id,   t.day,         t.currency,
-                               t.category,    t.merchant, t.payment_mode};
+    const char *str[B_NSTR] = {t.txn_id, t.day, t.currency, t.category, t.merchant,
+                               t.payment_mode};
     const size_t *vlen = rd->r.vlen;
-    size_t len[B_NSTR] = {vlen[T_CUSTOMER], vlen[T_TXN],      10,         vlen[T_CURRENCY],
+    size_t len[B_NSTR] = {vlen[T_TXN],      10,               vlen[T_CURRENCY],
                           vlen[T_CATEGORY], vlen[T_MERCHANT], vlen[T_MODE]};
+    size_t need = B_NSTR;
     for (int i = 0; i < B_NSTR; i++)
-        if ((rc = batch_put_str(b, str[i], len[i], &r->off[i])))
-            return tl_err_set(err, rc, "%s: a transaction too big to batch", rd->s->base.path);
+        need += str[i] ? len[i] : 0;
+    if ((rc = tl_buf_reserve(&b->text, need)))
+        return tl_err_set(err, rc, "%s: a transaction too big to batch", rd->s->base.path);
+    for (int i = 0; i < B_NSTR; i++)
+        batch_put_str(b, str[i], len[i], &r->off[i]);
     r->amount = t.amount;
     r->month = t.month;
     r->direction = t.direction;
-    b->keys[b->n] = (batch_key){prefix64(t.customer_id), prefix64(t.txn_id), (uint32_t)b->n,
-                                len[B_CUSTOMER] > 8 || len[B_TXN] > 8};
+    b->keys[b->n] = (batch_key){
+        tl_store_txn_home(s->owners.v[owner].key, t.txn_id, len[B_TXN]), (uint32_t)b->n,
+        (uint32_t)owner};
     b->n++;
     return TL_OK;
+}
+
+/* After the last row: the monthly totals of every customer whose rows
+ * changed — summed while writing for fresh customers, recomputed from the
+ * table for the others (an update may have replaced any row). */
+static int txns_finish(table_source *s, tl_import *imp, tl_err *err)
+{
+    int rc = s->batch.n ? batch_flush(s, imp, err) : TL_OK;
+    for (size_t i = 0; i < s->owners.n && !rc; i++) {
+        tl_owner *o = &s->owners.v[i];
+        if (!o->touched)
+            continue;
+        const char *id = tl_owner_id(&s->owners, i);
+        rc = o->fresh ? tl_store_monthly_replace(imp->st, id, o->months, o->nmonths, "computed",
+                                                 err)
+                      : tl_store_monthly_rebuild(imp->st, id, o->key, err);
+    }
+    return rc;
 }
 
 /* ---- posts ----------------------------------------------------------------- */
@@ -1542,7 +1711,7 @@ static const struct {
     [TL_KIND_REVIEWS] = {reviews_row_check, reviews_row_write},
     [TL_KIND_HOLDINGS] = {holdings_row_check, holdings_row_write},
     [TL_KIND_MONTHLY] = {monthly_row_check, monthly_row_write},
-    [TL_KIND_TRANSACTIONS] = {txns_row_check, txns_row_write},
+    [TL_KIND_TRANSACTIONS] = {NULL, txns_row_write},   /* checked as written */
     [TL_KIND_POSTS] = {posts_row_check, posts_row_write},
     [TL_KIND_CONSENT] = {consent_row_check, consent_row_write},
 };
@@ -1622,12 +1791,15 @@ static int run_pass(table_source *s, tl_import *imp, bool write, tl_err *err)
     if (rc)
         return rc;
     row_fn fn = write ? row_ops[s->base.kind].write : row_ops[s->base.kind].check;
+    /* A kind without a check is checked while written: count it then. */
+    bool count = !write || !row_ops[s->base.kind].check;
     progress p;
-    progress_start(&p, imp->progress, write ? "writing" : "checking", s);
+    progress_start(&p, imp->progress,
+                   !write ? "checking" : count ? "importing" : "writing", s);
     while ((rc = reader_next(&rd, err)) == 1) {
         if ((rc = fn(&rd, imp, err)))
             break;
-        if (!write)
+        if (count)
             imp->counts.read[s->base.kind]++;
         progress_tick(&p, &rd);
     }
@@ -1648,6 +1820,8 @@ static void caches_free(table_source *s)
 static int table_check(tl_source *src, tl_import *imp, tl_err *err)
 {
     table_source *s = (table_source *)src;
+    if (!row_ops[s->base.kind].check)
+        return TL_OK;   /* checked in the write pass */
     int rc = run_pass(s, imp, false, err);
     caches_free(s);   /* the ID sets are only needed while checking */
     return rc;
@@ -1656,11 +1830,20 @@ static int table_check(tl_source *src, tl_import *imp, tl_err *err)
 static int table_write(tl_source *src, tl_import *imp, tl_err *err)
 {
     table_source *s = (table_source *)src;
-    int rc = run_pass(s, imp, true, err);
-    if (!rc && s->batch.n)
-        rc = batch_flush(s, imp, err);
+    int rc = TL_OK;
+    if (s->base.kind == TL_KIND_TRANSACTIONS) {
+        struct stat sb;
+        uint64_t bytes = s->is_mem ? s->mem_len
+                         : stat(s->base.path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+        rc = tl_store_bulk_cache(imp->st, bytes, err);
+    }
+    if (!rc)
+        rc = run_pass(s, imp, true, err);
+    if (!rc && s->base.kind == TL_KIND_TRANSACTIONS)
+        rc = txns_finish(s, imp, err);
     batch_free(&s->batch);
-    tl_strset_free(&s->touched);
+    tl_owner_map_free(&s->owners);
+    caches_free(s);
     return rc;
 }
 
@@ -1670,7 +1853,7 @@ static void table_destroy(tl_source *src)
     if (!s)
         return;
     caches_free(s);
-    tl_strset_free(&s->touched);
+    tl_owner_map_free(&s->owners);
     batch_free(&s->batch);
     tl_buf_free(&s->scratch);
     free(s->base.path);
@@ -1722,6 +1905,7 @@ static int source_new(tl_kind kind, const char *name, table_source **out, tl_err
             normalize_name(d->alias[a], strlen(d->alias[a]), s->norm[f][a + 1], NAME_MAX_NORM);
     }
     tl_buf_init(&s->scratch, (size_t)16 << 20);
+    tl_owner_map_init(&s->owners);
     /* A per-import seed: no fixed input can make fingerprints collide
      * every time (a collision only costs a re-read anyway). */
     s->seed = mix64((uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uintptr_t)s);

@@ -5,7 +5,8 @@
  * The check pass streams the file and validates every record (required
  * fields, types, ranges, references to customers and products, duplicate
  * IDs) keeping only ID sets in memory, never the rows; the write pass
- * streams it again and writes through src/store. Errors name the place:
+ * streams it again and writes through src/store. Raw transactions are
+ * read once: the write pass checks them as it goes (docs/formats.md). Errors name the place:
  * `file:row N, field NAME: what is wrong (value "…")` for CSV and
  * `file:line:column: field NAME: what is wrong (value "…")` for JSON. */
 #ifndef TL_INGEST_TABLE_H

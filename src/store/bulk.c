@@ -2,65 +2,337 @@
 #include "store/bulk.h"
 #include "store/store_int.h"
 
-#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define RANGE ((int64_t)1 << 32)   /* ids per owner key */
+
+/* The cached statement `id`, prepared on first use. Unlike
+ * tl__store_stmt it neither resets nor clears bindings: callers bind every
+ * parameter and reset after each step, per row of a million-row import. */
+static sqlite3_stmt *bulk_stmt(tl_store *st, enum tl__stmt_id id, const char *sql, tl_err *err)
+{
+    if (st->stmts[id])
+        return st->stmts[id];
+    return tl__store_stmt(st, id, sql, err);
+}
+
+int tl_store_bulk_cache(tl_store *st, uint64_t bytes, tl_err *err)
+{
+    uint64_t kib = bytes / 1024 * 2;
+    if (kib < 65536)
+        return TL_OK;   /* the default 64 MiB will do */
+    if (kib > ((uint64_t)1 << 20))
+        kib = (uint64_t)1 << 20;
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%llu", (unsigned long long)kib);
+    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "size the page cache");
+    return TL_OK;
+}
 
 long long tl_store_changes_total(tl_store *st)
 {
     return (long long)sqlite3_total_changes64(st->db);
 }
 
-int tl_store_txn_put(tl_store *st, const tl_txn *t, bool *changed, tl_err *err)
+int64_t tl_store_txn_home(int64_t key, const char *txn_id, size_t len)
 {
-    /* The WHERE makes an identical row a no-op: no page is dirtied and
-     * sqlite3_changes() stays 0. */
-    sqlite3_stmt *s = tl__store_stmt(
-        st, TL_STMT_BULK_TXN_PUT,
-        "INSERT INTO transactions(customer_id, txn_id, day, month, amount, direction, currency,"
-        " category, merchant, payment_mode) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) "
-        "ON CONFLICT(customer_id, txn_id) DO UPDATE SET day=?3, month=?4, amount=?5, "
-        "direction=?6, currency=?7, category=?8, merchant=?9, payment_mode=?10 "
-        "WHERE day IS NOT ?3 OR month IS NOT ?4 OR amount IS NOT ?5 OR direction IS NOT ?6 "
-        "OR currency IS NOT ?7 OR category IS NOT ?8 OR merchant IS NOT ?9 "
-        "OR payment_mode IS NOT ?10",
-        err);
-    if (!s)
-        return TL_EDB;
-    tl__bind_text(s, 1, t->customer_id);
-    tl__bind_text(s, 2, t->txn_id);
-    tl__bind_text(s, 3, t->day);
-    sqlite3_bind_int(s, 4, t->month);
-    sqlite3_bind_double(s, 5, t->amount);
-    sqlite3_bind_int(s, 6, t->direction);
-    tl__bind_text(s, 7, t->currency);
-    tl__bind_text(s, 8, t->category);
-    tl__bind_text(s, 9, t->merchant);
-    tl__bind_text(s, 10, t->payment_mode);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        return tl__store_fail(st, err, "write transaction");
-    if (changed)
-        *changed = sqlite3_changes(st->db) > 0;
-    return TL_OK;
+    /* FNV-1a, then a finalising mix so that IDs differing only in their
+     * last characters spread over the whole slot range. */
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)txn_id[i];
+        h *= 0x100000001b3ULL;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return key * RANGE + (int64_t)(h & 0x7fffffffULL);
 }
 
-int tl_store_txn_touch(tl_store *st, const char *customer_id, tl_err *err)
+int tl_store_txn_owner(tl_store *st, const char *customer_id, int64_t *key, bool *fresh,
+                       tl_err *err)
 {
-    /* Same temp table as transactions.c uses, created on first need. */
-    if (!st->touched_ready) {
-        if (sqlite3_exec(st->db, "CREATE TEMP TABLE IF NOT EXISTS touched(id TEXT PRIMARY KEY)",
-                         NULL, NULL, NULL) != SQLITE_OK)
-            return tl__store_fail(st, err, "create touched table");
-        st->touched_ready = 1;
-    }
-    sqlite3_stmt *s = tl__store_stmt(st, TL_STMT_BULK_TXN_TOUCH,
-                                     "INSERT OR IGNORE INTO temp.touched(id) VALUES(?1)", err);
+    sqlite3_stmt *s = tl__store_stmt(st, TL_STMT_BULK_OWNER_GET,
+                                     "SELECT key FROM txn_owners WHERE customer_id=?1", err);
     if (!s)
         return TL_EDB;
     tl__bind_text(s, 1, customer_id);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        return tl__store_fail(st, err, "mark customer for monthly totals");
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        *key = sqlite3_column_int64(s, 0);
+        sqlite3_reset(s);
+        sqlite3_stmt *r = tl__store_stmt(
+            st, TL_STMT_BULK_OWNER_ROWS,
+            "SELECT 1 FROM transactions WHERE id >= ?1 AND id < ?2 LIMIT 1", err);
+        if (!r)
+            return TL_EDB;
+        sqlite3_bind_int64(r, 1, *key * RANGE);
+        sqlite3_bind_int64(r, 2, (*key + 1) * RANGE);
+        step = sqlite3_step(r);
+        sqlite3_reset(r);
+        if (step != SQLITE_ROW && step != SQLITE_DONE)
+            return tl__store_fail(st, err, "look up transactions");
+        *fresh = step == SQLITE_DONE;
+        return TL_OK;
+    }
+    sqlite3_reset(s);
+    if (step != SQLITE_DONE)
+        return tl__store_fail(st, err, "look up transaction owner");
+    s = tl__store_stmt(st, TL_STMT_BULK_OWNER_ADD,
+                       "INSERT INTO txn_owners(customer_id) VALUES(?1)", err);
+    if (!s)
+        return TL_EDB;
+    tl__bind_text(s, 1, customer_id);
+    step = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (step != SQLITE_DONE)
+        return tl__store_fail(st, err, "add transaction owner");
+    *key = sqlite3_last_insert_rowid(st->db);
+    /* Ids must stay positive 64-bit integers. */
+    if (*key <= 0 || *key >= ((int64_t)1 << 31))
+        return tl_err_set(err, TL_EDB, "%s: out of transaction owner keys", st->path);
+    *fresh = true;
     return TL_OK;
+}
+
+/* Binds the transaction's columns as ?2..?11 (id is ?1). */
+static void bind_txn(sqlite3_stmt *s, const tl_txn *t)
+{
+    tl__bind_text(s, 2, t->customer_id);
+    tl__bind_text(s, 3, t->txn_id);
+    tl__bind_text(s, 4, t->day);
+    sqlite3_bind_int(s, 5, t->month);
+    sqlite3_bind_double(s, 6, t->amount);
+    sqlite3_bind_int(s, 7, t->direction);
+    tl__bind_text(s, 8, t->currency);
+    tl__bind_text(s, 9, t->category);
+    tl__bind_text(s, 10, t->merchant);
+    tl__bind_text(s, 11, t->payment_mode);
+}
+
+/* Steps an INSERT of the transaction at `id`: 0 done, 1 slot taken. */
+static int insert_at(tl_store *st, int64_t id, const tl_txn *t, tl_err *err)
+{
+    tl_store_txn_same_end(st);   /* no read in flight across a write */
+    sqlite3_stmt *s = bulk_stmt(
+        st, TL_STMT_BULK_TXN_INSERT,
+        "INSERT INTO transactions(id, customer_id, txn_id, day, month, amount, direction,"
+        " currency, category, merchant, payment_mode) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+        err);
+    if (!s)
+        return TL_EDB;
+    sqlite3_bind_int64(s, 1, id);
+    bind_txn(s, t);
+    int step = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (step == SQLITE_DONE)
+        return 0;
+    if (sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return 1;
+    return tl__store_fail(st, err, "write transaction");
+}
+
+/* Probing never leaves the owner's range: homes use 31 of its 32 bits. */
+static int next_slot(tl_store *st, int64_t *id, tl_err *err)
+{
+    if ((++*id & (RANGE - 1)) == 0)
+        return tl_err_set(err, TL_EDB, "%s: a customer's transaction range is full", st->path);
+    return TL_OK;
+}
+
+int tl_store_txn_insert_many(tl_store *st, const int64_t *ids, const tl_txn *t, tl_err *err)
+{
+    tl_store_txn_same_end(st);   /* no read in flight across a write */
+    sqlite3_stmt *s = st->stmts[TL_STMT_BULK_TXN_INSERT_MANY];
+    if (!s) {
+        /* INSERT … VALUES (?,…),(?,…),… with TL_TXN_CHUNK rows. */
+        char sql[64 + 11 * 5 * TL_TXN_CHUNK + 16];
+        size_t k = (size_t)snprintf(sql, sizeof sql, "INSERT INTO transactions(id, customer_id,"
+                                    " txn_id, day, month, amount, direction, currency, category,"
+                                    " merchant, payment_mode) VALUES");
+        for (int r = 0; r < TL_TXN_CHUNK; r++)
+            k += (size_t)snprintf(sql + k, sizeof sql - k, "%s(?,?,?,?,?,?,?,?,?,?,?)",
+                                  r ? "," : "");
+        if (!(s = tl__store_stmt(st, TL_STMT_BULK_TXN_INSERT_MANY, sql, err)))
+            return TL_EDB;
+    }
+    for (int r = 0; r < TL_TXN_CHUNK; r++) {
+        int p = r * 11;
+        const tl_txn *x = &t[r];
+        sqlite3_bind_int64(s, p + 1, ids[r]);
+        tl__bind_text(s, p + 2, x->customer_id);
+        tl__bind_text(s, p + 3, x->txn_id);
+        tl__bind_text(s, p + 4, x->day);
+        sqlite3_bind_int(s, p + 5, x->month);
+        sqlite3_bind_double(s, p + 6, x->amount);
+        sqlite3_bind_int(s, p + 7, x->direction);
+        tl__bind_text(s, p + 8, x->currency);
+        tl__bind_text(s, p + 9, x->category);
+        tl__bind_text(s, p + 10, x->merchant);
+        tl__bind_text(s, p + 11, x->payment_mode);
+    }
+    int step = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (step == SQLITE_DONE)
+        return 0;
+    if (sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return 1;   /* the statement is undone whole */
+    return tl__store_fail(st, err, "write transactions");
+}
+
+int tl_store_txn_insert(tl_store *st, int64_t home, const tl_txn *t, int64_t *id,
+                        tl_err *err)
+{
+    for (*id = home;;) {
+        int rc = insert_at(st, *id, t, err);
+        if (rc <= 0)
+            return rc;
+        if ((rc = next_slot(st, id, err)))
+            return rc;
+    }
+}
+
+static bool text_is(sqlite3_stmt *s, int col, const char *v)
+{
+    const char *c = (const char *)sqlite3_column_text(s, col);
+    if (!c || !v)
+        return !c && !v;
+    return strcmp(c, v) == 0;
+}
+
+/* True when the row `get` is on (columns as TL_STMT_BULK_TXN_GET's, from
+ * `col`) holds exactly the transaction t; *same_id tells whether at least
+ * its txn_id matches. */
+static bool row_is(sqlite3_stmt *get, int col, const tl_txn *t, bool *same_id)
+{
+    *same_id = text_is(get, col, t->txn_id);
+    return *same_id && text_is(get, col + 1, t->day) &&
+           sqlite3_column_int(get, col + 2) == t->month &&
+           sqlite3_column_double(get, col + 3) == t->amount &&
+           sqlite3_column_int(get, col + 4) == t->direction &&
+           text_is(get, col + 5, t->currency) && text_is(get, col + 6, t->category) &&
+           text_is(get, col + 7, t->merchant) && text_is(get, col + 8, t->payment_mode) &&
+           text_is(get, col + 9, t->customer_id);
+}
+
+/* Moves the scan to the first row with id >= home: steps forward when it
+ * is a few rows short of it, else seeks anew. Returns SQLITE_ROW (a row
+ * is current), SQLITE_DONE (none left) or an error code. */
+#define SCAN_STEPS 16
+static int scan_to(tl_store *st, int64_t home)
+{
+    sqlite3_stmt *s = st->stmts[TL_STMT_BULK_TXN_SCAN];
+    if (st->scan_valid && st->scan_id <= home) {
+        for (int i = 0; i < SCAN_STEPS && st->scan_id < home; i++) {
+            int step = sqlite3_step(s);
+            if (step != SQLITE_ROW) {
+                st->scan_valid = 0;
+                sqlite3_reset(s);
+                return step;
+            }
+            st->scan_id = sqlite3_column_int64(s, 0);
+        }
+        if (st->scan_id >= home)
+            return SQLITE_ROW;
+    }
+    sqlite3_reset(s);
+    sqlite3_bind_int64(s, 1, home);
+    int step = sqlite3_step(s);
+    st->scan_valid = step == SQLITE_ROW;
+    if (step == SQLITE_ROW)
+        st->scan_id = sqlite3_column_int64(s, 0);
+    else
+        sqlite3_reset(s);
+    return step;
+}
+
+int tl_store_txn_same(tl_store *st, int64_t home, const tl_txn *t, bool *same, tl_err *err)
+{
+    if (!bulk_stmt(st, TL_STMT_BULK_TXN_SCAN,
+                   "SELECT id, txn_id, day, month, amount, direction, currency, category,"
+                   " merchant, payment_mode, customer_id FROM transactions WHERE id >= ?1"
+                   " ORDER BY id",
+                   err))
+        return TL_EDB;
+    *same = false;
+    int step = scan_to(st, home);
+    if (step == SQLITE_DONE)
+        return TL_OK;
+    if (step != SQLITE_ROW)
+        return tl__store_fail(st, err, "look up transactions");
+    bool same_id;
+    if (st->scan_id == home)
+        *same = row_is(st->stmts[TL_STMT_BULK_TXN_SCAN], 1, t, &same_id);
+    return TL_OK;
+}
+
+void tl_store_txn_same_end(tl_store *st)
+{
+    if (st->stmts[TL_STMT_BULK_TXN_SCAN])
+        sqlite3_reset(st->stmts[TL_STMT_BULK_TXN_SCAN]);
+    st->scan_valid = 0;
+}
+
+int tl_store_txn_upsert(tl_store *st, int64_t home, const tl_txn *t, bool *changed,
+                        tl_err *err)
+{
+    sqlite3_stmt *get = bulk_stmt(
+        st, TL_STMT_BULK_TXN_GET,
+        "SELECT txn_id, day, month, amount, direction, currency, category, merchant,"
+        " payment_mode, customer_id FROM transactions WHERE id=?1",
+        err);
+    if (!get)
+        return TL_EDB;
+    int64_t id = home;
+    int rc;
+    *changed = true;
+    for (;;) {
+        sqlite3_reset(get);
+        sqlite3_bind_int64(get, 1, id);
+        int step = sqlite3_step(get);
+        if (step == SQLITE_DONE)
+            break;   /* a free slot: the transaction is new */
+        if (step != SQLITE_ROW) {
+            rc = tl__store_fail(st, err, "look up transaction");
+            sqlite3_reset(get);
+            return rc;
+        }
+        bool same_id, same = row_is(get, 0, t, &same_id);
+        if (!same_id) {
+            if ((rc = next_slot(st, &id, err))) {
+                sqlite3_reset(get);
+                return rc;
+            }
+            continue;
+        }
+        sqlite3_reset(get);
+        if (same) {
+            *changed = false;
+            return TL_OK;
+        }
+        tl_store_txn_same_end(st);
+        sqlite3_stmt *up = bulk_stmt(
+            st, TL_STMT_BULK_TXN_UPDATE,
+            "UPDATE transactions SET customer_id=?2, txn_id=?3, day=?4, month=?5, amount=?6,"
+            " direction=?7, currency=?8, category=?9, merchant=?10, payment_mode=?11"
+            " WHERE id=?1",
+            err);
+        if (!up)
+            return TL_EDB;
+        sqlite3_bind_int64(up, 1, id);
+        bind_txn(up, t);
+        step = sqlite3_step(up);
+        sqlite3_reset(up);
+        return step == SQLITE_DONE ? TL_OK : tl__store_fail(st, err, "update transaction");
+    }
+    sqlite3_reset(get);
+    rc = insert_at(st, id, t, err);
+    if (rc == 1)   /* cannot happen: the slot was free a moment ago */
+        rc = tl_err_set(err, TL_EINTERNAL, "%s: transaction slot taken", st->path);
+    return rc;
 }
 
 int tl_store_monthly_put(tl_store *st, const char *customer_id, const tl_month_total *row,
@@ -86,109 +358,47 @@ int tl_store_monthly_put(tl_store *st, const char *customer_id, const tl_month_t
     return TL_OK;
 }
 
-/* Month indexes a transaction can have: years 1900..2999 (base/month.h). */
-#define MONTH_FIRST (1900 * 12)
-#define MONTH_SPAN (1100 * 12)
-
-typedef struct month_acc {
-    double *sum;
-    int64_t *count;
-    int *used;        /* slots touched for the current customer */
-    size_t nused;
-} month_acc;
-
-/* Writes one customer's accumulated months and clears them. */
-static int flush_customer(tl_store *st, sqlite3_stmt *ins, const char *customer, month_acc *a,
-                          tl_err *err)
+int tl_store_monthly_rebuild(tl_store *st, const char *customer_id, int64_t key, tl_err *err)
 {
-    for (size_t i = 0; i < a->nused; i++) {
-        int slot = a->used[i];
-        sqlite3_reset(ins);
-        tl__bind_text(ins, 1, customer);
-        sqlite3_bind_int(ins, 2, slot + MONTH_FIRST);
-        sqlite3_bind_double(ins, 3, a->sum[slot]);
-        sqlite3_bind_int64(ins, 4, a->count[slot]);
-        if (sqlite3_step(ins) != SQLITE_DONE)
-            return tl__store_fail(st, err, "write monthly total");
-        a->sum[slot] = 0;
-        a->count[slot] = 0;
-    }
-    a->nused = 0;
-    return TL_OK;
-}
-
-int tl_store_monthly_rebuild_touched(tl_store *st, tl_err *err)
-{
-    if (!st->touched_ready)
-        return TL_OK;   /* no transaction written on this connection */
-    int rc = TL_OK;
-    sqlite3_stmt *scan = NULL, *ins = NULL;
-    char *customer = NULL;
-    month_acc a = {calloc(MONTH_SPAN, sizeof(double)), calloc(MONTH_SPAN, sizeof(int64_t)),
-                   malloc(MONTH_SPAN * sizeof(int)), 0};
-    if (!a.sum || !a.count || !a.used) {
-        rc = tl_err_set(err, TL_ENOMEM, "out of memory rebuilding monthly totals");
-        goto cleanup;
-    }
-    if (sqlite3_exec(st->db, "DELETE FROM monthly WHERE customer_id IN (SELECT id FROM temp.touched)",
-                     NULL, NULL, NULL) != SQLITE_OK) {
-        rc = tl__store_fail(st, err, "clear monthly totals");
-        goto cleanup;
-    }
-    /* Touched customers in key order, each one's debits by primary key:
-     * one seek per customer, rows grouped by customer. */
+    sqlite3_stmt *s;
     if (sqlite3_prepare_v2(st->db,
-                           "SELECT t.customer_id, t.month, t.amount FROM temp.touched AS c "
-                           "JOIN transactions AS t ON t.customer_id = c.id "
-                           "WHERE t.direction < 0 ORDER BY c.id",
-                           -1, &scan, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(st->db,
-                           "INSERT INTO monthly(customer_id, month, total, count, source) "
-                           "VALUES(?1,?2,?3,?4,'computed')",
-                           -1, &ins, NULL) != SQLITE_OK) {
-        rc = tl__store_fail(st, err, "rebuild monthly totals");
-        goto cleanup;
-    }
-    int step;
-    while ((step = sqlite3_step(scan)) == SQLITE_ROW) {
-        const char *id = (const char *)sqlite3_column_text(scan, 0);
-        if (!id)
-            continue;
-        if (!customer || strcmp(customer, id) != 0) {
-            if (customer && (rc = flush_customer(st, ins, customer, &a, err)))
-                goto cleanup;
-            free(customer);
-            if (!(customer = strdup(id))) {
-                rc = tl_err_set(err, TL_ENOMEM, "out of memory rebuilding monthly totals");
-                goto cleanup;
+                           "SELECT month, amount FROM transactions WHERE id >= ?1 AND id < ?2"
+                           " AND direction < 0",
+                           -1, &s, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "rebuild monthly totals");
+    sqlite3_bind_int64(s, 1, key * RANGE);
+    sqlite3_bind_int64(s, 2, (key + 1) * RANGE);
+    tl_month_total *rows = NULL;
+    size_t n = 0, cap = 0;
+    int rc = TL_OK, step;
+    /* A customer has few distinct months: a linear search is enough. */
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        int month = sqlite3_column_int(s, 0);
+        size_t i = 0;
+        while (i < n && rows[i].month != month)
+            i++;
+        if (i == n) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 32;
+                tl_month_total *p = realloc(rows, cap * sizeof *p);
+                if (!p) {
+                    rc = tl_err_set(err, TL_ENOMEM, "out of memory rebuilding monthly totals");
+                    goto done;
+                }
+                rows = p;
             }
+            rows[n++] = (tl_month_total){month, 0, 0};
         }
-        int slot = sqlite3_column_int(scan, 1) - MONTH_FIRST;
-        if (slot < 0 || slot >= MONTH_SPAN) {
-            rc = tl_err_set(err, TL_EINTERNAL, "%s: transaction of customer %.64s has month "
-                                               "index %d out of range", st->path, id,
-                            slot + MONTH_FIRST);
-            goto cleanup;
-        }
-        if (a.count[slot] == 0)
-            a.used[a.nused++] = slot;
-        a.sum[slot] += sqlite3_column_double(scan, 2);
-        a.count[slot]++;
+        rows[i].total += sqlite3_column_double(s, 1);
+        rows[i].count++;
     }
     if (step != SQLITE_DONE) {
         rc = tl__store_fail(st, err, "rebuild monthly totals");
-        goto cleanup;
+        goto done;
     }
-    if (customer && (rc = flush_customer(st, ins, customer, &a, err)))
-        goto cleanup;
-    if (sqlite3_exec(st->db, "DELETE FROM temp.touched", NULL, NULL, NULL) != SQLITE_OK)
-        rc = tl__store_fail(st, err, "clear touched customers");
-cleanup:
-    sqlite3_finalize(scan);
-    sqlite3_finalize(ins);
-    free(customer);
-    free(a.sum);
-    free(a.count);
-    free(a.used);
+    rc = tl_store_monthly_replace(st, customer_id, rows, n, "computed", err);
+done:
+    sqlite3_finalize(s);
+    free(rows);
     return rc;
 }

@@ -19,7 +19,9 @@ static const struct {
     {"holdings", "DELETE FROM holdings WHERE customer_id=?1"},
     {"posts", "DELETE FROM posts WHERE customer_id=?1"},
     {"monthly", "DELETE FROM monthly WHERE customer_id=?1"},
-    {"transactions", "DELETE FROM transactions WHERE customer_id=?1"},
+    {"transactions",
+     "DELETE FROM transactions WHERE id >= (SELECT key FROM txn_owners WHERE customer_id=?1)"
+     " * 4294967296 AND id < (SELECT key + 1 FROM txn_owners WHERE customer_id=?1) * 4294967296"},
     {"customers", "DELETE FROM customers WHERE id=?1"},
     {"audit", "UPDATE audit SET subject=?2 WHERE subject=?1"},
 };

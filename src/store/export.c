@@ -40,7 +40,11 @@ static const export_table pseudo[] = {
 static const export_table full_tables[] = {
     {"customers", "SELECT * FROM customers", "rowid"},
     {"monthly", "SELECT * FROM monthly", "customer_id, month"},
-    {"transactions", "SELECT * FROM transactions", "customer_id, day, txn_id"},
+    /* Not the internal id (bulk.h): the same columns as before schema 8. */
+    {"transactions",
+     "SELECT customer_id, txn_id, day, month, amount, direction, currency, category, merchant,"
+     " payment_mode FROM transactions",
+     "customer_id, day, txn_id"},
     {"posts", "SELECT * FROM posts", "id"},
     {"holdings", "SELECT * FROM holdings", "customer_id, product_id"},
     {"events", "SELECT * FROM events", "id"},

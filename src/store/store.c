@@ -1,6 +1,8 @@
 /* store.c — connection, pragmas, schema migrations, transactions. */
 #include "store/store_int.h"
+#include "store/bulk.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +129,36 @@ static const char *const migrations[] = {
     "  VALUES('delete', old.rowid, old.id, old.name, old.city);"
     "  INSERT INTO customers_search(rowid, id, name, city)"
     "  VALUES(new.rowid, new.id, new.name, new.city); END;",
+    /* 7 → 8: raw transactions keyed by an integer. Each customer with
+     * transactions gets a key in txn_owners; a transaction's id is
+     * key * 2^32 + slot, the slot found by linear probing from a hash of
+     * its txn_id (tl_store_txn_home), so a customer's rows are one id range
+     * and finding (customer, txn_id) is one integer seek, without a text
+     * index (docs/store.md). Rows are copied in home order, which is what
+     * tl_txn_place (store.c) needs to place colliding ones. Erasing a
+     * customer removes their range through a trigger, as the foreign key's
+     * cascade did. */
+    "CREATE TABLE txn_owners(key INTEGER PRIMARY KEY, customer_id TEXT NOT NULL UNIQUE);"
+    "INSERT INTO txn_owners(customer_id) SELECT DISTINCT customer_id FROM transactions"
+    "  ORDER BY customer_id;"
+    "CREATE TEMP TABLE txn_v8 AS SELECT tl_txn_home(o.key, t.txn_id) AS home, t.*"
+    "  FROM transactions AS t JOIN txn_owners AS o USING(customer_id) ORDER BY home;"
+    "CREATE TABLE transactions_v8("
+    "  id INTEGER PRIMARY KEY,"
+    "  customer_id TEXT NOT NULL, txn_id TEXT NOT NULL, day TEXT NOT NULL,"
+    "  month INTEGER NOT NULL, amount REAL NOT NULL, direction INTEGER NOT NULL,"
+    "  currency TEXT, category TEXT, merchant TEXT, payment_mode TEXT);"
+    "INSERT INTO transactions_v8 SELECT tl_txn_place(home), customer_id, txn_id, day, month,"
+    "  amount, direction, currency, category, merchant, payment_mode FROM temp.txn_v8"
+    "  ORDER BY rowid;"
+    "DROP TABLE temp.txn_v8;"
+    "DROP TABLE transactions;"
+    "ALTER TABLE transactions_v8 RENAME TO transactions;"
+    "CREATE TRIGGER customers_txn_delete AFTER DELETE ON customers BEGIN"
+    "  DELETE FROM transactions WHERE id >= (SELECT key FROM txn_owners WHERE"
+    "  customer_id = old.id) * 4294967296 AND id < ((SELECT key FROM txn_owners WHERE"
+    "  customer_id = old.id) + 1) * 4294967296;"
+    "  DELETE FROM txn_owners WHERE customer_id = old.id; END;",
 };
 
 int tl__store_fail(tl_store *st, tl_err *err, const char *what)
@@ -219,6 +251,29 @@ static int user_version(tl_store *st, int *v, tl_err *err)
     return rc ? tl__store_fail(st, err, "read schema version") : TL_OK;
 }
 
+/* tl_txn_home(key, txn_id): the home id of a transaction (bulk.h). */
+static void sql_txn_home(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *txn = (const char *)sqlite3_value_text(argv[1]);
+    int n = sqlite3_value_bytes(argv[1]);
+    sqlite3_result_int64(ctx, tl_store_txn_home(sqlite3_value_int64(argv[0]), txn ? txn : "",
+                                                (size_t)n));
+}
+
+/* tl_txn_place(home): for rows fed in ascending home order (migration 8
+ * only), the id each one takes under linear probing: its home, or the
+ * slot after the previous row's when that is taken. Homes keep 31 bits of
+ * slot, so probing stays inside the customer's 2^32 range. */
+static void sql_txn_place(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    tl_store *st = sqlite3_user_data(ctx);
+    int64_t home = sqlite3_value_int64(argv[0]);
+    st->place_last = home > st->place_last ? home : st->place_last + 1;
+    sqlite3_result_int64(ctx, st->place_last);
+}
+
 static int migrate(tl_store *st, bool readonly, tl_err *err)
 {
     int v = 0;
@@ -235,17 +290,39 @@ static int migrate(tl_store *st, bool readonly, tl_err *err)
     if (readonly)
         return tl_err_set(err, TL_EDB, "%s: store needs migration from version %d; open it "
                                        "read-write once", st->path, v);
-    if ((rc = exec(st, "BEGIN IMMEDIATE", err)))
+    /* Functions migration 8 uses; not deterministic, so each row calls
+     * tl_txn_place in scan order. */
+    if (sqlite3_create_function(st->db, "tl_txn_home", 2, SQLITE_UTF8, NULL, sql_txn_home, NULL,
+                                NULL) != SQLITE_OK ||
+        sqlite3_create_function(st->db, "tl_txn_place", 1, SQLITE_UTF8, st, sql_txn_place,
+                                NULL, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "register migration functions");
+    st->place_last = 0;
+    /* Migration 8 copies every transaction through a sorted temporary
+     * table: on disk, not in memory, for a store of tens of millions. */
+    if ((rc = exec(st, "PRAGMA temp_store=FILE", err)) ||
+        (rc = exec(st, "BEGIN IMMEDIATE", err)))
         return rc;
     for (; v < target; v++) {
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v + 1);
         if ((rc = exec(st, migrations[v], err)) || (rc = exec(st, pragma, err))) {
             exec(st, "ROLLBACK", NULL);
+            exec(st, "PRAGMA temp_store=MEMORY", NULL);
             return tl_err_prefix(err, "migration to schema version %d", v + 1);
         }
     }
-    return exec(st, "COMMIT", err);
+    if ((rc = exec(st, "COMMIT", err)))
+        return rc;
+    return exec(st, "PRAGMA temp_store=MEMORY", err);
+}
+
+/* Before SQLite initialises: no memory statistics (tailor reads none),
+ * which spares every allocation a global mutex. Too late once any
+ * connection is open; then the call fails harmlessly. */
+static void configure_sqlite(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 /* Waits up to about five seconds for a lock. SQLite's own busy timeout
@@ -267,6 +344,8 @@ static int busy_wait(void *arg, int tries)
 
 int tl_store_open(const char *path, int flags, tl_store **out, tl_err *err)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure_sqlite);
     int rc = TL_OK;
     tl_store *st = calloc(1, sizeof *st);
     if (!st)

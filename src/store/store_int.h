@@ -4,6 +4,7 @@
 #define TL_STORE_INT_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "store/store.h"
 
@@ -26,8 +27,14 @@ enum tl__stmt_id {
     TL_STMT_REVIEWS_GET,
     TL_STMT_HOLDING_UPSERT,
     TL_STMT_HOLDINGS_GET,
-    TL_STMT_BULK_TXN_PUT,      /* bulk.c */
-    TL_STMT_BULK_TXN_TOUCH,    /* bulk.c */
+    TL_STMT_BULK_TXN_INSERT,   /* bulk.c */
+    TL_STMT_BULK_TXN_INSERT_MANY, /* bulk.c */
+    TL_STMT_BULK_TXN_GET,      /* bulk.c */
+    TL_STMT_BULK_TXN_SCAN,     /* bulk.c */
+    TL_STMT_BULK_TXN_UPDATE,   /* bulk.c */
+    TL_STMT_BULK_OWNER_GET,    /* bulk.c */
+    TL_STMT_BULK_OWNER_ADD,    /* bulk.c */
+    TL_STMT_BULK_OWNER_ROWS,   /* bulk.c */
     TL_STMT_BULK_MONTHLY_PUT,  /* bulk.c */
     TL_STMT_EMBEDDING_GET,
     TL_STMT_EMBEDDING_PUT,
@@ -54,7 +61,9 @@ struct tl_store {
     sqlite3_stmt *stmts[TL_STMT_COUNT];
     const char *cached_sql[TL_STORE_SQL_CACHE];
     sqlite3_stmt *cached[TL_STORE_SQL_CACHE];
-    int touched_ready;   /* temp.touched exists on this connection */
+    int64_t place_last;  /* migration 8's tl_txn_place: the last id given */
+    int scan_valid;      /* bulk.c: TL_STMT_BULK_TXN_SCAN is on row scan_id */
+    int64_t scan_id;
 };
 
 /* Returns the cached statement for `id`, preparing `sql` the first time,

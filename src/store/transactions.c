@@ -4,13 +4,22 @@
 
 #include <string.h>
 
+/* The customer's (?1) rows: one id range, their owner key times 2^32
+ * (bulk.h). Each subquery runs once, so this is a range scan. */
+#define TXN_OF_CUSTOMER                                                                   \
+    " WHERE id >= (SELECT key FROM txn_owners WHERE customer_id=?1) * 4294967296"          \
+    " AND id < (SELECT key + 1 FROM txn_owners WHERE customer_id=?1) * 4294967296"
+
 int tl_store_txns_each(tl_store *st, const char *customer_id, int limit,
                        int (*cb)(void *ctx, const tl_txn *t), void *ctx, tl_err *err)
 {
     int owned;
-    sqlite3_stmt *s = tl__store_cached(st, "SELECT customer_id, txn_id, day, month, amount, direction, currency,"
-                           " category, merchant, payment_mode FROM transactions"
-                           " WHERE customer_id=?1 ORDER BY day DESC, txn_id LIMIT ?2", &owned, err);
+    sqlite3_stmt *s = tl__store_cached(st,
+                                       "SELECT customer_id, txn_id, day, month, amount, direction,"
+                                       " currency, category, merchant, payment_mode FROM"
+                                       " transactions" TXN_OF_CUSTOMER
+                                       " ORDER BY day DESC, txn_id LIMIT ?2",
+                                       &owned, err);
     if (!s)
         return TL_EDB;
     tl__bind_text(s, 1, customer_id);
@@ -44,10 +53,10 @@ int tl_store_txn_breakdown(tl_store *st, const char *customer_id, tl_txn_group b
 {
     const char *sql = by == TL_TXN_BY_CATEGORY
                           ? "SELECT coalesce(category,'Other'), sum(amount), count(*) FROM "
-                            "transactions WHERE customer_id=?1 AND direction<0 GROUP BY 1 "
+                            "transactions" TXN_OF_CUSTOMER " AND direction<0 GROUP BY 1 "
                             "ORDER BY 2 DESC LIMIT ?2"
                           : "SELECT coalesce(payment_mode,'Other'), sum(amount), count(*) FROM "
-                            "transactions WHERE customer_id=?1 AND direction<0 GROUP BY 1 "
+                            "transactions" TXN_OF_CUSTOMER " AND direction<0 GROUP BY 1 "
                             "ORDER BY 3 DESC LIMIT ?2";
     int owned;
     sqlite3_stmt *s = tl__store_cached(st, sql, &owned, err);
@@ -73,7 +82,7 @@ int tl_store_txn_flows(tl_store *st, const char *customer_id,
     int owned;
     sqlite3_stmt *s = tl__store_cached(st, "SELECT month, sum(CASE WHEN direction>0 THEN amount ELSE 0 END),"
                            " sum(CASE WHEN direction<0 THEN amount ELSE 0 END) FROM transactions"
-                           " WHERE customer_id=?1 GROUP BY month ORDER BY month", &owned, err);
+                           TXN_OF_CUSTOMER " GROUP BY month ORDER BY month", &owned, err);
     if (!s)
         return TL_EDB;
     tl__bind_text(s, 1, customer_id);

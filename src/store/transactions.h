@@ -1,6 +1,6 @@
 /* transactions.h — raw transactions: reading them back. Imports write them
- * through bulk.h (tl_store_txn_put, tl_store_txn_touch), which also marks
- * customers whose monthly totals must be rebuilt. */
+ * through bulk.h (tl_store_txn_insert, tl_store_txn_upsert), which also
+ * describes how they are keyed. */
 #ifndef TL_STORE_TRANSACTIONS_H
 #define TL_STORE_TRANSACTIONS_H
 

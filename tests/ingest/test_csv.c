@@ -215,6 +215,28 @@ static void test_file_straddles_buffer(void **state)
     free(dir);
 }
 
+/* Plain rows take a fast path (no quote, CR or NUL; LF inside the
+ * window); rows beside them that need the full state machine, and rows at
+ * a cap, read exactly as before. */
+static void test_fast_and_general_rows(void **state)
+{
+    (void)state;
+    expect("a,b\n1,2\n\"x,y\",3\n4,\n,5\n\n6,7\r\n8,9\n,\n10,\"\"\"q\"\"\"\n11,12",
+           "1:a|b\n2:1|2\n3:x,y|3\n4:4|\n5:|5\n7:6|7\n8:8|9\n9:|\n10:10|\"q\"\n11:11|12\n");
+    /* A quote inside an unquoted field is data on either path. */
+    expect("a,b\nx\"y,2\n", "1:a|b\n2:x\"y|2\n");
+    tl_csv_limits lim = {.max_field = 4, .max_row = 9, .max_fields = 3};
+    expect_error("a,b\n12345,x\n", &lim, "t.csv:row 2, column 1: field longer than 4 bytes");
+    expect_error("a,b\n1,2,3,4\n", &lim, "t.csv:row 2, column 4: more than 3 fields");
+    expect_error("a,b\n1234,1234,12\n", &lim, "row longer than 9 bytes");
+    char out[256];
+    tl_err err;
+    tl_err_clear(&err);
+    /* Exactly at the caps: read. */
+    assert_int_equal(dump("1234,1234,1\n", 12, &lim, out, sizeof out, &err), 0);
+    assert_string_equal(out, "1:1234|1234|1\n");
+}
+
 static void test_open_missing(void **state)
 {
     (void)state;
@@ -235,6 +257,7 @@ int main(void)
         cmocka_unit_test(test_quoted),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_file_straddles_buffer),
+        cmocka_unit_test(test_fast_and_general_rows),
         cmocka_unit_test(test_open_missing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,6 +19,7 @@
 #include "store/monthly.h"
 #include "store/posts.h"
 #include "store/products.h"
+#include "store/bulk.h"
 #include "store/store.h"
 #include "store/transactions.h"
 
@@ -655,9 +656,129 @@ static void test_many_rows(void **state)
     free(dp);
 }
 
+
+typedef struct slot_of {
+    int64_t slot;
+    int i;
+} slot_of;
+
+static int by_slot(const void *a, const void *b)
+{
+    const slot_of *x = a, *y = b;
+    return x->slot < y->slot ? -1 : x->slot > y->slot ? 1 : x->i - y->i;
+}
+
+/* Two txn_ids "X<a>" and "X<b>" whose homes collide (store/bulk.h). */
+static void colliding_ids(char a[16], char b[16])
+{
+    enum { N = 300000 };
+    slot_of *v = malloc(N * sizeof *v);
+    for (int i = 0; i < N; i++) {
+        char id[16];
+        int n = snprintf(id, sizeof id, "X%d", i);
+        v[i] = (slot_of){tl_store_txn_home(0, id, (size_t)n), i};
+    }
+    qsort(v, N, sizeof *v, by_slot);
+    int found = -1;
+    for (int i = 1; i < N && found < 0; i++)
+        if (v[i].slot == v[i - 1].slot)
+            found = i;
+    assert_true(found > 0);
+    snprintf(a, 16, "X%d", v[found - 1].i);
+    snprintf(b, 16, "X%d", v[found].i);
+    free(v);
+}
+
+/* Transactions whose txn_ids collide in the store's keying, in and out of
+ * full statement chunks: all land, a re-import writes nothing, a changed
+ * one is updated and its customer's months recomputed. */
+static void test_txn_collisions(void **state)
+{
+    fx *f = *state;
+    char a[16], b[16];
+    colliding_ids(a, b);
+    char *cp = put(f, "c.csv", "customer_id\nC1\nC2\n");
+    char text[16384];
+    size_t n = (size_t)snprintf(text, sizeof text,
+                                "customer_id,txn_id,date,amount\nC1,%s,2024-01-05,5\n"
+                                "C2,%s,2024-01-05,9\nC1,%s,2024-01-06,7\n",
+                                a, a, b);
+    for (int i = 0; i < 300; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "C%d,R%d,2024-02-01,1\n", 1 + i % 2, i);
+    char *tp = put(f, "t.csv", text);
+    tl_import_counts c;
+    tl_err err;
+    tl_err_clear(&err);
+    int rc = import(f->db, &c, &err, K(CUSTOMERS), cp, K(TRANSACTIONS), tp, -1);
+    if (rc)
+        fail_msg("%s", err.msg);
+    assert_int_equal(c.read[TL_KIND_TRANSACTIONS], 303);
+    assert_int_equal(c.changed[TL_KIND_TRANSACTIONS], 303);
+    rc = import(f->db, &c, &err, K(CUSTOMERS), cp, K(TRANSACTIONS), tp, -1);
+    assert_int_equal(rc, 0);
+    assert_int_equal(c.changed[TL_KIND_TRANSACTIONS], 0);
+
+    /* b (placed past its home) changes. */
+    snprintf(text, sizeof text, "customer_id,txn_id,date,amount\nC1,%s,2024-01-06,8\n", b);
+    char *up = put(f, "u.csv", text);
+    rc = import(f->db, &c, &err, K(TRANSACTIONS), up, -1);
+    assert_int_equal(rc, 0);
+    assert_int_equal(c.changed[TL_KIND_TRANSACTIONS], 1);
+    tl_store *st;
+    assert_int_equal(tl_store_open(f->db, TL_STORE_READONLY, &st, &err), 0);
+    tl_store_counts sc;
+    assert_int_equal(tl_store_counts_get(st, &sc, &err), 0);
+    assert_int_equal(sc.transactions, 303);
+    tl_month_total *m;
+    size_t nm;
+    assert_int_equal(tl_store_monthly_get(st, "C1", &m, &nm, &err), 0);
+    assert_int_equal(nm, 2);
+    assert_true(m[0].total == 13 && m[0].count == 2);
+    assert_true(m[1].total == 150 && m[1].count == 150);
+    free(m);
+    tl_store_close(st);
+    free(cp);
+    free(tp);
+    free(up);
+}
+
+/* Transactions are checked while they are written: a bad row late in the
+ * file rolls back everything of the import, customers of the same import
+ * included, and the store file is byte for byte as it was. */
+static void test_txn_error_rolls_back(void **state)
+{
+    fx *f = *state;
+    tl_import_counts c;
+    import_all_csv(f, &c);
+    char *cp = put(f, "c9.csv", "customer_id\nC9\n");
+    char text[8192];
+    size_t n = (size_t)snprintf(text, sizeof text, "customer_id,txn_id,date,amount\n");
+    for (int i = 0; i < 100; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "C9,N%d,2024-02-01,1\n", i);
+    snprintf(text + n, sizeof text - n, "C9,N100,2024-02-30,1\n");
+    char *tp = put(f, "t9.csv", text);
+    size_t before_len, after_len;
+    char *before = tu_read_file(f->db, &before_len);
+    tl_err err;
+    tl_err_clear(&err);
+    int rc = import(f->db, &c, &err, K(CUSTOMERS), cp, K(TRANSACTIONS), tp, -1);
+    assert_int_equal(rc, TL_EINPUT);
+    assert_string_equal(rel(f, err.msg), "t9.csv:row 102, field date: not a date (YYYY-MM-DD) "
+                                         "(value \"2024-02-30\")");
+    char *after = tu_read_file(f->db, &after_len);
+    assert_int_equal(before_len, after_len);
+    assert_memory_equal(before, after, before_len);
+    free(before);
+    free(after);
+    free(cp);
+    free(tp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_txn_collisions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_txn_error_rolls_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_all_kinds_csv, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reimport_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reimport_updates_changed_record, setup, teardown),
