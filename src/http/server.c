@@ -498,9 +498,11 @@ void tl_server_stop(tl_server *s)
     if (!s)
         return;
     /* LLM jobs first: they are cancelled, resume their connections and
-     * end before the daemon closes those. */
-    tl_llm_service_close(s->llm);
+     * end before the daemon closes those. The service itself is freed only
+     * once the daemon's threads, which still read it, are gone. */
+    tl_llm_service_stop(s->llm);
     MHD_stop_daemon(s->daemon);
+    tl_llm_service_close(s->llm);
     for (store_slot *slot = s->stores, *next; slot; slot = next) {
         next = slot->next;
         tl_store_close(slot->st);

@@ -124,7 +124,7 @@ const volatile int *tl_llm_service_cancel(const tl_llm_service *s)
     return &s->cancel;
 }
 
-void tl_llm_service_close(tl_llm_service *s)
+void tl_llm_service_stop(tl_llm_service *s)
 {
     if (!s)
         return;
@@ -132,9 +132,18 @@ void tl_llm_service_close(tl_llm_service *s)
     s->closing = 1;
     s->cancel = 1;
     pthread_cond_broadcast(&s->cond);
+    unsigned n = s->n_threads;
+    s->n_threads = 0;   /* joined once, whoever calls first */
     pthread_mutex_unlock(&s->lock);
-    for (unsigned i = 0; i < s->n_threads; i++)
+    for (unsigned i = 0; i < n; i++)
         pthread_join(s->threads[i], NULL);
+}
+
+void tl_llm_service_close(tl_llm_service *s)
+{
+    if (!s)
+        return;
+    tl_llm_service_stop(s);
     curl_global_cleanup();
     pthread_cond_destroy(&s->cond);
     pthread_mutex_destroy(&s->lock);

@@ -32,7 +32,13 @@ const tl_llm_config *tl_llm_service_config(const tl_llm_service *s);
 const volatile int *tl_llm_service_cancel(const tl_llm_service *s);
 
 /* Cancels calls in flight, runs what is queued (each job then falls back
- * at once), joins the workers, closes their stores, frees. Accepts NULL. */
+ * at once), joins the workers and closes their stores. s stays valid: its
+ * config can still be read and later submits fail (their callers fall back
+ * to the deterministic text), so HTTP threads still running may go on
+ * using it until the server is down. Idempotent; accepts NULL. */
+void tl_llm_service_stop(tl_llm_service *s);
+
+/* Stops (if not yet stopped) and frees. Accepts NULL. */
 void tl_llm_service_close(tl_llm_service *s);
 
 #endif
