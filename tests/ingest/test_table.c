@@ -3,6 +3,7 @@
  * are updated, and every bad file is rejected with its exact place while
  * the store file stays byte for byte as it was (or absent). */
 #include "testutil.h"
+#include "txnkeys.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -656,39 +657,6 @@ static void test_many_rows(void **state)
     free(dp);
 }
 
-
-typedef struct slot_of {
-    int64_t slot;
-    int i;
-} slot_of;
-
-static int by_slot(const void *a, const void *b)
-{
-    const slot_of *x = a, *y = b;
-    return x->slot < y->slot ? -1 : x->slot > y->slot ? 1 : x->i - y->i;
-}
-
-/* Two txn_ids "X<a>" and "X<b>" whose homes collide (store/bulk.h). */
-static void colliding_ids(char a[16], char b[16])
-{
-    enum { N = 300000 };
-    slot_of *v = malloc(N * sizeof *v);
-    for (int i = 0; i < N; i++) {
-        char id[16];
-        int n = snprintf(id, sizeof id, "X%d", i);
-        v[i] = (slot_of){tl_store_txn_home(0, id, (size_t)n), i};
-    }
-    qsort(v, N, sizeof *v, by_slot);
-    int found = -1;
-    for (int i = 1; i < N && found < 0; i++)
-        if (v[i].slot == v[i - 1].slot)
-            found = i;
-    assert_true(found > 0);
-    snprintf(a, 16, "X%d", v[found - 1].i);
-    snprintf(b, 16, "X%d", v[found].i);
-    free(v);
-}
-
 /* Transactions whose txn_ids collide in the store's keying, in and out of
  * full statement chunks: all land, a re-import writes nothing, a changed
  * one is updated and its customer's months recomputed. */
@@ -696,7 +664,7 @@ static void test_txn_collisions(void **state)
 {
     fx *f = *state;
     char a[16], b[16];
-    colliding_ids(a, b);
+    tu_colliding_txn_ids(a, b);
     char *cp = put(f, "c.csv", "customer_id\nC1\nC2\n");
     char text[16384];
     size_t n = (size_t)snprintf(text, sizeof text,

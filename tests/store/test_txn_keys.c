@@ -4,6 +4,7 @@
  * a customer removes their range, and migration 8 converts a version 7
  * store (colliding IDs included) so that lookups and re-imports work. */
 #include "testutil.h"
+#include "txnkeys.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -37,38 +38,6 @@ static int teardown(void **state)
     free(f->dir);
     free(f);
     return 0;
-}
-
-typedef struct slot_of {
-    int64_t slot;
-    int i;
-} slot_of;
-
-static int by_slot(const void *a, const void *b)
-{
-    const slot_of *x = a, *y = b;
-    return x->slot < y->slot ? -1 : x->slot > y->slot ? 1 : x->i - y->i;
-}
-
-/* Two txn_ids "X<a>" and "X<b>" with the same home slot (any owner). */
-static void colliding_ids(char a[16], char b[16])
-{
-    enum { N = 300000 };
-    slot_of *v = malloc(N * sizeof *v);
-    for (int i = 0; i < N; i++) {
-        char id[16];
-        int n = snprintf(id, sizeof id, "X%d", i);
-        v[i] = (slot_of){tl_store_txn_home(0, id, (size_t)n), i};
-    }
-    qsort(v, N, sizeof *v, by_slot);
-    int found = -1;
-    for (int i = 1; i < N && found < 0; i++)
-        if (v[i].slot == v[i - 1].slot)
-            found = i;
-    assert_true(found > 0);
-    snprintf(a, 16, "X%d", v[found - 1].i);
-    snprintf(b, 16, "X%d", v[found].i);
-    free(v);
 }
 
 static tl_customer person(const char *id)
@@ -116,7 +85,7 @@ static void test_collisions_and_erase(void **state)
     tl_err err;
     tl_store *st;
     char a[16], b[16];
-    colliding_ids(a, b);
+    tu_colliding_txn_ids(a, b);
     assert_int_equal(tl_store_open(f->db, TL_STORE_CREATE, &st, &err), 0);
     tl_customer c1 = person("C1"), c2 = person("C2");
     assert_int_equal(tl_store_customer_upsert(st, &c1, NULL, &err), 0);
@@ -277,7 +246,7 @@ static void test_migration_8(void **state)
 {
     fixture *f = *state;
     char a[16], b[16];
-    colliding_ids(a, b);
+    tu_colliding_txn_ids(a, b);
     make_v7_store(f, a, b);
 
     tl_store *st;
