@@ -1,6 +1,6 @@
 /* kern_avx512_vec.h — vector pieces shared by the AVX-512 kernels
- * (kern_avx512.c for float32, kern_bf16.c for bf16): GELU and the product
- * epilogue applied in registers. Private to src/encoder/; include only from
+ * (kern_avx512.c for float32, kern_bf16.c for bf16): GELU, the product
+ * epilogue applied in registers and the store of a finished tile. Private to src/encoder/; include only from
  * files whose functions carry an AVX-512 target attribute, on x86. */
 #ifndef TL_ENCODER_KERN_AVX512_VEC_H
 #define TL_ENCODER_KERN_AVX512_VEC_H
@@ -9,10 +9,18 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "encoder/gemm.h"
+
 /* The baseline ISA of these helpers; callers' targets are supersets of it,
  * which is what lets them be inlined there. */
 #define TL_VEC_TA __attribute__((target("avx512f,fma,avx2")))
 #define TL_VEC_INLINE static inline __attribute__((always_inline))
+
+#if defined(__clang__)
+#define TL_VEC_UNROLL _Pragma("unroll")
+#else
+#define TL_VEC_UNROLL _Pragma("GCC unroll 16")
+#endif
 
 /* GELU with erf from Abramowitz & Stegun 7.1.28:
  *   erf(z) = 1 - 1 / (1 + a1 z + ... + a6 z^6)^16  for z >= 0, |error| <= 3e-7,
@@ -71,6 +79,39 @@ TL_VEC_TA TL_VEC_INLINE __m512 epi_vec(__m512 x, epi_vals e, const float *bias, 
     if (e.gelu)
         x = v_gelu(x);
     return x;
+}
+
+/* Writes rows [0, mr) of a tile of accumulators, two vectors (32 columns)
+ * a row, to C: added to what C already holds when `accum`, through the
+ * epilogue on the last k pass (`last`). Inlined into each kernel's tile
+ * function, where mr and max_rows are constants, so the accumulators stay
+ * in registers. bias and add point at the tile's first column and
+ * top-left element, or are NULL. */
+TL_VEC_TA TL_VEC_INLINE void tile_store(__m512 (*acc)[2], int mr, int max_rows, float *c,
+                                        size_t ldc, int accum, int last, __mmask16 m0,
+                                        __mmask16 m1, const tl_gemm_epi *epi, const float *bias,
+                                        const float *add)
+{
+    const epi_vals ev = {epi->scale, epi->scale != 1.0f, epi->gelu};
+    const float *bias1 = bias ? bias + 16 : NULL;
+    const size_t ld_add = epi->ld_add;
+    TL_VEC_UNROLL for (int i = 0; i < max_rows; i++) {
+        if (i < mr) {
+            float *row = c + (size_t)i * ldc;
+            __m512 x0 = acc[i][0], x1 = acc[i][1];
+            if (accum) {
+                x0 = _mm512_add_ps(x0, _mm512_maskz_loadu_ps(m0, row));
+                x1 = _mm512_add_ps(x1, _mm512_maskz_loadu_ps(m1, row + 16));
+            }
+            if (last) {
+                const float *a = add ? add + (size_t)i * ld_add : NULL;
+                x0 = epi_vec(x0, ev, bias, a, m0);
+                x1 = epi_vec(x1, ev, bias1, a ? a + 16 : NULL, m1);
+            }
+            _mm512_mask_storeu_ps(row, m0, x0);
+            _mm512_mask_storeu_ps(row + 16, m1, x1);
+        }
+    }
 }
 
 #endif

@@ -154,29 +154,8 @@ TB INLINE void tile(const int mr, const tile_args *t)
         }
         pb += STEP;
     }
-    const epi_vals ev = {t->epi->scale, t->epi->scale != 1.0f, t->epi->gelu};
-    const int accum = t->accum, last = t->last;
-    const __mmask16 m0 = t->m0, m1 = t->m1;
-    const float *bias0 = t->bias, *bias1 = t->bias ? t->bias + 16 : NULL, *addp = t->add;
-    const size_t ldc = t->ldc, ld_add = t->epi->ld_add;
-    float *cbase = t->c;
-    UNROLL for (int i = 0; i < MR; i++) {
-        if (i < mr) {
-            float *c = cbase + (size_t)i * ldc;
-            __m512 x0 = acc[i][0], x1 = acc[i][1];
-            if (accum) {
-                x0 = _mm512_add_ps(x0, _mm512_maskz_loadu_ps(m0, c));
-                x1 = _mm512_add_ps(x1, _mm512_maskz_loadu_ps(m1, c + 16));
-            }
-            if (last) {
-                const float *add = addp ? addp + (size_t)i * ld_add : NULL;
-                x0 = epi_vec(x0, ev, bias0, add, m0);
-                x1 = epi_vec(x1, ev, bias1, add ? add + 16 : NULL, m1);
-            }
-            _mm512_mask_storeu_ps(c, m0, x0);
-            _mm512_mask_storeu_ps(c + 16, m1, x1);
-        }
-    }
+    tile_store(acc, mr, MR, t->c, t->ldc, t->accum, t->last, t->m0, t->m1, t->epi, t->bias,
+               t->add);
 }
 
 #define TILE_FN(R)                                                          \
