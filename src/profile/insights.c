@@ -173,7 +173,6 @@ int tl_insights_compute_for(tl_store *st, const tl_customer *cust, const json_t 
     out->income_estimate = NAN;
     out->savings_rate = NAN;
     const char *customer_id = cust->id;
-    const tl_customer c = *cust;   /* read only: the caller owns its strings */
     tl_month_total *rows = NULL;
     size_t n = 0;
     int rc;
@@ -220,10 +219,10 @@ int tl_insights_compute_for(tl_store *st, const tl_customer *cust, const json_t 
         shares_from_doc(doc, "FrequentlyUsedPaymentMode", out->payment_modes,
                         &out->n_payment_modes);
 
-    if ((rc = flows(st, customer_id, c.balance, out, err)))
+    if ((rc = flows(st, customer_id, cust->balance, out, err)))
         goto done;
-    if (isnan(out->income_estimate) && !isnan(c.income))
-        out->income_estimate = c.income;
+    if (isnan(out->income_estimate) && !isnan(cust->income))
+        out->income_estimate = cust->income;
     if (!isnan(out->income_estimate) && out->income_estimate > 0 && !isnan(out->avg_monthly_spend))
         out->savings_rate = 1.0 - out->avg_monthly_spend / out->income_estimate;
 

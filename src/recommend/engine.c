@@ -459,11 +459,18 @@ static int is_dismissed(const dismiss_ctx *d, const char *id)
     return 0;
 }
 
-static void exclude(json_t *arr, const tl_cat_product *p, const char *code, const char *reason)
+/* Records why p is not offered; `score` (NAN for none) is the figure a
+ * threshold exclusion turned on, kept for the audit. */
+static void exclude(json_t *arr, const tl_cat_product *p, const char *code, const char *reason,
+                    double score)
 {
-    if (arr)
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "product_id", p->id, "name",
-                                             p->name, "code", code, "reason", reason));
+    if (!arr)
+        return;
+    json_t *x = json_pack("{s:s, s:s, s:s, s:s}", "product_id", p->id, "name", p->name, "code",
+                          code, "reason", reason);
+    if (x && !isnan(score))
+        json_object_set_new(x, "score", json_real(round(score * 1000) / 1000));
+    json_array_append_new(arr, x);
 }
 
 /* Products the customer's posts name, with how the post feels about them. */
@@ -691,17 +698,17 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
     for (size_t i = 0; i < cat->n; i++) {
         const tl_cat_product *p = &cat->products[i];
         if (tl_view_holds(v, p->id)) {
-            exclude(out->excluded, p, "held", "the customer already holds this product");
+            exclude(out->excluded, p, "held", "the customer already holds this product", NAN);
             continue;
         }
         if (is_dismissed(&dis, p->id)) {
-            exclude(out->excluded, p, "dismissed", "the customer dismissed this offer");
+            exclude(out->excluded, p, "dismissed", "the customer dismissed this offer", NAN);
             continue;
         }
         cand *c = &cands[nc];
         tl_eligibility_check(&p->elig, &app, NULL, &c->verdict);
         if (!c->verdict.eligible) {
-            exclude(out->excluded, p, c->verdict.code, c->verdict.reason);
+            exclude(out->excluded, p, c->verdict.code, c->verdict.reason, NAN);
             continue;
         }
         score_components(e, &x, i, c);
@@ -769,11 +776,8 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
                 char reason[96];
                 snprintf(reason, sizeof reason, "score %.3f is below the minimum %.2f",
                          cands[i].score, e->w.min_score);
-                exclude(out->excluded, &cat->products[cands[i].idx], "below_threshold", reason);
-                /* The figure itself, for the audit (which keeps it, not the text). */
-                json_object_set_new(json_array_get(out->excluded,
-                                                   json_array_size(out->excluded) - 1),
-                                    "score", json_real(round(cands[i].score * 1000) / 1000));
+                exclude(out->excluded, &cat->products[cands[i].idx], "below_threshold", reason,
+                        cands[i].score);
             }
     }
     out->post_sentiment = post_sentiment(cat, v);

@@ -28,12 +28,12 @@ int tl_store_meta_get(tl_store *st, const char *key, void *buf, size_t size, siz
     return TL_OK;
 }
 
-int tl_store_meta_put_new(tl_store *st, const char *key, const void *value, size_t len,
-                          tl_err *err)
+/* Runs an INSERT of (key, value) with the given conflict clause. */
+static int meta_write(tl_store *st, const char *sql, const char *key, const void *value,
+                      size_t len, tl_err *err)
 {
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, "INSERT OR IGNORE INTO meta(key, value) VALUES(?1, ?2)", -1,
-                           &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
         return tl__store_fail(st, err, "write setting");
     tl__bind_text(s, 1, key);
     sqlite3_bind_blob(s, 2, value, (int)len, SQLITE_STATIC);
@@ -42,18 +42,18 @@ int tl_store_meta_put_new(tl_store *st, const char *key, const void *value, size
     return step == SQLITE_DONE ? TL_OK : tl__store_fail(st, err, "write setting");
 }
 
+int tl_store_meta_put_new(tl_store *st, const char *key, const void *value, size_t len,
+                          tl_err *err)
+{
+    return meta_write(st, "INSERT OR IGNORE INTO meta(key, value) VALUES(?1, ?2)", key, value,
+                      len, err);
+}
+
 int tl_store_meta_put(tl_store *st, const char *key, const void *value, size_t len,
                       tl_err *err)
 {
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)", -1,
-                           &s, NULL) != SQLITE_OK)
-        return tl__store_fail(st, err, "write setting");
-    tl__bind_text(s, 1, key);
-    sqlite3_bind_blob(s, 2, value, (int)len, SQLITE_STATIC);
-    int step = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return step == SQLITE_DONE ? TL_OK : tl__store_fail(st, err, "write setting");
+    return meta_write(st, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)", key, value,
+                      len, err);
 }
 
 int tl_store_meta_get_text(tl_store *st, const char *key, char **out, tl_err *err)

@@ -17,11 +17,7 @@
 #include "base/buf.h"
 #include "http/server.h"
 
-typedef struct fixture {
-    char *dir, *db;
-    tl_server *srv;
-    tu_http http;
-} fixture;
+typedef tu_served fixture;
 
 /* Performs the request, expects `status`, returns the reply's JSON. */
 static json_t *call(fixture *f, const char *method, const char *path, const char *body,
@@ -47,11 +43,10 @@ static const char *error_message(json_t *j)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    f->dir = tu_mkdtemp();
-    int port = 0;
-    if (tu_seed_store(f->dir, "t.db", &f->db) || !(f->srv = tu_server_start(f->db, &port)))
+    if (tu_served_open(f, "t.db")) {
+        free(f);
         return -1;
-    tu_http_open(&f->http, port);
+    }
     *state = f;
     return 0;
 }
@@ -59,11 +54,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    tu_http_close(&f->http);
-    tl_server_stop(f->srv);
-    tu_rmtree(f->dir);
-    free(f->dir);
-    free(f->db);
+    if (!f)
+        return 0;
+    tu_served_close(f);
     free(f);
     return 0;
 }

@@ -16,11 +16,7 @@
 #include "http/server.h"
 #include "text/sentiment.h"
 
-typedef struct fixture {
-    char *dir, *db;
-    tl_server *srv;
-    tu_http http;
-} fixture;
+typedef tu_served fixture;
 
 /* Performs one request and returns the parsed JSON body (caller decrefs);
  * *status gets the HTTP status. */
@@ -50,11 +46,10 @@ static long long int_at(json_t *o, const char *key)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    f->dir = tu_mkdtemp();
-    int port = 0;
-    if (tu_seed_store(f->dir, "t.db", &f->db) || !(f->srv = tu_server_start(f->db, &port)))
+    if (tu_served_open(f, "t.db")) {
+        free(f);
         return -1;
-    tu_http_open(&f->http, port);
+    }
     *state = f;
     return 0;
 }
@@ -64,11 +59,7 @@ static int teardown(void **state)
     fixture *f = *state;
     if (!f)
         return 0;
-    tu_http_close(&f->http);
-    tl_server_stop(f->srv);
-    tu_rmtree(f->dir);
-    free(f->db);
-    free(f->dir);
+    tu_served_close(f);
     free(f);
     return 0;
 }

@@ -117,3 +117,30 @@ int tu_seed_store(const char *dir, const char *name, char **db)
     }
     return 0;
 }
+
+int tu_served_open(tu_served *s, const char *name)
+{
+    memset(s, 0, sizeof *s);
+    s->dir = tu_mkdtemp();
+    int port = 0, rc = tu_seed_store(s->dir, name, &s->db);
+    if (!rc && !(s->srv = tu_server_start(s->db, &port)))
+        rc = -1;
+    if (rc) {
+        tu_served_close(s);
+        return rc;
+    }
+    tu_http_open(&s->http, port);
+    return 0;
+}
+
+void tu_served_close(tu_served *s)
+{
+    if (s->http.curl)
+        tu_http_close(&s->http);
+    tl_server_stop(s->srv);
+    if (s->dir)
+        tu_rmtree(s->dir);
+    free(s->db);
+    free(s->dir);
+    memset(s, 0, sizeof *s);
+}

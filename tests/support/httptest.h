@@ -38,4 +38,19 @@ tl_server *tu_server_start(const char *db, int *port);
  * stderr). */
 int tu_seed_store(const char *dir, const char *name, char **db);
 
+/* The usual fixture of the HTTP tests: the seed data in a fresh store
+ * dir/name, served on a free port, with a client. */
+typedef struct tu_served {
+    char *dir, *db;
+    tl_server *srv;
+    tu_http http;
+} tu_served;
+
+/* Opens s (zeroed first). Returns 0; 1 when the seed data is absent, -1
+ * when the import or the server failed: then s is closed again. */
+int tu_served_open(tu_served *s, const char *name);
+
+/* Stops the server, removes the store, frees; accepts a zeroed s. */
+void tu_served_close(tu_served *s);
+
 #endif
