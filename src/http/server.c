@@ -435,7 +435,7 @@ int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err)
     if (rc)
         goto fail;
     tl_store_close(probe);
-    if ((rc = tl_checkpointer_start(s->db_path, 1000, &s->ckpt, err)))
+    if ((rc = tl_checkpointer_start(s->db_path, TL_STORE_LOG_BYTES, &s->ckpt, err)))
         goto fail;
     if ((rc = tl_engine_open(o->encoder, NULL, &s->engine, err)))
         goto fail;

@@ -188,6 +188,7 @@ typedef struct fpset {
 enum { B_TXN, B_DAY, B_CURRENCY, B_CATEGORY, B_MERCHANT, B_MODE, B_NSTR };
 typedef struct batch_row {
     uint32_t off[B_NSTR];   /* offsets into text; NO_TEXT for NULL */
+    uint32_t end;           /* offset past the row's last string's NUL */
     double amount;
     int month, direction;
 } batch_row;
@@ -201,6 +202,9 @@ typedef struct txn_batch {
     batch_row *rows;
     batch_key *keys, *tmp;   /* tmp: room for sorting keys */
     size_t n, cap;
+    size_t limit;            /* rows per batch */
+    long first_number;       /* the record number of rows[0] */
+    bool flushed;            /* a full batch was written before the input's end */
 } txn_batch;
 
 typedef struct table_source {
@@ -254,27 +258,38 @@ static void fpset_free(fpset *f)
     memset(f, 0, sizeof *f);
 }
 
+/* Makes room for `more` fingerprints beyond those held, keeping the load
+ * under 0.8. Returns 0 or TL_ENOMEM. */
+static int fpset_reserve(fpset *f, size_t more)
+{
+    if ((f->len + more) * 5 <= f->cap * 4)
+        return TL_OK;
+    size_t cap = f->cap ? f->cap * 2 : 1024;
+    while ((f->len + more) * 5 > cap * 4)
+        cap *= 2;
+    uint64_t *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return TL_ENOMEM;
+    for (size_t i = 0; i < f->cap; i++) {
+        uint64_t v = f->slots[i];
+        if (!v)
+            continue;
+        size_t j = (size_t)v & (cap - 1);
+        while (slots[j])
+            j = (j + 1) & (cap - 1);
+        slots[j] = v;
+    }
+    free(f->slots);
+    f->slots = slots;
+    f->cap = cap;
+    return TL_OK;
+}
+
 /* Returns 1 when added, 0 when present already, TL_ENOMEM. */
 static int fpset_add(fpset *f, uint64_t h)
 {
-    if ((f->len + 1) * 5 > f->cap * 4) {   /* keep the load under 0.8 */
-        size_t cap = f->cap ? f->cap * 2 : 1024;
-        uint64_t *slots = calloc(cap, sizeof *slots);
-        if (!slots)
-            return TL_ENOMEM;
-        for (size_t i = 0; i < f->cap; i++) {
-            uint64_t v = f->slots[i];
-            if (!v)
-                continue;
-            size_t j = (size_t)v & (cap - 1);
-            while (slots[j])
-                j = (j + 1) & (cap - 1);
-            slots[j] = v;
-        }
-        free(f->slots);
-        f->slots = slots;
-        f->cap = cap;
-    }
+    if (fpset_reserve(f, 1))
+        return TL_ENOMEM;
     size_t j = (size_t)h & (f->cap - 1);
     while (f->slots[j]) {
         if (f->slots[j] == h)
@@ -960,6 +975,14 @@ static void fpset_prefetch(const fpset *f, uint64_t fp)
         __builtin_prefetch(&f->slots[(size_t)fp & (f->cap - 1)]);
 }
 
+/* Fails on the current record, a duplicate of the one on `line`. */
+static int fail_duplicate(reader *rd, int f, const char *what, long line, tl_err *err)
+{
+    if (rd->s->fmt == TL_TABLE_CSV)
+        return fail(rd, f, err, "duplicate %s (first on row %ld)", what, line);
+    return fail(rd, f, err, "duplicate %s (first on line %ld)", what, line);
+}
+
 /* Registers the record's pair; fails on a genuine duplicate within the
  * file. `what` describes the pair for the message; `fp` is the row's
  * txn_pair_fp for transactions, else 0. */
@@ -997,9 +1020,7 @@ static int unique_pair(reader *rd, int f, const char *what, uint64_t fp, tl_err 
         return rc;
     if (!line)
         return TL_OK;
-    if (s->fmt == TL_TABLE_CSV)
-        return fail(rd, f, err, "duplicate %s (first on row %ld)", what, line);
-    return fail(rd, f, err, "duplicate %s (first on line %ld)", what, line);
+    return fail_duplicate(rd, f, what, line, err);
 }
 
 /* ---- customers ---------------------------------------------------------------- */
@@ -1329,6 +1350,7 @@ static int decode_txn(reader *rd, tl_txn *t, char day[11], tl_err *err)
  * home id (store/bulk.h), so SQLite walks its B-tree forward. The order of
  * writes cannot change the result: duplicate keys were refused. */
 #define BATCH_ROWS ((size_t)1 << 20)
+#define BATCH_ROWS_MAX ((size_t)1 << 26)
 #define BATCH_TEXT ((size_t)64 << 20)
 #define NO_TEXT UINT32_MAX
 
@@ -1377,17 +1399,118 @@ static const char *batch_str(const txn_batch *b, const batch_row *r, int i)
     return r->off[i] == NO_TEXT ? NULL : b->text.data + r->off[i];
 }
 
-/* The transaction of key k, strings pointing into the batch. */
+/* The transaction of key k, strings pointing into the batch. A row's
+ * strings lie one after another, so each one's length is the distance to
+ * the next present one (or the row's end), less its NUL. */
+static void batch_row_lens(const batch_row *r, uint32_t len[B_NSTR])
+{
+    uint32_t next = r->end;
+    for (int i = B_NSTR - 1; i >= 0; i--) {
+        len[i] = r->off[i] == NO_TEXT ? 0 : next - r->off[i] - 1;
+        next = r->off[i] == NO_TEXT ? next : r->off[i];
+    }
+}
+
 static void batch_txn(const table_source *s, const batch_key *k, tl_txn *t)
 {
     const txn_batch *b = &s->batch;
     const batch_row *r = &b->rows[k->row];
+    uint32_t len[B_NSTR];
+    batch_row_lens(r, len);
+    const tl_owner *o = &s->owners.v[k->owner];
     *t = (tl_txn){
         .customer_id = tl_owner_id(&s->owners, k->owner), .txn_id = batch_str(b, r, B_TXN),
         .day = batch_str(b, r, B_DAY), .month = r->month, .amount = r->amount,
         .direction = r->direction, .currency = batch_str(b, r, B_CURRENCY),
         .category = batch_str(b, r, B_CATEGORY), .merchant = batch_str(b, r, B_MERCHANT),
-        .payment_mode = batch_str(b, r, B_MODE)};
+        .payment_mode = batch_str(b, r, B_MODE),
+        .len = {(uint32_t)o->id_len, len[B_TXN], len[B_CURRENCY], len[B_CATEGORY],
+                len[B_MERCHANT], len[B_MODE]}};
+}
+
+/* True when rows x and y of the batch have the same txn_id. */
+static bool batch_same_txn_id(const txn_batch *b, uint32_t x, uint32_t y)
+{
+    uint32_t lx[B_NSTR], ly[B_NSTR];
+    batch_row_lens(&b->rows[x], lx);
+    batch_row_lens(&b->rows[y], ly);
+    return lx[B_TXN] == ly[B_TXN] && memcmp(b->text.data + b->rows[x].off[B_TXN],
+                                            b->text.data + b->rows[y].off[B_TXN], lx[B_TXN]) == 0;
+}
+
+/* Fails on record `dup`, a duplicate (customer, txn_id) of record `first`,
+ * with the message the per-row check gives: the file is read again up to
+ * it, for its place and line numbers. */
+static int fail_batch_duplicate(table_source *s, long dup, long first, tl_err *err)
+{
+    reader rd;
+    int rc = reader_open(s, &rd, err);
+    if (rc)
+        return rc;
+    long first_line = 0;
+    while ((rc = reader_next(&rd, err)) == 1 && rd.r.number < dup)
+        if (rd.r.number == first)
+            first_line = rd.r.line;
+    if (rc == 1)
+        rc = fail_duplicate(&rd, T_TXN, "txn_id for this customer", first_line, err);
+    else if (rc == 0)
+        rc = tl_err_set(err, TL_EIO, "%s: changed while being imported", s->base.path);
+    reader_close(&rd);
+    return rc;
+}
+
+/* The batch's first duplicate (customer, txn_id), in file order: the
+ * batch is sorted, and a customer's rows with one txn_id share a home, so
+ * they sit in one run of equal homes, in file order (the sort is stable).
+ * Fails with the duplicate's place, else returns TL_OK. */
+static int batch_check_unique(table_source *s, tl_err *err)
+{
+    const txn_batch *b = &s->batch;
+    long dup = -1, first = -1;
+    for (size_t i = 0; i + 1 < b->n;) {
+        size_t end = i + 1;
+        while (end < b->n && b->keys[end].home == b->keys[i].home)
+            end++;
+        /* Within the run, the earliest row that repeats an earlier one. */
+        for (size_t y = i + 1; y < end; y++) {
+            size_t x = i;
+            while (x < y && !batch_same_txn_id(b, b->keys[x].row, b->keys[y].row))
+                x++;
+            if (x < y) {
+                if (dup < 0 || (long)b->keys[y].row < dup) {
+                    dup = b->keys[y].row;
+                    first = b->keys[x].row;
+                }
+                break;
+            }
+        }
+        i = end;
+    }
+    if (dup < 0)
+        return TL_OK;
+    return fail_batch_duplicate(s, b->first_number + dup, b->first_number + first, err);
+}
+
+/* Adds the batch's (customer, txn_id) pairs to the set that rows read
+ * after it are checked against (txn_pair_fp's fingerprints). */
+static int batch_remember_pairs(table_source *s, tl_err *err)
+{
+    const txn_batch *b = &s->batch;
+    if (fpset_reserve(&s->pairs, b->n))
+        return tl_err_set(err, TL_ENOMEM, "out of memory checking %s", s->base.path);
+    for (size_t i = 0; i < b->n; i++) {
+        const batch_key *k = &b->keys[i];
+        const batch_row *r = &b->rows[k->row];
+        const tl_owner *o = &s->owners.v[k->owner];
+        uint32_t len[B_NSTR];
+        batch_row_lens(r, len);
+        uint64_t fp = fingerprint(b->text.data + r->off[B_TXN], len[B_TXN],
+                                  fingerprint(tl_owner_id(&s->owners, k->owner), o->id_len,
+                                              s->seed));
+        if (fpset_add(&s->pairs, fp) < 0)
+            return tl_err_set(err, TL_ENOMEM, "out of memory checking %s", s->base.path);
+    }
+    return TL_OK;
 }
 
 /* Counts a written row of owner o; fresh owners' debits go to their
@@ -1430,11 +1553,21 @@ static int chunk_flush(table_source *s, tl_import *imp, const batch_key *const *
  * summed into their months; the others are compared with the stored row
  * at their home (a forward scan) and upserted where that is not them. */
 #define AHEAD 64
-static int batch_flush(table_source *s, tl_import *imp, tl_err *err)
+static int batch_flush(table_source *s, tl_import *imp, bool more, tl_err *err)
 {
     txn_batch *b = &s->batch;
     int rc = TL_OK;
     batch_sort(b, b->tmp);
+    if (!b->flushed) {
+        /* The first batch: its duplicates are found here, and when more
+         * rows follow, its pairs enter the set later rows are checked
+         * against. A file that fits one batch never builds the set. */
+        if ((rc = batch_check_unique(s, err)) || (more && (rc = batch_remember_pairs(s, err)))) {
+            b->n = 0;
+            return rc;
+        }
+    }
+    b->flushed |= more;
     const batch_key *pending[TL_TXN_CHUNK];
     int64_t ids[TL_TXN_CHUNK], last = 0;
     size_t np = 0;
@@ -1516,6 +1649,27 @@ static int txn_owner_of(reader *rd, tl_import *imp, const char *id, long *idx, t
     return TL_OK;
 }
 
+/* Rows per batch: BATCH_ROWS, or TAILOR_IMPORT_BATCH_ROWS (fewer rows,
+ * less memory: about 100 bytes a row). */
+static int batch_limit(size_t *limit, tl_err *err)
+{
+    const char *env = getenv("TAILOR_IMPORT_BATCH_ROWS");
+    int64_t v = (int64_t)BATCH_ROWS;
+    if (env && *env && (!tl_parse_i64(env, &v) || v < 1 || v > (int64_t)BATCH_ROWS_MAX))
+        return tl_err_set(err, TL_EUSAGE,
+                          "TAILOR_IMPORT_BATCH_ROWS: must be a whole number from 1 to %zu "
+                          "(value \"%.40s\")", BATCH_ROWS_MAX, env);
+    *limit = (size_t)v;
+    return TL_OK;
+}
+
+/* The input's size in bytes (0 when unknown). */
+static uint64_t source_bytes(const table_source *s)
+{
+    struct stat sb;
+    return s->is_mem ? s->mem_len : stat(s->base.path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+}
+
 /* Makes room for more rows. The first call sizes the batch for the whole
  * input when it fits (about 64 bytes of CSV a row), so a file of up to
  * BATCH_ROWS rows is read into buffers that never move. */
@@ -1523,19 +1677,20 @@ static int batch_grow(table_source *s, txn_batch *b, tl_err *err)
 {
     size_t cap = b->cap * 2;
     if (!b->cap) {
-        struct stat sb;
-        uint64_t bytes = s->is_mem ? s->mem_len
-                         : stat(s->base.path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+        int rc = batch_limit(&b->limit, err);
+        if (rc)
+            return rc;
+        uint64_t bytes = source_bytes(s);
         cap = bytes / 64 + 4096;
-        if (cap > BATCH_ROWS)
-            cap = BATCH_ROWS;
+        if (cap > b->limit)
+            cap = b->limit;
         tl_buf_init(&b->text, BATCH_TEXT + 2 * TL_JSONL_MAX_LINE_DEFAULT);   /* room for any one row */
         size_t text = bytes < BATCH_TEXT ? (size_t)bytes : BATCH_TEXT;
         if (tl_buf_reserve(&b->text, text) == TL_ENOMEM)
             return tl_err_set(err, TL_ENOMEM, "out of memory");
     }
-    if (cap > BATCH_ROWS)
-        cap = BATCH_ROWS;
+    if (cap > b->limit)
+        cap = b->limit;
     batch_row *rows = realloc(b->rows, cap * sizeof *rows);
     if (rows)
         b->rows = rows;
@@ -1555,21 +1710,34 @@ static int txns_row_write(reader *rd, tl_import *imp, tl_err *err)
 {
     table_source *s = rd->s;
     txn_batch *b = &s->batch;
+    int rc;
+    if (b->n && (b->n == b->limit || b->text.len >= BATCH_TEXT)) {
+        /* More rows follow: this batch and the next spread over the same
+         * owners' ranges, and a page cache that holds the table saves
+         * re-reading and re-writing pages. One batch (the whole file) is
+         * written in ascending ids and needs no more than the default. */
+        if (!b->flushed && (rc = tl_store_bulk_cache(imp->st, source_bytes(s), err)))
+            return rc;
+        if ((rc = batch_flush(s, imp, true, err)))
+            return rc;
+    }
     tl_txn t;
     char day[11];
     long owner;
-    int rc = decode_txn(rd, &t, day, err);
-    if (rc)
+    if ((rc = decode_txn(rd, &t, day, err)))
         return rc;
-    uint64_t fp = txn_pair_fp(s, &rd->r);
-    fpset_prefetch(&s->pairs, fp);
+    /* Rows after the first batch are checked against the set of the pairs
+     * written before them; the first batch checks itself (batch_flush). */
+    uint64_t fp = b->flushed ? txn_pair_fp(s, &rd->r) : 0;
+    if (fp)
+        fpset_prefetch(&s->pairs, fp);
     if ((rc = txn_owner_of(rd, imp, t.customer_id, &owner, err)) ||
-        (rc = unique_pair(rd, T_TXN, "txn_id for this customer", fp, err)))
-        return rc;
-    if ((b->n == BATCH_ROWS || b->text.len >= BATCH_TEXT) && (rc = batch_flush(s, imp, err)))
+        (fp && (rc = unique_pair(rd, T_TXN, "txn_id for this customer", fp, err))))
         return rc;
     if (b->n == b->cap && (rc = batch_grow(s, b, err)))
         return rc;
+    if (!b->n)
+        b->first_number = rd->r.number;
     batch_row *r = &b->rows[b->n];
     const char *str[B_NSTR] = {t.txn_id, t.day, t.currency, t.category, t.merchant,
                                t.payment_mode};
@@ -1583,6 +1751,7 @@ static int txns_row_write(reader *rd, tl_import *imp, tl_err *err)
         return tl_err_set(err, rc, "%s: a transaction too big to batch", rd->s->base.path);
     for (int i = 0; i < B_NSTR; i++)
         batch_put_str(b, str[i], len[i], &r->off[i]);
+    r->end = (uint32_t)b->text.len;
     r->amount = t.amount;
     r->month = t.month;
     r->direction = t.direction;
@@ -1598,7 +1767,7 @@ static int txns_row_write(reader *rd, tl_import *imp, tl_err *err)
  * table for the others (an update may have replaced any row). */
 static int txns_finish(table_source *s, tl_import *imp, tl_err *err)
 {
-    int rc = s->batch.n ? batch_flush(s, imp, err) : TL_OK;
+    int rc = s->batch.n ? batch_flush(s, imp, false, err) : TL_OK;
     for (size_t i = 0; i < s->owners.n && !rc; i++) {
         tl_owner *o = &s->owners.v[i];
         if (!o->touched)
@@ -1805,6 +1974,15 @@ static int run_pass(table_source *s, tl_import *imp, bool write, tl_err *err)
     }
     progress_end(&p);
     reader_close(&rd);
+    /* A bad record after a duplicate of the first batch: the duplicate,
+     * found when its batch is written, is the error to report. */
+    if (rc == TL_EINPUT && write && s->base.kind == TL_KIND_TRANSACTIONS && !s->batch.flushed &&
+        s->batch.n) {
+        batch_sort(&s->batch, s->batch.tmp);
+        tl_err dup = {0};
+        if (batch_check_unique(s, &dup) == TL_EINPUT)
+            *err = dup;
+    }
     return rc < 0 ? rc : TL_OK;
 }
 
@@ -1830,15 +2008,7 @@ static int table_check(tl_source *src, tl_import *imp, tl_err *err)
 static int table_write(tl_source *src, tl_import *imp, tl_err *err)
 {
     table_source *s = (table_source *)src;
-    int rc = TL_OK;
-    if (s->base.kind == TL_KIND_TRANSACTIONS) {
-        struct stat sb;
-        uint64_t bytes = s->is_mem ? s->mem_len
-                         : stat(s->base.path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
-        rc = tl_store_bulk_cache(imp->st, bytes, err);
-    }
-    if (!rc)
-        rc = run_pass(s, imp, true, err);
+    int rc = run_pass(s, imp, true, err);
     if (!rc && s->base.kind == TL_KIND_TRANSACTIONS)
         rc = txns_finish(s, imp, err);
     batch_free(&s->batch);

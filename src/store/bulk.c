@@ -98,19 +98,19 @@ int tl_store_txn_owner(tl_store *st, const char *customer_id, int64_t *key, bool
     return TL_OK;
 }
 
-/* Binds the transaction's columns as ?2..?11 (id is ?1). */
-static void bind_txn(sqlite3_stmt *s, const tl_txn *t)
+/* Binds the transaction's columns as ?p+1..?p+10 (the id is ?p). */
+static void bind_txn_at(sqlite3_stmt *s, int p, const tl_txn *t)
 {
-    tl__bind_text(s, 2, t->customer_id);
-    tl__bind_text(s, 3, t->txn_id);
-    tl__bind_text(s, 4, t->day);
-    sqlite3_bind_int(s, 5, t->month);
-    sqlite3_bind_double(s, 6, t->amount);
-    sqlite3_bind_int(s, 7, t->direction);
-    tl__bind_text(s, 8, t->currency);
-    tl__bind_text(s, 9, t->category);
-    tl__bind_text(s, 10, t->merchant);
-    tl__bind_text(s, 11, t->payment_mode);
+    tl__bind_textn(s, p + 1, t->customer_id, t->len.customer_id);
+    tl__bind_textn(s, p + 2, t->txn_id, t->len.txn_id);
+    tl__bind_textn(s, p + 3, t->day, 0);
+    sqlite3_bind_int(s, p + 4, t->month);
+    sqlite3_bind_double(s, p + 5, t->amount);
+    sqlite3_bind_int(s, p + 6, t->direction);
+    tl__bind_textn(s, p + 7, t->currency, t->len.currency);
+    tl__bind_textn(s, p + 8, t->category, t->len.category);
+    tl__bind_textn(s, p + 9, t->merchant, t->len.merchant);
+    tl__bind_textn(s, p + 10, t->payment_mode, t->len.payment_mode);
 }
 
 /* Steps an INSERT of the transaction at `id`: 0 done, 1 slot taken. */
@@ -125,7 +125,7 @@ static int insert_at(tl_store *st, int64_t id, const tl_txn *t, tl_err *err)
     if (!s)
         return TL_EDB;
     sqlite3_bind_int64(s, 1, id);
-    bind_txn(s, t);
+    bind_txn_at(s, 1, t);
     int step = sqlite3_step(s);
     sqlite3_reset(s);
     if (step == SQLITE_DONE)
@@ -163,16 +163,7 @@ int tl_store_txn_insert_many(tl_store *st, const int64_t *ids, const tl_txn *t, 
         int p = r * 11;
         const tl_txn *x = &t[r];
         sqlite3_bind_int64(s, p + 1, ids[r]);
-        tl__bind_text(s, p + 2, x->customer_id);
-        tl__bind_text(s, p + 3, x->txn_id);
-        tl__bind_text(s, p + 4, x->day);
-        sqlite3_bind_int(s, p + 5, x->month);
-        sqlite3_bind_double(s, p + 6, x->amount);
-        sqlite3_bind_int(s, p + 7, x->direction);
-        tl__bind_text(s, p + 8, x->currency);
-        tl__bind_text(s, p + 9, x->category);
-        tl__bind_text(s, p + 10, x->merchant);
-        tl__bind_text(s, p + 11, x->payment_mode);
+        bind_txn_at(s, p + 1, x);
     }
     int step = sqlite3_step(s);
     sqlite3_reset(s);
@@ -323,7 +314,7 @@ int tl_store_txn_upsert(tl_store *st, int64_t home, const tl_txn *t, bool *chang
         if (!up)
             return TL_EDB;
         sqlite3_bind_int64(up, 1, id);
-        bind_txn(up, t);
+        bind_txn_at(up, 1, t);
         step = sqlite3_step(up);
         sqlite3_reset(up);
         return step == SQLITE_DONE ? TL_OK : tl__store_fail(st, err, "update transaction");

@@ -93,7 +93,8 @@ static int on_commit(void *arg, sqlite3 *db, const char *name, int pages)
     return SQLITE_OK;
 }
 
-int tl_checkpointer_start(const char *path, int frames, tl_checkpointer **out, tl_err *err)
+int tl_checkpointer_start(const char *path, long log_bytes, tl_checkpointer **out,
+                          tl_err *err)
 {
     tl_checkpointer *c = calloc(1, sizeof *c);
     if (!c)
@@ -103,7 +104,8 @@ int tl_checkpointer_start(const char *path, int frames, tl_checkpointer **out, t
         free(c);
         return rc;
     }
-    c->frames = frames > 0 ? frames : 1000;
+    long frames = log_bytes / tl__store_page_size(c->st);
+    c->frames = frames > 0 ? (int)frames : 1;
     sqlite3_busy_handler(c->st->db, restart_wait, NULL);
     /* Its own commits (none expected) must not checkpoint either. */
     sqlite3_wal_autocheckpoint(c->st->db, 0);

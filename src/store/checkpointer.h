@@ -19,9 +19,10 @@ typedef struct tl_checkpointer tl_checkpointer;
 
 /* Starts the thread with a connection of its own to the store at path.
  * It checkpoints when a handed-over connection's commit leaves at least
- * `frames` pages in the log, and every second when there is anything to
- * copy. *out is freed by tl_checkpointer_stop(). */
-int tl_checkpointer_start(const char *path, int frames, tl_checkpointer **out, tl_err *err);
+ * `log_bytes` of pages in the log, and every second when there is
+ * anything to copy. *out is freed by tl_checkpointer_stop(). */
+int tl_checkpointer_start(const char *path, long log_bytes, tl_checkpointer **out,
+                          tl_err *err);
 
 /* Turns off st's own automatic checkpoints and has its commits signal c.
  * c must outlive every commit on st (stop c after closing st's users). */

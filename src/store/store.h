@@ -22,6 +22,10 @@ enum {
 /* The schema version this build writes; stores are migrated up to it. */
 #define TL_STORE_SCHEMA_VERSION 7
 
+/* How far the write-ahead log grows before it is copied back into the
+ * database (SQLite counts pages: the count follows from the page size). */
+#define TL_STORE_LOG_BYTES (4L << 20)
+
 /* Opens (and when needed creates and migrates) the store at `path`.
  * On success *out owns the connection; free it with tl_store_close(). */
 int tl_store_open(const char *path, int flags, tl_store **out, tl_err *err);

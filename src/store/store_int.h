@@ -85,9 +85,15 @@ void tl__store_release(sqlite3_stmt *s, int owned);
 /* Fills err with SQLite's message for the connection; returns TL_EDB. */
 int tl__store_fail(tl_store *st, tl_err *err, const char *what);
 
+/* The store's page size in bytes (4096 if it cannot be read). */
+long tl__store_page_size(tl_store *st);
+
 /* Binds a C string or NULL as TEXT (SQLITE_TRANSIENT copy avoided: the
  * caller keeps the string alive until the step). */
 int tl__bind_text(sqlite3_stmt *s, int idx, const char *v);
+
+/* As tl__bind_text with v's length n when known; n == 0 measures it. */
+int tl__bind_textn(sqlite3_stmt *s, int idx, const char *v, uint32_t n);
 
 /* Returns a malloc'd copy of a TEXT column, or NULL for SQL NULL. */
 char *tl__column_dup(sqlite3_stmt *s, int col);

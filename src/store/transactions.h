@@ -4,6 +4,8 @@
 #ifndef TL_STORE_TRANSACTIONS_H
 #define TL_STORE_TRANSACTIONS_H
 
+#include <stdint.h>
+
 #include "store/store.h"
 
 typedef struct tl_txn {
@@ -14,6 +16,11 @@ typedef struct tl_txn {
     double amount;            /* > 0 */
     int direction;            /* -1 debit (spending), +1 credit */
     const char *currency, *category, *merchant, *payment_mode; /* may be NULL */
+    /* The strings' lengths where the producer knows them (an import's
+     * batch); 0 means "NUL-terminated, measure it" (right for "" too). */
+    struct {
+        uint32_t customer_id, txn_id, currency, category, merchant, payment_mode;
+    } len;
 } tl_txn;
 
 /* Visits a customer's transactions, newest first, at most `limit`;

@@ -14,8 +14,8 @@
 #include "store/store.h"
 
 #define COMMITS 3000
-#define FRAMES 64
-#define ROUND 50   /* commits between waits for the thread */
+#define LOG_BYTES (256 << 10)
+#define ROUND 20   /* commits between waits for the thread */
 
 static long long file_size(const char *path)
 {
@@ -62,7 +62,7 @@ static void test_log_stays_short(void **state)
     tl_checkpointer *c;
     tl_err err;
     assert_int_equal(tl_store_open(db, TL_STORE_CREATE, &st, &err), 0);
-    assert_int_equal(tl_checkpointer_start(db, FRAMES, &c, &err), 0);
+    assert_int_equal(tl_checkpointer_start(db, LOG_BYTES, &c, &err), 0);
     tl_checkpointer_adopt(c, st);
     long long largest = 0, passes = 0, restarts = 0;
     for (int round = 0; round < COMMITS / ROUND; round++) {

@@ -53,8 +53,9 @@ static tl_customer person(const char *id)
 
 static tl_txn txn(const char *customer, const char *id, double amount)
 {
-    tl_txn t = {customer, id, "2024-03-04", 2024 * 12 + 2, amount, -1, NULL, "Dining", "Cafe",
-                "UPI"};
+    tl_txn t = {.customer_id = customer, .txn_id = id, .day = "2024-03-04",
+                .month = 2024 * 12 + 2, .amount = amount, .direction = -1,
+                .category = "Dining", .merchant = "Cafe", .payment_mode = "UPI"};
     return t;
 }
 
