@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/memhint.h"
 #include "base/month.h"
 #include "base/str.h"
 #include "base/strset.h"
@@ -270,6 +271,7 @@ static int fpset_reserve(fpset *f, size_t more)
     uint64_t *slots = calloc(cap, sizeof *slots);
     if (!slots)
         return TL_ENOMEM;
+    tl_mem_hint_huge(slots, cap * sizeof *slots);
     for (size_t i = 0; i < f->cap; i++) {
         uint64_t v = f->slots[i];
         if (!v)
@@ -1688,6 +1690,7 @@ static int batch_grow(table_source *s, txn_batch *b, tl_err *err)
         size_t text = bytes < BATCH_TEXT ? (size_t)bytes : BATCH_TEXT;
         if (tl_buf_reserve(&b->text, text) == TL_ENOMEM)
             return tl_err_set(err, TL_ENOMEM, "out of memory");
+        tl_mem_hint_huge(b->text.data, b->text.cap);
     }
     if (cap > b->limit)
         cap = b->limit;
@@ -1702,6 +1705,9 @@ static int batch_grow(table_source *s, txn_batch *b, tl_err *err)
         b->tmp = tmp;
     if (!rows || !keys || !tmp)
         return tl_err_set(err, TL_ENOMEM, "out of memory");
+    tl_mem_hint_huge(rows, cap * sizeof *rows);
+    tl_mem_hint_huge(keys, cap * sizeof *keys);
+    tl_mem_hint_huge(tmp, cap * sizeof *tmp);
     b->cap = cap;
     return TL_OK;
 }
@@ -2008,7 +2014,10 @@ static int table_check(tl_source *src, tl_import *imp, tl_err *err)
 static int table_write(tl_source *src, tl_import *imp, tl_err *err)
 {
     table_source *s = (table_source *)src;
-    int rc = run_pass(s, imp, true, err);
+    int rc = s->base.kind == TL_KIND_TRANSACTIONS ? tl_store_bulk_cache_append(imp->st, err)
+                                                  : TL_OK;
+    if (!rc)
+        rc = run_pass(s, imp, true, err);
     if (!rc && s->base.kind == TL_KIND_TRANSACTIONS)
         rc = txns_finish(s, imp, err);
     batch_free(&s->batch);

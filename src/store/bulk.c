@@ -22,12 +22,19 @@ int tl_store_bulk_cache(tl_store *st, uint64_t bytes, tl_err *err)
 {
     uint64_t kib = bytes / 1024 * 2;
     if (kib < 65536)
-        return TL_OK;   /* the default 64 MiB will do */
+        kib = 65536;
     if (kib > ((uint64_t)1 << 20))
         kib = (uint64_t)1 << 20;
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA cache_size=-%llu", (unsigned long long)kib);
     if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "size the page cache");
+    return TL_OK;
+}
+
+int tl_store_bulk_cache_append(tl_store *st, tl_err *err)
+{
+    if (sqlite3_exec(st->db, "PRAGMA cache_size=-16384", NULL, NULL, NULL) != SQLITE_OK)
         return tl__store_fail(st, err, "size the page cache");
     return TL_OK;
 }

@@ -30,6 +30,12 @@
  * a cache that holds the table saves re-reading and re-writing pages. */
 int tl_store_bulk_cache(tl_store *st, uint64_t bytes, tl_err *err);
 
+/* Sizes this connection's page cache for rows written in ascending ids
+ * (a batch sorted by home, into owners' ranges): only the B-tree's right
+ * edge is revisited, so 16 MiB does, and its pages are reused instead of
+ * new ones allocated (and faulted in) for every page of the table. */
+int tl_store_bulk_cache_append(tl_store *st, tl_err *err);
+
 /* Rows inserted, updated or deleted on this connection since it was
  * opened. Callers diff two readings around a write to learn whether it
  * changed anything (functions without a `changed` out-parameter). */

@@ -573,13 +573,66 @@ static void test_memory_source(void **state)
     assert_int_equal(c.changed[TL_KIND_CUSTOMERS], 2);
 }
 
-/* Many rows (more than one write batch), IDs short and long: all land,
+/* Duplicates are found wherever they fall: inside the first batch (the
+ * sorted batch is checked when written), before a later bad row (still
+ * the first error of the file), across batches and inside a later one
+ * (checked row by row against the pairs written before). Batches of two
+ * rows make every case small. */
+static void test_txn_duplicates_by_batch(void **state)
+{
+    fx *f = *state;
+    const char *head = "customer_id,txn_id,date,amount\n";
+    char text[512];
+    snprintf(text, sizeof text, "%sC1,X1,2024-01-05,5\nC1,X2,2024-01-05,5\nC1,X1,2024-01-06,5\n"
+                                "C1,X3,2024-01-05,oops\n", head);
+    reject(f, TL_KIND_TRANSACTIONS, "first.csv", text,
+           "first.csv:row 4, field txn_id: duplicate txn_id for this customer (first on row 2) "
+           "(value \"X1\")");
+    setenv("TAILOR_IMPORT_BATCH_ROWS", "2", 1);
+    snprintf(text, sizeof text, "%sC1,X1,2024-01-05,5\nC1,X1,2024-01-05,5\nC1,X2,2024-01-05,5\n",
+             head);
+    reject(f, TL_KIND_TRANSACTIONS, "inside.csv", text,
+           "inside.csv:row 3, field txn_id: duplicate txn_id for this customer (first on row 2) "
+           "(value \"X1\")");
+    snprintf(text, sizeof text, "%sC1,X1,2024-01-05,5\nC1,X2,2024-01-05,5\nC1,X3,2024-01-05,5\n"
+                                "C2,X1,2024-01-05,5\nC1,X2,2024-01-07,5\n", head);
+    reject(f, TL_KIND_TRANSACTIONS, "across.csv", text,
+           "across.csv:row 6, field txn_id: duplicate txn_id for this customer (first on row 3) "
+           "(value \"X2\")");
+    snprintf(text, sizeof text, "%sC1,X1,2024-01-05,5\nC1,X2,2024-01-05,5\nC1,X3,2024-01-05,5\n"
+                                "C1,X3,2024-01-05,5\n", head);
+    reject(f, TL_KIND_TRANSACTIONS, "later.csv", text,
+           "later.csv:row 5, field txn_id: duplicate txn_id for this customer (first on row 4) "
+           "(value \"X3\")");
+    /* Without duplicates, batches of two write everything. */
+    snprintf(text, sizeof text, "%sC1,Y1,2024-01-05,5\nC1,Y2,2024-02-05,7\nC2,Y1,2024-01-05,5\n"
+                                "C1,Y3,2024-02-06,1\nC2,Y9,2024-03-05,2\n", head);
+    char *p = put(f, "ok.csv", text);
+    tl_import_counts c;
+    tl_err err;
+    tl_err_clear(&err);
+    int rc = import(f->db, &c, &err, K(TRANSACTIONS), p, -1);
+    if (rc)
+        fail_msg("%s", err.msg);
+    assert_int_equal(c.changed[TL_KIND_TRANSACTIONS], 5);
+    assert_int_equal(import(f->db, &c, &err, K(TRANSACTIONS), p, -1), 0);
+    assert_int_equal(c.changed[TL_KIND_TRANSACTIONS], 0);
+    setenv("TAILOR_IMPORT_BATCH_ROWS", "many", 1);
+    assert_int_equal(import(f->db, &c, &err, K(TRANSACTIONS), p, -1), TL_EUSAGE);
+    assert_string_equal(err.msg, "TAILOR_IMPORT_BATCH_ROWS: must be a whole number from 1 to "
+                                 "67108864 (value \"many\")");
+    unsetenv("TAILOR_IMPORT_BATCH_ROWS");
+    free(p);
+}
+
+/* Many rows (several write batches), IDs short and long: all land,
  * monthly totals add up, and a duplicate far from its first row is found
  * with that row's number. */
 static void test_many_rows(void **state)
 {
     fx *f = *state;
     enum { NROWS = 270000, NCUST = 50 };
+    setenv("TAILOR_IMPORT_BATCH_ROWS", "40000", 1);
     size_t cap = 64 << 20, n = 0;
     char *t = malloc(cap);
     char cust[NCUST][32];
@@ -651,6 +704,7 @@ static void test_many_rows(void **state)
     snprintf(want, sizeof want, "d.csv:row %d, field txn_id: duplicate txn_id for this "
                                 "customer (first on row 9) (value \"T7\")", NROWS + 2);
     assert_string_equal(rel(f, err.msg), want);
+    unsetenv("TAILOR_IMPORT_BATCH_ROWS");
     free(t);
     free(cp);
     free(tp);
@@ -757,6 +811,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reject_other_kinds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memory_source, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_txn_duplicates_by_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_rows, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
