@@ -14,9 +14,9 @@
  * whole forward pass of its group (no synchronisation inside it); a short
  * batch (one query) instead splits every product, attention head and row
  * operation across the threads. OpenBLAS, when it is the kernel, is loaded
- * then (blas.h) and held to one thread so the two never oversubscribe the
- * cores. docs/encoder.md has
- * the details and the measurements. */
+ * at model load (blas.h) and held to one thread so the two never
+ * oversubscribe the cores. docs/encoder.md has the details and the
+ * measurements. */
 #include "encoder/bert.h"
 
 #include <errno.h>
@@ -590,8 +590,8 @@ static int self_test(tl_kernel kernel, tl_err *err)
     tl_gemm_run(M, a, K, &b, 0, N, c, N, &e, work);
     char core[96] = "";
     if (kernel == TL_KERNEL_BLAS)
-        snprintf(core, sizeof core, " (%s, core %s)", tl_blas_library() ? tl_blas_library()
-                 : "plain C", tl_blas_corename());
+        snprintf(core, sizeof core, " (%s, core %s)",
+                 tl_blas_library() ? tl_blas_library() : "plain C", tl_blas_corename());
     int rc = 0;
     for (size_t i = 0; i < M && !rc; i++)
         for (size_t j = 0; j < N; j++) {
@@ -626,9 +626,11 @@ static int blas_ready(const tl_bert_options *opt, tl_err *err)
     if (tl_blas_load(&why) == 0)
         return 0;
     const char *env = getenv("TAILOR_ENCODER_KERNEL");
-    const char *asked = opt && opt->kernel == TL_KERNEL_BLAS        ? "the caller"
-                        : env && strcmp(env, "blas") == 0 ? "TAILOR_ENCODER_KERNEL=blas"
-                                                          : NULL;
+    const char *asked = NULL;
+    if (opt && opt->kernel == TL_KERNEL_BLAS)
+        asked = "the caller";
+    else if (env && strcmp(env, "blas") == 0)
+        asked = "TAILOR_ENCODER_KERNEL=blas";
     if (asked)
         return tl_err_set(err, TL_ENOTFOUND, "encoder: the openblas kernel asked for (%s) "
                           "needs OpenBLAS: %s", asked, why.msg);
