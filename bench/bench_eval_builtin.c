@@ -18,7 +18,6 @@
  * Paths default to $TAILOR_SRC (else .)/tests/encoder/... and
  * $TAILOR_SRC/../shared/...; missing shared data is skipped with a note.
  * Exit 0, 1 on unreadable input. */
-#include <cblas.h>
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -32,6 +31,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "builtin_peer.h"
+#include "encoder/blas.h"
 #include "encoder/builtin.h"
 #include "encoder/encoder.h"
 
@@ -436,8 +436,7 @@ static float *similarities(const config *c, tl_encoder *e, const strs *queries,
         return NULL;
     }
     size_t dim = tl_encoder_dim(e);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nq, (int)nd, (int)dim, 1.0f, qv,
-                (int)dim, dv, (int)dim, 0.0f, sim, (int)nd);
+    tl_blas_sgemm(1, nq, nd, dim, 1.0f, qv, dim, dv, dim, 0.0f, sim, nd);
     free(qv);
     free(dv);
     return sim;
@@ -482,8 +481,7 @@ static double one_nn(const config *c, tl_encoder *e, const strs *train, const st
         *rate = (double)nd / secs;
         for (size_t start = 0; start < test->n; start += block) {
             size_t nq = test->n - start < block ? test->n - start : block;
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nq, (int)nd, (int)dim,
-                        1.0f, qv + start * dim, (int)dim, dv, (int)dim, 0.0f, sim, (int)nd);
+            tl_blas_sgemm(1, nq, nd, dim, 1.0f, qv + start * dim, dim, dv, dim, 0.0f, sim, nd);
             for (size_t i = 0; i < nq; i++) {
                 size_t b = 0;
                 for (size_t d = 1; d < nd; d++)

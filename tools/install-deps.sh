@@ -5,9 +5,11 @@
 # without root it only reports what is missing.
 set -euo pipefail
 
+# OpenBLAS is not linked but loaded at run time, by the encoder's portable
+# kernel only (src/encoder/blas.c): its runtime package is enough.
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libsqlite3-dev libmicrohttpd-dev libjansson-dev libcmocka-dev
-      libcurl4-openssl-dev curl libopenblas-dev libutf8proc-dev nettle-dev wordnet-base)
+      libcurl4-openssl-dev curl libopenblas0-pthread libutf8proc-dev nettle-dev wordnet-base)
 # The dashboard's end-to-end test drives Debian's Chromium: only tests need it.
 if [ "${1:-}" = "--test" ]; then
     pkgs+=(chromium)

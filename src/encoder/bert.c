@@ -13,12 +13,12 @@
  * sequences that the pool's threads take one at a time, each running the
  * whole forward pass of its group (no synchronisation inside it); a short
  * batch (one query) instead splits every product, attention head and row
- * operation across the threads. OpenBLAS, when it is the kernel, is held to
- * one thread so the two never oversubscribe the cores. docs/encoder.md has
- * the details and the measurements. */
+ * operation across the threads. OpenBLAS, when it is the kernel, is loaded
+ * at model load (blas.h) and held to one thread so the two never
+ * oversubscribe the cores. docs/encoder.md has the details and the
+ * measurements. */
 #include "encoder/bert.h"
 
-#include <cblas.h>
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -29,7 +29,9 @@
 #include <unistd.h>
 
 #include "base/arena.h"
+#include "base/log.h"
 #include "base/str.h"
+#include "encoder/blas.h"
 #include "encoder/kern_bf16.h"
 #include "encoder/pool.h"
 #include "encoder/safetensors.h"
@@ -586,6 +588,10 @@ static int self_test(tl_kernel kernel, tl_err *err)
     tl_gemm_b_pack_into(&b, kernel, K, N, w, K, 1, packed);
     tl_gemm_epi e = {.scale = 0.5f, .bias = bias, .add = add, .ld_add = N, .gelu = 1};
     tl_gemm_run(M, a, K, &b, 0, N, c, N, &e, work);
+    char core[96] = "";
+    if (kernel == TL_KERNEL_BLAS)
+        snprintf(core, sizeof core, " (%s, core %s)",
+                 tl_blas_library() ? tl_blas_library() : "plain C", tl_blas_corename());
     int rc = 0;
     for (size_t i = 0; i < M && !rc; i++)
         for (size_t j = 0; j < N; j++) {
@@ -596,9 +602,8 @@ static int self_test(tl_kernel kernel, tl_err *err)
             x = 0.5 * x * (1 + erf(x / sqrt(2.0)));
             if (fabs(x - c[i * N + j]) > 1e-4 * (1 + fabs(x))) {
                 rc = tl_err_set(err, TL_EINTERNAL,
-                                "encoder: matrix kernel %s (OpenBLAS core %s) fails its "
-                                "self-test: %g instead of %g",
-                                tl_kernel_name(kernel), openblas_get_corename(),
+                                "encoder: matrix kernel %s%s fails its self-test: %g "
+                                "instead of %g", tl_kernel_name(kernel), core,
                                 (double)c[i * N + j], x);
                 break;
             }
@@ -606,6 +611,34 @@ static int self_test(tl_kernel kernel, tl_err *err)
     free(packed);
     free(work);
     return rc;
+}
+
+/* The BLAS kernel's products come from OpenBLAS, loaded here. Where that
+ * kernel was asked for (by the caller, or TAILOR_ENCODER_KERNEL=blas), a
+ * library that cannot be loaded is an error naming it: whoever asked
+ * measures or checks OpenBLAS. Where it is only the CPU's best (no
+ * AVX-512), the products run in plain C instead: the same numbers, slower,
+ * and said once in the log. */
+static int blas_ready(const tl_bert_options *opt, tl_err *err)
+{
+    tl_err why;
+    tl_err_clear(&why);
+    if (tl_blas_load(&why) == 0)
+        return 0;
+    const char *env = getenv("TAILOR_ENCODER_KERNEL");
+    const char *asked = NULL;
+    if (opt && opt->kernel == TL_KERNEL_BLAS)
+        asked = "the caller";
+    else if (env && strcmp(env, "blas") == 0)
+        asked = "TAILOR_ENCODER_KERNEL=blas";
+    if (asked)
+        return tl_err_set(err, TL_ENOTFOUND, "encoder: the openblas kernel asked for (%s) "
+                          "needs OpenBLAS: %s", asked, why.msg);
+    static _Atomic int said;   /* once per process, not per model */
+    if (!said++)
+        tl_log_warn("encoder: %s; this CPU lacks AVX-512, so matrix products run in plain C "
+                    "(slower)", why.msg);
+    return 0;
 }
 
 static size_t default_threads(void)
@@ -641,9 +674,12 @@ int tl_bert_load(const char *dir, const tl_bert_options *opt, tl_bert **out, tl_
         goto fail;
     }
     m->threads = opt && opt->threads ? opt->threads : default_threads();
-    /* Our pool is the only parallelism: OpenBLAS (when it is the kernel)
-     * runs single-threaded inside each of our threads. */
-    openblas_set_num_threads(1);
+    /* Before any thread of ours starts (blas.c sets OPENBLAS_NUM_THREADS);
+     * OpenBLAS runs single-threaded inside each of our pool's threads. */
+    if (m->kernel == TL_KERNEL_BLAS && (rc = blas_ready(opt, err)) != 0) {
+        tl_err_prefix(err, "%s", dir);
+        goto fail;
+    }
 
     uint64_t h = 0;
     if ((rc = parse_config(dir, &m->cfg, &h, err)) != 0)

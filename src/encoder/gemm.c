@@ -1,13 +1,14 @@
 /* gemm.c — kernel choice, packing, and the portable (OpenBLAS + plain C)
- * versions of the encoder's matrix products and row operations. */
+ * versions of the encoder's matrix products and row operations. OpenBLAS
+ * is loaded on the first portable product (blas.h). */
 #include "encoder/gemm.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
+#include "encoder/blas.h"
 #include "encoder/kern_avx512.h"
 #include "encoder/kern_bf16.h"
 
@@ -177,8 +178,8 @@ void tl_gemm_run(size_t m, const float *a, size_t lda, const tl_gemm_b *b, size_
         for (size_t i = 0; i < m; i++)
             memset(c + i * ldc + n0, 0, cols * sizeof *c);
     } else {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)cols, (int)b->k, 1.0f,
-                    a, (int)lda, b->data + n0 * b->k, (int)b->k, 0.0f, c + n0, (int)ldc);
+        tl_blas_sgemm(1, m, cols, b->k, 1.0f, a, lda, b->data + n0 * b->k, b->k, 0.0f, c + n0,
+                      ldc);
     }
     epi_block(m, n0, cols, c, ldc, epi);
 }
@@ -197,8 +198,7 @@ void tl_gemm_abt(tl_kernel kernel, size_t m, size_t n, size_t k, float scale, co
         tl_gemm_run(m, a, lda, &pb, 0, n, c, ldc, &e, work);
         return;
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)n, (int)k, scale, a,
-                (int)lda, b, (int)ldb, 0.0f, c, (int)ldc);
+    tl_blas_sgemm(1, m, n, k, scale, a, lda, b, ldb, 0.0f, c, ldc);
 }
 
 void tl_gemm_ab(tl_kernel kernel, size_t m, size_t n, size_t k, const float *a, size_t lda,
@@ -214,8 +214,7 @@ void tl_gemm_ab(tl_kernel kernel, size_t m, size_t n, size_t k, const float *a, 
         (void)work;
         return;
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)k, 1.0f, a,
-                (int)lda, b, (int)ldb, 0.0f, c, (int)ldc);
+    tl_blas_sgemm(0, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
 }
 
 void tl_layernorm_rows(tl_kernel kernel, float *x, size_t rows, size_t n, size_t ld,

@@ -1,6 +1,7 @@
 /* gemm.h — the matrix products and row operations of the encoder's forward
  * pass, each with a hand-written AVX-512 version and a portable one
- * (OpenBLAS for the products, plain C for the rest).
+ * (OpenBLAS for the products, loaded at run time by blas.h, and plain C
+ * for the rest).
  *
  * C[m × n] = epilogue(A[m × k] · B[k × n]): A is row-major float32 with a
  * row stride; B is "packed" once into the layout the chosen kernel reads
@@ -23,7 +24,8 @@
 
 typedef enum tl_kernel {
     TL_KERNEL_AUTO = 0,  /* pick from the CPU and TAILOR_ENCODER_KERNEL */
-    TL_KERNEL_BLAS,      /* OpenBLAS sgemm and plain C: any CPU */
+    TL_KERNEL_BLAS,      /* OpenBLAS sgemm and plain C: any CPU (without
+                          * the library, plain C products: blas.h) */
     TL_KERNEL_AVX512,    /* hand-written AVX-512F kernels */
     TL_KERNEL_AVX512_BF16,   /* weight products in bf16 (AVX512-BF16); the
                               * other operations run as TL_KERNEL_AVX512 */

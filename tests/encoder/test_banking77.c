@@ -5,12 +5,12 @@
  * bench/bench_eval_builtin.c. */
 #include "testutil.h"
 
-#include <cblas.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "encoder/blas.h"
 #include "encoder/encoder.h"
 
 typedef struct rows {
@@ -141,8 +141,7 @@ static void test_one_nearest_neighbour(void **state)
     if (tl_encoder_embed(e, (const char *const *)train.text, train.n, tv, &err) != 0 ||
         tl_encoder_embed(e, queries, nq, qv, &err) != 0)
         fail_msg("embed: %s", err.msg);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nq, (int)train.n, (int)dim, 1.0f,
-                qv, (int)dim, tv, (int)dim, 0.0f, sim, (int)train.n);
+    tl_blas_sgemm(1, nq, train.n, dim, 1.0f, qv, dim, tv, dim, 0.0f, sim, train.n);
     size_t right = 0;
     for (size_t q = 0; q < nq; q++) {
         const float *row = sim + q * train.n;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "encoder/blas.h"
 #include "encoder/gemm.h"
 #include "encoder/kern_avx512.h"
 #include "encoder/kern_bf16.h"
@@ -100,6 +101,9 @@ static void test_gemm_blas(void **state)
 {
     (void)state;
     gemm_shapes(TL_KERNEL_BLAS);
+    /* ... computed by OpenBLAS, loaded on the first product, not by the
+     * plain C loop that stands in where it cannot be loaded. */
+    assert_non_null(tl_blas_library());
 }
 
 static void test_gemm_avx512(void **state)
