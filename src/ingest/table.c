@@ -206,6 +206,7 @@ typedef struct txn_batch {
     size_t limit;            /* rows per batch */
     long first_number;       /* the record number of rows[0] */
     bool flushed;            /* a full batch was written before the input's end */
+    bool cache_grown;        /* the page cache was sized to the file */
 } txn_batch;
 
 typedef struct table_source {
@@ -1430,6 +1431,13 @@ static void batch_txn(const table_source *s, const batch_key *k, tl_txn *t)
                 len[B_MERCHANT], len[B_MODE]}};
 }
 
+/* The input's size in bytes (0 when unknown). */
+static uint64_t source_bytes(const table_source *s)
+{
+    struct stat sb;
+    return s->is_mem ? s->mem_len : stat(s->base.path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+}
+
 /* True when rows x and y of the batch have the same txn_id. */
 static bool batch_same_txn_id(const txn_batch *b, uint32_t x, uint32_t y)
 {
@@ -1570,6 +1578,29 @@ static int batch_flush(table_source *s, tl_import *imp, bool more, tl_err *err)
         }
     }
     b->flushed |= more;
+    /* Rows below the table's last id go between stored ones. When many
+     * do, batches touch pages all over the table, and a page cache that
+     * holds it saves reading and writing them again. A batch after the
+     * last id (new customers; a file grouped by customer, where only the
+     * customer split by the batch boundary goes back) mostly appends. */
+    if (!b->cache_grown) {
+        int64_t top;
+        if ((rc = tl_store_txn_max_id(imp->st, &top, err)))
+            return rc;
+        size_t lo = 0, hi = b->n;   /* lo: how many rows have home <= top */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (b->keys[mid].home <= top)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo > b->n / 16) {
+            if ((rc = tl_store_bulk_cache(imp->st, source_bytes(s), err)))
+                return rc;
+            b->cache_grown = true;
+        }
+    }
     const batch_key *pending[TL_TXN_CHUNK];
     int64_t ids[TL_TXN_CHUNK], last = 0;
     size_t np = 0;
@@ -1665,13 +1696,6 @@ static int batch_limit(size_t *limit, tl_err *err)
     return TL_OK;
 }
 
-/* The input's size in bytes (0 when unknown). */
-static uint64_t source_bytes(const table_source *s)
-{
-    struct stat sb;
-    return s->is_mem ? s->mem_len : stat(s->base.path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
-}
-
 /* Makes room for more rows. The first call sizes the batch for the whole
  * input when it fits (about 64 bytes of CSV a row), so a file of up to
  * BATCH_ROWS rows is read into buffers that never move. */
@@ -1717,16 +1741,9 @@ static int txns_row_write(reader *rd, tl_import *imp, tl_err *err)
     table_source *s = rd->s;
     txn_batch *b = &s->batch;
     int rc;
-    if (b->n && (b->n == b->limit || b->text.len >= BATCH_TEXT)) {
-        /* More rows follow: this batch and the next spread over the same
-         * owners' ranges, and a page cache that holds the table saves
-         * re-reading and re-writing pages. One batch (the whole file) is
-         * written in ascending ids and needs no more than the default. */
-        if (!b->flushed && (rc = tl_store_bulk_cache(imp->st, source_bytes(s), err)))
-            return rc;
-        if ((rc = batch_flush(s, imp, true, err)))
-            return rc;
-    }
+    if (b->n && (b->n == b->limit || b->text.len >= BATCH_TEXT) &&
+        (rc = batch_flush(s, imp, true, err)))
+        return rc;
     tl_txn t;
     char day[11];
     long owner;

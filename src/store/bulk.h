@@ -36,6 +36,9 @@ int tl_store_bulk_cache(tl_store *st, uint64_t bytes, tl_err *err);
  * new ones allocated (and faulted in) for every page of the table. */
 int tl_store_bulk_cache_append(tl_store *st, tl_err *err);
 
+/* The largest transaction id in the store, 0 when there is none. */
+int tl_store_txn_max_id(tl_store *st, int64_t *id, tl_err *err);
+
 /* Rows inserted, updated or deleted on this connection since it was
  * opened. Callers diff two readings around a write to learn whether it
  * changed anything (functions without a `changed` out-parameter). */

@@ -386,8 +386,8 @@ int tl_store_open(const char *path, int flags, tl_store **out, tl_err *err)
     }
     sqlite3_busy_handler(st->db, busy_wait, NULL);
     /* 16 KiB pages for a new store (an existing one keeps its size): a
-     * bulk import writes and checkpoints a quarter of the pages, with a
-     * quarter of the system calls, and rows still fit one page read. */
+     * bulk import writes and checkpoints a quarter as many pages, with a
+     * quarter of the system calls and B-tree splits (docs/store.md). */
     if (!readonly && (rc = exec(st, "PRAGMA page_size=16384", err)))
         goto fail_open;
     if (!readonly && (rc = exec(st, "PRAGMA journal_mode=WAL", err)))
