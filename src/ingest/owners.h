@@ -25,6 +25,8 @@ typedef struct tl_owner {
     tl_month_total *months;   /* owned: fresh owners' debit totals, unordered */
     size_t nmonths, cap;
     size_t last;              /* index of the month last added to */
+    uint32_t batch;           /* the importer's batch they were first met in */
+    bool in_pair_set;         /* their rows are checked against the importer's pair set */
 } tl_owner;
 
 typedef struct tl_owner_map {

@@ -205,7 +205,7 @@ typedef struct txn_batch {
     size_t n, cap;
     size_t limit;            /* rows per batch */
     long first_number;       /* the record number of rows[0] */
-    bool flushed;            /* a full batch was written before the input's end */
+    uint32_t number;         /* batches written before this one */
     bool cache_grown;        /* the page cache was sized to the file */
 } txn_batch;
 
@@ -970,14 +970,6 @@ static uint64_t txn_pair_fp(const table_source *s, const rec *r)
                        fingerprint(r->v[T_CUSTOMER], r->vlen[T_CUSTOMER], s->seed));
 }
 
-/* Starts loading the slot where fp will be looked for: the set is far
- * bigger than the caches, and the row has other work to do meanwhile. */
-static void fpset_prefetch(const fpset *f, uint64_t fp)
-{
-    if (f->cap)
-        __builtin_prefetch(&f->slots[(size_t)fp & (f->cap - 1)]);
-}
-
 /* Fails on the current record, a duplicate of the one on `line`. */
 static int fail_duplicate(reader *rd, int f, const char *what, long line, tl_err *err)
 {
@@ -1501,17 +1493,20 @@ static int batch_check_unique(table_source *s, tl_err *err)
     return fail_batch_duplicate(s, b->first_number + dup, b->first_number + first, err);
 }
 
-/* Adds the batch's (customer, txn_id) pairs to the set that rows read
- * after it are checked against (txn_pair_fp's fingerprints). */
+/* Adds the pairs of the batch's customers who had transactions before the
+ * import to the set (txn_pair_fp's fingerprints) that their rows in later
+ * batches are checked against: the store cannot tell their rows of this
+ * file from the older ones. */
 static int batch_remember_pairs(table_source *s, tl_err *err)
 {
     const txn_batch *b = &s->batch;
-    if (fpset_reserve(&s->pairs, b->n))
-        return tl_err_set(err, TL_ENOMEM, "out of memory checking %s", s->base.path);
     for (size_t i = 0; i < b->n; i++) {
         const batch_key *k = &b->keys[i];
         const batch_row *r = &b->rows[k->row];
-        const tl_owner *o = &s->owners.v[k->owner];
+        tl_owner *o = &s->owners.v[k->owner];
+        if (o->fresh)
+            continue;
+        o->in_pair_set = true;
         uint32_t len[B_NSTR];
         batch_row_lens(r, len);
         uint64_t fp = fingerprint(b->text.data + r->off[B_TXN], len[B_TXN],
@@ -1568,22 +1563,17 @@ static int batch_flush(table_source *s, tl_import *imp, bool more, tl_err *err)
     txn_batch *b = &s->batch;
     int rc = TL_OK;
     batch_sort(b, b->tmp);
-    if (!b->flushed) {
-        /* The first batch: its duplicates are found here, and when more
-         * rows follow, its pairs enter the set later rows are checked
-         * against. A file that fits one batch never builds the set. */
-        if ((rc = batch_check_unique(s, err)) || (more && (rc = batch_remember_pairs(s, err)))) {
-            b->n = 0;
-            return rc;
-        }
+    if ((rc = batch_check_unique(s, err)) || (more && (rc = batch_remember_pairs(s, err)))) {
+        b->n = 0;
+        return rc;
     }
-    b->flushed |= more;
     /* Rows below the table's last id go between stored ones. When many
-     * do, batches touch pages all over the table, and a page cache that
-     * holds it saves reading and writing them again. A batch after the
-     * last id (new customers; a file grouped by customer, where only the
-     * customer split by the batch boundary goes back) mostly appends. */
-    if (!b->cache_grown) {
+     * do and more batches follow, each touches pages all over the table,
+     * and a page cache that holds it saves reading and writing them again.
+     * A batch after the last id (new customers; a file grouped by
+     * customer, where only the customer split by the batch boundary goes
+     * back) mostly appends, and the last batch is one forward sweep. */
+    if (more && !b->cache_grown) {
         int64_t top;
         if ((rc = tl_store_txn_max_id(imp->st, &top, err)))
             return rc;
@@ -1645,6 +1635,7 @@ static int batch_flush(table_source *s, tl_import *imp, bool more, tl_err *err)
     if (!rc && np)
         rc = chunk_flush(s, imp, pending, ids, np, &last, err);
     b->n = 0;
+    b->number++;
     tl_buf_reset(&b->text);
     return rc;
 }
@@ -1679,6 +1670,7 @@ static int txn_owner_of(reader *rd, tl_import *imp, const char *id, long *idx, t
         return rc;
     if ((*idx = tl_owner_add(&s->owners, id, len, key, fresh)) < 0)
         return tl_err_set(err, TL_ENOMEM, "out of memory");
+    s->owners.v[*idx].batch = s->batch.number;
     return TL_OK;
 }
 
@@ -1736,6 +1728,51 @@ static int batch_grow(table_source *s, txn_batch *b, tl_err *err)
     return TL_OK;
 }
 
+typedef struct pair_fill {
+    table_source *s;
+    uint64_t customer_fp;   /* the fingerprint of the customer ID: txn_pair_fp's seed */
+} pair_fill;
+
+static int pair_fill_one(void *ctx, const char *txn_id, size_t len)
+{
+    pair_fill *f = ctx;
+    return fpset_add(&f->s->pairs, fingerprint(txn_id, len, f->customer_fp)) < 0 ? TL_ENOMEM
+                                                                                  : TL_OK;
+}
+
+/* Adds the pairs of customer o's rows written so far to the set. */
+static int txn_pairs_from_store(table_source *s, tl_import *imp, const tl_owner *o,
+                                tl_err *err)
+{
+    pair_fill f = {s, fingerprint(s->owners.names.data + o->id_off, o->id_len, s->seed)};
+    int rc = tl_store_txn_ids_each(imp->st, o->key, pair_fill_one, &f, err);
+    if (rc == TL_ENOMEM)
+        return tl_err_set(err, TL_ENOMEM, "out of memory checking %s", s->base.path);
+    return rc;
+}
+
+/* Duplicate (customer, txn_id) pairs. A batch's rows are checked against
+ * each other when it is written (batch_check_unique); a customer's rows in
+ * a later batch than their first are checked here, row by row, against a
+ * set of the pairs written before. The set holds only customers met again
+ * in a later batch — next to none in a file grouped by customer — and
+ * takes in a customer new to the store, when met again, from the store
+ * (every row of theirs there is from this file); others enter it as their
+ * batches are written (batch_remember_pairs). */
+static int txn_check_pair(reader *rd, tl_import *imp, tl_owner *o, tl_err *err)
+{
+    table_source *s = rd->s;
+    if (!o->in_pair_set) {
+        if (o->batch == s->batch.number || !o->fresh)
+            return TL_OK;   /* so far only in this batch */
+        int rc = txn_pairs_from_store(s, imp, o, err);
+        if (rc)
+            return rc;
+        o->in_pair_set = true;
+    }
+    return unique_pair(rd, T_TXN, "txn_id for this customer", txn_pair_fp(s, &rd->r), err);
+}
+
 static int txns_row_write(reader *rd, tl_import *imp, tl_err *err)
 {
     table_source *s = rd->s;
@@ -1749,13 +1786,8 @@ static int txns_row_write(reader *rd, tl_import *imp, tl_err *err)
     long owner;
     if ((rc = decode_txn(rd, &t, day, err)))
         return rc;
-    /* Rows after the first batch are checked against the set of the pairs
-     * written before them; the first batch checks itself (batch_flush). */
-    uint64_t fp = b->flushed ? txn_pair_fp(s, &rd->r) : 0;
-    if (fp)
-        fpset_prefetch(&s->pairs, fp);
     if ((rc = txn_owner_of(rd, imp, t.customer_id, &owner, err)) ||
-        (fp && (rc = unique_pair(rd, T_TXN, "txn_id for this customer", fp, err))))
+        (rc = txn_check_pair(rd, imp, &s->owners.v[owner], err)))
         return rc;
     if (b->n == b->cap && (rc = batch_grow(s, b, err)))
         return rc;
@@ -1997,10 +2029,9 @@ static int run_pass(table_source *s, tl_import *imp, bool write, tl_err *err)
     }
     progress_end(&p);
     reader_close(&rd);
-    /* A bad record after a duplicate of the first batch: the duplicate,
-     * found when its batch is written, is the error to report. */
-    if (rc == TL_EINPUT && write && s->base.kind == TL_KIND_TRANSACTIONS && !s->batch.flushed &&
-        s->batch.n) {
+    /* A bad record after a duplicate in the batch being read: the
+     * duplicate, found when its batch is written, is the error to report. */
+    if (rc == TL_EINPUT && write && s->base.kind == TL_KIND_TRANSACTIONS && s->batch.n) {
         batch_sort(&s->batch, s->batch.tmp);
         tl_err dup = {0};
         if (batch_check_unique(s, &dup) == TL_EINPUT)

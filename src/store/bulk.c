@@ -39,6 +39,27 @@ int tl_store_bulk_cache_append(tl_store *st, tl_err *err)
     return TL_OK;
 }
 
+int tl_store_txn_ids_each(tl_store *st, int64_t key,
+                          int (*cb)(void *ctx, const char *txn_id, size_t len), void *ctx,
+                          tl_err *err)
+{
+    tl_store_txn_same_end(st);   /* one read at a time on the bulk statements */
+    int owned;
+    sqlite3_stmt *s = tl__store_cached(
+        st, "SELECT txn_id FROM transactions WHERE id >= ?1 AND id < ?2 ORDER BY id", &owned, err);
+    if (!s)
+        return TL_EDB;
+    sqlite3_bind_int64(s, 1, key * RANGE);
+    sqlite3_bind_int64(s, 2, (key + 1) * RANGE);
+    int step, rc = TL_OK;
+    while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW)
+        rc = cb(ctx, (const char *)sqlite3_column_text(s, 0), (size_t)sqlite3_column_bytes(s, 0));
+    if (!rc && step != SQLITE_DONE)
+        rc = tl__store_fail(st, err, "read transactions");
+    tl__store_release(s, owned);
+    return rc;
+}
+
 int tl_store_txn_max_id(tl_store *st, int64_t *id, tl_err *err)
 {
     int owned;

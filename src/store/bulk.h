@@ -36,6 +36,13 @@ int tl_store_bulk_cache(tl_store *st, uint64_t bytes, tl_err *err);
  * new ones allocated (and faulted in) for every page of the table. */
 int tl_store_bulk_cache_append(tl_store *st, tl_err *err);
 
+/* Calls cb with the txn_id (len bytes, valid during the call) of every
+ * stored transaction of the owner `key`, in id order; a non-zero return
+ * from cb stops the walk and is returned. */
+int tl_store_txn_ids_each(tl_store *st, int64_t key,
+                          int (*cb)(void *ctx, const char *txn_id, size_t len), void *ctx,
+                          tl_err *err);
+
 /* The largest transaction id in the store, 0 when there is none. */
 int tl_store_txn_max_id(tl_store *st, int64_t *id, tl_err *err);
 

@@ -604,12 +604,27 @@ static void test_txn_duplicates_by_batch(void **state)
     reject(f, TL_KIND_TRANSACTIONS, "later.csv", text,
            "later.csv:row 5, field txn_id: duplicate txn_id for this customer (first on row 4) "
            "(value \"X3\")");
+    /* Customers new to the store, met again two batches later: their
+     * earlier rows are read back from the store to check the later ones. */
+    char *np = put(f, "new.csv", "customer_id\nN1\nN2\n");
+    snprintf(text, sizeof text, "%sN1,X1,2024-01-05,5\nN1,X2,2024-01-05,5\nN2,X1,2024-01-05,5\n"
+                                "N2,X2,2024-01-05,5\nN2,X3,2024-01-05,5\nN1,X1,2024-01-09,5\n", head);
+    char *tp = put(f, "new-t.csv", text);
+    tl_import_counts c;
+    tl_err err;
+    tl_err_clear(&err);
+    assert_int_equal(import(f->db, &c, &err, K(CUSTOMERS), np, K(TRANSACTIONS), tp, -1),
+                     TL_EINPUT);
+    assert_string_equal(rel(f, err.msg),
+                        "new-t.csv:row 7, field txn_id: duplicate txn_id for this customer "
+                        "(first on row 2) (value \"X1\")");
+    free(np);
+    free(tp);
+
     /* Without duplicates, batches of two write everything. */
     snprintf(text, sizeof text, "%sC1,Y1,2024-01-05,5\nC1,Y2,2024-02-05,7\nC2,Y1,2024-01-05,5\n"
                                 "C1,Y3,2024-02-06,1\nC2,Y9,2024-03-05,2\n", head);
     char *p = put(f, "ok.csv", text);
-    tl_import_counts c;
-    tl_err err;
     tl_err_clear(&err);
     int rc = import(f->db, &c, &err, K(TRANSACTIONS), p, -1);
     if (rc)
