@@ -90,7 +90,8 @@ int tl_import_run(const char *db_path, tl_source **sources, size_t n, bool progr
     imp.st = st = NULL;
     if (rc)
         goto done;
-    if ((rc = tl_store_open(db_path, TL_STORE_CREATE, &st, err)))
+    if ((rc = tl_store_open(db_path, TL_STORE_CREATE | (existed ? 0 : TL_STORE_BULK_CREATE), &st,
+                            err)))
         goto done;
     imp.st = st;
     if ((rc = tl_store_begin(st, err)))
@@ -101,6 +102,8 @@ int tl_import_run(const char *db_path, tl_source **sources, size_t n, bool progr
         rc = tl_store_commit(st, err);
     if (rc && st)
         tl_store_rollback(st);
+    if (!rc && !existed)
+        rc = tl_store_use_wal(st, err);
     tl_store_close(st);
     st = NULL;
     /* A store this import created must not outlive a failed write pass. */

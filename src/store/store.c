@@ -257,6 +257,14 @@ static int exec(tl_store *st, const char *sql, tl_err *err)
     return TL_OK;
 }
 
+int tl_store_use_wal(tl_store *st, tl_err *err)
+{
+    int rc = exec(st, "PRAGMA journal_mode=WAL", err);
+    if (!rc)
+        sqlite3_wal_autocheckpoint(st->db, (int)(TL_STORE_LOG_BYTES / tl__store_page_size(st)));
+    return rc;
+}
+
 static int user_version(tl_store *st, int *v, tl_err *err)
 {
     sqlite3_stmt *s;
@@ -390,10 +398,8 @@ int tl_store_open(const char *path, int flags, tl_store **out, tl_err *err)
      * quarter of the system calls and B-tree splits (docs/store.md). */
     if (!readonly && (rc = exec(st, "PRAGMA page_size=16384", err)))
         goto fail_open;
-    if (!readonly && (rc = exec(st, "PRAGMA journal_mode=WAL", err)))
+    if (!readonly && !(flags & TL_STORE_BULK_CREATE) && (rc = tl_store_use_wal(st, err)))
         goto fail_open;
-    if (!readonly)
-        sqlite3_wal_autocheckpoint(st->db, (int)(TL_STORE_LOG_BYTES / tl__store_page_size(st)));
     if ((rc = exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
                        "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY", err)))
         goto fail_open;

@@ -17,6 +17,12 @@ typedef struct tl_store tl_store;
 enum {
     TL_STORE_READONLY = 1 << 0, /* open an existing store for reading only */
     TL_STORE_CREATE = 1 << 1,   /* create the file if it does not exist */
+    /* For an import creating the store: a rollback journal rather than the
+     * write-ahead log until tl_store_use_wal(), so the pages it adds are
+     * written once, into the file, not into the log and then copied (a
+     * store that is already in WAL mode stays so). Other connections
+     * cannot use the store meanwhile. */
+    TL_STORE_BULK_CREATE = 1 << 2,
 };
 
 /* The schema version this build writes; stores are migrated up to it. */
@@ -29,6 +35,10 @@ enum {
 /* Opens (and when needed creates and migrates) the store at `path`.
  * On success *out owns the connection; free it with tl_store_close(). */
 int tl_store_open(const char *path, int flags, tl_store **out, tl_err *err);
+
+/* Puts a store opened with TL_STORE_BULK_CREATE in WAL mode (what every
+ * other writable open does), outside a transaction. */
+int tl_store_use_wal(tl_store *st, tl_err *err);
 
 /* Closes the connection and finalises cached statements. Accepts NULL. */
 void tl_store_close(tl_store *st);

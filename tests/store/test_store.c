@@ -246,6 +246,54 @@ static void test_guards(void **state)
     assert_non_null(strstr(err.msg, "newer"));
 }
 
+/* A pragma's value as text, read through a connection of the test's own. */
+static void pragma_of(const char *path, const char *pragma, char *out, size_t size)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA %s", pragma);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    snprintf(out, size, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+}
+
+/* New stores have 16 KiB pages and a write-ahead log; one created for a
+ * bulk import keeps a rollback journal until tl_store_use_wal(), and a
+ * store already in WAL mode stays in it whatever the flag. */
+static void test_page_size_and_journal(void **state)
+{
+    fixture *f = *state;
+    char v[32];
+    pragma_of(f->db, "page_size", v, sizeof v);
+    assert_string_equal(v, "16384");
+    pragma_of(f->db, "journal_mode", v, sizeof v);
+    assert_string_equal(v, "wal");
+
+    char *bulk = tu_join(f->dir, "bulk.db");
+    tl_store *st;
+    tl_err err;
+    assert_int_equal(tl_store_open(bulk, TL_STORE_CREATE | TL_STORE_BULK_CREATE, &st, &err), 0);
+    assert_int_equal(tl_store_begin(st, &err), 0);
+    tl_customer c = person("C1", "Ann", 30, "{}");
+    assert_int_equal(tl_store_customer_upsert(st, &c, NULL, &err), 0);
+    assert_int_equal(tl_store_commit(st, &err), 0);
+    pragma_of(bulk, "journal_mode", v, sizeof v);
+    assert_string_equal(v, "delete");
+    assert_int_equal(tl_store_use_wal(st, &err), 0);
+    tl_store_close(st);
+    pragma_of(bulk, "journal_mode", v, sizeof v);
+    assert_string_equal(v, "wal");
+    assert_int_equal(tl_store_open(bulk, TL_STORE_CREATE | TL_STORE_BULK_CREATE, &st, &err), 0);
+    tl_store_close(st);
+    pragma_of(bulk, "journal_mode", v, sizeof v);
+    assert_string_equal(v, "wal");
+    free(bulk);
+}
+
 /* The catalogue stamp moves with every real product write and only then,
  * whichever connection wrote. */
 static void test_products_stamp(void **state)
@@ -287,6 +335,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_embeddings_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guards, setup, teardown),
         cmocka_unit_test_setup_teardown(test_products_stamp, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_page_size_and_journal, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
