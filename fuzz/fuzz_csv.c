@@ -4,8 +4,10 @@
  * field must be a NUL-free string of the length it reports, and the store
  * must never refuse what the checks let through.
  *
- * Input: one byte choosing the kind of record (byte % TL_KIND_COUNT, see tl_kind),
- * then the CSV text. */
+ * Input: one byte choosing the kind of record (byte % TL_KIND_COUNT, see
+ * tl_kind), small reader caps (bit 0x80) and, for transactions, batches of
+ * 1-3 rows instead of the default (bits 0x30: 0 default), so the paths of
+ * files bigger than a batch are reached; then the CSV text. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* 3. Transactions: the whole import, customers C1 and C2 beside. */
     if (kind != TL_KIND_TRANSACTIONS)
         return 0;
+    static const char *const batch_rows[] = {"", "1", "2", "3"};
+    setenv("TAILOR_IMPORT_BATCH_ROWS", batch_rows[data[0] >> 4 & 3], 1);
     static const char customers[] = "customer_id\nC1\nC2\n";
     tl_source *two[2];
     size_t n = 0;
