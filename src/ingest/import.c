@@ -83,9 +83,15 @@ int tl_import_run(const char *db_path, tl_source **sources, size_t n, bool progr
     bool existed = stat(db_path, &sb) == 0;
     if (existed && (rc = tl_store_open(db_path, TL_STORE_READONLY, &st, err)))
         goto done;
+    /* One snapshot for the whole check: the lookups see one state of the
+     * store, and take its lock once rather than once each. */
+    if (st && (rc = tl_store_read_begin(st, err)))
+        goto done;
     imp.st = st;
     for (size_t i = 0; i < n && !rc; i++)
         rc = sources[i]->check(sources[i], &imp, err);
+    if (st)
+        tl_store_read_end(st);
     tl_store_close(st);
     imp.st = st = NULL;
     if (rc)
