@@ -93,6 +93,38 @@ static void row_borrow(sqlite3_stmt *s, tl_customer *c)
     c->doc = (char *)sqlite3_column_text(s, 11);
 }
 
+int tl_store_customers_count(tl_store *st, long long *n, tl_err *err)
+{
+    int owned;
+    sqlite3_stmt *s = tl__store_cached(st, "SELECT count(*) FROM customers", &owned, err);
+    if (!s)
+        return TL_EDB;
+    int step = sqlite3_step(s);
+    *n = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    tl__store_release(s, owned);
+    return step == SQLITE_ROW ? TL_OK : tl__store_fail(st, err, "count customers");
+}
+
+int tl_store_customer_search_pause(tl_store *st, tl_err *err)
+{
+    if (sqlite3_exec(st->db,
+                     "DROP TRIGGER customers_search_insert; DROP TRIGGER customers_search_delete;"
+                     " DROP TRIGGER customers_search_update;",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "pause the customer search index");
+    return TL_OK;
+}
+
+int tl_store_customer_search_resume(tl_store *st, tl_err *err)
+{
+    if (sqlite3_exec(st->db,
+                     "INSERT INTO customers_search(customers_search) VALUES('rebuild');"
+                     TL__CUSTOMERS_SEARCH_TRIGGERS,
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "rebuild the customer search index");
+    return TL_OK;
+}
+
 int tl_store_customer_get(tl_store *st, const char *id, tl_customer *out, tl_err *err)
 {
     sqlite3_stmt *s = tl__store_stmt(st, TL_STMT_CUSTOMER_GET,

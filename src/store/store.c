@@ -118,17 +118,7 @@ static const char *const migrations[] = {
     "CREATE VIRTUAL TABLE customers_search USING fts5(id, name, city, content='customers',"
     "  content_rowid='rowid', tokenize='trigram');"
     "INSERT INTO customers_search(customers_search) VALUES('rebuild');"
-    "CREATE TRIGGER customers_search_insert AFTER INSERT ON customers BEGIN"
-    "  INSERT INTO customers_search(rowid, id, name, city)"
-    "  VALUES(new.rowid, new.id, new.name, new.city); END;"
-    "CREATE TRIGGER customers_search_delete AFTER DELETE ON customers BEGIN"
-    "  INSERT INTO customers_search(customers_search, rowid, id, name, city)"
-    "  VALUES('delete', old.rowid, old.id, old.name, old.city); END;"
-    "CREATE TRIGGER customers_search_update AFTER UPDATE OF id, name, city ON customers BEGIN"
-    "  INSERT INTO customers_search(customers_search, rowid, id, name, city)"
-    "  VALUES('delete', old.rowid, old.id, old.name, old.city);"
-    "  INSERT INTO customers_search(rowid, id, name, city)"
-    "  VALUES(new.rowid, new.id, new.name, new.city); END;",
+    TL__CUSTOMERS_SEARCH_TRIGGERS,
     /* 7 → 8: raw transactions keyed by an integer. Each customer with
      * transactions gets a key in txn_owners; a transaction's id is
      * key * 2^32 + slot, the slot found by linear probing from a hash of

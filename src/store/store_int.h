@@ -82,6 +82,23 @@ sqlite3_stmt *tl__store_cached(tl_store *st, const char *sql, int *owned, tl_err
 /* Ends the use of a statement from tl__store_cached(). */
 void tl__store_release(sqlite3_stmt *s, int owned);
 
+/* The triggers that keep the customer search index (schema 7) in step with
+ * `customers`: created by the migration, dropped and created again around
+ * bulk writes (tl_store_customer_search_pause/resume). */
+#define TL__CUSTOMERS_SEARCH_TRIGGERS                                                   \
+    "CREATE TRIGGER customers_search_insert AFTER INSERT ON customers BEGIN"            \
+    "  INSERT INTO customers_search(rowid, id, name, city)"                             \
+    "  VALUES(new.rowid, new.id, new.name, new.city); END;"                             \
+    "CREATE TRIGGER customers_search_delete AFTER DELETE ON customers BEGIN"            \
+    "  INSERT INTO customers_search(customers_search, rowid, id, name, city)"           \
+    "  VALUES('delete', old.rowid, old.id, old.name, old.city); END;"                   \
+    "CREATE TRIGGER customers_search_update AFTER UPDATE OF id, name, city ON customers " \
+    "BEGIN"                                                                             \
+    "  INSERT INTO customers_search(customers_search, rowid, id, name, city)"           \
+    "  VALUES('delete', old.rowid, old.id, old.name, old.city);"                        \
+    "  INSERT INTO customers_search(rowid, id, name, city)"                             \
+    "  VALUES(new.rowid, new.id, new.name, new.city); END;"
+
 /* Fills err with SQLite's message for the connection; returns TL_EDB. */
 int tl__store_fail(tl_store *st, tl_err *err, const char *what);
 

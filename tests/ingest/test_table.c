@@ -558,6 +558,83 @@ static void test_open_errors(void **state)
     assert_int_equal(tl_table_format_of("dir.csv/a"), TL_TABLE_UNKNOWN);
 }
 
+static int count_customer(void *ctx, const tl_customer *c)
+{
+    (void)c;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static long long customers_matching(const char *db, const char *search)
+{
+    tl_store *st;
+    tl_err err;
+    assert_int_equal(tl_store_open(db, TL_STORE_READONLY, &st, &err), 0);
+    tl_customer_query q = {.search = search, .age_min = -1, .age_max = -1, .limit = 10};
+    long long total = -1;
+    int n = 0;
+    assert_int_equal(tl_store_customers_list(st, &q, count_customer, &n, &total, &err), 0);
+    tl_store_close(st);
+    return total;
+}
+
+/* Thousands of customers at once are written with the search index
+ * rebuilt once at the end (store/customers.h): searches find them, a
+ * later small import still keeps the index in step, and a failed bulk
+ * import leaves it as it was. */
+static void test_customers_bulk_search(void **state)
+{
+    fx *f = *state;
+    enum { N = 1500 };
+    size_t cap = 128 << 10, n = 0;
+    char *t = malloc(cap);
+    n += (size_t)snprintf(t + n, cap - n, "customer_id,first_name,last_name,age,city\n");
+    for (int i = 0; i < N; i++)
+        n += (size_t)snprintf(t + n, cap - n, "Q%04d,Quinn%d,Bulkfamily,%d,Town%d\n", i, i,
+                              20 + i % 60, i % 7);
+    char *cp = put(f, "many.csv", t);
+    tl_import_counts c;
+    tl_err err;
+    tl_err_clear(&err);
+    int rc = import(f->db, &c, &err, K(CUSTOMERS), cp, -1);
+    if (rc)
+        fail_msg("%s", err.msg);
+    assert_int_equal(customers_matching(f->db, "bulkfamily"), N);
+    assert_int_equal(customers_matching(f->db, "quinn1499"), 1);
+    assert_int_equal(customers_matching(f->db, "town3"), (N + 3) / 7);
+
+    char *rp = put(f, "rename.csv", "customer_id,first_name,last_name,age,city\n"
+                                    "Q0007,Quinn7,Otherfamily,27,Town0\n");
+    assert_int_equal(import(f->db, &c, &err, K(CUSTOMERS), rp, -1), 0);
+    assert_int_equal(customers_matching(f->db, "bulkfamily"), N - 1);
+    assert_int_equal(customers_matching(f->db, "otherfamily"), 1);
+
+    /* The customers of this file are written, index paused, before its
+     * transactions fail: all of it is rolled back. */
+    n = 0;
+    n += (size_t)snprintf(t + n, cap - n, "customer_id,first_name,last_name,age,city\n");
+    for (int i = 0; i < N; i++)
+        n += (size_t)snprintf(t + n, cap - n, "R%04d,Rita%d,Rollbackfamily,%d,Ville\n", i, i,
+                              20 + i % 60);
+    char *bp = put(f, "more.csv", t);
+    char *tp = put(f, "bad-t.csv", "customer_id,txn_id,date,amount\nR0001,X1,2024-01-05,5\n"
+                                   "R0001,X2,2024-01-05,lots\n");
+    assert_int_equal(import(f->db, &c, &err, K(CUSTOMERS), bp, K(TRANSACTIONS), tp, -1),
+                     TL_EINPUT);
+    assert_int_equal(customers_matching(f->db, "rollbackfamily"), 0);
+    assert_int_equal(customers_matching(f->db, "bulkfamily"), N - 1);
+    char *sp = put(f, "single.csv", "customer_id,first_name,last_name,age,city\n"
+                                    "S0001,Sam,Singlefamily,33,Ville\n");
+    assert_int_equal(import(f->db, &c, &err, K(CUSTOMERS), sp, -1), 0);
+    assert_int_equal(customers_matching(f->db, "singlefamily"), 1);
+    free(t);
+    free(cp);
+    free(rp);
+    free(bp);
+    free(tp);
+    free(sp);
+}
+
 /* Memory sources run the same checks (what the fuzzers use). */
 static void test_memory_source(void **state)
 {
@@ -826,6 +903,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reject_other_kinds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memory_source, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_customers_bulk_search, setup, teardown),
         cmocka_unit_test_setup_teardown(test_txn_duplicates_by_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_rows, setup, teardown),
     };

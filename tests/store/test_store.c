@@ -246,6 +246,45 @@ static void test_guards(void **state)
     assert_non_null(strstr(err.msg, "newer"));
 }
 
+/* Bulk writes with the search index paused: the rebuild finds every row
+ * written meanwhile, the triggers are back after it (a rename moves the
+ * customer again), and a transaction rolled back after a pause leaves
+ * them in place. */
+static void test_customer_search_pause(void **state)
+{
+    fixture *f = *state;
+    tl_err err;
+    tl_customer c = person("Old1", "Olga Older", 60, "{}");
+    assert_int_equal(tl_store_customer_upsert(f->st, &c, NULL, &err), 0);
+    assert_int_equal(tl_store_begin(f->st, &err), 0);
+    assert_int_equal(tl_store_customer_search_pause(f->st, &err), 0);
+    for (int i = 0; i < 50; i++) {
+        char id[16], name[32];
+        snprintf(id, sizeof id, "B%02d", i);
+        snprintf(name, sizeof name, "Bulkname %d", i);
+        c = person(id, name, 30 + i % 40, "{}");
+        assert_int_equal(tl_store_customer_upsert(f->st, &c, NULL, &err), 0);
+    }
+    c = person("Old1", "Olga Renamed", 60, "{\"v\":2}");
+    assert_int_equal(tl_store_customer_upsert(f->st, &c, NULL, &err), 0);
+    assert_int_equal(tl_store_customer_search_resume(f->st, &err), 0);
+    assert_int_equal(tl_store_commit(f->st, &err), 0);
+    assert_int_equal(search_total(f, "bulkname"), 50);
+    assert_int_equal(search_total(f, "renamed"), 1);
+    assert_int_equal(search_total(f, "older"), 0);
+    c = person("B07", "Seventh Changed", 37, "{\"v\":3}");
+    assert_int_equal(tl_store_customer_upsert(f->st, &c, NULL, &err), 0);
+    assert_int_equal(search_total(f, "bulkname"), 49);
+    assert_int_equal(search_total(f, "changed"), 1);
+
+    assert_int_equal(tl_store_begin(f->st, &err), 0);
+    assert_int_equal(tl_store_customer_search_pause(f->st, &err), 0);
+    tl_store_rollback(f->st);
+    c = person("New9", "Ninth Newcomer", 41, "{}");
+    assert_int_equal(tl_store_customer_upsert(f->st, &c, NULL, &err), 0);
+    assert_int_equal(search_total(f, "newcomer"), 1);
+}
+
 /* A pragma's value as text, read through a connection of the test's own. */
 static void pragma_of(const char *path, const char *pragma, char *out, size_t size)
 {
@@ -330,6 +369,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_customer_upsert_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_customer_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_customer_search_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_customer_search_pause, setup, teardown),
         cmocka_unit_test_setup_teardown(test_monthly_replace, setup, teardown),
         cmocka_unit_test_setup_teardown(test_foreign_keys_and_holdings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_embeddings_cache, setup, teardown),
