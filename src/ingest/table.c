@@ -1394,9 +1394,9 @@ static const char *batch_str(const txn_batch *b, const batch_row *r, int i)
     return r->off[i] == NO_TEXT ? NULL : b->text.data + r->off[i];
 }
 
-/* The transaction of key k, strings pointing into the batch. A row's
- * strings lie one after another, so each one's length is the distance to
- * the next present one (or the row's end), less its NUL. */
+/* The lengths of row r's strings: they lie one after another, so each
+ * one's length is the distance to the next present one (or the row's
+ * end), less its NUL. 0 for absent ones. */
 static void batch_row_lens(const batch_row *r, uint32_t len[B_NSTR])
 {
     uint32_t next = r->end;
@@ -1406,6 +1406,7 @@ static void batch_row_lens(const batch_row *r, uint32_t len[B_NSTR])
     }
 }
 
+/* The transaction of key k, strings pointing into the batch. */
 static void batch_txn(const table_source *s, const batch_key *k, tl_txn *t)
 {
     const txn_batch *b = &s->batch;
