@@ -62,16 +62,11 @@ int tl_store_txn_ids_each(tl_store *st, int64_t key,
 
 int tl_store_txn_max_id(tl_store *st, int64_t *id, tl_err *err)
 {
-    int owned;
-    sqlite3_stmt *s = tl__store_cached(st, "SELECT max(id) FROM transactions", &owned, err);
-    if (!s)
-        return TL_EDB;
-    int step = sqlite3_step(s);
-    *id = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    tl__store_release(s, owned);
-    if (step != SQLITE_ROW)
-        return tl__store_fail(st, err, "look up transactions");
-    return TL_OK;
+    long long top;
+    int rc = tl__store_scalar(st, "SELECT max(id) FROM transactions", &top, "look up transactions",
+                              err);
+    *id = rc ? 0 : (int64_t)top;
+    return rc;
 }
 
 long long tl_store_changes_total(tl_store *st)

@@ -95,14 +95,7 @@ static void row_borrow(sqlite3_stmt *s, tl_customer *c)
 
 int tl_store_customers_count(tl_store *st, long long *n, tl_err *err)
 {
-    int owned;
-    sqlite3_stmt *s = tl__store_cached(st, "SELECT count(*) FROM customers", &owned, err);
-    if (!s)
-        return TL_EDB;
-    int step = sqlite3_step(s);
-    *n = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    tl__store_release(s, owned);
-    return step == SQLITE_ROW ? TL_OK : tl__store_fail(st, err, "count customers");
+    return tl__store_scalar(st, "SELECT count(*) FROM customers", n, "count customers", err);
 }
 
 int tl_store_customer_search_pause(tl_store *st, tl_err *err)

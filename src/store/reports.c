@@ -2,27 +2,16 @@
 #include "store/reports.h"
 #include "store/store_int.h"
 
-static int scalar(tl_store *st, const char *sql, long long *out, tl_err *err)
-{
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return tl__store_fail(st, err, "count rows");
-    int rc = TL_OK;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        *out = sqlite3_column_int64(s, 0);
-    else
-        rc = tl__store_fail(st, err, "count rows");
-    sqlite3_finalize(s);
-    return rc;
-}
-
 int tl_store_report_counts(tl_store *st, tl_report_counts *out, tl_err *err)
 {
     *out = (tl_report_counts){0};
     int rc;
-    if ((rc = scalar(st, "SELECT count(*) FROM customers", &out->customers, err)) ||
-        (rc = scalar(st, "SELECT count(*) FROM products", &out->products, err)) ||
-        (rc = scalar(st, "SELECT count(*) FROM holdings", &out->holdings, err)))
+    if ((rc = tl__store_scalar(st, "SELECT count(*) FROM customers", &out->customers,
+                               "count rows", err)) ||
+        (rc = tl__store_scalar(st, "SELECT count(*) FROM products", &out->products,
+                               "count rows", err)) ||
+        (rc = tl__store_scalar(st, "SELECT count(*) FROM holdings", &out->holdings,
+                               "count rows", err)))
         return rc;
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(st->db,

@@ -211,6 +211,20 @@ int tl__bind_text(sqlite3_stmt *s, int idx, const char *v)
     return v ? sqlite3_bind_text(s, idx, v, -1, SQLITE_STATIC) : sqlite3_bind_null(s, idx);
 }
 
+int tl__store_scalar(tl_store *st, const char *sql, long long *out, const char *what,
+                     tl_err *err)
+{
+    int owned;
+    sqlite3_stmt *s = tl__store_cached(st, sql, &owned, err);
+    if (!s)
+        return TL_EDB;
+    int step = sqlite3_step(s);
+    *out = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    int rc = step == SQLITE_ROW ? TL_OK : tl__store_fail(st, err, what);
+    tl__store_release(s, owned);
+    return rc;
+}
+
 long tl__store_page_size(tl_store *st)
 {
     sqlite3_stmt *s = NULL;

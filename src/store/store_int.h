@@ -102,6 +102,11 @@ void tl__store_release(sqlite3_stmt *s, int owned);
 /* Fills err with SQLite's message for the connection; returns TL_EDB. */
 int tl__store_fail(tl_store *st, tl_err *err, const char *what);
 
+/* Runs the one-value query `sql` (a string literal: its statement is
+ * cached) into *out; NULL reads as 0. `what` names it in errors. */
+int tl__store_scalar(tl_store *st, const char *sql, long long *out, const char *what,
+                     tl_err *err);
+
 /* The store's page size in bytes (4096 if it cannot be read). */
 long tl__store_page_size(tl_store *st);
 
