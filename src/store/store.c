@@ -264,6 +264,10 @@ static int exec(tl_store *st, const char *sql, tl_err *err)
 int tl_store_use_wal(tl_store *st, tl_err *err)
 {
     int rc = exec(st, "PRAGMA journal_mode=WAL", err);
+    if (rc && sqlite3_errcode(st->db) == SQLITE_BUSY)
+        return tl_err_set(err, TL_EDB, "%s: locked by another process (an import creating "
+                                       "the store holds it until it commits)",
+                          st->path);
     if (!rc)
         sqlite3_wal_autocheckpoint(st->db, (int)(TL_STORE_LOG_BYTES / tl__store_page_size(st)));
     return rc;

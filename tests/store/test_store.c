@@ -331,6 +331,27 @@ static void test_page_size_and_journal(void **state)
     pragma_of(bulk, "journal_mode", v, sizeof v);
     assert_string_equal(v, "wal");
     free(bulk);
+
+    /* While a bulk import holds a store it is creating, another open is
+     * refused, and says why. */
+    char *held = tu_join(f->dir, "held.db");
+    assert_int_equal(tl_store_open(held, TL_STORE_CREATE | TL_STORE_BULK_CREATE, &st, &err), 0);
+    assert_int_equal(tl_store_begin(st, &err), 0);
+    tl_customer c2 = person("C2", "Bo", 31, "{}");
+    assert_int_equal(tl_store_customer_upsert(st, &c2, NULL, &err), 0);
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(held, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_BUSY);
+    sqlite3_close(h);
+    tl_store *other;
+    assert_int_equal(tl_store_open(held, 0, &other, &err), TL_EDB);
+    assert_non_null(strstr(err.msg, "locked by another process"));
+    assert_int_equal(tl_store_commit(st, &err), 0);
+    assert_int_equal(tl_store_use_wal(st, &err), 0);
+    tl_store_close(st);
+    assert_int_equal(tl_store_open(held, 0, &other, &err), 0);
+    tl_store_close(other);
+    free(held);
 }
 
 /* The catalogue stamp moves with every real product write and only then,
