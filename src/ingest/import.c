@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "store/bulk.h"
 #include "store/customers.h"
 #include "store/monthly.h"
@@ -108,8 +109,11 @@ int tl_import_run(const char *db_path, tl_source **sources, size_t n, bool progr
         rc = tl_store_commit(st, err);
     if (rc && st)
         tl_store_rollback(st);
-    if (!rc && !existed)
-        rc = tl_store_use_wal(st, err);
+    /* The data is in: a store that cannot switch now (someone opened it
+     * meanwhile) switches at its next writable open, which always asks. */
+    tl_err werr;
+    if (!rc && !existed && tl_store_use_wal(st, &werr))
+        tl_log_warn("%s", werr.msg);
     tl_store_close(st);
     st = NULL;
     /* A store this import created must not outlive a failed write pass. */

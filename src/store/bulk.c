@@ -51,7 +51,7 @@ int tl_store_txn_ids_each(tl_store *st, int64_t key,
         return TL_EDB;
     sqlite3_bind_int64(s, 1, key * RANGE);
     sqlite3_bind_int64(s, 2, (key + 1) * RANGE);
-    int step, rc = TL_OK;
+    int step = SQLITE_DONE, rc = TL_OK;
     while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW)
         rc = cb(ctx, (const char *)sqlite3_column_text(s, 0), (size_t)sqlite3_column_bytes(s, 0));
     if (!rc && step != SQLITE_DONE)
