@@ -1829,6 +1829,8 @@ static int txns_finish(table_source *s, tl_import *imp, tl_err *err)
         if (!o->touched)
             continue;
         const char *id = tl_owner_id(&s->owners, i);
+        if (o->fresh)
+            tl_month_totals_settle(o->months, o->nmonths);
         rc = o->fresh ? tl_store_monthly_replace(imp->st, id, o->months, o->nmonths, "computed",
                                                  err)
                       : tl_store_monthly_rebuild(imp->st, id, o->key, err);

@@ -424,6 +424,7 @@ int tl_store_monthly_rebuild(tl_store *st, const char *customer_id, int64_t key,
         rc = tl__store_fail(st, err, "rebuild monthly totals");
         goto done;
     }
+    tl_month_totals_settle(rows, n);
     rc = tl_store_monthly_replace(st, customer_id, rows, n, "computed", err);
 done:
     sqlite3_finalize(s);

@@ -2,6 +2,7 @@
 #include "store/monthly.h"
 #include "store/store_int.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 int tl_store_monthly_replace(tl_store *st, const char *customer_id, const tl_month_total *rows,
@@ -55,6 +56,15 @@ int tl_store_monthly_replace(tl_store *st, const char *customer_id, const tl_mon
     }
     sqlite3_reset(s);
     return TL_OK;
+}
+
+void tl_month_totals_settle(tl_month_total *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        double micros = rows[i].total * 1e6;
+        if (fabs(micros) < 9007199254740992.0)   /* 2^53: whole numbers exact */
+            rows[i].total = nearbyint(micros) / 1e6;
+    }
 }
 
 int tl_store_monthly_get(tl_store *st, const char *customer_id, tl_month_total **rows,
