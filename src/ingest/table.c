@@ -962,12 +962,24 @@ static int find_earlier(table_source *s, const char *key, size_t keylen, long be
 }
 
 /* The fingerprint of a transaction's (customer, txn_id), hashed from the
- * fields themselves, no key built: a row of a million-row file. Any
- * function of the pair does; only this pass compares them. Never 0. */
+ * fields themselves, no key built: a row of a million-row file. Two steps,
+ * so that a customer's part is hashed once for many txn_ids: owner_fp of
+ * the customer ID, then pair_fp of the txn_id. Any function of the pair
+ * does; only this import compares them. Never 0. */
+static uint64_t owner_fp(const table_source *s, const char *customer_id, size_t len)
+{
+    return fingerprint(customer_id, len, s->seed);
+}
+
+static uint64_t pair_fp(uint64_t owner, const char *txn_id, size_t len)
+{
+    return fingerprint(txn_id, len, owner);
+}
+
 static uint64_t txn_pair_fp(const table_source *s, const rec *r)
 {
-    return fingerprint(r->v[T_TXN], r->vlen[T_TXN],
-                       fingerprint(r->v[T_CUSTOMER], r->vlen[T_CUSTOMER], s->seed));
+    return pair_fp(owner_fp(s, r->v[T_CUSTOMER], r->vlen[T_CUSTOMER]), r->v[T_TXN],
+                   r->vlen[T_TXN]);
 }
 
 /* Fails on the current record, a duplicate of the one on `line`. */
@@ -1510,9 +1522,8 @@ static int batch_remember_pairs(table_source *s, tl_err *err)
         o->in_pair_set = true;
         uint32_t len[B_NSTR];
         batch_row_lens(r, len);
-        uint64_t fp = fingerprint(b->text.data + r->off[B_TXN], len[B_TXN],
-                                  fingerprint(tl_owner_id(&s->owners, k->owner), o->id_len,
-                                              s->seed));
+        uint64_t fp = pair_fp(owner_fp(s, tl_owner_id(&s->owners, k->owner), o->id_len),
+                              b->text.data + r->off[B_TXN], len[B_TXN]);
         if (fpset_add(&s->pairs, fp) < 0)
             return tl_err_set(err, TL_ENOMEM, "out of memory checking %s", s->base.path);
     }
@@ -1731,21 +1742,20 @@ static int batch_grow(table_source *s, txn_batch *b, tl_err *err)
 
 typedef struct pair_fill {
     table_source *s;
-    uint64_t customer_fp;   /* the fingerprint of the customer ID: txn_pair_fp's seed */
+    uint64_t owner;   /* owner_fp of the customer */
 } pair_fill;
 
 static int pair_fill_one(void *ctx, const char *txn_id, size_t len)
 {
     pair_fill *f = ctx;
-    return fpset_add(&f->s->pairs, fingerprint(txn_id, len, f->customer_fp)) < 0 ? TL_ENOMEM
-                                                                                  : TL_OK;
+    return fpset_add(&f->s->pairs, pair_fp(f->owner, txn_id, len)) < 0 ? TL_ENOMEM : TL_OK;
 }
 
-/* Adds the pairs of customer o's rows written so far to the set. */
-static int txn_pairs_from_store(table_source *s, tl_import *imp, const tl_owner *o,
-                                tl_err *err)
+/* Adds the pairs of owner entry `owner`'s rows written so far to the set. */
+static int txn_pairs_from_store(table_source *s, tl_import *imp, long owner, tl_err *err)
 {
-    pair_fill f = {s, fingerprint(s->owners.names.data + o->id_off, o->id_len, s->seed)};
+    const tl_owner *o = &s->owners.v[owner];
+    pair_fill f = {s, owner_fp(s, tl_owner_id(&s->owners, (size_t)owner), o->id_len)};
     int rc = tl_store_txn_ids_each(imp->st, o->key, pair_fill_one, &f, err);
     if (rc == TL_ENOMEM)
         return tl_err_set(err, TL_ENOMEM, "out of memory checking %s", s->base.path);
@@ -1760,13 +1770,14 @@ static int txn_pairs_from_store(table_source *s, tl_import *imp, const tl_owner 
  * takes in a customer new to the store, when met again, from the store
  * (every row of theirs there is from this file); others enter it as their
  * batches are written (batch_remember_pairs). */
-static int txn_check_pair(reader *rd, tl_import *imp, tl_owner *o, tl_err *err)
+static int txn_check_pair(reader *rd, tl_import *imp, long owner, tl_err *err)
 {
     table_source *s = rd->s;
+    tl_owner *o = &s->owners.v[owner];
     if (!o->in_pair_set) {
         if (o->batch == s->batch.number || !o->fresh)
             return TL_OK;   /* so far only in this batch */
-        int rc = txn_pairs_from_store(s, imp, o, err);
+        int rc = txn_pairs_from_store(s, imp, owner, err);
         if (rc)
             return rc;
         o->in_pair_set = true;
@@ -1788,7 +1799,7 @@ static int txns_row_write(reader *rd, tl_import *imp, tl_err *err)
     if ((rc = decode_txn(rd, &t, day, err)))
         return rc;
     if ((rc = txn_owner_of(rd, imp, t.customer_id, &owner, err)) ||
-        (rc = txn_check_pair(rd, imp, &s->owners.v[owner], err)))
+        (rc = txn_check_pair(rd, imp, owner, err)))
         return rc;
     if (b->n == b->cap && (rc = batch_grow(s, b, err)))
         return rc;
@@ -2032,14 +2043,6 @@ static int run_pass(table_source *s, tl_import *imp, bool write, tl_err *err)
     }
     progress_end(&p);
     reader_close(&rd);
-    /* A bad record after a duplicate in the batch being read: the
-     * duplicate, found when its batch is written, is the error to report. */
-    if (rc == TL_EINPUT && write && s->base.kind == TL_KIND_TRANSACTIONS && s->batch.n) {
-        batch_sort(&s->batch, s->batch.tmp);
-        tl_err dup = {0};
-        if (batch_check_unique(s, &dup) == TL_EINPUT)
-            *err = dup;
-    }
     return rc < 0 ? rc : TL_OK;
 }
 
@@ -2060,6 +2063,18 @@ static int table_check(tl_source *src, tl_import *imp, tl_err *err)
     int rc = run_pass(s, imp, false, err);
     caches_free(s);   /* the ID sets are only needed while checking */
     return rc;
+}
+
+/* A bad record after a duplicate in the batch being read: the duplicate,
+ * found only when its batch is written, is the error to report. */
+static void txns_first_error(table_source *s, tl_err *err)
+{
+    if (!s->batch.n)
+        return;
+    batch_sort(&s->batch, s->batch.tmp);
+    tl_err dup = {0};
+    if (batch_check_unique(s, &dup) == TL_EINPUT)
+        *err = dup;
 }
 
 /* Whether this import brings enough customers that rebuilding the search
@@ -2091,6 +2106,8 @@ static int table_write(tl_source *src, tl_import *imp, tl_err *err)
         rc = run_pass(s, imp, true, err);
     if (!rc && paused)
         rc = tl_store_customer_search_resume(imp->st, err);
+    if (rc == TL_EINPUT && s->base.kind == TL_KIND_TRANSACTIONS)
+        txns_first_error(s, err);
     if (!rc && s->base.kind == TL_KIND_TRANSACTIONS)
         rc = txns_finish(s, imp, err);
     batch_free(&s->batch);
