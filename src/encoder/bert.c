@@ -41,14 +41,16 @@
  * pass over many texts. */
 #define CHUNK_FLOATS_PER_THREAD (1024u * (5u * 384u + 1536u))
 
-/* Tokens per group when threads take whole sequences. Groups are handed out
- * dynamically, but each group streams every weight once from memory, so
- * they are kept large: on the development machine (2 cores, shared L3)
- * groups of 1024 tokens beat 512 by 3% and 256 by 10% in wall time, even
- * under other load. With the chunk size above this is one group per thread
- * for a MiniLM-sized model. */
-#define GROUP_TOKENS 1024
-#define MAX_GROUPS_PER_THREAD 2
+/* When threads take whole sequences, groups are handed out dynamically,
+ * largest first, each about 1/(GROUP_SHARE_DIV × threads) of the cost still
+ * left ("guided" sizes): the first groups are large, because each group
+ * streams every weight once, and the last ones small, so a thread on a core
+ * that runs slower (another tenant on it, a lower clock) takes fewer tokens
+ * instead of holding up the pass. On the development machine (2 cores whose
+ * speed drifts by up to 20% under other tenants) this beat two equal
+ * groups of 1024 tokens. */
+#define GROUP_SHARE_DIV 1.3
+#define MAX_GROUPS_PER_THREAD 6
 
 /* Pieces per thread of each operation when all threads share it. */
 #define TASKS_PER_THREAD 4
@@ -1079,6 +1081,41 @@ static double seq_cost(const tl_bert_config *c, size_t len)
     return (double)len * (lin + 4.0 * (double)len);
 }
 
+/* Splits sequences [0, n) into guided groups (see GROUP_SHARE_DIV): each
+ * takes whole sequences until it holds its share of the cost left, the
+ * last one takes what remains, and there are at most `maxg`. Fills
+ * groups[].s0/.s1 and returns their number, or 1 when one sequence alone
+ * would outweigh a thread's fair share by more than 25% (the threads then
+ * share every operation instead). */
+static size_t plan_groups(const tl_bert_config *c, const size_t *offs, size_t n, size_t threads,
+                          double cost, group *groups, size_t maxg)
+{
+    double fair = cost / (double)threads, left = cost;
+    size_t ng = 0, s = 0;
+    while (s < n) {
+        double share = left / (GROUP_SHARE_DIV * (double)threads), acc = 0;
+        size_t s0 = s;
+        if (ng + 1 == maxg)
+            share = left;   /* the last group allowed takes the rest */
+        while (s < n) {
+            double sc = seq_cost(c, offs[s + 1] - offs[s]);
+            if (sc > 1.25 * fair)
+                return 1;
+            /* A sequence joins while the group is empty or it keeps the
+             * group nearer its share than stopping would. */
+            if (acc > 0 && acc + sc - share > share - acc)
+                break;
+            acc += sc;
+            s++;
+        }
+        groups[ng].s0 = s0;
+        groups[ng].s1 = s;
+        ng++;
+        left -= acc;
+    }
+    return ng < threads ? 1 : ng;
+}
+
 static int alloc_group(tl_arena *a, const tl_bert_config *c, group *g)
 {
     size_t M = g->ntok, h = c->hidden;
@@ -1108,43 +1145,17 @@ static int run_chunk(tl_bert *m, const int32_t *ids, const size_t *offs, size_t 
     pass ps = {.m = m, .ids = ids + offs[0], .offs = offs, .emb = emb,
                .hidden = hidden ? hidden + offs[0] * c->hidden : NULL};
     /* Groups of whole sequences, one thread each, when there are enough
-     * tokens and no group would outweigh a thread's fair share by more than
+     * tokens and no sequence outweighs a thread's fair share by more than
      * 25%; else one group that all threads run together, operation by
      * operation. */
-    size_t ngroups = 1, maxg = threads * MAX_GROUPS_PER_THREAD;
+    size_t maxg = threads * MAX_GROUPS_PER_THREAD;
     group *groups = tl_arena_alloc(&m->arena, (maxg + 1) * sizeof *groups, 64);
     if (!groups)
         return tl_err_set(err, TL_ENOMEM, "encoder: out of memory");
     memset(groups, 0, (maxg + 1) * sizeof *groups);
-    if (threads > 1 && n >= threads && total >= threads * MIN_TOKENS_PER_THREAD) {
-        size_t want = total / GROUP_TOKENS;
-        want = want < threads ? threads : want > maxg ? maxg : want;
-        want = want > n ? n : want;
-        double target = cost / (double)want, acc = 0, worst = 0;
-        size_t gi = 0, s0 = 0;
-        for (size_t s = 0; s < n && gi + 1 < want; s++) {
-            acc += seq_cost(c, offs[s + 1] - offs[s]);
-            size_t left_seqs = n - s - 1, left_groups = want - gi - 1;
-            if ((acc >= target * (double)(gi + 1) && left_seqs >= left_groups) ||
-                left_seqs == left_groups) {
-                groups[gi].s0 = s0;
-                groups[gi].s1 = s + 1;
-                gi++;
-                s0 = s + 1;
-            }
-        }
-        groups[gi].s0 = s0;
-        groups[gi].s1 = n;
-        ngroups = gi + 1;
-        for (size_t i = 0; i < ngroups; i++) {
-            double gc = 0;
-            for (size_t s = groups[i].s0; s < groups[i].s1; s++)
-                gc += seq_cost(c, offs[s + 1] - offs[s]);
-            worst = gc > worst ? gc : worst;
-        }
-        if (ngroups < threads || worst > 1.25 * cost / (double)threads)
-            ngroups = 1;
-    }
+    size_t ngroups = 1;
+    if (threads > 1 && n >= threads && total >= threads * MIN_TOKENS_PER_THREAD)
+        ngroups = plan_groups(c, offs, n, threads, cost, groups, maxg);
     if (ngroups == 1) {
         groups[0].s0 = 0;
         groups[0].s1 = n;

@@ -119,6 +119,7 @@ TA INLINE void tile(const int mr, const tile_args *t)
     const float *a = t->a;
     const float *pb = t->pb;
     const size_t lda = t->lda, ldb = t->ldb;
+    tile_prefetch(mr, MR, t->c, t->ldc, t->last ? t->add : NULL, t->epi->ld_add);
     for (size_t k = 0; k < t->kc; k++) {
         /* Both cache lines of B's step PF_STEPS ahead. The hardware prefetcher
          * alone leaves a one-query pass (weights streamed from memory, each

@@ -136,6 +136,7 @@ TB INLINE void tile(const int mr, const tile_args *t)
     const uint16_t *a = t->a;
     const uint16_t *pb = t->pb;
     const size_t lda = t->lda;
+    tile_prefetch(mr, MR, t->c, t->ldc, t->last ? t->add : NULL, t->epi->ld_add);
     for (size_t q = 0; q < t->kp; q++) {
         /* As in the float32 kernel: a one-query pass streams the weights
          * from memory, and the hardware prefetcher alone falls behind. */
