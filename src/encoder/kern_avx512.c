@@ -35,6 +35,7 @@
                           (C written once); measured 2% faster end to end than 384 */
 #define MC 96          /* rows per block: each B panel slice is reused for 8 tiles */
 #define PF_STEPS 64    /* B prefetch distance in k steps (8 KB for a packed panel) */
+#define TAIL_STEPS 32  /* k steps before a tile's end that its output rows are fetched again */
 
 int tl_avx512_usable(void)
 {
@@ -106,10 +107,30 @@ typedef struct tile_args {
     const float *add;    /* at the tile's top-left element, or NULL */
 } tile_args;
 
-/* One MR × 32 (or mr × 32) tile over one k pass. `mr` is a compile-time
- * constant in each instantiation below, so the accumulators live in
- * registers. */
-TA INLINE void tile(const int mr, const tile_args *t)
+/* One step of a tile: B's two vectors at pb, one broadcast of A per row.
+ * `full`: both halves of B are whole columns, read unmasked (measured 1-2%
+ * faster than masked loads); else the masks say which columns exist. */
+#define TILE_STEP(full)                                                           \
+    do {                                                                          \
+        _mm_prefetch((const char *)(pb + PF_STEPS * ldb), _MM_HINT_T0);           \
+        _mm_prefetch((const char *)(pb + PF_STEPS * ldb + 16), _MM_HINT_T0);      \
+        __m512 b0 = (full) ? _mm512_loadu_ps(pb) : _mm512_maskz_loadu_ps(m0, pb); \
+        __m512 b1 = (full) ? _mm512_loadu_ps(pb + 16)                             \
+                           : _mm512_maskz_loadu_ps(m1, pb + 16);                  \
+        UNROLL for (int i = 0; i < MR; i++) {                                     \
+            if (i < mr) {                                                         \
+                __m512 av = _mm512_set1_ps(a[(size_t)i * lda + k]);               \
+                acc[i][0] = _mm512_fmadd_ps(av, b0, acc[i][0]);                   \
+                acc[i][1] = _mm512_fmadd_ps(av, b1, acc[i][1]);                   \
+            }                                                                     \
+        }                                                                         \
+        pb += ldb;                                                                \
+    } while (0)
+
+/* One MR × 32 (or mr × 32) tile over one k pass. `mr` and `full` are
+ * compile-time constants in each instantiation below, so the accumulators
+ * live in registers. */
+TA INLINE void tile(const int mr, const int full, const tile_args *t)
 {
     __m512 acc[MR][2];
     UNROLL for (int i = 0; i < MR; i++) {
@@ -118,43 +139,50 @@ TA INLINE void tile(const int mr, const tile_args *t)
     }
     const float *a = t->a;
     const float *pb = t->pb;
-    const size_t lda = t->lda, ldb = t->ldb;
-    tile_prefetch(mr, MR, t->c, t->ldc, t->last ? t->add : NULL, t->epi->ld_add);
-    for (size_t k = 0; k < t->kc; k++) {
-        /* Both cache lines of B's step PF_STEPS ahead. The hardware prefetcher
-         * alone leaves a one-query pass (weights streamed from memory, each
-         * used by only a few rows) waiting on DRAM: this halves its latency
-         * on the development machine and costs batches nothing measurable. */
-        _mm_prefetch((const char *)(pb + PF_STEPS * ldb), _MM_HINT_T0);
-        _mm_prefetch((const char *)(pb + PF_STEPS * ldb + 16), _MM_HINT_T0);
-        /* Masked: a row-major B may end at any column (packed panels are
-         * zero-padded, and their masks are full but for the last panel). */
-        __m512 b0 = _mm512_maskz_loadu_ps(t->m0, pb);
-        __m512 b1 = _mm512_maskz_loadu_ps(t->m1, pb + 16);
-        UNROLL for (int i = 0; i < MR; i++) {
-            if (i < mr) {
-                __m512 av = _mm512_set1_ps(a[(size_t)i * lda + k]);
-                acc[i][0] = _mm512_fmadd_ps(av, b0, acc[i][0]);
-                acc[i][1] = _mm512_fmadd_ps(av, b1, acc[i][1]);
-            }
-        }
-        pb += ldb;
+    const size_t lda = t->lda, ldb = t->ldb, kc = t->kc;
+    const __mmask16 m0 = t->m0, m1 = t->m1;
+    const float *add = t->last ? t->add : NULL;
+    /* B's steps PF_STEPS ahead, both cache lines: the hardware prefetcher
+     * alone leaves a one-query pass (weights streamed from memory, each used
+     * by only a few rows) waiting on DRAM; this halves its latency on the
+     * development machine. The rows of C and of the residual the store
+     * needs are asked for twice: at the start, so they come from memory
+     * while the tile runs, and TAIL_STEPS before the end, because B
+     * streaming through L1 has evicted them by then (1-4% on the model's
+     * products). */
+    tile_prefetch(mr, MR, t->c, t->ldc, add, t->epi->ld_add);
+    size_t k = 0;
+    if (kc > 2 * TAIL_STEPS) {
+        for (; k < kc - TAIL_STEPS; k++)
+            TILE_STEP(full);
+        tile_prefetch(mr, MR, t->c, t->ldc, add, t->epi->ld_add);
     }
-    tile_store(acc, mr, MR, t->c, t->ldc, t->accum, t->last, t->m0, t->m1, t->epi, t->bias,
+    for (; k < kc; k++)
+        TILE_STEP(full);
+    tile_store(acc, mr, MR, t->c, t->ldc, t->accum, t->last, m0, m1, t->epi, t->bias,
                t->add);
 }
 
-#define TILE_FN(R)                                                          \
-    TA __attribute__((noinline)) static void tile_##R(const tile_args *t) \
-    {                                                                       \
-        tile(R, t);                                                         \
+#define TILE_FN(R)                                                               \
+    TA __attribute__((noinline)) static void tile_##R(const tile_args *t)      \
+    {                                                                            \
+        tile(R, 0, t);                                                           \
+    }                                                                            \
+    TA __attribute__((noinline)) static void tile_full_##R(const tile_args *t) \
+    {                                                                            \
+        tile(R, 1, t);                                                           \
     }
 TILE_FN(1) TILE_FN(2) TILE_FN(3) TILE_FN(4) TILE_FN(5) TILE_FN(6)
 TILE_FN(7) TILE_FN(8) TILE_FN(9) TILE_FN(10) TILE_FN(11) TILE_FN(12)
 
-static void (*const tiles[MR + 1])(const tile_args *) = {
+typedef void (*tile_fn)(const tile_args *);
+static const tile_fn tiles_masked[MR + 1] = {
     NULL, tile_1, tile_2, tile_3, tile_4, tile_5, tile_6,
     tile_7, tile_8, tile_9, tile_10, tile_11, tile_12,
+};
+static const tile_fn tiles_full[MR + 1] = {
+    NULL, tile_full_1, tile_full_2, tile_full_3, tile_full_4, tile_full_5, tile_full_6,
+    tile_full_7, tile_full_8, tile_full_9, tile_full_10, tile_full_11, tile_full_12,
 };
 
 /* The blocked loops over tiles; B is packed panels (ldb 0) or row-major
@@ -181,6 +209,7 @@ static void gemm_loops(size_t m, size_t k, const float *a, size_t lda, const flo
                 size_t cols = n1 - col < NR ? n1 - col : NR;
                 t.m0 = lanes(cols);
                 t.m1 = lanes(cols > 16 ? cols - 16 : 0);
+                const tile_fn *tiles = cols == NR ? tiles_full : tiles_masked;
                 t.pb = ldb ? b + pc * ldb + col : b + (col / NR) * k * NR + pc * NR;
                 t.bias = epi->bias ? epi->bias + col : NULL;
                 for (size_t ir = 0; ir < mc;) {

@@ -89,7 +89,7 @@ TL_VEC_TA TL_VEC_INLINE __m512 epi_vec(__m512 x, epi_vals e, const float *bias, 
  * in registers. bias and add point at the tile's first column and
  * top-left element, or are NULL. */
 /* Asks for the tile's rows of C (32 floats each) and of the residual `add`
- * (NULL: none) at the start of its k loop, so they arrive while it runs:
+ * (NULL: none) ahead of the store, so they arrive while the k loop runs:
  * a large product's output is no longer in L2 by the time its tile is
  * stored, and waiting for those lines at the end of every tile cost 5-8% of
  * a 2048 x 384 x 1536 product on the development machine. */
