@@ -150,6 +150,8 @@ static const char *const migrations[] = {
     "  customer_id = old.id) + 1) * 4294967296;"
     "  DELETE FROM txn_owners WHERE customer_id = old.id; END;",
 };
+_Static_assert(sizeof migrations / sizeof *migrations == TL_STORE_SCHEMA_VERSION,
+               "TL_STORE_SCHEMA_VERSION in store.h must equal the number of migrations");
 
 int tl__store_fail(tl_store *st, tl_err *err, const char *what)
 {
@@ -313,7 +315,7 @@ static int migrate(tl_store *st, bool readonly, tl_err *err)
     int rc = user_version(st, &v, err);
     if (rc)
         return rc;
-    int target = (int)(sizeof migrations / sizeof *migrations);
+    int target = TL_STORE_SCHEMA_VERSION;
     if (v > target)
         return tl_err_set(err, TL_EDB,
                           "%s: schema version %d is newer than this tailor (%d); upgrade tailor",

@@ -25,8 +25,9 @@ enum {
     TL_STORE_BULK_CREATE = 1 << 2,
 };
 
-/* The schema version this build writes; stores are migrated up to it. */
-#define TL_STORE_SCHEMA_VERSION 7
+/* The schema version this build writes; stores are migrated up to it. It
+ * is the number of migrations in store.c, which checks so at compile time. */
+#define TL_STORE_SCHEMA_VERSION 8
 
 /* How far the write-ahead log grows before it is copied back into the
  * database (SQLite counts pages: the count follows from the page size). */

@@ -297,7 +297,7 @@ static void test_migration_8(void **state)
     sqlite3_finalize(q);
     assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(q, 0), 8);
+    assert_int_equal(sqlite3_column_int(q, 0), TL_STORE_SCHEMA_VERSION);
     sqlite3_finalize(q);
     sqlite3_close(db);
 }
