@@ -1,5 +1,7 @@
 /* fuzz_router.c — the route matcher on arbitrary methods and paths: must
- * never crash, read out of bounds, or capture an oversized parameter. */
+ * never crash, read out of bounds, or capture an oversized parameter; and
+ * every route's query-argument check on the path's text as a name (a known
+ * name must be one of the route's words). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t i = 0; i < p.n; i++)
             if (strlen(p.values[i]) >= TL_ROUTE_PARAM_MAX || !p.values[i][0])
                 abort();
+    }
+    for (size_t i = 0; i < tl_routes_count; i++) {
+        const tl_route *q = &tl_routes[i];
+        if (q->query && tl_route_query_known(q, path)) {
+            /* Known: a whole space-separated word of the list. */
+            size_t n = strlen(path);
+            const char *hit = n ? strstr(q->query, path) : NULL;
+            int whole = 0;
+            for (; hit && !whole; hit = strstr(hit + 1, path))
+                whole = (hit == q->query || hit[-1] == ' ') && (hit[n] == ' ' || !hit[n]);
+            if (!whole)
+                abort();
+        }
     }
     free(path);
     return 0;

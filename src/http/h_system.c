@@ -78,6 +78,16 @@ int tl_h_openapi(tl_request *rq, tl_response *rs)
             json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "id", "in",
                                                     "path", "required", 1, "schema", "type",
                                                     "string"));
+        /* The query arguments the route takes (tl_route.query). */
+        for (const char *q = r->query ? r->query : ""; *q;) {
+            size_t len = strcspn(q, " ");
+            if (len)
+                json_array_append_new(params, json_pack("{s:s%, s:s, s:b, s:{s:s}}", "name", q,
+                                                        len, "in", "query", "required", 0,
+                                                        "schema", "type", "string"));
+            q += len;
+            q += strspn(q, " ");
+        }
         char method[8];
         size_t n = 0;
         for (; r->method[n] && n < sizeof method - 1; n++)

@@ -19,6 +19,7 @@ typedef struct tl_request {
     struct MHD_Connection *conn;
     const char *method;
     const char *path;
+    const tl_route *route;   /* the matched route (routes.c), or NULL */
     tl_route_params params;
     const char *body;        /* NUL-terminated, may be "" */
     size_t body_len;

@@ -1,6 +1,7 @@
 /* response.c — building JSON responses and errors. */
 #include "http/request.h"
 
+#include <assert.h>
 #include <microhttpd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +15,11 @@
 
 const char *tl_request_arg(const tl_request *rq, const char *name)
 {
+    /* A handler reading an argument its route does not list would never
+     * see it (the server refuses the request first): the list in routes.c
+     * is out of step with the handler. Caught in debug builds, which the
+     * tests use. */
+    assert(!rq->route || tl_route_query_known(rq->route, name));
     return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 

@@ -38,6 +38,23 @@ static int match(const char *pattern, const char *path, tl_route_params *params)
     return *p == '\0' && *s == '\0';
 }
 
+int tl_route_query_known(const tl_route *route, const char *name)
+{
+    if (!route->query)
+        return 1;
+    size_t len = strlen(name);
+    for (const char *p = route->query; *p;) {
+        const char *end = strchr(p, ' ');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == len && n > 0 && memcmp(p, name, n) == 0)
+            return 1;
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    return 0;
+}
+
 int tl_route_match(const tl_route *routes, size_t n, const char *method, const char *path,
                    const tl_route **found, tl_route_params *params)
 {

@@ -22,6 +22,10 @@ typedef struct tl_route {
     const char *summary;    /* for /openapi.json */
     unsigned access;        /* TL_ACCESS_PUBLIC, _APP, _ANALYST or _ADMIN
                                (govern/access.h); left out (0) = admin only */
+    const char *query;      /* the query arguments it reads, separated by spaces:
+                               any other one is refused with 400 ("" = none);
+                               left out (NULL) = not checked (the prototype's
+                               routes and the infrastructure ones) */
 } tl_route;
 
 enum tl_route_result {
@@ -37,6 +41,10 @@ enum tl_route_result {
  * left as written, so "/customers/Ann1%00x" cannot turn into the path of
  * customer "Ann1": it stays an unknown ID. '+' is not touched. */
 size_t tl_route_unescape(char *s);
+
+/* True when `name` is one of the route's query arguments, or when the
+ * route does not check them (query NULL). */
+int tl_route_query_known(const tl_route *route, const char *name);
 
 /* Finds the route for method and path (path without the query string).
  * On TL_ROUTE_FOUND writes the route and the captured parameters. */

@@ -4,7 +4,13 @@
  * The last field says who may call the route (govern/access.h, docs/auth.md):
  * TL_ACCESS_APP for the per-customer calls a customer-facing app makes,
  * TL_ACCESS_ANALYST for reads, TL_ACCESS_ADMIN for writes, TL_ACCESS_PUBLIC
- * for liveness. A route without one is admin-only. */
+ * for liveness. A route without one is admin-only.
+ *
+ * After it, the /api/v1 routes list the query arguments their handlers read;
+ * any other is refused with 400, so a misspelt filter ("search=" for "q=")
+ * is an error, not a silently unfiltered answer. A handler reading one its
+ * route does not list fails an assertion in debug builds, and
+ * tests/http/test_server.c calls every route with each one listed. */
 #include "http/handlers.h"
 
 enum {
@@ -49,74 +55,77 @@ const tl_handler tl_handlers[] = {
 
 const tl_route tl_routes[] = {
     {"GET", "/all_customers_data", H_ALL_CUSTOMERS, "Every customer record (prototype shape)",
-     TL_ACCESS_ANALYST},
+     TL_ACCESS_ANALYST, NULL},
     {"GET", "/customer_data/{id}", H_CUSTOMER_DATA, "One customer record (prototype shape)",
-     TL_ACCESS_ANALYST},
+     TL_ACCESS_ANALYST, NULL},
     {"GET", "/customer_transaction_insights/{id}", H_CUSTOMER_TXN_INSIGHTS,
-     "Monthly totals and the next-month prediction (prototype shape)", TL_ACCESS_ANALYST},
+     "Monthly totals and the next-month prediction (prototype shape)", TL_ACCESS_ANALYST, NULL},
     {"GET", "/all_products_data", H_ALL_PRODUCTS, "Every product (prototype shape)",
-     TL_ACCESS_ANALYST},
+     TL_ACCESS_ANALYST, NULL},
     {"GET", "/product_data/{id}", H_PRODUCT_DATA, "One product (prototype shape)",
-     TL_ACCESS_ANALYST},
+     TL_ACCESS_ANALYST, NULL},
     {"GET", "/product_recommendations/{id}", H_PROTO_RECOMMENDATIONS,
-     "Recommendations with reasons (prototype shape)", TL_ACCESS_ANALYST},
+     "Recommendations with reasons (prototype shape)", TL_ACCESS_ANALYST, NULL},
     {"GET", "/product_optimizations/{id}", H_PRODUCT_OPTIMIZATIONS,
      "Suggestions for a product from its reviews, holders and offer outcomes (prototype shape)",
-     TL_ACCESS_ANALYST},
+     TL_ACCESS_ANALYST, NULL},
     {"GET", "/api/v1/customers", H_CUSTOMERS_LIST,
      "Customers, paged: q, risk_profile, gender, account_status, holds (a product id), age_min, "
      "age_max, sort, order, limit, offset",
-     TL_ACCESS_ANALYST},
+     TL_ACCESS_ANALYST,
+     "q risk_profile gender account_status holds age_min age_max sort order limit offset"},
     {"GET", "/api/v1/customers/{id}", H_CUSTOMER_GET,
-     "The customer 360: profile, insights, forecast, holdings, posts", TL_ACCESS_ANALYST},
+     "The customer 360: profile, insights, forecast, holdings, posts", TL_ACCESS_ANALYST, ""},
     {"PUT", "/api/v1/customers/{id}", H_CUSTOMER_PUT, "Create or update one customer",
-     TL_ACCESS_ADMIN},
+     TL_ACCESS_ADMIN, ""},
     {"DELETE", "/api/v1/customers/{id}", H_CUSTOMER_DELETE,
      "Erase the customer: every row removed in one transaction, audit entries pseudonymised",
-     TL_ACCESS_ADMIN},
+     TL_ACCESS_ADMIN, ""},
     {"GET", "/api/v1/customers/{id}/transactions", H_CUSTOMER_TXNS,
-     "Raw transactions, newest first: limit", TL_ACCESS_ANALYST},
+     "Raw transactions, newest first: limit", TL_ACCESS_ANALYST, "limit"},
     {"GET", "/api/v1/customers/{id}/insights", H_CUSTOMER_INSIGHTS,
-     "Monthly series, trend, volatility, categories, payment modes, balance", TL_ACCESS_ANALYST},
+     "Monthly series, trend, volatility, categories, payment modes, balance", TL_ACCESS_ANALYST,
+     ""},
     {"GET", "/api/v1/customers/{id}/forecast", H_CUSTOMER_FORECAST,
-     "Next-month spending forecast with an 80% interval: method", TL_ACCESS_ANALYST},
+     "Next-month spending forecast with an 80% interval: method", TL_ACCESS_ANALYST, "method"},
     {"GET", "/api/v1/customers/{id}/recommendations", H_RECOMMENDATIONS,
      "Top-k eligible products with score, reasons and evidence: k, explain, llm (friendlier "
      "texts from the configured LLM when the customer consents)",
-     TL_ACCESS_APP},
+     TL_ACCESS_APP, "k explain llm"},
     {"POST", "/api/v1/customers/{id}/events", H_EVENTS_POST,
      "Feedback on an offer: kind (shown, clicked, accepted, dismissed), product_id, channel, "
      "idempotency_key; a new event updates the segment's learned acceptance model",
-     TL_ACCESS_APP},
+     TL_ACCESS_APP, ""},
     {"GET", "/api/v1/customers/{id}/consent", H_CONSENT_GET,
-     "Consent to personalisation, use of social data and use of an LLM", TL_ACCESS_APP},
+     "Consent to personalisation, use of social data and use of an LLM", TL_ACCESS_APP, ""},
     {"PUT", "/api/v1/customers/{id}/consent", H_CONSENT_PUT,
      "Change consent: {personalisation, social_data, llm} (booleans; each may be sent alone)",
-     TL_ACCESS_APP},
+     TL_ACCESS_APP, ""},
     {"POST", "/api/v1/consent", H_CONSENT_BULK,
      "Consent for many customers, all or nothing: a JSON array of {customer_id, "
      "personalisation, social_data, llm} (at most 10,000); answers changed and unchanged",
-     TL_ACCESS_ADMIN},
-    {"GET", "/api/v1/products", H_PRODUCTS_LIST, "The product catalogue", TL_ACCESS_ANALYST},
+     TL_ACCESS_ADMIN, ""},
+    {"GET", "/api/v1/products", H_PRODUCTS_LIST, "The product catalogue", TL_ACCESS_ANALYST, ""},
     {"GET", "/api/v1/products/{id}", H_PRODUCT_GET,
-     "One product with its reviews and parsed eligibility rules", TL_ACCESS_ANALYST},
+     "One product with its reviews and parsed eligibility rules", TL_ACCESS_ANALYST, ""},
     {"GET", "/api/v1/products/{id}/insights", H_PRODUCT_INSIGHTS,
      "Review sentiment and themes, holders against target, offer rates, suggestions: llm",
-     TL_ACCESS_ANALYST},
+     TL_ACCESS_ANALYST, "llm"},
     {"GET", "/api/v1/audit", H_AUDIT_LIST,
-     "Audit log, newest first: customer, kind, since, limit, offset", TL_ACCESS_ANALYST},
+     "Audit log, newest first: customer, kind, since, limit, offset", TL_ACCESS_ANALYST,
+     "customer kind since limit offset"},
     {"GET", "/api/v1/reports/bias", H_BIAS_REPORT,
      "Offer and acceptance rates and mean scores by gender and age band, with "
      "disparate-impact ratios and four-fifths flags: min_group, refresh (else a report up "
      "to ten minutes old may be served; \"cached\" says which)",
-     TL_ACCESS_ANALYST},
+     TL_ACCESS_ANALYST, "min_group refresh"},
     {"GET", "/api/v1/reports/overview", H_REPORT_OVERVIEW,
      "Portfolio figures: customers, products, holdings, offers shown, accepted and dismissed, "
      "acceptance rate overall and per day: days",
-     TL_ACCESS_ANALYST},
-    {"GET", "/healthz", H_HEALTHZ, "Liveness and store check", TL_ACCESS_PUBLIC},
-    {"GET", "/metrics", H_METRICS, "Prometheus metrics", TL_ACCESS_ANALYST},
-    {"GET", "/openapi.json", H_OPENAPI, "This API's description", TL_ACCESS_ANALYST},
+     TL_ACCESS_ANALYST, "days"},
+    {"GET", "/healthz", H_HEALTHZ, "Liveness and store check", TL_ACCESS_PUBLIC, NULL},
+    {"GET", "/metrics", H_METRICS, "Prometheus metrics", TL_ACCESS_ANALYST, NULL},
+    {"GET", "/openapi.json", H_OPENAPI, "This API's description", TL_ACCESS_ANALYST, NULL},
 };
 
 const size_t tl_routes_count = sizeof tl_routes / sizeof *tl_routes;

@@ -249,6 +249,46 @@ static void respond_denied(tl_server *s, const char *method, const request_state
     }
 }
 
+/* The first query argument the route does not read (tl_route.query), or
+ * NULL. `cls` is an unknown_arg; MHD stops iterating when this answers
+ * MHD_NO. */
+typedef struct unknown_arg {
+    const tl_route *route;
+    const char *name;   /* borrowed from the connection */
+} unknown_arg;
+
+static enum MHD_Result find_unknown(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    (void)kind;
+    (void)value;
+    unknown_arg *u = cls;
+    if (tl_route_query_known(u->route, key))
+        return MHD_YES;
+    u->name = key;
+    return MHD_NO;
+}
+
+/* Answers 400 naming the first query argument the route does not take, and
+ * what it does take. Returns 1 when it answered. */
+static int refuse_unknown_arg(struct MHD_Connection *conn, const char *method, const char *url,
+                              const tl_route *route, tl_response *rs)
+{
+    unknown_arg u = {.route = route, .name = NULL};
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, find_unknown, &u);
+    if (!u.name)
+        return 0;
+    if (!*route->query)
+        tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request",
+                         "unknown query parameter '%.100s': %s %.200s takes none", u.name, method,
+                         url);
+    else
+        tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request",
+                         "unknown query parameter '%.100s' for %s %.200s (it takes: %s)", u.name,
+                         method, url, route->query);
+    return 1;
+}
+
 static double since(const struct timespec *t0)
 {
     struct timespec t1;
@@ -343,9 +383,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         tl_respond_error(&rs, MHD_HTTP_BAD_REQUEST, "bad_request",
                          "a path segment is empty or longer than %d bytes",
                          TL_ROUTE_PARAM_MAX - 1);
+    } else if (refuse_unknown_arg(conn, method, url, route, &rs)) {
+        /* answered 400 */
     } else {
-        tl_request rq = {.conn = conn, .method = method, .path = url, .engine = s->engine,
-                         .params = rqs->params, .llm = s->llm,
+        tl_request rq = {.conn = conn, .method = method, .path = url, .route = route,
+                         .engine = s->engine, .params = rqs->params, .llm = s->llm,
                          .body = rqs->body.data ? rqs->body.data : "",
                          .body_len = rqs->body.len};
         tl_err err;

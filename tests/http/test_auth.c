@@ -342,7 +342,7 @@ static void test_route_policy(void **state)
     }
     json_decref(doc);
     /* A route that names no access is admin-only. */
-    tl_route bare = {"GET", "/x", 0, "", 0};
+    tl_route bare = {"GET", "/x", 0, "", 0, NULL};
     assert_int_equal(tl_access_effective(bare.access), TL_ACCESS_ADMIN);
 }
 

@@ -8,11 +8,11 @@
 #include "http/router.h"
 
 static const tl_route routes[] = {
-    {"GET", "/customer_data/{id}", 0, "", TL_ACCESS_ANALYST},
-    {"GET", "/api/v1/customers", 1, "", TL_ACCESS_ANALYST},
-    {"GET", "/api/v1/customers/{id}", 2, "", TL_ACCESS_ANALYST},
-    {"PUT", "/api/v1/customers/{id}", 3, "", TL_ACCESS_ANALYST},
-    {"GET", "/api/v1/customers/{id}/forecast", 4, "", TL_ACCESS_ANALYST},
+    {"GET", "/customer_data/{id}", 0, "", TL_ACCESS_ANALYST, NULL},
+    {"GET", "/api/v1/customers", 1, "", TL_ACCESS_ANALYST, "q  limit offset"},
+    {"GET", "/api/v1/customers/{id}", 2, "", TL_ACCESS_ANALYST, ""},
+    {"PUT", "/api/v1/customers/{id}", 3, "", TL_ACCESS_ANALYST, ""},
+    {"GET", "/api/v1/customers/{id}/forecast", 4, "", TL_ACCESS_ANALYST, "method"},
 };
 #define N (sizeof routes / sizeof *routes)
 
@@ -114,10 +114,29 @@ static void test_unescape(void **state)
     check_unescape("", "");
 }
 
+/* A route's query list: whole names only, any spacing; NULL checks none. */
+static void test_query_known(void **state)
+{
+    (void)state;
+    assert_true(tl_route_query_known(&routes[0], "anything"));
+    assert_true(tl_route_query_known(&routes[1], "q"));
+    assert_true(tl_route_query_known(&routes[1], "limit"));
+    assert_true(tl_route_query_known(&routes[1], "offset"));
+    assert_false(tl_route_query_known(&routes[1], "lim"));
+    assert_false(tl_route_query_known(&routes[1], "limits"));
+    assert_false(tl_route_query_known(&routes[1], ""));
+    assert_false(tl_route_query_known(&routes[1], "search"));
+    assert_false(tl_route_query_known(&routes[2], "q"));
+    assert_false(tl_route_query_known(&routes[2], ""));
+    assert_true(tl_route_query_known(&routes[4], "method"));
+    assert_false(tl_route_query_known(&routes[4], "metho"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_match), cmocka_unit_test(test_misses),
                                        cmocka_unit_test(test_real_table),
-                                       cmocka_unit_test(test_unescape)};
+                                       cmocka_unit_test(test_unescape),
+                                       cmocka_unit_test(test_query_known)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

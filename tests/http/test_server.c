@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "base/buf.h"
+#include "http/handlers.h"
 #include "http/server.h"
 #include "ingest/import.h"
 
@@ -567,6 +568,100 @@ static void test_cors(void **state)
     reply_free(&r);
 }
 
+/* A harmless value for each query argument the routes take. */
+static const char *arg_value(const char *name, size_t len)
+{
+    static const char *const values[][2] = {
+        {"q", "al"}, {"risk_profile", "Low"}, {"gender", "Female"}, {"account_status", "Active"},
+        {"holds", "3"}, {"age_min", "20"}, {"age_max", "60"}, {"sort", "name"}, {"order", "desc"},
+        {"limit", "5"}, {"offset", "0"}, {"method", "theta"}, {"k", "2"}, {"explain", "true"},
+        {"llm", "false"}, {"customer", "AlisonGaines78"}, {"kind", "score"},
+        {"since", "2024-01-01"}, {"min_group", "20"}, {"refresh", "false"}, {"days", "30"},
+    };
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++)
+        if (strlen(values[i][0]) == len && strncmp(values[i][0], name, len) == 0)
+            return values[i][1];
+    return NULL;
+}
+
+/* Every /api/v1 route refuses a query argument it does not take, before
+ * its handler runs (a refused DELETE erases nothing), and takes each one it
+ * lists; the prototype's routes ignore unknown ones, as the prototype did;
+ * /openapi.json lists each route's arguments. */
+static void test_query_args(void **state)
+{
+    fixture *f = *state;
+    reply r;
+    char path[512];
+    for (size_t i = 0; i < tl_routes_count; i++) {
+        const tl_route *rt = &tl_routes[i];
+        if (!rt->query)
+            continue;
+        /* {id}: a customer or a product of the seed data. */
+        const char *id = strstr(rt->pattern, "/products/") ? "3" : "AlisonGaines78";
+        char base[256];
+        const char *brace = strstr(rt->pattern, "{id}");
+        if (brace)
+            snprintf(base, sizeof base, "%.*s%s%s", (int)(brace - rt->pattern), rt->pattern, id,
+                     brace + 4);
+        else
+            snprintf(base, sizeof base, "%s", rt->pattern);
+        snprintf(path, sizeof path, "%s?zz_unknown=1", base);
+        request(f, rt->method, path, NULL, NULL, &r);
+        if (r.status != 400 || !strstr(r.body.data, "unknown query parameter 'zz_unknown'"))
+            fail_msg("%s %s: %ld %.300s", rt->method, path, r.status, r.body.data);
+        reply_free(&r);
+        for (const char *q = rt->query; *q;) {
+            size_t len = strcspn(q, " ");
+            const char *v = arg_value(q, len);
+            if (!v)
+                fail_msg("no test value for query argument '%.*s' of %s", (int)len, q,
+                         rt->pattern);
+            if (strcmp(rt->method, "GET") == 0) {
+                snprintf(path, sizeof path, "%s?%.*s=%s", base, (int)len, q, v);
+                request(f, rt->method, path, NULL, NULL, &r);
+                if (r.status >= 400)
+                    fail_msg("%s %s: %ld %.300s", rt->method, path, r.status, r.body.data);
+                reply_free(&r);
+            }
+            q += len;
+            q += strspn(q, " ");
+        }
+    }
+    /* The refused DELETE above left the customer in place. */
+    request(f, "GET", "/api/v1/customers/AlisonGaines78", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    /* A misspelt filter names itself and what the route takes. */
+    request(f, "GET", "/api/v1/customers?search=al", NULL, NULL, &r);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body.data, "'search'"));
+    assert_non_null(strstr(r.body.data, "q risk_profile"));
+    reply_free(&r);
+    request(f, "GET", "/customer_data/AlisonGaines78?foo=1", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    request(f, "GET", "/openapi.json", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    json_t *doc = reply_json(&r);
+    json_t *params = json_object_get(
+        json_object_get(json_object_get(json_object_get(doc, "paths"), "/api/v1/customers"),
+                        "get"),
+        "parameters");
+    int seen_q = 0;
+    size_t k;
+    json_t *p;
+    json_array_foreach(params, k, p) {
+        if (strcmp(json_string_value(json_object_get(p, "name")), "q") == 0 &&
+            strcmp(json_string_value(json_object_get(p, "in")), "query") == 0)
+            seen_q = 1;
+    }
+    assert_true(seen_q);
+    assert_int_equal(json_array_size(params), 11);
+    json_decref(doc);
+    reply_free(&r);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -575,7 +670,7 @@ int main(void)
         cmocka_unit_test(test_transaction_insights), cmocka_unit_test(test_api_customers),
         cmocka_unit_test(test_upsert),          cmocka_unit_test(test_system_routes),
         cmocka_unit_test(test_cors),            cmocka_unit_test(test_recommendations_and_feedback),
-        cmocka_unit_test(test_consent),
+        cmocka_unit_test(test_consent),         cmocka_unit_test(test_query_args),
     };
     int rc;
     if (!tu_shared_dir()) {
