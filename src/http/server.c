@@ -263,7 +263,8 @@ static enum MHD_Result find_unknown(void *cls, enum MHD_ValueKind kind, const ch
     (void)kind;
     (void)value;
     unknown_arg *u = cls;
-    if (tl_route_query_known(u->route, key))
+    /* An empty name ("?&q=x") carries nothing: let it pass. */
+    if (!*key || tl_route_query_known(u->route, key))
         return MHD_YES;
     u->name = key;
     return MHD_NO;

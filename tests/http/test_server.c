@@ -638,6 +638,10 @@ static void test_query_args(void **state)
     assert_non_null(strstr(r.body.data, "'search'"));
     assert_non_null(strstr(r.body.data, "q risk_profile"));
     reply_free(&r);
+    /* Empty names ("?&", a stray '&') carry nothing and pass. */
+    request(f, "GET", "/api/v1/customers?&q=al&", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
     request(f, "GET", "/customer_data/AlisonGaines78?foo=1", NULL, NULL, &r);
     assert_int_equal(r.status, 200);
     reply_free(&r);
