@@ -384,9 +384,11 @@ int tl_cmd_score(int argc, char **argv)
         goto done;
     }
     json_t *summary = json_object_get(report, "summary");
-    printf("bias report kept: %lld items, %lld flagged (%.1f s; tailor report bias shows it)\n",
+    printf("bias report kept: %lld items, %lld flagged, %lld to review (%.1f s; tailor report "
+           "bias shows it)\n",
            (long long)json_integer_value(json_object_get(summary, "items")),
-           (long long)json_integer_value(json_object_get(summary, "flagged")), tl_now() - tb);
+           (long long)json_integer_value(json_object_get(summary, "flagged")),
+           (long long)json_integer_value(json_object_get(summary, "to_review")), tl_now() - tb);
     json_decref(report);
     if (export_path)
         exit_code = do_export(db, export_path);

@@ -338,20 +338,29 @@ int tl_bias_report(tl_store *st, long long min_group, json_t **out, tl_err *err)
         rc = tl_store_bias_cells_all(st, add_cell, &b, err);
     if (rc)
         goto done;
-    long long flagged = 0;
+    long long flagged = 0, significant = 0, to_review = 0;
     size_t i;
     json_t *item;
     json_array_foreach(b.items, i, item) {
-        int f = 0;
-        for (int d = 0; d < 2; d++)
-            f |= finish_dim(json_object_get(json_object_get(item, "by"), dim_names[d]),
-                            min_group);
+        int f = 0, sig = 0, review = 0;
+        for (int d = 0; d < 2; d++) {
+            json_t *dd = json_object_get(json_object_get(item, "by"), dim_names[d]);
+            f |= finish_dim(dd, min_group);
+            int s = json_array_size(json_object_get(dd, "significant")) > 0;
+            sig |= s;
+            /* An age gap on a product whose eligibility depends on age may
+             * be the rule, not the model: not counted as one to review. */
+            review |= s && !(d == TL_BIAS_AGE_BAND &&
+                             json_is_true(json_object_get(dd, "eligibility_restricts_age")));
+        }
         flagged += f;
+        significant += sig;
+        to_review += review;
     }
     char ts[32];
     now_iso(ts, sizeof ts);
     *out = json_pack(
-        "{s:s, s:f, s:I, s:[s,s], s:{s:O, s:O}, s:{s:s, s:s}, s:O, s:{s:I, s:I}}",
+        "{s:s, s:f, s:I, s:[s,s], s:{s:O, s:O}, s:{s:s, s:s}, s:O, s:{s:I, s:I, s:I, s:I}}",
         "generated_at", ts, "threshold", TL_BIAS_THRESHOLD, "min_group", (json_int_t)min_group,
         "dimensions", "gender", "age_band", "groups", "gender", b.groups[0], "age_band",
         b.groups[1], "sources", "offers",
@@ -360,7 +369,8 @@ int tl_bias_report(tl_store *st, long long min_group, json_t **out, tl_err *err)
         "acceptances from 'accepted' events",
         "scores", "mean batch score (tailor score) of the customers scored for the product",
         "items", b.items, "summary", "items", (json_int_t)json_array_size(b.items), "flagged",
-        (json_int_t)flagged);
+        (json_int_t)flagged, "significant", (json_int_t)significant, "to_review",
+        (json_int_t)to_review);
     if (!*out)
         rc = tl_err_set(err, TL_ENOMEM, "out of memory building the bias report");
 done:
@@ -384,13 +394,15 @@ static void print_ratio(FILE *f, json_t *v)
 void tl_bias_print(const json_t *report, FILE *f)
 {
     json_t *items = json_object_get(report, "items");
-    fprintf(f, "bias report: %lld items, %lld flagged (four-fifths rule: ratio < %.2f; groups "
-               "under %lld left out of ratios; * significant at p < 0.05; (age rule): the "
-               "product's eligibility depends on age)\n\n",
-            (long long)json_integer_value(json_object_get(json_object_get(report, "summary"),
-                                                          "items")),
-            (long long)json_integer_value(json_object_get(json_object_get(report, "summary"),
-                                                          "flagged")),
+    json_t *sum = json_object_get(report, "summary");
+    fprintf(f, "bias report: %lld items, %lld flagged (%lld of them significant), %lld to "
+               "review (significant, and not an age gap under an age rule)\n(four-fifths "
+               "rule: ratio < %.2f; groups under %lld left out of ratios; * significant at "
+               "p < 0.05; (age rule): the product's eligibility depends on age)\n\n",
+            (long long)json_integer_value(json_object_get(sum, "items")),
+            (long long)json_integer_value(json_object_get(sum, "flagged")),
+            (long long)json_integer_value(json_object_get(sum, "significant")),
+            (long long)json_integer_value(json_object_get(sum, "to_review")),
             json_number_value(json_object_get(report, "threshold")),
             (long long)json_integer_value(json_object_get(report, "min_group")));
     fprintf(f, "  %-9s %-28s %-9s %6s %6s %6s  flags\n", "level", "item", "by", "offer",

@@ -325,6 +325,30 @@ static void check_bias(json_t *r, int min_group)
                                              "eligibility_restricts_age")));
 }
 
+/* The summary's counts, recounted from the items: flagged (a flag in
+ * either dimension), significant (a significant flag), to review (a
+ * significant flag other than an age gap on an age-ruled item). */
+static void check_summary(json_t *r)
+{
+    long long flagged = 0, significant = 0, review = 0;
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r, "items"), i, it) {
+        json_t *g = dim(it, "gender"), *a = dim(it, "age_band");
+        size_t gs = json_array_size(json_object_get(g, "significant"));
+        size_t as = json_array_size(json_object_get(a, "significant"));
+        int age_rule = json_is_true(json_object_get(a, "eligibility_restricts_age"));
+        flagged += json_array_size(json_object_get(g, "flags")) ||
+                   json_array_size(json_object_get(a, "flags"));
+        significant += gs || as;
+        review += gs || (as && !age_rule);
+    }
+    json_t *sum = json_object_get(r, "summary");
+    assert_int_equal(json_integer_value(json_object_get(sum, "flagged")), flagged);
+    assert_int_equal(json_integer_value(json_object_get(sum, "significant")), significant);
+    assert_int_equal(json_integer_value(json_object_get(sum, "to_review")), review);
+}
+
 static void test_bias_known_answer(void **state)
 {
     (void)state;
@@ -338,9 +362,26 @@ static void test_bias_known_answer(void **state)
     assert_int_equal(json_integer_value(json_object_get(json_object_get(r, "summary"),
                                                         "flagged")),
                      5);   /* all; C1 by acceptance, 5/21 men against 10/20 women */
+    check_summary(r);
+    /* Every item has a significant gap. P1, P3 and C2 have one by gender
+     * (P1: 20 of 40 women against 11 of 40 men, p = 0.039): to review.
+     * P2 and C1 have theirs by age only, and P2's eligibility depends on
+     * age (C1 inherits it): not counted as to review. */
+    json_t *sum = json_object_get(r, "summary");
+    assert_int_equal(json_integer_value(json_object_get(sum, "significant")), 5);
+    assert_int_equal(json_integer_value(json_object_get(sum, "to_review")), 3);
     json_decref(r);
     assert_int_equal(tl_bias_report(st, 20, &r, &err), 0);
     check_bias(r, 20);
+    check_summary(r);
+    /* The table's first line gives the same counts (the CLI's default
+     * minimum is 20). */
+    char line[160];
+    json_t *s20 = json_object_get(r, "summary");
+    snprintf(line, sizeof line, "5 items, %lld flagged (%lld of them significant), %lld to review",
+             (long long)json_integer_value(json_object_get(s20, "flagged")),
+             (long long)json_integer_value(json_object_get(s20, "significant")),
+             (long long)json_integer_value(json_object_get(s20, "to_review")));
     json_decref(r);
     tl_store_close(st);
 
@@ -357,6 +398,8 @@ static void test_bias_known_answer(void **state)
     free(out);
     assert_int_equal(tu_run_tailor(&out, NULL, NULL, "report", "bias", "--db", db, NULL), 0);
     assert_non_null(strstr(out, "! product   Product One"));
+    if (!strstr(out, line))
+        fail_msg("no \"%s\" in:\n%.400s", line, out);
     free(out);
     assert_int_equal(tu_run_tailor(NULL, NULL, NULL, "report", "bias", NULL), 2);
     assert_int_equal(tu_run_tailor(NULL, NULL, NULL, "report", "fairness", "--db", db, NULL), 2);
