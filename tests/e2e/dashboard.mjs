@@ -308,8 +308,13 @@ async function flows(browser, base, vp, full) {
   assert.equal(await page.$$eval('#bias-table > tbody > tr', r => r.length), 3, 'one row per item');
   assert.equal(await page.$$eval('#bias-table > tbody > tr.row-flagged', r => r.length), 2, 'flagged items are marked');
   assert.ok(await page.$$eval('#bias-table > tbody > tr > td.flagged', c => c.length) >= 3, 'flagged ratios are highlighted');
+  assert.match(await page.textContent('#bias-report'), /2 flagged.*1 to review/s, 'the summary counts flagged items and those to review');
   await page.check('#bias-flagged-only');
   assert.equal(await page.$$eval('#bias-table > tbody > tr', r => r.length), 2, '"Flagged only" hides the rest');
+  // Mutual Fund's significant gap is by age, under an age rule: not to review.
+  await page.check('#bias-review-only');
+  assert.deepEqual(await page.$$eval('#bias-table > tbody > tr', r => r.map(x => x.dataset.id)), ['3'], '"To review only" keeps the unexplained significant gaps');
+  await page.uncheck('#bias-review-only');
   await shot(page, `${tag}-08-overview-bias`);
   await page.unroute('**/api/v1/reports/bias');
 

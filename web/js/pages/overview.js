@@ -84,11 +84,19 @@ function biasReport(d) {
   const threshold = d.threshold ?? 0.8;
   const items = d.items || [];
   const isFlagged = it => dims.some(dim => it.by && it.by[dim] && (it.by[dim].flags || []).length);
+  // To review: a significant flag that is not an age gap on an item whose
+  // eligibility restricts age (the server's summary.to_review counts these).
+  const isToReview = it => dims.some(dim => {
+    const b = it.by && it.by[dim];
+    return b && (b.significant || []).length && !(dim === 'age_band' && b.eligibility_restricts_age);
+  });
   const body = h('tbody');
   const onlyFlagged = h('input', { type: 'checkbox', id: 'bias-flagged-only' });
+  const onlyReview = h('input', { type: 'checkbox', id: 'bias-review-only' });
   const levelSel = h('select', { id: 'bias-level' }, [['', 'Products and categories'], ['product', 'Products'], ['category', 'Categories']].map(([v, t]) => h('option', { value: v }, t)));
   const draw = () => {
-    const rows = items.filter(it => (!onlyFlagged.checked || isFlagged(it)) && (!levelSel.value || it.level === levelSel.value));
+    const rows = items.filter(it => (!onlyFlagged.checked || isFlagged(it)) && (!onlyReview.checked || isToReview(it)) &&
+      (!levelSel.value || it.level === levelSel.value));
     replace(body, rows.length ? rows.map(it => h('tr', { class: isFlagged(it) ? 'row-flagged' : '', dataset: { id: it.id, level: it.level } },
       h('th', { scope: 'row' }, it.level === 'product' ? h('a', { href: '#/products/' + encodeURIComponent(it.id) }, it.name) : it.name,
         h('span', { class: 'cell-sub' }, it.level === 'product' ? it.category : 'category'), groupsDetail(it, dims)),
@@ -96,16 +104,21 @@ function biasReport(d) {
       : h('tr', {}, h('td', { colspan: 1 + dims.length * METRICS.length }, 'No item to show.')));
   };
   onlyFlagged.addEventListener('change', draw);
+  onlyReview.addEventListener('change', draw);
   levelSel.addEventListener('change', draw);
   draw();
   const s = d.summary || {};
   return h('div', { id: 'bias-report' },
     h('p', {}, `Disparate-impact ratios (lowest group rate ÷ highest) for ${fmtNum(s.items ?? items.length)} products and categories; `,
       h('strong', {}, `${fmtNum(s.flagged ?? items.filter(isFlagged).length)} flagged`),
-      ` below the four-fifths threshold (${threshold}). Generated ${d.generated_at || '—'}.`),
+      ` below the four-fifths threshold (${threshold}), `,
+      h('strong', {}, `${fmtNum(s.to_review ?? items.filter(isToReview).length)} to review`),
+      ' (a statistically significant gap that an age rule of the product does not explain). ',
+      `Generated ${d.generated_at || '—'}.`),
     d.sources ? h('p', { class: 'muted small' }, Object.entries(d.sources).map(([k, v]) => `${k}: ${v}`).join(' · ')) : null,
     h('div', { class: 'filters' },
       h('div', { class: 'field inline' }, onlyFlagged, h('label', { for: 'bias-flagged-only' }, 'Flagged only')),
+      h('div', { class: 'field inline' }, onlyReview, h('label', { for: 'bias-review-only' }, 'To review only')),
       h('div', { class: 'field inline' }, h('label', { for: 'bias-level' }, 'Show'), levelSel)),
     h('div', { class: 'table-wrap tall' }, h('table', { class: 'table bias', id: 'bias-table' },
       h('thead', {},
