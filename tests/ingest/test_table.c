@@ -525,6 +525,23 @@ static void test_reject_other_kinds(void **state)
            "customer_id,month,total,count\nC1,Jan 2024,1,1\nC1,2024-01,2,2\n",
            "month2.csv:row 3, field month: duplicate month for this customer (first on row 2) "
            "(value \"2024-01\")");
+    /* A customer met again after another: the same month in their first
+     * run is found (the check switches from runs to every record there),
+     * in CSV and in JSON Lines, and for holdings too. */
+    reject(f, TL_KIND_MONTHLY, "month5.csv",
+           "customer_id,month,total,count\nC1,Jan 2024,1,1\nC1,Feb 2024,1,1\n"
+           "C2,Jan 2024,1,1\nC1,Mar 2024,1,1\nC2,2024-02,1,1\nC1,2024-02,2,2\n",
+           "month5.csv:row 7, field month: duplicate month for this customer (first on row 3) "
+           "(value \"2024-02\")");
+    reject(f, TL_KIND_MONTHLY, "month6.jsonl",
+           "{\"customer_id\":\"C1\",\"month\":\"Jan 2024\",\"total\":1,\"count\":1}\n"
+           "{\"customer_id\":\"C2\",\"month\":\"Jan 2024\",\"total\":1,\"count\":1}\n"
+           "{\"customer_id\":\"C1\",\"month\":\"2024-01\",\"total\":1,\"count\":1}\n",
+           "month6.jsonl:3:29: field month: duplicate month for this customer (first on line 1) "
+           "(value \"2024-01\")");
+    reject(f, TL_KIND_HOLDINGS, "hold3.csv", "customer_id,product_id\nC1,P1\nC2,P1\nC1,P2\nC1,P1\n",
+           "hold3.csv:row 5, field product_id: duplicate holding of this product by this "
+           "customer (first on row 2) (value \"P1\")");
     reject(f, TL_KIND_MONTHLY, "month3.csv", "customer_id,month,total,count\nC1,Jan 2024,-1,1\n",
            "month3.csv:row 2, field total: a monthly total must not be negative (value \"-1\")");
     reject(f, TL_KIND_MONTHLY, "month4.csv", "customer_id,month,total,count\nC1,Jan 2024,1,1.5\n",
@@ -678,6 +695,45 @@ static void test_monthly_totals_settled(void **state)
     free(up);
     free(down);
     free(change);
+    free(db1);
+    free(db2);
+}
+
+/* Monthly totals interleaved by customer (the check leaves its per-run
+ * mode at the first customer met again) import like the same totals
+ * grouped by customer, all of them. */
+static void test_monthly_interleaved(void **state)
+{
+    fx *f = *state;
+    char *cp = put(f, "mi-c.csv", "customer_id\nM1\nM2\n");
+    char *grouped = put(f, "mi-g.csv", "customer_id,month,total,count\nM1,2024-01,1,1\n"
+                                       "M1,2024-02,2,1\nM2,2024-01,3,1\nM2,2024-02,4,1\n");
+    char *mixed = put(f, "mi-m.csv", "customer_id,month,total,count\nM1,2024-01,1,1\n"
+                                     "M2,2024-01,3,1\nM1,2024-02,2,1\nM2,2024-02,4,1\n");
+    char *db1 = tu_join(f->dir, "mi1.db"), *db2 = tu_join(f->dir, "mi2.db");
+    tl_import_counts c;
+    tl_err err;
+    assert_int_equal(import(db1, &c, &err, K(CUSTOMERS), cp, K(MONTHLY), grouped, -1), 0);
+    assert_int_equal(c.read[TL_KIND_MONTHLY], 4);
+    assert_int_equal(import(db2, &c, &err, K(CUSTOMERS), cp, K(MONTHLY), mixed, -1), 0);
+    assert_int_equal(c.read[TL_KIND_MONTHLY], 4);
+    /* Both stores hold each customer's two months, with their totals. */
+    for (int i = 0; i < 2; i++) {
+        tl_store *st;
+        assert_int_equal(tl_store_open(i ? db2 : db1, TL_STORE_READONLY, &st, &err), 0);
+        for (int k = 0; k < 2; k++) {
+            tl_month_total *m = NULL;
+            size_t n = 0;
+            assert_int_equal(tl_store_monthly_get(st, k ? "M2" : "M1", &m, &n, &err), 0);
+            assert_int_equal(n, 2);
+            assert_true(m[0].total + m[1].total == (k ? 7.0 : 3.0));
+            free(m);
+        }
+        tl_store_close(st);
+    }
+    free(cp);
+    free(grouped);
+    free(mixed);
     free(db1);
     free(db2);
 }
@@ -951,6 +1007,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memory_source, setup, teardown),
         cmocka_unit_test_setup_teardown(test_customers_bulk_search, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_monthly_interleaved, setup, teardown),
         cmocka_unit_test_setup_teardown(test_monthly_totals_settled, setup, teardown),
         cmocka_unit_test_setup_teardown(test_txn_duplicates_by_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_rows, setup, teardown),
