@@ -931,20 +931,24 @@ static int pair_key(reader *rd, tl_err *err)
     tl_buf *b = &s->scratch;
     tl_buf_reset(b);
     const char *a = r->v[0], *second = NULL;
-    char month[16];
+    size_t second_len = 0;
+    int32_t month;   /* the month's number, as raw bytes of the key */
     switch (s->base.kind) {
     case TL_KIND_TRANSACTIONS:
         second = r->v[T_TXN];
+        second_len = r->vlen[T_TXN];
         break;
     case TL_KIND_HOLDINGS:
         second = r->v[H_PRODUCT];
+        second_len = r->vlen[H_PRODUCT];
         break;
     case TL_KIND_MONTHLY: {
         int m = 0;
         if (!r->v[M_MONTH] || !tl_month_parse(r->v[M_MONTH], &m))
             m = -1;
-        snprintf(month, sizeof month, "%d", m);
-        second = month;
+        month = (int32_t)m;
+        second = (const char *)&month;
+        second_len = sizeof month;
         break;
     }
     default:
@@ -952,7 +956,8 @@ static int pair_key(reader *rd, tl_err *err)
     }
     if (!a || !second)
         return TL_OK;
-    if (tl_buf_puts(b, a) || tl_buf_putc(b, '\x1f') || tl_buf_puts(b, second))
+    if (tl_buf_append(b, a, r->vlen[0]) || tl_buf_putc(b, '\x1f') ||
+        tl_buf_append(b, second, second_len))
         return tl_err_set(err, TL_ENOMEM, "out of memory");
     return TL_OK;
 }
