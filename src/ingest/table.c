@@ -962,27 +962,53 @@ static int pair_key(reader *rd, tl_err *err)
     return TL_OK;
 }
 
+/* Reads the file again up to (not including) record `before`, building
+ * each record's pair key in s->scratch and calling fn(s, r, ctx) on it;
+ * stops early when fn returns nonzero: a TL_E* code (negative) is
+ * returned, anything else (a match) ends the walk with TL_OK. */
+typedef int (*earlier_fn)(table_source *s, const rec *r, void *ctx, tl_err *err);
+
+static int each_earlier_key(table_source *s, long before, earlier_fn fn, void *ctx,
+                            tl_err *err)
+{
+    reader rd;
+    int rc = reader_open(s, &rd, err);
+    if (rc)
+        return rc;
+    while ((rc = reader_next(&rd, err)) == 1 && rd.r.number < before) {
+        if ((rc = pair_key(&rd, err)) || (rc = fn(s, &rd.r, ctx, err)))
+            break;
+    }
+    reader_close(&rd);
+    return rc < 0 ? rc : TL_OK;
+}
+
+typedef struct earlier_key {
+    const char *key;
+    size_t len;
+    long line;   /* out: the earlier record's line, 0 when none */
+} earlier_key;
+
+static int match_key(table_source *s, const rec *r, void *ctx, tl_err *err)
+{
+    (void)err;
+    earlier_key *k = ctx;
+    if (s->scratch.len != k->len || memcmp(s->scratch.data, k->key, k->len) != 0)
+        return 0;
+    k->line = r->line;
+    return 1;
+}
+
 /* Finds, by reading the file again up to the current record, the earlier
  * record with the same pair key. *line 0 when none (a fingerprint
  * collision). */
 static int find_earlier(table_source *s, const char *key, size_t keylen, long before,
                         long *line, tl_err *err)
 {
-    reader rd;
-    *line = 0;
-    int rc = reader_open(s, &rd, err);
-    if (rc)
-        return rc;
-    while ((rc = reader_next(&rd, err)) == 1 && rd.r.number < before) {
-        if ((rc = pair_key(&rd, err)))
-            break;
-        if (s->scratch.len == keylen && memcmp(s->scratch.data, key, keylen) == 0) {
-            *line = rd.r.line;
-            break;
-        }
-    }
-    reader_close(&rd);
-    return rc < 0 ? rc : TL_OK;
+    earlier_key k = {.key = key, .len = keylen, .line = 0};
+    int rc = each_earlier_key(s, before, match_key, &k, err);
+    *line = k.line;
+    return rc;
 }
 
 /* The fingerprint of a transaction's (customer, txn_id), hashed from the
@@ -1022,25 +1048,14 @@ static void pair_runs_free(pair_runs *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Fills `pairs` with the pair of every record before record `before`, read
- * again from the file (all of them passed the check). */
-static int pairs_fill_before(table_source *s, long before, tl_err *err)
+static int remember_key(table_source *s, const rec *r, void *ctx, tl_err *err)
 {
-    reader rd;
-    int rc = reader_open(s, &rd, err);
-    if (rc)
-        return rc;
-    while ((rc = reader_next(&rd, err)) == 1 && rd.r.number < before) {
-        if ((rc = pair_key(&rd, err)))
-            break;
-        if (s->scratch.len &&
-            fpset_add(&s->pairs, fingerprint(s->scratch.data, s->scratch.len, s->seed)) < 0) {
-            rc = tl_err_set(err, TL_ENOMEM, "out of memory checking %s", s->base.path);
-            break;
-        }
-    }
-    reader_close(&rd);
-    return rc < 0 ? rc : TL_OK;
+    (void)r;
+    (void)ctx;
+    if (s->scratch.len &&
+        fpset_add(&s->pairs, fingerprint(s->scratch.data, s->scratch.len, s->seed)) < 0)
+        return tl_err_set(err, TL_ENOMEM, "out of memory checking %s", s->base.path);
+    return 0;
 }
 
 /* The run check of pair_runs for the current record, whose pair
@@ -1065,7 +1080,8 @@ static int run_pair(reader *rd, uint64_t pfp, tl_err *err)
         if (fresh < 0)
             return tl_err_set(err, TL_ENOMEM, "out of memory checking %s", s->base.path);
         if (!fresh) {
-            int rc = pairs_fill_before(s, rd->r.number, err);
+            /* Every earlier record passed the check: fill `pairs` with them. */
+            int rc = each_earlier_key(s, rd->r.number, remember_key, NULL, err);
             if (rc)
                 return rc;
             pair_runs_free(r);
@@ -1119,7 +1135,7 @@ static int unique_pair(reader *rd, int f, const char *what, uint64_t fp, tl_err 
                 return in_run;
             if (in_run == 1)
                 return TL_OK;
-            if ((rc = pair_key(rd, err)))   /* run_pair may have reused scratch */
+            if (in_run == 2 && (rc = pair_key(rd, err)))   /* the re-read reused scratch */
                 return rc;
         }
         if (s->runs.full) {
