@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/str.h"
+#include "base/vec.h"
 #include "store/embeddings.h"
 #include "store/events.h"
 #include "store/products.h"
@@ -225,9 +226,7 @@ int tl_catalogue_build(tl_store *st, tl_encoder *enc, const float *need_vecs,
         float best = 0;
         const float *nv = need_vecs + (size_t)k * c->dim;
         for (size_t i = 0; i < c->n; i++) {
-            float s = 0;
-            for (size_t d = 0; d < c->dim; d++)
-                s += nv[d] * c->products[i].vec[d];
+            float s = tl_vec_dot(nv, c->products[i].vec, c->dim);
             c->products[i].need_aff[k] = s;
             if (s > best)
                 best = s;

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "base/str.h"
+#include "base/vec.h"
 #include "encoder/encoder.h"
 #include "store/consent.h"
 #include "store/events.h"
@@ -282,14 +283,6 @@ static void applicant_from_view(const tl_customer_view *v, tl_applicant *a)
     if (*res)
         a->is_resident = tl_strcaseeq(res, "yes") || tl_strcaseeq(res, "true") ||
                          tl_strcaseeq(res, "1");
-}
-
-static float dot(const float *a, const float *b, size_t n)
-{
-    float s = 0;
-    for (size_t i = 0; i < n; i++)
-        s += a[i] * b[i];
-    return s;
 }
 
 /* Does the post name the product (its full name, case-insensitive)? */
@@ -562,7 +555,7 @@ static int ctx_open(tl_engine *e, tl_store *st, const char *customer_id, const t
         }
         for (size_t q = 0; q < c->v.n_posts; q++)
             for (size_t i = 0; i < c->cat->n; i++) {
-                float s = dot(c->post_vecs + q * dim, c->cat->products[i].vec, dim);
+                float s = tl_vec_dot(c->post_vecs + q * dim, c->cat->products[i].vec, dim);
                 c->post_sims[q * c->cat->n + i] = s;
                 if (s > c->post_best[q])
                     c->post_best[q] = s;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/str.h"
+#include "base/vec.h"
 
 /* Descriptions use the words product texts use, so that matching needs to
  * products works with any encoder. Keywords are lower-case stems matched at
@@ -277,14 +278,6 @@ static void figures(const tl_customer_view *v, tl_needs *n)
         raise(n, TL_NEED_EDUCATION, 0.35, TL_EV_FIELD, "Student");
 }
 
-static float dot(const float *a, const float *b, size_t n)
-{
-    float s = 0;
-    for (size_t i = 0; i < n; i++)
-        s += a[i] * b[i];
-    return s;
-}
-
 /* A post raises the needs it is closest to (relative to its best match, so
  * the encoder's absolute similarity scale does not matter) and those whose
  * key words it uses. */
@@ -301,7 +294,7 @@ static void posts(const tl_customer_view *v, const float *need_vecs, const float
             lower[i] = (char)tolower((unsigned char)lower[i]);
         float sims[TL_NEED_COUNT], best = 0;
         for (int k = 0; k < TL_NEED_COUNT; k++) {
-            sims[k] = post_vecs && need_vecs ? dot(post_vecs + p * dim, need_vecs + k * dim, dim)
+            sims[k] = post_vecs && need_vecs ? tl_vec_dot(post_vecs + p * dim, need_vecs + k * dim, dim)
                                              : 0.0f;
             if (sims[k] > best)
                 best = sims[k];

@@ -13,6 +13,7 @@
 #include "base/month.h"
 #include "base/str.h"
 #include "base/strset.h"
+#include "base/vec.h"
 
 static void test_parse_numbers(void **state)
 {
@@ -161,13 +162,38 @@ static void test_digest(void **state)
     assert_false(tl_digest_equal("abcd", "abce", 4));
 }
 
+/* Every length around the 16-lane blocks, against a double-precision sum
+ * (the lanes must cover every element exactly once, tail included). */
+static void test_vec_dot(void **state)
+{
+    (void)state;
+    float a[531], b[531];
+    for (size_t i = 0; i < 531; i++) {
+        a[i] = (float)((i * 37) % 101) / 50.0f - 1.0f;
+        b[i] = (float)((i * 53) % 89) / 44.0f - 1.0f;
+    }
+    assert_true(tl_vec_dot(a, b, 0) == 0.0f);
+    for (size_t n = 1; n <= 531; n++) {
+        double want = 0;
+        for (size_t i = 0; i < n; i++)
+            want += (double)a[i] * b[i];
+        double got = tl_vec_dot(a, b, n);
+        if (fabs(got - want) > 1e-4 * (1 + fabs(want)))
+            fail_msg("n=%zu: %.7g, want %.7g", n, got, want);
+    }
+    /* Orthogonal and self products. */
+    float x[3] = {1, 0, 0}, y[3] = {0, 2, 0};
+    assert_true(tl_vec_dot(x, y, 3) == 0.0f);
+    assert_true(tl_vec_dot(y, y, 3) == 4.0f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_numbers), cmocka_unit_test(test_months),
         cmocka_unit_test(test_buf_cap),       cmocka_unit_test(test_strset),
         cmocka_unit_test(test_errors),        cmocka_unit_test(test_dotenv),
-        cmocka_unit_test(test_digest),
+        cmocka_unit_test(test_digest),        cmocka_unit_test(test_vec_dot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
