@@ -17,10 +17,14 @@
 
 char *tl_catalogue_product_text(const json_t *doc)
 {
-    static const char *const fields[] = {"name",    "category",           "description",
-                                         "features", "rewards",           "additional_benefits",
-                                         "coverage", "investment_options", "services_offered",
-                                         "end_use"};
+    /* Eligibility is part of what a product is for ("minimum age 60",
+     * "for students"): without it, precision@1 on the evaluation set was
+     * 0.748 instead of 0.804 (docs/eval.md). */
+    static const char *const fields[] = {
+        "name",     "category",           "description",        "features",
+        "eligibility", "rewards",         "additional_benefits", "coverage",
+        "investment_options", "services_offered", "end_use",
+    };
     tl_buf b;
     tl_buf_init(&b, 64u << 10);
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
