@@ -15,6 +15,7 @@ typedef struct tl_command {
 } tl_command;
 
 int tl_cmd_import(int argc, char **argv);
+int tl_cmd_eval(int argc, char **argv);
 int tl_cmd_serve(int argc, char **argv);
 int tl_cmd_forecast(int argc, char **argv);
 int tl_cmd_backtest(int argc, char **argv);

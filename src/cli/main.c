@@ -28,6 +28,7 @@ static const tl_command commands[] = {
     {"report", tl_cmd_report, "governance reports: report bias (four-fifths rule)"},
     {"llm", tl_cmd_llm, "check the optional LLM's configuration (llm check)"},
     {"simulate", tl_cmd_simulate, "measure learning from feedback on a synthetic population"},
+    {"eval", tl_cmd_eval, "measure sentiment, intents or matching on labelled data (CSV)"},
 };
 
 static void usage(FILE *f)

@@ -964,6 +964,65 @@ json_t *tl_rec_result_to_prototype_json(const tl_rec_result *r)
                      recommended, "products_sentiment", sentiment, "products", products);
 }
 
+void tl_product_sims_free(tl_product_sims *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; s->ids && i < s->n_products; i++)
+        free(s->ids[i]);
+    free(s->ids);
+    free(s->sim);
+    memset(s, 0, sizeof *s);
+}
+
+/* Texts embedded per encoder call: bounds the scratch of one call. */
+#define SIMS_BATCH 256
+
+int tl_engine_product_sims(tl_engine *e, tl_store *st, const char *const *texts, size_t n,
+                           tl_product_sims *out, tl_err *err)
+{
+    memset(out, 0, sizeof *out);
+    tl_catalogue *cat = NULL;
+    int rc = current_catalogue(e, st, &cat, err);
+    if (rc)
+        return rc;
+    size_t np = cat->n, dim = cat->dim;
+    size_t cells = n && np ? n * np : 1;
+    float *vecs = NULL;
+    if (np && n > SIZE_MAX / sizeof(float) / np) {
+        rc = tl_err_set(err, TL_ETOOBIG, "%zu texts by %zu products", n, np);
+        goto done;
+    }
+    vecs = malloc(SIMS_BATCH * dim * sizeof *vecs);
+    out->ids = calloc(np ? np : 1, sizeof *out->ids);
+    out->sim = malloc(cells * sizeof *out->sim);
+    if (!vecs || !out->ids || !out->sim) {
+        rc = tl_err_set(err, TL_ENOMEM, "out of memory for %zu texts", n);
+        goto done;
+    }
+    out->n_products = np;
+    out->n_texts = n;
+    for (size_t i = 0; i < np; i++)
+        if (!(out->ids[i] = strdup(cat->products[i].id))) {
+            rc = tl_err_set(err, TL_ENOMEM, "out of memory");
+            goto done;
+        }
+    for (size_t t0 = 0; t0 < n; t0 += SIMS_BATCH) {
+        size_t m = n - t0 < SIMS_BATCH ? n - t0 : SIMS_BATCH;
+        if ((rc = embed(e, texts + t0, m, vecs, err)))
+            goto done;
+        for (size_t t = 0; t < m; t++)
+            for (size_t i = 0; i < np; i++)
+                out->sim[(t0 + t) * np + i] = tl_vec_dot(vecs + t * dim, cat->products[i].vec, dim);
+    }
+done:
+    free(vecs);
+    tl_catalogue_unref(cat);
+    if (rc)
+        tl_product_sims_free(out);
+    return rc;
+}
+
 json_t *tl_engine_product_rules(tl_engine *e, tl_store *st, const char *product_id, tl_err *err)
 {
     tl_catalogue *cat;

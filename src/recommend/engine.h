@@ -134,6 +134,21 @@ json_t *tl_rec_result_to_json(const tl_engine *e, const tl_rec_result *r);
  * "products": [{Product_Name, Reason}]}. New reference. */
 json_t *tl_rec_result_to_prototype_json(const tl_rec_result *r);
 
+/* How close in meaning texts are to the products of the current catalogue,
+ * as the engine's semantic match sees them: the cosine of each text's
+ * embedding with each product's (the same product text and encoder the
+ * ranking uses). For offline evaluation of the encoder on a bank's own
+ * catalogue (`tailor eval matching`). */
+typedef struct tl_product_sims {
+    size_t n_texts, n_products;
+    char **ids;     /* n_products product ids, owned */
+    float *sim;     /* n_texts × n_products, row per text, owned */
+} tl_product_sims;
+
+int tl_engine_product_sims(tl_engine *e, tl_store *st, const char *const *texts, size_t n,
+                           tl_product_sims *out, tl_err *err);
+void tl_product_sims_free(tl_product_sims *s);   /* accepts a zeroed or freed struct */
+
 /* Parsed eligibility of a product of the current catalogue, as JSON (new
  * reference), or NULL when the product is unknown. */
 json_t *tl_engine_product_rules(tl_engine *e, tl_store *st, const char *product_id, tl_err *err);
