@@ -35,7 +35,7 @@ void tl_rank_weights_default(tl_rank_weights *w);
 
 /* Names the ranking method (weights, penalties, thresholds) in audit
  * entries; change it whenever ranking changes what it returns. */
-#define TL_RANKING_VERSION "rank-1"
+#define TL_RANKING_VERSION "rank-2"   /* rank-2: products embedded with their eligibility text */
 
 typedef struct tl_engine tl_engine;
 
