@@ -107,7 +107,7 @@ static void test_metrics(void **state)
     /* A class only ever predicted: precision 0, recall 0, counted in the
      * macro average; growing past the first capacity keeps the counts. */
     for (int i = 0; i < 20; i++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "x%d", i);
         assert_int_equal(tl_eval_classes_add(&c, "a", name), 0);
     }
