@@ -1,10 +1,11 @@
-/* h_products.c — /api/v1/products: the catalogue and one product with its
- * reviews. */
+/* h_products.c — /api/v1/products: the catalogue, one product with its
+ * reviews, and the products closest in meaning to a text. */
 #include "http/handlers.h"
 
 #include <math.h>
 #include <microhttpd.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "http/llm_text.h"
 #include "recommend/engine.h"
@@ -39,6 +40,74 @@ int tl_h_products_list(tl_request *rq, tl_response *rs)
     return tl_respond_json(rs, MHD_HTTP_OK,
                            json_pack("{s:o, s:I}", "items", items, "total",
                                      (json_int_t)json_array_size(items)));
+}
+
+/* Longest text matched: a need in a customer's words, not a document. */
+#define MATCH_MAX_TEXT 4096
+
+/* POST {"text", "k"}: the catalogue ranked by the cosine of each product's
+ * embedding with the text's, the engine's semantic match alone (no
+ * customer, no eligibility). The text comes in a body, not the URL, so a
+ * customer's words stay out of access logs. */
+int tl_h_products_match(tl_request *rq, tl_response *rs)
+{
+    json_error_t je;
+    json_t *body = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
+    if (!body)
+        return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_json", "body:%d:%d: %s", je.line,
+                                je.column, je.text);
+    json_t *jt = json_object_get(body, "text"), *jk = json_object_get(body, "k");
+    const char *text = json_string_value(jt);
+    size_t len = json_string_length(jt);
+    const char *problem = NULL;
+    if (!json_is_object(body))
+        problem = "the body must be a JSON object {\"text\": …, \"k\": …}";
+    else if (!text)
+        problem = "\"text\" must be a string";
+    else if (len == 0 || strspn(text, " \t\r\n") == len)
+        problem = "\"text\" is empty";
+    else if (len > MATCH_MAX_TEXT || strlen(text) != len)
+        problem = "\"text\" must be at most 4096 bytes, without NUL characters";
+    else if (jk && (!json_is_integer(jk) || json_integer_value(jk) < 1 ||
+                    json_integer_value(jk) > 50))
+        problem = "\"k\" must be an integer from 1 to 50";
+    if (problem) {
+        json_decref(body);
+        return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request", "%s", problem);
+    }
+    size_t k = jk ? (size_t)json_integer_value(jk) : 5;
+    tl_product_sims sims;
+    tl_err err;
+    int rc = tl_engine_product_sims(rq->engine, rq->st, &text, 1, &sims, &err);
+    json_decref(body);
+    if (rc)
+        return tl_respond_from_err(rs, rc, err.msg);
+    /* The best k by similarity, kept sorted as the catalogue is read; ties
+     * stay in catalogue order. */
+    size_t n = sims.n_products < k ? sims.n_products : k, order[50], used = 0;
+    for (size_t i = 0; i < sims.n_products && n > 0; i++) {
+        if (used == n && !(sims.sim[i] > sims.sim[order[n - 1]]))
+            continue;
+        size_t j = used < n ? used++ : n - 1;
+        while (j > 0 && sims.sim[order[j - 1]] < sims.sim[i]) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    json_t *matches = json_array();
+    for (size_t r = 0; r < n; r++) {
+        size_t i = order[r];
+        json_array_append_new(matches,
+                              json_pack("{s:s, s:s, s:s, s:f}", "product_id", sims.ids[i], "name",
+                                        sims.names[i], "category", sims.categories[i],
+                                        "similarity", round(sims.sim[i] * 10000) / 10000));
+    }
+    json_t *out = json_pack("{s:o, s:I, s:s}", "matches", matches, "products",
+                            (json_int_t)sims.n_products, "encoder",
+                            tl_engine_encoder_id(rq->engine));
+    tl_product_sims_free(&sims);
+    return tl_respond_json(rs, MHD_HTTP_OK, out);
 }
 
 static int add_review(void *ctx, const tl_review *r)

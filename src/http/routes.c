@@ -19,7 +19,8 @@ enum {
     H_CUSTOMER_INSIGHTS, H_CUSTOMER_FORECAST, H_PRODUCTS_LIST, H_PRODUCT_GET, H_HEALTHZ,
     H_METRICS, H_OPENAPI, H_RECOMMENDATIONS, H_PROTO_RECOMMENDATIONS, H_EVENTS_POST,
     H_PRODUCT_INSIGHTS, H_PRODUCT_OPTIMIZATIONS, H_CONSENT_GET, H_CONSENT_PUT,
-    H_CUSTOMER_DELETE, H_AUDIT_LIST, H_BIAS_REPORT, H_REPORT_OVERVIEW, H_CONSENT_BULK
+    H_CUSTOMER_DELETE, H_AUDIT_LIST, H_BIAS_REPORT, H_REPORT_OVERVIEW, H_CONSENT_BULK,
+    H_PRODUCTS_MATCH
 };
 
 const tl_handler tl_handlers[] = {
@@ -51,6 +52,7 @@ const tl_handler tl_handlers[] = {
     [H_BIAS_REPORT] = tl_h_bias_report,
     [H_REPORT_OVERVIEW] = tl_h_report_overview,
     [H_CONSENT_BULK] = tl_h_consent_bulk,
+    [H_PRODUCTS_MATCH] = tl_h_products_match,
 };
 
 const tl_route tl_routes[] = {
@@ -106,6 +108,10 @@ const tl_route tl_routes[] = {
      "personalisation, social_data, llm} (at most 10,000); answers changed and unchanged",
      TL_ACCESS_ADMIN, ""},
     {"GET", "/api/v1/products", H_PRODUCTS_LIST, "The product catalogue", TL_ACCESS_ANALYST, ""},
+    {"POST", "/api/v1/products/match", H_PRODUCTS_MATCH,
+     "Products closest in meaning to a text (a need in a customer's words), by the engine's "
+     "semantic match alone: {text, k} (k 1..50, default 5); answers matches with similarity",
+     TL_ACCESS_ANALYST, ""},
     {"GET", "/api/v1/products/{id}", H_PRODUCT_GET,
      "One product with its reviews and parsed eligibility rules", TL_ACCESS_ANALYST, ""},
     {"GET", "/api/v1/products/{id}/insights", H_PRODUCT_INSIGHTS,

@@ -968,9 +968,14 @@ void tl_product_sims_free(tl_product_sims *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; s->ids && i < s->n_products; i++)
+    for (size_t i = 0; s->ids && i < s->n_products; i++) {
         free(s->ids[i]);
+        free(s->names[i]);
+        free(s->categories[i]);
+    }
     free(s->ids);
+    free(s->names);
+    free(s->categories);
     free(s->sim);
     memset(s, 0, sizeof *s);
 }
@@ -995,25 +1000,33 @@ int tl_engine_product_sims(tl_engine *e, tl_store *st, const char *const *texts,
     }
     vecs = malloc(SIMS_BATCH * dim * sizeof *vecs);
     out->ids = calloc(np ? np : 1, sizeof *out->ids);
+    out->names = calloc(np ? np : 1, sizeof *out->names);
+    out->categories = calloc(np ? np : 1, sizeof *out->categories);
     out->sim = malloc(cells * sizeof *out->sim);
-    if (!vecs || !out->ids || !out->sim) {
+    if (!vecs || !out->ids || !out->names || !out->categories || !out->sim) {
         rc = tl_err_set(err, TL_ENOMEM, "out of memory for %zu texts", n);
         goto done;
     }
     out->n_products = np;
     out->n_texts = n;
-    for (size_t i = 0; i < np; i++)
-        if (!(out->ids[i] = strdup(cat->products[i].id))) {
+    for (size_t i = 0; i < np; i++) {
+        const tl_cat_product *p = &cat->products[i];
+        out->ids[i] = strdup(p->id);
+        out->names[i] = strdup(p->name);
+        out->categories[i] = strdup(p->category);
+        if (!out->ids[i] || !out->names[i] || !out->categories[i]) {
             rc = tl_err_set(err, TL_ENOMEM, "out of memory");
             goto done;
         }
+    }
     for (size_t t0 = 0; t0 < n; t0 += SIMS_BATCH) {
         size_t m = n - t0 < SIMS_BATCH ? n - t0 : SIMS_BATCH;
         if ((rc = embed(e, texts + t0, m, vecs, err)))
             goto done;
         for (size_t t = 0; t < m; t++)
             for (size_t i = 0; i < np; i++)
-                out->sim[(t0 + t) * np + i] = tl_vec_dot(vecs + t * dim, cat->products[i].vec, dim);
+                out->sim[(t0 + t) * np + i] =
+                    tl_vec_dot(vecs + t * dim, cat->products[i].vec, dim);
     }
 done:
     free(vecs);

@@ -142,6 +142,8 @@ json_t *tl_rec_result_to_prototype_json(const tl_rec_result *r);
 typedef struct tl_product_sims {
     size_t n_texts, n_products;
     char **ids;     /* n_products product ids, owned */
+    char **names;   /* their names, owned */
+    char **categories;   /* their categories, owned */
     float *sim;     /* n_texts × n_products, row per text, owned */
 } tl_product_sims;
 

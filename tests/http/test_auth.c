@@ -310,7 +310,11 @@ static void test_route_policy(void **state)
                 strncmp(rt->pattern, "/api/v1/customers/{id}/", 23) != 0)
                 fail_msg("the app role may call %s %s, which is not per customer", rt->method,
                          rt->pattern);
-            if (strcmp(rt->method, "GET") == 0)
+            /* POSTs that only read (their input is too long or too
+             * private for a URL) are listed here, and nowhere else. */
+            int reads_only = strcmp(rt->method, "POST") == 0 &&
+                             strcmp(rt->pattern, "/api/v1/products/match") == 0;
+            if (strcmp(rt->method, "GET") == 0 || reads_only)
                 assert_true(access & TL_ROLE_ANALYST);
             else if (!(access & TL_ROLE_APP))
                 assert_false(access & TL_ROLE_ANALYST);

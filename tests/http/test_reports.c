@@ -1,7 +1,7 @@
 /* test_reports.c — what the dashboard reads beyond the original API, over
  * real loopback connections on the seed data: the overview report, the
- * activity (account status) segment of the customer list, and the sentiment
- * of each post in the customer 360. */
+ * activity (account status) segment of the customer list, the sentiment
+ * of each post in the customer 360, and the product match's text limit. */
 #include "testutil.h"
 #include "httptest.h"
 
@@ -255,6 +255,33 @@ static void test_post_sentiment(void **state)
     json_decref(c);
 }
 
+/* The match route's own limit on its text, under the server's default
+ * body cap (1 MiB): 4,096 bytes pass, 4,097 are refused with the reason. */
+static void test_match_text_limit(void **state)
+{
+    fixture *f = *state;
+    char *body = malloc(4200);
+    assert_non_null(body);
+    for (int len = 4096; len <= 4097; len++) {
+        memcpy(body, "{\"text\": \"", 10);
+        memset(body + 10, 'a', (size_t)len);
+        memcpy(body + 10 + len, "\"}", 3);
+        long st;
+        json_t *j = call(f, "POST", "/api/v1/products/match", body, &st);
+        if (len == 4096) {
+            assert_int_equal(st, 200);
+            assert_int_equal(json_array_size(json_object_get(j, "matches")), 5);
+        } else {
+            assert_int_equal(st, 400);
+            const char *msg =
+                json_string_value(json_object_get(json_object_get(j, "error"), "message"));
+            assert_non_null(strstr(msg, "at most 4096 bytes"));
+        }
+        json_decref(j);
+    }
+    free(body);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -263,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_activity_filter),
         cmocka_unit_test(test_holds_filter),
         cmocka_unit_test(test_post_sentiment),
+        cmocka_unit_test(test_match_text_limit),
     };
     int rc;
     if (!tu_shared_dir()) {
