@@ -1,8 +1,9 @@
 /* fuzz_request_bodies.c — the JSON bodies of the write endpoints (PUT a
- * customer, POST an event, PUT one consent, POST bulk consent), through the
- * real handlers on a real store: whatever the body, the answer is 2xx or
- * 4xx with a JSON body, never a crash, a leak or a 500. The first input
- * byte picks the endpoint; the rest is the body. */
+ * customer, POST an event, PUT one consent, POST bulk consent) and of the
+ * product match, through the real handlers on a real store: whatever the
+ * body, the answer is 2xx or 4xx with a JSON body, never a crash, a leak or
+ * a 500. The first input byte picks the endpoint (bit 0x40: the match, else
+ * its value mod 4); the rest is the body. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -90,7 +91,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const tl_handler handlers[] = {tl_h_customer_put, tl_h_events_post,
                                           tl_h_consent_put, tl_h_consent_bulk};
     /* C1 exists; C2 does not, until a PUT creates it. */
-    answer(handlers[data[0] % 4], data[0] & 4 ? "C2" : "C1", body, size - 1);
+    tl_handler h = data[0] & 0x40 ? tl_h_products_match : handlers[data[0] % 4];
+    answer(h, data[0] & 4 ? "C2" : "C1", body, size - 1);
     free(body);
     return 0;
 }
