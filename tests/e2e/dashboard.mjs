@@ -281,6 +281,26 @@ async function flows(browser, base, vp, full) {
   await assertFits(page, `${tag} products`);
   await shot(page, `${tag}-06-products`);
 
+  // A need matched against the catalogue, typed and then from an example:
+  // the card lists what the API answers, in its order.
+  const matchNames = async text => (await (await fetch(base + '/api/v1/products/match', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ text, k: 5 }) })).json()).matches.map(m => m.name);
+  const shownMatches = () => page.$$eval('#match-results li .bar-name', l => l.map(a => a.textContent.trim()));
+  await page.fill('#match-text', 'Planning my next trip to Asia');
+  await page.click('#match-go');
+  await page.waitForSelector('#match-results li');
+  const asia = await matchNames('Planning my next trip to Asia');
+  assert.deepEqual(await shownMatches(), asia, 'the match card lists the API\'s matches in order');
+  if (fs.existsSync(path.join(seed, 'products.json'))) assert.equal(asia[0], 'UnionPay', 'a trip to Asia finds the card accepted across Asia');
+  await page.click('#match-hint .linkish:nth-of-type(3)');
+  const car = await matchNames('My car broke down again');
+  await page.waitForFunction(want => JSON.stringify([...document.querySelectorAll('#match-results li .bar-name')]
+    .map(a => a.textContent.trim())) === want, JSON.stringify(car));
+  assert.equal(await page.inputValue('#match-text'), 'My car broke down again');
+  await assertFits(page, `${tag} product match`);
+  await shot(page, `${tag}-06b-match`);
+
   // Overview: portfolio figures from the real server; this server has no
   // bias report, and the page says so.
   const ocls = await freshCls(`${base}/#/overview`, '#kpis [data-kpi="customers"] .kpi-value');
