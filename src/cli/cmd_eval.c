@@ -48,7 +48,8 @@ static void usage(FILE *f)
             "  --json            the report as one JSON object (docs/eval.md)\n"
             "  --help            this text\n\n"
             "A file that cannot be read whole is refused with its line and field; nothing is\n"
-            "written anywhere.\n");
+            "written anywhere. Forecasts are measured by `tailor backtest`, propensity\n"
+            "models by `tailor train` (held-out ROC AUC, log-loss, Brier score).\n");
 }
 
 typedef struct eval_args {
