@@ -262,6 +262,20 @@ static void test_intents_cli(void **state)
     assert_non_null(strstr(err, "test.csv:3: field text: empty text"));
     free(err);
 
+    /* A model folder instead of the built-in encoder: the fixture's random
+     * weights say nothing about accuracy, but the folder is what embeds. */
+    const char *model = tu_shared_path("fixtures/bert-tiny-random");
+    tu_write_file(test, "text,intent\n"
+                        "someone stole my card,lost_card\n"
+                        "euro exchange rate today,exchange_rate\n");
+    if (model) {
+        rep = run_json(0, "eval", "intents", "--train", train, "--model", model, "--json", test,
+                       NULL);
+        assert_int_equal(json_integer_value(json_object_get(rep, "cases")), 2);
+        assert_non_null(strstr(json_string_value(json_object_get(rep, "encoder")), "bert:"));
+        json_decref(rep);
+    }
+
     /* BANKING77, when the shared data sets are there: all 77 intents. */
     const char *b77 = tu_shared_path("datasets/banking77");
     if (b77) {
