@@ -37,7 +37,7 @@ static void usage(FILE *f)
             "              \"label\", \"category\" or \"intent\" column (BANKING77's CSV reads as is)\n"
             "  matching    the engine's semantic match on the store's own catalogue: products\n"
             "              ranked for each text against the products that fit it, listed by\n"
-            "              ID in a \"products\" column (separated by | ; or ,): precision@1,\n"
+            "              ID or name in a \"products\" column (separated by | ; or ,): precision@1,\n"
             "              hit rate in the top k and mean reciprocal rank\n\n"
             "  --train FILE      labelled texts the nearest neighbour is taken from (intents)\n"
             "  --db STORE        the store whose product catalogue is matched (matching)\n"

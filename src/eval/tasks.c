@@ -238,10 +238,15 @@ static int split_ids(char *list, char **ids, int max)
     return n;
 }
 
+/* A product by its ID, else by its name (any case): a file written by
+ * people names products the way they know them. */
 static int product_index(const tl_product_sims *s, const char *id)
 {
     for (size_t i = 0; i < s->n_products; i++)
         if (strcmp(s->ids[i], id) == 0)
+            return (int)i;
+    for (size_t i = 0; i < s->n_products; i++)
+        if (tl_strcaseeq(s->names[i], id))
             return (int)i;
     return -1;
 }
@@ -303,7 +308,7 @@ int tl_eval_matching(tl_engine *eng, tl_store *st, const tl_eval_cases *cases, s
         for (int f = 0; f < nf && !rc; f++)
             if ((fit[f] = product_index(&s, ids[f])) < 0)
                 rc = tl_err_set(err, TL_EINPUT, "%s:%ld: field %s: unknown product \"%s\" "
-                                                "(not in the store's catalogue of %zu)",
+                                                "(no ID or name in the store's catalogue of %zu)",
                                 cases->name, cs->line, cases->label_col, ids[f],
                                 s.n_products);
         if (!rc && nf <= 0)

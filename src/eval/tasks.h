@@ -45,9 +45,10 @@ int tl_eval_sentiment(const tl_eval_cases *cases, size_t max_errors, json_t **re
 int tl_eval_intents(tl_encoder *enc, const tl_eval_cases *train, const tl_eval_cases *test,
                     size_t max_errors, bool progress, json_t **report, tl_err *err);
 
-/* Each case's label lists the product IDs that fit, separated by '|', ';'
- * or ','; an ID the store's catalogue lacks is TL_EINPUT naming the file,
- * line and ID. k is the "top k" of hit@k (1..100). */
+/* Each case's label lists the products that fit, by ID or by name (any
+ * case), separated by '|', ';' or ','; one the store's catalogue lacks is
+ * TL_EINPUT naming the file, line and value. k is the "top k" of hit@k
+ * (1..100). */
 int tl_eval_matching(tl_engine *eng, tl_store *st, const tl_eval_cases *cases, size_t k,
                      size_t max_errors, json_t **report, tl_err *err);
 

@@ -351,6 +351,13 @@ static void test_matching_cli(void **state)
         json_integer_value(json_object_get(e, "rank")), 1);
     json_decref(rep);
 
+    /* Products by name, in any case, count like their IDs. */
+    tu_write_file(cases, "text,products\n\"my car broke down again\",auto finance LOAN|Gold Loan\n");
+    rep = run_json(0, "eval", "matching", "--db", db, "--json", cases, NULL);
+    assert_int_equal(json_integer_value(json_object_get(rep, "cases")), 1);
+    assert_true(json_real_value(json_object_get(rep, "hit_at_k")) == 1.0);
+    json_decref(rep);
+
     /* A product the catalogue lacks is named with its line. */
     tu_write_file(cases, "text,products\nsave for later,retirement-plan\n"
                          "travel,voyager-card|no-such-card\n");
