@@ -107,6 +107,8 @@ static int parse_args(int argc, char **argv, eval_args *a)
         return TL_EXIT_USAGE;
     }
     a->file = argv[optind];
+    if (!a->model)
+        a->model = getenv("TAILOR_MODEL");   /* the flag wins; sentiment never reads it */
     return -1;
 }
 
@@ -177,6 +179,18 @@ static void print_confusion(const json_t *report)
     }
 }
 
+/* Bytes of s to print so that at most `max` are shown and no UTF-8
+ * character is cut in two. */
+static int cut_utf8(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return (int)n;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    return (int)max;
+}
+
 static void print_errors(const json_t *report, const char *file)
 {
     const json_t *errors = json_object_get(report, "errors");
@@ -186,8 +200,10 @@ static void print_errors(const json_t *report, const char *file)
     size_t i;
     const json_t *e;
     json_array_foreach(errors, i, e) {
-        printf("  %s:%lld: \"%.70s%s\"\n", file, integer(e, "line"), str(e, "text"),
-               strlen(str(e, "text")) > 70 ? "…" : "");
+        const char *text = str(e, "text");
+        int shown = cut_utf8(text, 70);
+        printf("  %s:%lld: \"%.*s%s\"\n", file, integer(e, "line"), shown, text,
+               text[shown] ? "…" : "");
         if (json_object_get(e, "predicted")) {
             printf("      labelled %s, answered %s\n", str(e, "truth"), str(e, "predicted"));
             continue;
@@ -284,7 +300,7 @@ int tl_cmd_eval(int argc, char **argv)
         usage(stderr);
         return TL_EXIT_USAGE;
     }
-    eval_args a = {.task = argv[1], .model = getenv("TAILOR_MODEL"), .k = 3, .errors = -1};
+    eval_args a = {.task = argv[1], .k = 3, .errors = -1};
     int code = parse_args(argc - 1, argv + 1, &a);
     if (code >= 0)
         return code;
