@@ -254,6 +254,24 @@ static void test_intents_cli(void **state)
                      2);
     assert_non_null(strstr(err, "--k: expected 1..100"));
     free(err);
+    /* TAILOR_MODEL names the encoder of intents and matching only: a
+     * sentiment run ignores it, --model overrides it. */
+    setenv("TAILOR_MODEL", "/nonexistent-model", 1);
+    char *sent = tu_join(dir, "sent.csv");
+    tu_write_file(sent, "text,label\ngreat service,positive\n");
+    rep = run_json(0, "eval", "sentiment", "--json", sent, NULL);
+    json_decref(rep);
+    rep = run_json(0, "eval", "intents", "--train", train, "--model", "builtin", "--json", test,
+                   NULL);
+    json_decref(rep);
+    assert_int_equal(tu_run_tailor(NULL, &err, NULL, "eval", "intents", "--train", train, test,
+                                   NULL),
+                     1);
+    assert_non_null(strstr(err, "/nonexistent-model"));
+    free(err);
+    unsetenv("TAILOR_MODEL");
+    free(sent);
+
     /* A bad file fails with its place, exit 1. */
     tu_write_file(test, "text,intent\nfine,x\n,y\n");
     assert_int_equal(tu_run_tailor(NULL, &err, NULL, "eval", "intents", "--train", train, test,
