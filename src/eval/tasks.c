@@ -253,20 +253,6 @@ static int product_index(const tl_product_sims *s, const char *id)
 
 #define MAX_FITS 32
 
-/* Products of one text by similarity, best first (ties by catalogue
- * order): fills order[n_products]. */
-static void rank_products(const float *sim, size_t np, size_t *order)
-{
-    for (size_t i = 0; i < np; i++) {
-        size_t j = i;
-        while (j > 0 && sim[order[j - 1]] < sim[i]) {
-            order[j] = order[j - 1];
-            j--;
-        }
-        order[j] = i;
-    }
-}
-
 int tl_eval_matching(tl_engine *eng, tl_store *st, const tl_eval_cases *cases, size_t k,
                      size_t max_errors, json_t **report, tl_err *err)
 {
@@ -319,7 +305,7 @@ int tl_eval_matching(tl_engine *eng, tl_store *st, const tl_eval_cases *cases, s
             free(list);
             goto done;
         }
-        rank_products(s.sim + i * s.n_products, s.n_products, order);
+        tl_product_sims_best(&s, i, s.n_products, order);
         size_t rank = 0;
         for (size_t p = 0; p < s.n_products && !rank; p++)
             for (int f = 0; f < nf; f++)

@@ -47,11 +47,9 @@ static int decode_item(json_t *item, size_t i, const char **id, tl_consent_patch
 
 int tl_h_consent_bulk(tl_request *rq, tl_response *rs)
 {
-    json_error_t je;
-    json_t *body = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
+    json_t *body = tl_request_json_body(rq, rs);
     if (!body)
-        return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_json", "body:%d:%d: %s", je.line,
-                                je.column, je.text);
+        return 0;
     tl_err err;
     tl_err_clear(&err);
     tl_strset seen;

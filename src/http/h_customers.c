@@ -138,11 +138,9 @@ int tl_h_customer_get(tl_request *rq, tl_response *rs)
 int tl_h_customer_put(tl_request *rq, tl_response *rs)
 {
     const char *id = rq->params.values[0];
-    json_error_t je;
-    json_t *obj = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
+    json_t *obj = tl_request_json_body(rq, rs);
     if (!obj)
-        return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_json", "body:%d:%d: %s", je.line,
-                                je.column, je.text);
+        return 0;
     if (!json_is_object(obj)) {
         json_decref(obj);
         return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request",

@@ -51,11 +51,9 @@ int tl_h_products_list(tl_request *rq, tl_response *rs)
  * customer's words stay out of access logs. */
 int tl_h_products_match(tl_request *rq, tl_response *rs)
 {
-    json_error_t je;
-    json_t *body = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
+    json_t *body = tl_request_json_body(rq, rs);
     if (!body)
-        return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_json", "body:%d:%d: %s", je.line,
-                                je.column, je.text);
+        return 0;
     json_t *jt = json_object_get(body, "text"), *jk = json_object_get(body, "k");
     const char *text = json_string_value(jt);
     size_t len = json_string_length(jt);
@@ -82,19 +80,7 @@ int tl_h_products_match(tl_request *rq, tl_response *rs)
     json_decref(body);
     if (rc)
         return tl_respond_from_err(rs, rc, err.msg);
-    /* The best k by similarity, kept sorted as the catalogue is read; ties
-     * stay in catalogue order. */
-    size_t n = sims.n_products < k ? sims.n_products : k, order[50], used = 0;
-    for (size_t i = 0; i < sims.n_products && n > 0; i++) {
-        if (used == n && !(sims.sim[i] > sims.sim[order[n - 1]]))
-            continue;
-        size_t j = used < n ? used++ : n - 1;
-        while (j > 0 && sims.sim[order[j - 1]] < sims.sim[i]) {
-            order[j] = order[j - 1];
-            j--;
-        }
-        order[j] = i;
-    }
+    size_t order[50], n = tl_product_sims_best(&sims, 0, k, order);
     json_t *matches = json_array();
     for (size_t r = 0; r < n; r++) {
         size_t i = order[r];

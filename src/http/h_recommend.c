@@ -71,11 +71,9 @@ int tl_h_prototype_recommendations(tl_request *rq, tl_response *rs)
 int tl_h_events_post(tl_request *rq, tl_response *rs)
 {
     const char *id = rq->params.values[0];
-    json_error_t je;
-    json_t *body = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
+    json_t *body = tl_request_json_body(rq, rs);
     if (!body)
-        return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_json", "body:%d:%d: %s", je.line,
-                                je.column, je.text);
+        return 0;
     int rc = TL_OK;
     tl_err err;
     tl_err_clear(&err);
@@ -153,11 +151,9 @@ int tl_h_consent_get(tl_request *rq, tl_response *rs)
 int tl_h_consent_put(tl_request *rq, tl_response *rs)
 {
     const char *id = rq->params.values[0];
-    json_error_t je;
-    json_t *body = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
+    json_t *body = tl_request_json_body(rq, rs);
     if (!body)
-        return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_json", "body:%d:%d: %s", je.line,
-                                je.column, je.text);
+        return 0;
     tl_err err;
     tl_err_clear(&err);
     int rc = TL_OK;

@@ -43,6 +43,11 @@ const char *tl_request_arg(const tl_request *rq, const char *name);
 int tl_request_int_arg(const tl_request *rq, struct tl_response *rs, const char *name,
                        long long lo, long long hi, long long *out);
 
+/* The request's body parsed as JSON (duplicate keys refused): a new
+ * reference, or NULL after answering 400 bad_json with "body:LINE:COLUMN:
+ * what". */
+json_t *tl_request_json_body(const tl_request *rq, struct tl_response *rs);
+
 /* 1 when the argument is "true", "1" or "yes". */
 int tl_request_flag(const tl_request *rq, const char *name);
 

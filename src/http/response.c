@@ -23,6 +23,16 @@ const char *tl_request_arg(const tl_request *rq, const char *name)
     return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+json_t *tl_request_json_body(const tl_request *rq, tl_response *rs)
+{
+    json_error_t je;
+    json_t *body = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
+    if (!body)
+        tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_json", "body:%d:%d: %s", je.line,
+                         je.column, je.text);
+    return body;
+}
+
 int tl_request_int_arg(const tl_request *rq, tl_response *rs, const char *name, long long lo,
                        long long hi, long long *out)
 {

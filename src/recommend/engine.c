@@ -980,6 +980,25 @@ void tl_product_sims_free(tl_product_sims *s)
     memset(s, 0, sizeof *s);
 }
 
+size_t tl_product_sims_best(const tl_product_sims *s, size_t t, size_t k, size_t *order)
+{
+    const float *sim = s->sim + t * s->n_products;
+    size_t n = s->n_products < k ? s->n_products : k, used = 0;
+    /* Insertion into the kept best, which stay sorted as the catalogue is
+     * read; a product only displaces a strictly less similar one. */
+    for (size_t i = 0; i < s->n_products && n > 0; i++) {
+        if (used == n && !(sim[i] > sim[order[n - 1]]))
+            continue;
+        size_t j = used < n ? used++ : n - 1;
+        while (j > 0 && sim[order[j - 1]] < sim[i]) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    return n;
+}
+
 /* Texts embedded per encoder call: bounds the scratch of one call. */
 #define SIMS_BATCH 256
 

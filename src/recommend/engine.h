@@ -151,6 +151,11 @@ int tl_engine_product_sims(tl_engine *e, tl_store *st, const char *const *texts,
                            tl_product_sims *out, tl_err *err);
 void tl_product_sims_free(tl_product_sims *s);   /* accepts a zeroed or freed struct */
 
+/* The indices of text t's k most similar products (all of them when k is
+ * n_products or more), best first, ties in catalogue order, into order[];
+ * returns how many. */
+size_t tl_product_sims_best(const tl_product_sims *s, size_t t, size_t k, size_t *order);
+
 /* Parsed eligibility of a product of the current catalogue, as JSON (new
  * reference), or NULL when the product is unknown. */
 json_t *tl_engine_product_rules(tl_engine *e, tl_store *st, const char *product_id, tl_err *err);
