@@ -12,16 +12,18 @@
 #include <unistd.h>
 
 #include "base/str.h"
+#include "eval/rollout_report.h"
 #include "ingest/import.h"
 #include "ingest/table.h"
 #include "recommend/simulate.h"
+#include "store/store.h"
 #include "synth/synth.h"
 
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: tailor simulate [--customers N] [--rounds N] [--last N] [--k N] [--seed S]\n"
-            "                       [--weight W]\n\n"
+            "                       [--weight W] [--rollout-share P]\n\n"
             "Generates a synthetic bank, hides a favourite and a runner-up product per\n"
             "customer segment (age band x risk profile), then replays: a random customer\n"
             "gets k offers, each is shown, accepted with the hidden probability, and the\n"
@@ -34,6 +36,11 @@ static void usage(FILE *f)
             "  --k N           offers per round, 1..20 (default 3)\n"
             "  --seed S        seed of the bank, the preferences and the draws (default 42)\n"
             "  --weight W      weight of the learned term when learning is on (default 1)\n"
+            "  --rollout-share P\n"
+            "                  instead: one replay with learning on, under a rollout that\n"
+            "                  personalises a share P of the customers (0 < P < 1), then\n"
+            "                  `tailor rollout report` on it: does the lift show, and how\n"
+            "                  surely?\n"
             "  --help          this text\n");
 }
 
@@ -89,12 +96,47 @@ static void print_run(const char *label, const tl_sim_result *r, int last)
     (void)last;
 }
 
+static void remove_dir(const char *dir)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "tailor simulate: could not remove %s\n", dir);
+}
+
+/* One replay under a rollout, then its report. */
+static int rollout_run(const char *dir, const char *db, const tl_sim_opts *so, tl_err *err)
+{
+    tl_sim_result res;
+    tl_rollout_report rep = {0};
+    tl_store *st = NULL;
+    int rc = tl_simulate_run(db, so, &res, err);
+    if (!rc && !(rc = tl_store_open(db, TL_STORE_READONLY, &st, err)))
+        rc = tl_rollout_report_build(st, NULL, &rep, err);
+    tl_store_close(st);
+    remove_dir(dir);
+    if (rc) {
+        fprintf(stderr, "tailor simulate: %s\n", err->msg);
+        return TL_EXIT_FAIL;
+    }
+    printf("synthetic bank: %lld customers in %lld segments, %lld products (seed %llu)\n"
+           "hidden truth per segment: favourite %.2f, runner-up %.2f, others %.2f\n"
+           "%d rounds of %d offers, learning weight %.2g\n\n",
+           res.customers, res.segments, res.products, (unsigned long long)so->seed,
+           so->favourite_rate, so->second_rate, so->base_rate, so->rounds, so->k,
+           so->learned_weight);
+    tl_rollout_report_print(stdout, &rep);
+    tl_rollout_report_free(&rep);
+    return TL_EXIT_OK;
+}
+
 int tl_cmd_simulate(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"customers", required_argument, NULL, 'n'}, {"rounds", required_argument, NULL, 'r'},
         {"last", required_argument, NULL, 'l'},      {"k", required_argument, NULL, 'k'},
         {"seed", required_argument, NULL, 's'},      {"weight", required_argument, NULL, 'w'},
+        {"rollout-share", required_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
     tl_sim_opts so;
     tl_sim_opts_default(&so);
@@ -142,6 +184,16 @@ int tl_cmd_simulate(int argc, char **argv)
             }
             so.learned_weight = d;
             break;
+        case 'p':
+            if (!tl_parse_double(optarg, false, &d) || !(d > 0 && d < 1)) {
+                fprintf(stderr,
+                        "tailor simulate: --rollout-share: expected above 0 and below 1, got "
+                        "\"%s\"\n",
+                        optarg);
+                return TL_EXIT_USAGE;
+            }
+            so.rollout_share = d;
+            break;
         case 'h': usage(stdout); return TL_EXIT_OK;
         default: usage(stderr); return TL_EXIT_USAGE;
         }
@@ -166,6 +218,8 @@ int tl_cmd_simulate(int argc, char **argv)
     int rc = tl_synth_generate(&sy, dir, &err);
     if (!rc)
         rc = import_dir(dir, on_db, &err);
+    if (!rc && so.rollout_share > 0)
+        return rollout_run(dir, on_db, &so, &err);
     if (!rc)
         rc = import_dir(dir, off_db, &err);
     if (!rc)
@@ -174,10 +228,7 @@ int tl_cmd_simulate(int argc, char **argv)
     so.learned_weight = 0;
     if (!rc)
         rc = tl_simulate_run(off_db, &so, &off, &err);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "tailor simulate: could not remove %s\n", dir);
+    remove_dir(dir);
     if (rc) {
         fprintf(stderr, "tailor simulate: %s\n", err.msg);
         return TL_EXIT_FAIL;

@@ -73,12 +73,15 @@ json_t *tl_audit_rec_doc(const tl_engine *e, const tl_rec_result *r, const tl_re
             json_object_set(entry, "reason", json_object_get(x, "reason"));
         json_array_append_new(excluded, entry);
     }
-    return json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:s, s:s, s:{s:b, s:o}}", "channel",
+    /* The rollout arm says why a customer got generally suitable offers
+     * although they consented to personalisation. */
+    return json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:s, s:s, s:{s:b, s:o}, s:o}", "channel",
                      origin->channel, "route", origin->route, "k", o ? o->k : 0, "products",
                      products, "excluded", excluded, "needs", needs_doc(&r->needs), "encoder",
                      tl_engine_encoder_id(e), "ranking_version", TL_RANKING_VERSION, "llm",
                      "used", origin->llm_used != 0, "prompt_hash",
-                     origin->prompt_hash ? json_string(origin->prompt_hash) : json_null());
+                     origin->prompt_hash ? json_string(origin->prompt_hash) : json_null(),
+                     "rollout", tl_rec_rollout_json(r));
 }
 
 int tl_audit_append_json(tl_store *st, const char *subject, const char *kind, json_t *doc,

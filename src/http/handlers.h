@@ -26,6 +26,10 @@ int tl_h_customer_insights(tl_request *rq, tl_response *rs);
 int tl_h_customer_forecast(tl_request *rq, tl_response *rs);
 int tl_h_products_list(tl_request *rq, tl_response *rs);
 int tl_h_products_match(tl_request *rq, tl_response *rs);
+int tl_h_rollouts_list(tl_request *rq, tl_response *rs);
+int tl_h_rollout_start(tl_request *rq, tl_response *rs);
+int tl_h_rollout_stop(tl_request *rq, tl_response *rs);
+int tl_h_rollout_report(tl_request *rq, tl_response *rs);
 int tl_h_product_get(tl_request *rq, tl_response *rs);
 
 /* Recommendations and feedback (h_recommend.c). */

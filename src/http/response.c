@@ -140,6 +140,8 @@ int tl_respond_from_err(tl_response *rs, int code, const char *msg)
         return tl_respond_error(rs, MHD_HTTP_NOT_FOUND, "not_found", "%s", msg);
     if (code == TL_EINPUT)
         return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request", "%s", msg);
+    if (code == TL_ECONFLICT)
+        return tl_respond_error(rs, MHD_HTTP_CONFLICT, "conflict", "%s", msg);
     char safe[TL_ERR_MSG_MAX];
     tl_log_scrub(msg, safe, sizeof safe);
     tl_log_error("request failed: %s", safe);

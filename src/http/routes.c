@@ -20,7 +20,7 @@ enum {
     H_METRICS, H_OPENAPI, H_RECOMMENDATIONS, H_PROTO_RECOMMENDATIONS, H_EVENTS_POST,
     H_PRODUCT_INSIGHTS, H_PRODUCT_OPTIMIZATIONS, H_CONSENT_GET, H_CONSENT_PUT,
     H_CUSTOMER_DELETE, H_AUDIT_LIST, H_BIAS_REPORT, H_REPORT_OVERVIEW, H_CONSENT_BULK,
-    H_PRODUCTS_MATCH
+    H_PRODUCTS_MATCH, H_ROLLOUTS_LIST, H_ROLLOUT_START, H_ROLLOUT_STOP, H_ROLLOUT_REPORT
 };
 
 const tl_handler tl_handlers[] = {
@@ -53,6 +53,10 @@ const tl_handler tl_handlers[] = {
     [H_REPORT_OVERVIEW] = tl_h_report_overview,
     [H_CONSENT_BULK] = tl_h_consent_bulk,
     [H_PRODUCTS_MATCH] = tl_h_products_match,
+    [H_ROLLOUTS_LIST] = tl_h_rollouts_list,
+    [H_ROLLOUT_START] = tl_h_rollout_start,
+    [H_ROLLOUT_STOP] = tl_h_rollout_stop,
+    [H_ROLLOUT_REPORT] = tl_h_rollout_report,
 };
 
 const tl_route tl_routes[] = {
@@ -129,6 +133,20 @@ const tl_route tl_routes[] = {
      "Portfolio figures: customers, products, holdings, offers shown, accepted and dismissed, "
      "acceptance rate overall and per day: days",
      TL_ACCESS_ANALYST, "days"},
+    {"GET", "/api/v1/rollouts", H_ROLLOUTS_LIST,
+     "Rollouts, newest first, and the running one: each personalises a share of the customers "
+     "and holds the rest out", TL_ACCESS_ANALYST, ""},
+    {"POST", "/api/v1/rollouts", H_ROLLOUT_START,
+     "Start a rollout: {name, share (above 0, below 1: the share personalised), salt "
+     "(optional: the last rollout's by default)}; 409 while one runs or when the name was used",
+     TL_ACCESS_ADMIN, ""},
+    {"POST", "/api/v1/rollouts/stop", H_ROLLOUT_STOP,
+     "Stop the running rollout: everyone is personalised again as consent allows",
+     TL_ACCESS_ADMIN, ""},
+    {"GET", "/api/v1/rollouts/{name}/report", H_ROLLOUT_REPORT,
+     "A rollout's lift: each arm's conversion with 95% intervals, the difference, relative "
+     "lift, p-value, smallest detectable difference, split check and cumulative daily "
+     "conversion", TL_ACCESS_ANALYST, ""},
     {"GET", "/healthz", H_HEALTHZ, "Liveness and store check", TL_ACCESS_PUBLIC, NULL},
     {"GET", "/metrics", H_METRICS, "Prometheus metrics", TL_ACCESS_ANALYST, NULL},
     {"GET", "/openapi.json", H_OPENAPI, "This API's description", TL_ACCESS_ANALYST, NULL},

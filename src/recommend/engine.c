@@ -3,6 +3,7 @@
 #include "recommend/catalogue.h"
 #include "recommend/embed_cache.h"
 #include "recommend/learn.h"
+#include "recommend/rollout.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 #include "store/events.h"
 #include "store/learned.h"
 #include "store/products.h"
+#include "store/rollouts.h"
 
 struct tl_engine {
     tl_encoder *enc;
@@ -497,6 +499,8 @@ typedef struct rank_ctx {
     float *post_sims;           /* posts x products */
     float post_best[TL_VIEW_MAX_POSTS];
     int personalise, social;
+    tl_arm arm;                 /* the customer's arm of the running rollout */
+    char rollout[TL_ROLLOUT_NAME_MAX];   /* its name, "" when none runs */
     tl_needs *needs;            /* borrowed from the caller */
 } rank_ctx;
 
@@ -523,7 +527,18 @@ static int ctx_open(tl_engine *e, tl_store *st, const char *customer_id, const t
     int rc = tl_store_consent_get(st, customer_id, &consent, err);
     if (rc)
         return rc;
-    c->personalise = (!o || o->personalise) && consent.personalisation;
+    /* A running rollout holds its control arm to what a customer without
+     * consent to personalisation gets, so the two arms differ in
+     * personalisation alone. */
+    tl_rollout ro;
+    bool rolling;
+    if ((rc = tl_store_rollout_active(st, &ro, &rolling, err)))
+        return rc;
+    c->arm = tl_rollout_arm(rolling ? &ro : NULL, customer_id);
+    if (rolling)
+        tl_strlcpy(c->rollout, ro.name, sizeof c->rollout);
+    c->personalise = (!o || o->personalise) && consent.personalisation &&
+                     c->arm != TL_ARM_CONTROL;
     c->social = (!o || o->social) && consent.social_data && c->personalise;
     if ((rc = tl_view_load(st, customer_id, c->social, &c->v, err)))
         return rc;
@@ -646,10 +661,18 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
     tl_catalogue *cat = x.cat;
     tl_catalogue_ref(cat);
     out->catalogue = cat;
+    out->arm = x.arm;
+    tl_strlcpy(out->rollout, x.rollout, sizeof out->rollout);
     const tl_customer_view *v = &x.v;
     if (x.personalise) {
         tl_needs_summarise(v, &out->needs, out->profile_summary, sizeof out->profile_summary,
                            out->product_offering, sizeof out->product_offering);
+    } else if (x.arm == TL_ARM_CONTROL) {
+        snprintf(out->profile_summary, sizeof out->profile_summary,
+                 "In the control group of rollout %s: not personalised, so that the rollout "
+                 "can measure what personalisation adds.", x.rollout);
+        snprintf(out->product_offering, sizeof out->product_offering,
+                 "Generally suitable products only; no profile analysis.");
     } else {
         snprintf(out->profile_summary, sizeof out->profile_summary,
                  "Personalisation is switched off for this customer.");
@@ -893,6 +916,13 @@ static json_t *needs_json(const tl_needs *n)
     return arr;
 }
 
+json_t *tl_rec_rollout_json(const tl_rec_result *r)
+{
+    if (r->arm == TL_ARM_NONE)
+        return json_null();
+    return json_pack("{s:s, s:s}", "name", r->rollout, "arm", tl_arm_name(r->arm));
+}
+
 json_t *tl_rec_result_to_json(const tl_engine *e, const tl_rec_result *r)
 {
     json_t *recs = json_array();
@@ -924,6 +954,8 @@ json_t *tl_rec_result_to_json(const tl_engine *e, const tl_rec_result *r)
                           "products_mentioned",
                           r->post_sentiment ? r->post_sentiment : json_array());
     json_object_set_new(o, "learning", learning);
+    if (r->arm != TL_ARM_NONE)
+        json_object_set_new(o, "rollout", tl_rec_rollout_json(r));
     if (r->excluded)
         json_object_set(o, "excluded", r->excluded);
     return o;

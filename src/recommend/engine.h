@@ -15,6 +15,7 @@
 #include "recommend/eligibility.h"
 #include "recommend/learn.h"
 #include "recommend/needs.h"
+#include "recommend/rollout.h"
 #include "store/store.h"
 
 /* How the score is put together (docs/recommend.md). */
@@ -84,6 +85,8 @@ typedef struct tl_rec_result {
     char segment[64];       /* learning segment, "" when personalisation is off */
     long long segment_events, global_events;   /* samples behind the segment's and the
                                                   global model */
+    tl_arm arm;             /* arm of the running rollout, TL_ARM_NONE when none runs */
+    char rollout[TL_ROLLOUT_NAME_MAX];   /* that rollout's name, "" when none runs */
 } tl_rec_result;
 
 /* Recommends for one customer. TL_ENOTFOUND for an unknown customer. The
@@ -126,8 +129,13 @@ void tl_engine_learned(tl_engine *e);
 /* {"customer_id", "recommendations":[{product_id,name,category,score,
  * p_accept,learned_lift,reasons,evidence}], "needs":[…], "profile_summary",
  * "product_offering", "encoder", "learning":{segment,segment_events,
- * global_events,weight,p_accept}, ["excluded"]}. New reference. */
+ * global_events,weight,p_accept}, ["rollout":{name,arm}], ["excluded"]}. New
+ * reference. */
 json_t *tl_rec_result_to_json(const tl_engine *e, const tl_rec_result *r);
+
+/* {"name", "arm"} of the rollout the result was served under, or JSON null
+ * when none ran. New reference. */
+json_t *tl_rec_rollout_json(const tl_rec_result *r);
 
 /* The prototype's /product_recommendations shape: {"profile", "recommended":
  * [{Product_Name, Product_Category, Similarity}], "products_sentiment": […],

@@ -11,6 +11,7 @@
 #include "recommend/learn.h"
 #include "store/customers.h"
 #include "store/products.h"
+#include "store/rollouts.h"
 
 void tl_sim_opts_default(tl_sim_opts *o)
 {
@@ -22,6 +23,7 @@ void tl_sim_opts_default(tl_sim_opts *o)
     o->second_rate = 0.15;
     o->base_rate = 0.03;
     o->learned_weight = 1.0;
+    o->rollout_share = 0;
 }
 
 static uint64_t mix(uint64_t z)
@@ -48,6 +50,7 @@ static double draw(uint64_t seed, uint64_t a, uint64_t b)
 typedef struct sim_customer {
     char id[72];
     char segment[64];
+    int shown, accepted;   /* offers shown to and accepted by this customer */
 } sim_customer;
 
 /* A segment's hidden favourite and runner-up. */
@@ -80,6 +83,7 @@ static int add_customer(void *ctx, const tl_customer *c)
         w->cap = cap;
     }
     sim_customer *s = &w->customers[w->n++];
+    memset(s, 0, sizeof *s);
     tl_strlcpy(s->id, c->id, sizeof s->id);
     tl_learn_segment(c->age, c->risk_profile, s->segment, sizeof s->segment);
     return 0;
@@ -200,10 +204,20 @@ int tl_simulate_run(const char *db_path, const tl_sim_opts *o, tl_sim_result *ou
     }
     if ((rc = hide_preferences(o, &w, eng, st, err)))
         goto done;
+    if (o->rollout_share > 0) {
+        tl_rollout ro;
+        if ((rc = tl_store_begin(st, err)))
+            goto done;
+        if ((rc = tl_store_rollout_start(st, "simulation", o->rollout_share, NULL, &ro, err)) ||
+            (rc = tl_store_commit(st, err))) {
+            tl_store_rollback(st);
+            goto done;
+        }
+    }
     double p_sum = 0, brier = 0;
     tl_rec_opts ro = {.k = o->k, .personalise = 1, .social = 1};
     for (int r = 0; r < o->rounds; r++) {
-        const sim_customer *c = &w.customers[mix(o->seed ^ mix((uint64_t)r + 1)) % w.n];
+        sim_customer *c = &w.customers[mix(o->seed ^ mix((uint64_t)r + 1)) % w.n];
         tl_rec_result res;
         if ((rc = tl_engine_recommend(eng, st, c->id, &ro, &res, err)))
             goto done;
@@ -225,6 +239,15 @@ int tl_simulate_run(const char *db_path, const tl_sim_opts *o, tl_sim_result *ou
             }
             out->shown++;
             out->accepted += accepted;
+            if (res.arm != TL_ARM_NONE) {
+                int a = res.arm == TL_ARM_TREATMENT ? 0 : 1;
+                out->arm_customers[a] += c->shown == 0;
+                out->arm_converted[a] += accepted && c->accepted == 0;
+                out->arm_shown[a]++;
+                out->arm_accepted[a] += accepted;
+            }
+            c->shown++;
+            c->accepted += accepted;
             if (measured) {
                 out->shown_last++;
                 out->accepted_last += accepted;

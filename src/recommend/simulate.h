@@ -20,6 +20,8 @@ typedef struct tl_sim_opts {
     double second_rate;   /* of its second favourite (0.15) */
     double base_rate;     /* of everything else (0.03) */
     double learned_weight;/* the engine's weight of the learned term (1.0; 0 = off) */
+    double rollout_share; /* > 0: a rollout "simulation" personalising this share runs
+                             during the replay (0: none) */
 } tl_sim_opts;
 
 void tl_sim_opts_default(tl_sim_opts *o);
@@ -30,6 +32,10 @@ typedef struct tl_sim_result {
     double p_accept_last;                 /* mean p_accept of the offers shown then */
     double brier_last;                    /* Brier score of p_accept against outcomes then */
     long long customers, products, segments;
+    /* With a rollout, per arm ([0] treatment, [1] control), counted by the
+     * replay itself: customers shown offers, of them those who accepted
+     * one, offers shown and accepted. */
+    long long arm_customers[2], arm_converted[2], arm_shown[2], arm_accepted[2];
 } tl_sim_result;
 
 /* Runs the replay on the store at db_path (events, holdings and learned

@@ -149,6 +149,13 @@ static const char *const migrations[] = {
     "  customer_id = old.id) * 4294967296 AND id < ((SELECT key FROM txn_owners WHERE"
     "  customer_id = old.id) + 1) * 4294967296;"
     "  DELETE FROM txn_owners WHERE customer_id = old.id; END;",
+    /* 8 → 9: rollouts (rollouts.h). The partial unique index lets at most
+     * one run at a time, whoever writes. */
+    "CREATE TABLE rollouts("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    "  share REAL NOT NULL CHECK(share > 0 AND share < 1), salt TEXT NOT NULL,"
+    "  started_at TEXT NOT NULL, ended_at TEXT);"
+    "CREATE UNIQUE INDEX rollouts_running ON rollouts(ended_at IS NULL) WHERE ended_at IS NULL;",
 };
 _Static_assert(sizeof migrations / sizeof *migrations == TL_STORE_SCHEMA_VERSION,
                "TL_STORE_SCHEMA_VERSION in store.h must equal the number of migrations");

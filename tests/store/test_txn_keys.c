@@ -221,7 +221,8 @@ static void make_v7_store(fixture *f, const char *a, const char *b)
     tl_store_close(st);
     sqlite3 *db;
     assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-    exec_ok(db, "DROP TRIGGER customers_txn_delete; DROP TABLE transactions;"
+    exec_ok(db, "DROP TABLE rollouts;"
+                "DROP TRIGGER customers_txn_delete; DROP TABLE transactions;"
                 "DROP TABLE txn_owners;"
                 "CREATE TABLE transactions("
                 "  customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"

@@ -1,0 +1,254 @@
+/* rollout_report.c — a rollout's figures and lift (rollout_report.h). */
+#include "eval/rollout_report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/str.h"
+#include "recommend/rollout.h"
+
+typedef struct collect {
+    tl_rollout_report *r;
+    int failed;
+} collect;
+
+/* The day record for `day` (YYYY-MM-DD…), inserted in date order. */
+static tl_rollout_day *day_slot(tl_rollout_report *r, const char *iso)
+{
+    char day[11];
+    tl_strlcpy(day, iso, sizeof day);
+    size_t lo = 0, hi = r->n_days;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(r->days[mid].day, day);
+        if (c == 0)
+            return &r->days[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (r->n_days == r->cap_days) {
+        size_t cap = r->cap_days ? r->cap_days * 2 : 32;
+        tl_rollout_day *nd = realloc(r->days, cap * sizeof *nd);
+        if (!nd)
+            return NULL;
+        r->days = nd;
+        r->cap_days = cap;
+    }
+    memmove(&r->days[lo + 1], &r->days[lo], (r->n_days - lo) * sizeof *r->days);
+    r->n_days++;
+    memset(&r->days[lo], 0, sizeof *r->days);
+    tl_strlcpy(r->days[lo].day, day, sizeof r->days[lo].day);
+    return &r->days[lo];
+}
+
+static int add_outcome(void *ctx, const tl_rollout_outcome *o)
+{
+    collect *c = ctx;
+    tl_rollout_report *r = c->r;
+    int a = tl_rollout_arm(&r->rollout, o->customer_id) == TL_ARM_TREATMENT ? 0 : 1;
+    tl_arm_stats *s = &r->arm[a];
+    s->customers++;
+    s->converted += o->accepted > 0;
+    s->shown += o->shown;
+    s->clicked += o->clicked;
+    s->accepted += o->accepted;
+    s->dismissed += o->dismissed;
+    s->accepted_sq += (double)o->accepted * (double)o->accepted;
+    tl_rollout_day *d = day_slot(r, o->first_shown);
+    if (!d) {
+        c->failed = 1;
+        return 1;
+    }
+    d->exposed[a]++;
+    if (o->first_accepted) {
+        if (!(d = day_slot(r, o->first_accepted))) {
+            c->failed = 1;
+            return 1;
+        }
+        d->converted[a]++;
+    }
+    return 0;
+}
+
+static int pick_latest(void *ctx, const tl_rollout *ro)
+{
+    *(tl_rollout *)ctx = *ro;
+    return 1;   /* newest first: the first is the one */
+}
+
+int tl_rollout_report_build(tl_store *st, const char *name, tl_rollout_report *out,
+                            tl_err *err)
+{
+    memset(out, 0, sizeof *out);
+    int rc;
+    if (name) {
+        rc = tl_store_rollout_get(st, name, &out->rollout, err);
+    } else {
+        out->rollout.id = -1;
+        rc = tl_store_rollouts_each(st, pick_latest, &out->rollout, err);
+        if (!rc && out->rollout.id < 0)
+            rc = tl_err_set(err, TL_ENOTFOUND, "no rollout has been started");
+    }
+    if (rc)
+        return rc;
+    out->running = out->rollout.ended_at[0] == '\0';
+    collect c = {out, 0};
+    rc = tl_store_rollout_outcomes(st, out->rollout.started_at,
+                                   out->running ? NULL : out->rollout.ended_at, add_outcome, &c,
+                                   err);
+    if (!rc && c.failed)
+        rc = tl_err_set(err, TL_ENOMEM, "out of memory");
+    if (rc) {
+        tl_rollout_report_free(out);
+        return rc;
+    }
+    const tl_arm_stats *t = &out->arm[0], *k = &out->arm[1];
+    for (int a = 0; a < 2; a++) {
+        const tl_arm_stats *s = &out->arm[a];
+        out->rate[a] = s->customers ? (double)s->converted / (double)s->customers : 0;
+        out->rate_ci[a] = tl_wilson(s->converted, s->customers, TL_Z95);
+    }
+    out->diff = out->rate[0] - out->rate[1];
+    out->diff_ci = tl_newcombe_diff(t->converted, t->customers, k->converted, k->customers,
+                                    TL_Z95);
+    out->relative = out->rate[1] > 0 ? out->rate[0] / out->rate[1] - 1 : NAN;
+    out->relative_ci = tl_ratio_lift(t->converted, t->customers, k->converted, k->customers,
+                                     TL_Z95);
+    out->p_value = tl_two_prop_p(t->converted, t->customers, k->converted, k->customers);
+    out->min_detectable = tl_min_detectable_diff(out->rate[1], t->customers, k->customers);
+    out->per_customer =
+        tl_mean_difference(t->customers, (double)t->accepted, t->accepted_sq, k->customers,
+                           (double)k->accepted, k->accepted_sq, TL_Z95);
+    out->split_p = tl_split_p(t->customers, k->customers, out->rollout.share);
+    return TL_OK;
+}
+
+void tl_rollout_report_free(tl_rollout_report *r)
+{
+    free(r->days);
+    r->days = NULL;
+    r->n_days = r->cap_days = 0;
+}
+
+/* Below this p-value the arms' sizes are taken to disagree with the
+ * design: strict, since the check runs on every look at the report. */
+#define SPLIT_ALARM_P 0.001
+
+const char *tl_rollout_verdict(const tl_rollout_report *r)
+{
+    if (!r->arm[0].customers || !r->arm[1].customers)
+        return "not enough data: an arm has no customer shown an offer yet";
+    if (r->split_p < SPLIT_ALARM_P)
+        return "do not trust the lift yet: the arms did not split as designed, so showings "
+               "may be recorded for one arm and not the other";
+    if (r->p_value < 0.05)
+        return r->diff > 0 ? "personalisation lifts conversion (significant at the 5% level)"
+                           : "the control arm converts better (significant at the 5% level)";
+    return "no significant difference yet: keep the rollout running, or accept that any "
+           "lift is below the smallest detectable difference";
+}
+
+/* A number JSON can hold: NaN and infinities become null. */
+static json_t *num(double v)
+{
+    return isfinite(v) ? json_real(round(v * 1e6) / 1e6) : json_null();
+}
+
+static json_t *interval(tl_interval i)
+{
+    return json_pack("[o, o]", num(i.lo), num(i.hi));
+}
+
+static json_t *arm_json(const tl_rollout_report *r, int a)
+{
+    const tl_arm_stats *s = &r->arm[a];
+    return json_pack(
+        "{s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:o, s:o}", "customers",
+        (json_int_t)s->customers, "converted", (json_int_t)s->converted, "conversion",
+        num(r->rate[a]), "conversion_ci", interval(r->rate_ci[a]), "shown", (json_int_t)s->shown,
+        "clicked", (json_int_t)s->clicked, "accepted", (json_int_t)s->accepted, "dismissed",
+        (json_int_t)s->dismissed, "offer_acceptance",
+        num(s->shown ? (double)s->accepted / (double)s->shown : NAN), "acceptances_per_customer",
+        num(a == 0 ? r->per_customer.mean1 : r->per_customer.mean2));
+}
+
+json_t *tl_rollout_report_json(const tl_rollout_report *r)
+{
+    json_t *daily = json_array();
+    long long cum_e[2] = {0, 0}, cum_c[2] = {0, 0};
+    for (size_t i = 0; i < r->n_days; i++) {
+        json_t *day = json_pack("{s:s}", "day", r->days[i].day);
+        for (int a = 0; a < 2; a++) {
+            cum_e[a] += r->days[i].exposed[a];
+            cum_c[a] += r->days[i].converted[a];
+            json_object_set_new(
+                day, a == 0 ? "treatment" : "control",
+                json_pack("{s:I, s:I, s:o}", "customers", (json_int_t)cum_e[a], "converted",
+                          (json_int_t)cum_c[a],
+                          "conversion", num(cum_e[a] ? (double)cum_c[a] / (double)cum_e[a] : NAN)));
+        }
+        json_array_append_new(daily, day);
+    }
+    long long n = r->arm[0].customers + r->arm[1].customers;
+    return json_pack(
+        "{s:o, s:{s:o, s:o}, s:{s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:s}, "
+        "s:{s:o, s:o, s:o}, s:o}",
+        "rollout", tl_rollout_json(&r->rollout), "arms", "treatment", arm_json(r, 0), "control",
+        arm_json(r, 1), "lift", "difference", num(r->diff), "difference_ci",
+        interval(r->diff_ci), "relative", num(r->relative), "relative_ci",
+        interval(r->relative_ci), "p_value", num(r->p_value), "min_detectable_difference",
+        num(r->min_detectable), "acceptances_per_customer", "difference",
+        num(r->per_customer.diff), "difference_ci", interval(r->per_customer.ci), "verdict",
+        tl_rollout_verdict(r), "split", "expected_treatment_share", num(r->rollout.share),
+        "observed_treatment_share", num(n ? (double)r->arm[0].customers / (double)n : NAN),
+        "p_value", num(r->split_p), "daily", daily);
+}
+
+static void print_arm(FILE *f, const tl_rollout_report *r, int a)
+{
+    const tl_arm_stats *s = &r->arm[a];
+    fprintf(f, "%-10s %10lld %10lld %9.2f%%  %6.2f%% .. %6.2f%% %10lld %9lld %8.2f%%\n",
+            a == 0 ? "treatment" : "control", s->customers, s->converted, 100 * r->rate[a],
+            100 * r->rate_ci[a].lo, 100 * r->rate_ci[a].hi, s->shown, s->accepted,
+            s->shown ? 100.0 * (double)s->accepted / (double)s->shown : 0.0);
+}
+
+void tl_rollout_report_print(FILE *f, const tl_rollout_report *r)
+{
+    const tl_rollout *ro = &r->rollout;
+    fprintf(f, "rollout %s: %.4g%% of customers personalised, %s %s%s%s (salt %s)\n\n", ro->name,
+            100 * ro->share, r->running ? "running since" : "ran from", ro->started_at,
+            r->running ? "" : " to ", ro->ended_at, ro->salt);
+    fprintf(f, "%-10s %10s %10s %10s  %-18s %10s %9s %9s\n", "arm", "customers", "converted",
+            "conversion", "95% interval", "offers", "accepted", "per offer");
+    print_arm(f, r, 0);
+    print_arm(f, r, 1);
+    fprintf(f, "\n");
+    if (r->arm[0].customers && r->arm[1].customers) {
+        fprintf(f, "conversion, treatment - control: %+.2f points (95%% interval %+.2f .. %+.2f), "
+                   "p = %.4g\n",
+                100 * r->diff, 100 * r->diff_ci.lo, 100 * r->diff_ci.hi, r->p_value);
+        if (isfinite(r->relative))
+            fprintf(f, "relative lift: %+.1f%%", 100 * r->relative);
+        else
+            fprintf(f, "relative lift: undefined (the control arm converted nobody)");
+        if (isfinite(r->relative_ci.lo))
+            fprintf(f, " (95%% interval %+.1f%% .. %+.1f%%)", 100 * r->relative_ci.lo,
+                    100 * r->relative_ci.hi);
+        fprintf(f, "\nacceptances per customer: %.3f against %.3f, difference %+.3f (95%% "
+                   "interval %+.3f .. %+.3f)\n",
+                r->per_customer.mean1, r->per_customer.mean2, r->per_customer.diff,
+                r->per_customer.ci.lo, r->per_customer.ci.hi);
+        fprintf(f, "smallest difference these groups detect (80%% power, 5%% level): %.2f "
+                   "points\n",
+                100 * r->min_detectable);
+    }
+    long long n = r->arm[0].customers + r->arm[1].customers;
+    if (n)
+        fprintf(f, "split: %.2f%% of exposed customers in treatment, %.4g%% designed (p = %.3g)\n",
+                100.0 * (double)r->arm[0].customers / (double)n, 100 * ro->share, r->split_p);
+    fprintf(f, "\nverdict: %s\n", tl_rollout_verdict(r));
+}
