@@ -91,6 +91,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const tl_handler handlers[] = {tl_h_customer_put, tl_h_events_post,
                                           tl_h_consent_put, tl_h_consent_bulk};
     /* C1 exists; C2 does not, until a PUT creates it. */
+    if (data[0] & 0x80) {
+        answer(tl_h_rollout_start, "", body, size - 1);
+        answer(tl_h_rollout_stop, "", "", 0);
+        free(body);
+        return 0;
+    }
     tl_handler h = data[0] & 0x40 ? tl_h_products_match : handlers[data[0] % 4];
     answer(h, data[0] & 4 ? "C2" : "C1", body, size - 1);
     free(body);

@@ -65,6 +65,10 @@ typedef struct job {
     int k;
     atomic_size_t next;       /* next customer index to take */
     atomic_size_t done, with_offers, offers;
+    atomic_size_t arm_customers[3];   /* by tl_arm: under no rollout, treatment, control */
+    char rollout[TL_ROLLOUT_NAME_MAX];/* a rollout the run scored under, "" if none;
+                                         written once under lock */
+    atomic_int rollout_named;
     atomic_int failed;
     tl_err err;               /* first failure */
     pthread_mutex_t lock;
@@ -142,6 +146,14 @@ static void *worker(void *arg)
             atomic_fetch_add(&j->offers, r.n_items);
             if (r.n_items)
                 atomic_fetch_add(&j->with_offers, 1);
+            atomic_fetch_add(&j->arm_customers[r.arm], 1);
+            if (r.arm != TL_ARM_NONE && !atomic_load(&j->rollout_named)) {
+                pthread_mutex_lock(&j->lock);
+                if (!j->rollout[0])
+                    snprintf(j->rollout, sizeof j->rollout, "%s", r.rollout);
+                atomic_store(&j->rollout_named, 1);
+                pthread_mutex_unlock(&j->lock);
+            }
             tl_rec_result_free(&r);
         }
         if (!rc)
@@ -349,6 +361,16 @@ int tl_cmd_score(int argc, char **argv)
                             (json_int_t)atomic_load(&j.offers), "k", k, "encoder",
                             tl_engine_encoder_id(j.eng), "ranking_version", TL_RANKING_VERSION,
                             "llm", "used", 0, "prompt_hash");
+    /* Under a rollout, how many were scored in each arm (control customers
+     * got the generally suitable offers). */
+    json_object_set_new(
+        doc, "rollout",
+        j.rollout[0] ? json_pack("{s:s, s:I, s:I, s:I}", "name", j.rollout, "treatment",
+                                 (json_int_t)atomic_load(&j.arm_customers[TL_ARM_TREATMENT]),
+                                 "control",
+                                 (json_int_t)atomic_load(&j.arm_customers[TL_ARM_CONTROL]),
+                                 "none", (json_int_t)atomic_load(&j.arm_customers[TL_ARM_NONE]))
+                     : json_null());
     tl_err aerr;
     tl_err_clear(&aerr);
     if ((rc = tl_store_open(db, 0, &st, &aerr)) == TL_OK) {
@@ -370,6 +392,11 @@ int tl_cmd_score(int argc, char **argv)
            "one offer, %zu offers in all\n",
            all_ids.n, dt, dt > 0 ? (double)all_ids.n / dt : 0.0, started ? started : 1,
            atomic_load(&j.with_offers), atomic_load(&j.offers));
+    if (j.rollout[0])
+        printf("rollout %s: %zu customers personalised, %zu in the control group (generally "
+               "suitable offers)\n",
+               j.rollout, atomic_load(&j.arm_customers[TL_ARM_TREATMENT]),
+               atomic_load(&j.arm_customers[TL_ARM_CONTROL]));
     /* The scores just written are what the bias report mostly counts: keep
      * a fresh one, so the API never has to build it on a request. */
     double tb = tl_now();

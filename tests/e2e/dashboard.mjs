@@ -318,6 +318,8 @@ async function flows(browser, base, vp, full) {
   } else {
     await page.waitForSelector('#bias-table');
   }
+  // No rollout yet: the card says how to start one.
+  await page.waitForSelector('#rollout-none');
   await assertFits(page, `${tag} overview`);
   await shot(page, `${tag}-07-overview`);
 
@@ -353,6 +355,56 @@ async function flows(browser, base, vp, full) {
   await ctx.close();
 }
 
+// A rollout through the API: half the customers personalised; forty are
+// shown their offers and every third in each arm accepts one. Returns the
+// server's report.
+async function runRollout(base) {
+  const post = (path, body) => fetch(base + path, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  const started = await post('/api/v1/rollouts', { name: 'e2e-pilot', share: 0.5, salt: 'e2e' });
+  assert.equal(started.status, 201, 'the rollout starts');
+  const list = await (await fetch(base + '/api/v1/customers?limit=40')).json();
+  const seen = { treatment: 0, control: 0 };
+  for (const c of list.items) {
+    const id = encodeURIComponent(c.customer_id);
+    const rec = await (await fetch(`${base}/api/v1/customers/${id}/recommendations`)).json();
+    const arm = rec.rollout.arm;
+    for (const r of rec.recommendations) {
+      assert.equal((await post(`/api/v1/customers/${id}/events`, { kind: 'shown', product_id: r.product_id })).status, 201);
+    }
+    if (rec.recommendations.length && seen[arm]++ % 3 === 0) {
+      assert.equal((await post(`/api/v1/customers/${id}/events`, { kind: 'accepted', product_id: rec.recommendations[0].product_id })).status, 201);
+    }
+  }
+  return (await fetch(base + '/api/v1/rollouts/e2e-pilot/report')).json();
+}
+
+// The overview's rollout card shows the server's report.
+async function rolloutFlow(browser, base, vp, rep) {
+  const ctx = await browser.newContext({ viewport: vp, deviceScaleFactor: 1 });
+  ctx.setDefaultTimeout(T);
+  const page = await ctx.newPage();
+  const problems = [];
+  page.on('pageerror', e => problems.push('page error: ' + e.message));
+  page.on('console', m => { if (m.type() === 'error') problems.push('console: ' + m.text()); });
+  const tag = `${vp.width}x${vp.height}`;
+  await page.goto(base + '/#/overview');
+  await page.waitForSelector('#rollout-report');
+  for (const arm of ['treatment', 'control']) {
+    const shown = Number((await page.textContent(`#rollout-table tr[data-arm="${arm}"] td[data-field="customers"]`)).replace(/,/g, ''));
+    assert.equal(shown, rep.arms[arm].customers, `the ${arm} arm's customers are the report's`);
+    assert.equal(Number(await page.getAttribute(`#rollout-bars .ci-row[data-arm="${arm}"]`, 'data-rate')),
+      rep.arms[arm].conversion, `the ${arm} bar shows the report's conversion`);
+  }
+  assert.equal((await page.textContent('#rollout-verdict')).trim(), rep.lift.verdict, 'the verdict is the report\'s');
+  assert.match(await page.textContent('#rollout-lift'), /95% interval/, 'the lift comes with its interval');
+  await page.locator('#rollout').scrollIntoViewIfNeeded();
+  await assertFits(page, `${tag} rollout`);
+  await shot(page, `${tag}-09-rollout`);
+  assert.deepEqual(problems, [], 'no script error or CSP violation in the console');
+  await ctx.close();
+}
+
 let browser;
 let code = 0;
 try {
@@ -362,6 +414,10 @@ try {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'] });
   await flows(browser, base, { width: 1280, height: 800 }, true);
   await flows(browser, base, { width: 390, height: 844 }, false);
+  const rep = await runRollout(base);
+  console.log(`e2e_dashboard: rollout: ${rep.arms.treatment.customers} personalised, ${rep.arms.control.customers} control; ${rep.lift.verdict}`);
+  await rolloutFlow(browser, base, { width: 1280, height: 800 }, rep);
+  await rolloutFlow(browser, base, { width: 390, height: 844 }, rep);
   console.log('e2e_dashboard: all flows passed; screenshots in ' + ART);
 } catch (err) {
   console.error('e2e_dashboard: FAILED: ' + (err && err.stack || err));

@@ -532,6 +532,12 @@ static void test_cli(void **state)
     json_decref(doc);
     free(out);
     free(err);
+    /* Batch scoring follows the arms too, and says how many were in each. */
+    assert_int_equal(tu_run_tailor(&out, &err, NULL, "score", "--db", db, "--all", NULL), 0);
+    assert_non_null(strstr(out, "rollout pilot: "));
+    assert_non_null(strstr(out, "in the control group"));
+    free(out);
+    free(err);
     assert_int_equal(tu_run_tailor(&out, &err, NULL, "rollout", "status", "--db", db, "--json",
                                    NULL),
                      0);

@@ -138,3 +138,42 @@ export function feedbackChart(days) {
   return wrap;
 }
 
+
+// A rollout's cumulative conversion by day (daily: [{day, treatment:
+// {customers, converted, conversion}, control: {…}}]), one line per arm.
+export function liftChart(daily) {
+  const wrap = h('figure', { class: 'chart', 'data-chart': 'lift' });
+  const plotBox = h('div', { class: 'chart-plot' });
+  const x = daily.map((_, i) => i);
+  const treated = daily.map(d => d.treatment.conversion);
+  const control = daily.map(d => d.control.conversion);
+  const opts = {
+    height: 220,
+    legend: { show: false },
+    cursor: { drag: { x: false, y: false } },
+    scales: { x: { time: false, range: (u, mn, mx) => [mn - 0.3, mx + 0.3] }, y: { range: (u, mn, mx) => [0, Math.min(1, Math.max(0.05, mx * 1.15))] } },
+    axes: [
+      axisStyle({ values: (u, t) => t.map(i => Number.isInteger(i) && daily[i] ? daily[i].day.slice(5) : ''), space: 50 }),
+      axisStyle({ values: (u, t) => t.map(v => fmtPct(v)), size: 50 }),
+    ],
+    series: [
+      {},
+      { label: 'Personalised', stroke: COLORS.actual, width: 2, points: { show: true, size: 6 } },
+      { label: 'Control', stroke: COLORS.forecast, width: 2, dash: [6, 4], points: { show: true, size: 6 } },
+    ],
+  };
+  wrap.append(plotBox);
+  wrap.append(legend([['sw-actual', 'Personalised'], ['sw-forecast', 'Control (hold-out)']]));
+  wrap.append(h('figcaption', { class: 'chart-caption' }, 'Cumulative conversion of the customers shown offers so far.'));
+  wrap.append(h('details', { class: 'chart-data' }, h('summary', {}, 'Show the numbers'),
+    h('table', { class: 'table compact' },
+      h('thead', {}, h('tr', {}, ['Day', 'Personalised', 'Control'].map(t => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, daily.map(d => h('tr', {}, h('th', { scope: 'row' }, d.day),
+        h('td', {}, `${fmtNum(d.treatment.converted)} of ${fmtNum(d.treatment.customers)}`),
+        h('td', {}, `${fmtNum(d.control.converted)} of ${fmtNum(d.control.customers)}`)))))));
+  requestAnimationFrame(() => {
+    mount(plotBox, opts, [x, treated, control]);
+    wrap.dataset.drawn = 'true';
+  });
+  return wrap;
+}

@@ -1,0 +1,99 @@
+// rollout.js — the overview's rollout card: the running (or latest) rollout's
+// two arms side by side, each arm's conversion with its 95% interval drawn
+// as a bar and whisker on one scale, the lift with its interval, and the
+// verdict in words. A select switches between rollouts; the cumulative
+// conversion by day is charted once the rollout has two days of data.
+import { api, ApiError } from './api.js';
+import { h, replace, fmtNum, fmtPct } from './dom.js';
+import { card, fill, empty } from './ui.js';
+import { liftChart } from './chart.js';
+
+const ARMS = [['treatment', 'Personalised'], ['control', 'Control (hold-out)']];
+
+export function rolloutCard(signal) {
+  const c = card('Rollout: personalised against a hold-out', { id: 'rollout' });
+  fill(c.body, async () => {
+    try {
+      return await api('/rollouts', { signal });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;   // an older server
+      throw err;
+    }
+  }, list => {
+    if (!list || !list.rollouts.length) {
+      return h('div', { id: 'rollout-none' }, empty('No rollout has been started: every customer is personalised as their consent allows.'),
+        h('p', { class: 'muted small' }, 'To prove what personalisation adds, start one: ',
+          h('code', {}, 'tailor rollout start --db FILE --share 0.9 NAME'),
+          ' personalises 90% of the customers and keeps 10% as a hold-out that gets the generally suitable offers. ',
+          'Post "shown" and "accepted" events from every channel; the lift appears here.'));
+    }
+    const body = h('div', { id: 'rollout-body' });
+    const pick = h('select', { id: 'rollout-pick' }, list.rollouts.map(r =>
+      h('option', { value: r.name }, r.running ? `${r.name} (running)` : r.name)));
+    const show = () => fill(body, () => api(`/rollouts/${encodeURIComponent(pick.value)}/report`, { signal }),
+      report, { signal, lines: 6 });
+    pick.addEventListener('change', show);
+    show();
+    return h('div', {}, list.rollouts.length > 1
+      ? h('div', { class: 'filters' }, h('div', { class: 'field inline' }, h('label', { for: 'rollout-pick' }, 'Rollout'), pick))
+      : null, body);
+  }, { signal, lines: 4 });
+  return c.el;
+}
+
+const pts = v => (v >= 0 ? '+' : '') + (v * 100).toFixed(1) + ' points';
+const pctSigned = v => (v >= 0 ? '+' : '') + (v * 100).toFixed(1) + '%';
+
+function report(d) {
+  const ro = d.rollout, lift = d.lift, arms = d.arms;
+  const both = arms.treatment.customers > 0 && arms.control.customers > 0;
+  const significant = both && lift.p_value != null && lift.p_value < 0.05;
+  const good = significant && lift.difference > 0;
+  // One scale for both arms: up to the highest interval bound, rounded up.
+  const top = Math.min(1, Math.max(0.05, ...ARMS.map(([k]) => arms[k].conversion_ci[1] ?? 0)) * 1.1);
+  const at = v => (Math.max(0, Math.min(1, (v ?? 0) / top)) * 100).toFixed(2) + '%';
+  const bars = h('div', { class: 'ci-bars', id: 'rollout-bars', role: 'img',
+    'aria-label': ARMS.map(([k, label]) => `${label}: ${fmtPct(arms[k].conversion, 1)} converted`).join('; ') },
+  ARMS.map(([k, label]) => {
+    const a = arms[k];
+    return h('div', { class: 'ci-row', dataset: { arm: k, rate: String(a.conversion) } },
+      h('span', { class: 'ci-label' }, label),
+      h('div', { class: 'ci-track' },
+        h('div', { class: 'ci-fill ' + k, style: { width: at(a.conversion) } }),
+        h('div', { class: 'ci-whisker', style: { left: at(a.conversion_ci[0]),
+          width: `calc(${at(a.conversion_ci[1])} - ${at(a.conversion_ci[0])})` } })),
+      h('span', { class: 'ci-value' }, a.customers ? fmtPct(a.conversion, 1) : '—'));
+  }));
+  const rows = ARMS.map(([k, label]) => {
+    const a = arms[k];
+    return h('tr', { dataset: { arm: k } }, h('th', { scope: 'row' }, label),
+      h('td', { class: 'num', dataset: { field: 'customers' } }, fmtNum(a.customers)),
+      h('td', { class: 'num' }, fmtNum(a.converted)),
+      h('td', { class: 'num' }, a.customers ? fmtPct(a.conversion, 1) : '—'),
+      h('td', { class: 'num opt' }, a.customers ? `${fmtPct(a.conversion_ci[0], 1)} – ${fmtPct(a.conversion_ci[1], 1)}` : '—'),
+      h('td', { class: 'num opt' }, fmtNum(a.shown)),
+      h('td', { class: 'num opt' }, a.offer_acceptance == null ? '—' : fmtPct(a.offer_acceptance, 1)));
+  });
+  const split = d.split || {};
+  return h('div', { id: 'rollout-report' },
+    h('p', {}, h('strong', {}, ro.name), ` — ${fmtPct(ro.share, 0)} of customers personalised, `,
+      ro.running ? `running since ${ro.started_at}` : `ran from ${ro.started_at} to ${ro.ended_at}`, '.'),
+    h('p', { class: 'verdict ' + (good ? 'verdict-good' : significant ? 'verdict-bad' : 'verdict-open'), id: 'rollout-verdict' }, lift.verdict),
+    bars,
+    both ? h('p', { id: 'rollout-lift' },
+      `Conversion, personalised − control: ${pts(lift.difference)} (95% interval ${pts(lift.difference_ci[0])} to ${pts(lift.difference_ci[1])}), `,
+      lift.relative == null ? 'relative lift undefined (the control converted nobody)' : `relative lift ${pctSigned(lift.relative)}`,
+      `, p = ${lift.p_value < 0.0001 ? '< 0.0001' : lift.p_value.toFixed(4)}. `,
+      `With these group sizes a difference of ${(lift.min_detectable_difference * 100).toFixed(1)} points or more would show.`) : null,
+    h('div', { class: 'table-wrap' }, h('table', { class: 'table compact', id: 'rollout-table' },
+      // Customers: those shown at least one offer. The last three columns
+      // give way on narrow screens (the bars above carry the interval).
+      h('thead', {}, h('tr', {}, ['Arm', 'Customers', 'Converted', 'Conversion', '95% interval', 'Offers shown', 'Per offer']
+        .map((t, i) => h('th', { scope: 'col', class: i === 0 ? undefined : i >= 4 ? 'num opt' : 'num' }, t)))),
+      h('tbody', {}, rows))),
+    d.daily && d.daily.length >= 2 ? liftChart(d.daily) : h('p', { class: 'muted small' }, 'The cumulative conversion by day is charted once the rollout has two days of data.'),
+    split.observed_treatment_share != null ? h('p', { class: 'muted small', id: 'rollout-split' },
+      `Split check: ${fmtPct(split.observed_treatment_share, 1)} of the customers shown offers are in the personalised arm, ${fmtPct(split.expected_treatment_share, 0)} by design (p = ${split.p_value.toFixed(3)}).`) : null,
+    h('p', { class: 'muted small' }, 'Conversion: the share of customers shown at least one offer during the rollout who accepted one. ',
+      'Customers count in their assigned arm, also those whose own consent kept them from personalisation.'));
+}
