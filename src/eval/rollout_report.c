@@ -6,12 +6,8 @@
 #include <string.h>
 
 #include "base/str.h"
+#include "eval/rollout_tally.h"
 #include "recommend/rollout.h"
-
-typedef struct collect {
-    tl_rollout_report *r;
-    int failed;
-} collect;
 
 /* The day record for `day` (YYYY-MM-DD…), inserted in date order. */
 static tl_rollout_day *day_slot(tl_rollout_report *r, const char *iso)
@@ -44,33 +40,46 @@ static tl_rollout_day *day_slot(tl_rollout_report *r, const char *iso)
     return &r->days[lo];
 }
 
-static int add_outcome(void *ctx, const tl_rollout_outcome *o)
+typedef struct tally_ctx {
+    tl_rollout_tally t;
+    int failed;   /* out of memory: the scan stopped */
+} tally_ctx;
+
+static int tally_event(void *ctx, const tl_window_event *e)
 {
-    collect *c = ctx;
-    tl_rollout_report *r = c->r;
-    int a = tl_rollout_arm(&r->rollout, o->customer_id) == TL_ARM_TREATMENT ? 0 : 1;
+    tally_ctx *c = ctx;
+    c->failed = tl_rollout_tally_add(&c->t, e->customer_id, e->kind, e->at) != 0;
+    return c->failed;
+}
+
+/* Adds one customer's tally to its arm and to the days of its first
+ * showing and first conversion. Customers never shown an offer in the
+ * window are not the rollout's. */
+static int add_customer(tl_rollout_report *r, const tl_customer_tally *c)
+{
+    if (!c->first_shown[0])
+        return TL_OK;
+    int a = tl_rollout_arm(&r->rollout, c->id) == TL_ARM_TREATMENT ? 0 : 1;
+    const char *first_accepted;
+    long long accepted = tl_customer_tally_converted(c, &first_accepted);
     tl_arm_stats *s = &r->arm[a];
     s->customers++;
-    s->converted += o->accepted > 0;
-    s->shown += o->shown;
-    s->clicked += o->clicked;
-    s->accepted += o->accepted;
-    s->dismissed += o->dismissed;
-    s->accepted_sq += (double)o->accepted * (double)o->accepted;
-    tl_rollout_day *d = day_slot(r, o->first_shown);
-    if (!d) {
-        c->failed = 1;
-        return 1;
-    }
+    s->converted += accepted > 0;
+    s->shown += c->shown;
+    s->clicked += c->clicked;
+    s->accepted += accepted;
+    s->dismissed += c->dismissed;
+    s->accepted_sq += (double)accepted * (double)accepted;
+    tl_rollout_day *d = day_slot(r, c->first_shown);
+    if (!d)
+        return TL_ENOMEM;
     d->exposed[a]++;
-    if (o->first_accepted) {
-        if (!(d = day_slot(r, o->first_accepted))) {
-            c->failed = 1;
-            return 1;
-        }
+    if (first_accepted) {
+        if (!(d = day_slot(r, first_accepted)))
+            return TL_ENOMEM;
         d->converted[a]++;
     }
-    return 0;
+    return TL_OK;
 }
 
 static int pick_latest(void *ctx, const tl_rollout *ro)
@@ -95,12 +104,18 @@ int tl_rollout_report_build(tl_store *st, const char *name, tl_rollout_report *o
     if (rc)
         return rc;
     out->running = out->rollout.ended_at[0] == '\0';
-    collect c = {out, 0};
-    rc = tl_store_rollout_outcomes(st, out->rollout.started_at,
-                                   out->running ? NULL : out->rollout.ended_at, add_outcome, &c,
+    tally_ctx tc = {.failed = 0};
+    rc = tl_store_events_in_window(st, out->rollout.started_at,
+                                   out->running ? NULL : out->rollout.ended_at, tally_event, &tc,
                                    err);
-    if (!rc && c.failed)
-        rc = tl_err_set(err, TL_ENOMEM, "out of memory");
+    if (!rc && tc.failed)
+        rc = TL_ENOMEM;
+    for (size_t i = 0; !rc && i < tc.t.cap; i++)
+        if (tc.t.slots[i].id && add_customer(out, &tc.t.slots[i]))
+            rc = TL_ENOMEM;
+    tl_rollout_tally_free(&tc.t);
+    if (rc == TL_ENOMEM)
+        tl_err_set(err, TL_ENOMEM, "out of memory tallying the rollout's events");
     if (rc) {
         tl_rollout_report_free(out);
         return rc;

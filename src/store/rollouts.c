@@ -209,44 +209,28 @@ int tl_store_rollouts_each(tl_store *st, int (*cb)(void *ctx, const tl_rollout *
     return rc;
 }
 
-int tl_store_rollout_outcomes(tl_store *st, const char *from, const char *to,
-                              int (*cb)(void *ctx, const tl_rollout_outcome *o), void *ctx,
+int tl_store_events_in_window(tl_store *st, const char *from, const char *to,
+                              int (*cb)(void *ctx, const tl_window_event *e), void *ctx,
                               tl_err *err)
 {
-    /* The window's events, each customer's first showing, then per
-     * customer the counts, acceptances counted only from that showing on
-     * (an acceptance before any offer was shown is not the rollout's). */
-    static const char sql[] =
-        "WITH w AS (SELECT customer_id, kind, at FROM events "
-        "           WHERE at >= ?1 AND (?2 IS NULL OR at < ?2)),"
-        " f AS (SELECT customer_id, min(at) AS first FROM w WHERE kind = 'shown' "
-        "       GROUP BY customer_id) "
-        "SELECT f.customer_id, f.first, sum(w.kind = 'shown'), sum(w.kind = 'clicked'), "
-        "       sum(w.kind = 'dismissed'), sum(w.kind = 'accepted' AND w.at >= f.first), "
-        "       min(CASE WHEN w.kind = 'accepted' AND w.at >= f.first THEN w.at END) "
-        "FROM f JOIN w USING(customer_id) GROUP BY f.customer_id ORDER BY f.customer_id";
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return tl__store_fail(st, err, "read rollout outcomes");
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT customer_id, kind, at FROM events "
+                           "WHERE at >= ?1 AND (?2 IS NULL OR at < ?2)",
+                           -1, &s, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "read events");
     tl__bind_text(s, 1, from);
     tl__bind_text(s, 2, to);
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        tl_rollout_outcome o = {
-            .customer_id = (const char *)sqlite3_column_text(s, 0),
-            .first_shown = (const char *)sqlite3_column_text(s, 1),
-            .shown = sqlite3_column_int64(s, 2),
-            .clicked = sqlite3_column_int64(s, 3),
-            .dismissed = sqlite3_column_int64(s, 4),
-            .accepted = sqlite3_column_int64(s, 5),
-            .first_accepted = (const char *)sqlite3_column_text(s, 6),
-        };
-        if (cb(ctx, &o))
+        tl_window_event e = {(const char *)sqlite3_column_text(s, 0),
+                             (const char *)sqlite3_column_text(s, 1),
+                             (const char *)sqlite3_column_text(s, 2)};
+        if (cb(ctx, &e))
             break;
     }
-    int rc = step == SQLITE_ROW || step == SQLITE_DONE
-                 ? TL_OK
-                 : tl__store_fail(st, err, "read rollout outcomes");
+    int rc = step == SQLITE_ROW || step == SQLITE_DONE ? TL_OK
+                                                       : tl__store_fail(st, err, "read events");
     sqlite3_finalize(s);
     return rc;
 }

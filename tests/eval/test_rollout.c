@@ -27,24 +27,6 @@ typedef struct fixture {
     char *dir, *bank;   /* a generated bank, imported once; tests copy it */
 } fixture;
 
-static void import_bank(const char *dir, const char *db)
-{
-    char *p[6];
-    const char *names[6] = {"customers.csv", "products.json", "reviews.csv",
-                            "holdings.csv",  "monthly.csv",   "posts.csv"};
-    for (int i = 0; i < 6; i++)
-        p[i] = tu_join(dir, names[i]);
-    char *err = NULL;
-    int rc = tu_run_tailor(NULL, &err, NULL, "import", "--db", db, "--customers", p[0],
-                           "--products", p[1], "--reviews", p[2], "--holdings", p[3],
-                           "--monthly", p[4], "--posts", p[5], "--quiet", NULL);
-    if (rc)
-        fail_msg("import: %s", err ? err : "");
-    free(err);
-    for (int i = 0; i < 6; i++)
-        free(p[i]);
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
@@ -58,7 +40,7 @@ static int setup(void **state)
         return -1;
     }
     free(err);
-    import_bank(f->dir, f->bank);
+    tu_import_generated(f->dir, f->bank);
     *state = f;
     return 0;
 }

@@ -23,22 +23,9 @@ typedef tu_served fixture;
 static json_t *call(fixture *f, const char *method, const char *path, const char *body,
                     long status)
 {
-    json_t *j;
-    long got = tu_http_call(&f->http, method, path, body, &j);
-    if (got != status) {
-        char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-        fail_msg("%s %s: status %ld, want %ld: %.300s", method, path, got, status,
-                 text ? text : "");
-    }
-    if (!j)
-        fail_msg("%s %s: empty reply", method, path);
-    return j;
+    return tu_http_expect(&f->http, method, path, body, status);
 }
 
-static const char *error_message(json_t *j)
-{
-    return json_string_value(json_object_get(json_object_get(j, "error"), "message"));
-}
 
 static int setup(void **state)
 {
@@ -96,7 +83,7 @@ static void test_bulk_all_or_nothing(void **state)
                      "{\"customer_id\":\"AmandaCooley47\",\"personalisation\":false},"
                      "{\"customer_id\":\"Nobody\",\"llm\":true}]",
                      404);
-    assert_non_null(strstr(error_message(j), "item 2, field customer_id"));
+    assert_non_null(strstr(tu_error_message(j), "item 2, field customer_id"));
     json_decref(j);
     expect_consent(f, "AlisonGaines78", 1, 1, 0, 0);
     expect_consent(f, "AmandaCooley47", 1, 1, 0, 0);
@@ -107,13 +94,13 @@ static void test_bulk_all_or_nothing(void **state)
              "[{\"customer_id\":\"AlisonGaines78\",\"llm\":true},"
              "{\"customer_id\":\"AmandaCooley47\",\"social_data\":\"yes\"}]",
              400);
-    assert_non_null(strstr(error_message(j), "item 1, field social_data"));
+    assert_non_null(strstr(tu_error_message(j), "item 1, field social_data"));
     json_decref(j);
     j = call(f, "POST", "/api/v1/consent",
              "[{\"customer_id\":\"AlisonGaines78\",\"llm\":true},"
              "{\"customer_id\":\"AlisonGaines78\",\"llm\":false}]",
              400);
-    assert_non_null(strstr(error_message(j), "item 1, field customer_id"));
+    assert_non_null(strstr(tu_error_message(j), "item 1, field customer_id"));
     json_decref(j);
     j = call(f, "POST", "/api/v1/consent", "[{\"customer_id\":\"AlisonGaines78\",\"sms\":true}]",
              400);
@@ -131,7 +118,7 @@ static void test_bulk_all_or_nothing(void **state)
     tl_buf_puts(&big, "]");
     tl_buf_putc(&big, '\0');
     j = call(f, "POST", "/api/v1/consent", big.data, 400);
-    assert_non_null(strstr(error_message(j), "at most 10000"));
+    assert_non_null(strstr(tu_error_message(j), "at most 10000"));
     json_decref(j);
     tl_buf_free(&big);
 

@@ -18,22 +18,9 @@ typedef tu_served fixture;
 static json_t *call(fixture *f, const char *method, const char *path, const char *body,
                     long status)
 {
-    json_t *j;
-    long got = tu_http_call(&f->http, method, path, body, &j);
-    if (got != status) {
-        char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-        fail_msg("%s %s: status %ld, want %ld: %.300s", method, path, got, status,
-                 text ? text : "");
-    }
-    if (!j)
-        fail_msg("%s %s: empty reply", method, path);
-    return j;
+    return tu_http_expect(&f->http, method, path, body, status);
 }
 
-static const char *error_message(json_t *j)
-{
-    return json_string_value(json_object_get(json_object_get(j, "error"), "message"));
-}
 
 static int setup(void **state)
 {
@@ -75,12 +62,12 @@ static void test_bad_starts(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         json_t *j = call(f, "POST", "/api/v1/rollouts", bad[i].body, 400);
-        if (!error_message(j) || !strstr(error_message(j), bad[i].says))
-            fail_msg("%s: %s", bad[i].body, error_message(j));
+        if (!tu_error_message(j) || !strstr(tu_error_message(j), bad[i].says))
+            fail_msg("%s: %s", bad[i].body, tu_error_message(j));
         json_decref(j);
     }
     json_t *j = call(f, "POST", "/api/v1/rollouts/stop", NULL, 404);
-    assert_non_null(strstr(error_message(j), "no rollout is running"));
+    assert_non_null(strstr(tu_error_message(j), "no rollout is running"));
     json_decref(j);
     j = call(f, "GET", "/api/v1/rollouts/nope/report", NULL, 404);
     json_decref(j);
@@ -99,7 +86,7 @@ static void test_rollout_end_to_end(void **state)
     assert_true(json_is_true(json_object_get(j, "running")));
     json_decref(j);
     j = call(f, "POST", "/api/v1/rollouts", "{\"name\": \"other\", \"share\": 0.2}", 409);
-    assert_non_null(strstr(error_message(j), "'pilot' is running"));
+    assert_non_null(strstr(tu_error_message(j), "'pilot' is running"));
     json_decref(j);
     j = call(f, "GET", "/api/v1/rollouts", NULL, 200);
     assert_string_equal(json_string_value(json_object_get(json_object_get(j, "running"), "name")),

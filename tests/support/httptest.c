@@ -85,6 +85,26 @@ json_t *tu_http_get_ok(tu_http *h, const char *path)
     return j;
 }
 
+json_t *tu_http_expect(tu_http *h, const char *method, const char *path, const char *body,
+                       long status)
+{
+    json_t *j;
+    long got = tu_http_call(h, method, path, body, &j);
+    if (got != status) {
+        char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        fail_msg("%s %s: status %ld, want %ld: %.300s", method, path, got, status,
+                 text ? text : "");
+    }
+    if (!j)
+        fail_msg("%s %s: empty reply", method, path);
+    return j;
+}
+
+const char *tu_error_message(json_t *j)
+{
+    return json_string_value(json_object_get(json_object_get(j, "error"), "message"));
+}
+
 tl_server *tu_server_start(const char *db, int *port)
 {
     tl_server_opts o;

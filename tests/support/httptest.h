@@ -27,6 +27,14 @@ long tu_http_call(tu_http *h, const char *method, const char *path, const char *
 /* GET that must answer 200 with JSON; new reference. */
 json_t *tu_http_get_ok(tu_http *h, const char *path);
 
+/* A request that must answer `status` with a JSON body; returns the body
+ * (new reference). */
+json_t *tu_http_expect(tu_http *h, const char *method, const char *path, const char *body,
+                       long status);
+
+/* error.message of an error body, or NULL. */
+const char *tu_error_message(json_t *j);
+
 /* Starts a server over db on a free loopback port with default options;
  * *port gets the port. Returns NULL (after saying why on stderr) when it
  * cannot: usable from group set-ups, where assertions cannot fail. */

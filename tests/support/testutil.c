@@ -163,3 +163,21 @@ int tu_run_tailor(char **out, char **err, const char *stdin_text, ...)
     free(dir);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
+
+void tu_import_generated(const char *dir, const char *db)
+{
+    char *p[6];
+    const char *names[6] = {"customers.csv", "products.json", "reviews.csv",
+                            "holdings.csv",  "monthly.csv",   "posts.csv"};
+    for (int i = 0; i < 6; i++)
+        p[i] = tu_join(dir, names[i]);
+    char *err = NULL;
+    int rc = tu_run_tailor(NULL, &err, NULL, "import", "--db", db, "--customers", p[0],
+                           "--products", p[1], "--reviews", p[2], "--holdings", p[3],
+                           "--monthly", p[4], "--posts", p[5], "--quiet", NULL);
+    if (rc)
+        fail_msg("import: %s", err ? err : "");
+    free(err);
+    for (int i = 0; i < 6; i++)
+        free(p[i]);
+}

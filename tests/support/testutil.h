@@ -36,4 +36,9 @@ char *tu_read_file(const char *path, size_t *len);
  * NULL to discard). `stdin_text` may be NULL. Returns the exit status. */
 int tu_run_tailor(char **out, char **err, const char *stdin_text, ...);
 
+/* Imports the files `tailor generate --monthly-only` wrote into dir
+ * (customers, products, reviews, holdings, monthly, posts) into a new store
+ * db. Fails the test on error. */
+void tu_import_generated(const char *dir, const char *db);
+
 #endif
