@@ -33,6 +33,11 @@ static void usage(FILE *f)
             "                         social_data, llm (true/false, yes/no, 1/0,\n"
             "                         granted/withdrawn; a missing field keeps the current\n"
             "                         value); each change is audited\n"
+            "  --events FILE          feedback on offers: customer_id, kind (shown, clicked,\n"
+            "                         accepted, dismissed), product_id (required for\n"
+            "                         accepted and dismissed), at (ISO-8601; default now),\n"
+            "                         channel, idempotency_key (a key already stored is\n"
+            "                         skipped); an acceptance becomes a holding\n"
             "  --quiet                print no summary\n"
             "  --help                 this text\n\n"
             "Each option may be given more than once. A FILE is CSV (.csv, with a header\n"
@@ -109,6 +114,7 @@ int tl_cmd_import(int argc, char **argv)
         {"transactions", required_argument, NULL, OPT_KIND + TL_KIND_TRANSACTIONS},
         {"posts", required_argument, NULL, OPT_KIND + TL_KIND_POSTS},
         {"consent", required_argument, NULL, OPT_KIND + TL_KIND_CONSENT},
+        {"events", required_argument, NULL, OPT_KIND + TL_KIND_EVENTS},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0}};

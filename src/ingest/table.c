@@ -24,11 +24,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/isotime.h"
 #include "base/memhint.h"
 #include "base/month.h"
 #include "base/str.h"
@@ -40,6 +42,7 @@
 #include "ingest/owners.h"
 #include "store/bulk.h"
 #include "store/customers.h"
+#include "store/events.h"
 #include "store/holdings.h"
 #include "store/monthly.h"
 #include "store/posts.h"
@@ -141,6 +144,16 @@ static const fdef consent_fields[K_N] = {
     [K_LLM] = {"llm", {NULL}, false, false},
 };
 
+enum { E_CUSTOMER, E_PRODUCT, E_KIND, E_AT, E_CHANNEL, E_KEY, E_N };
+static const fdef event_fields[E_N] = {
+    [E_CUSTOMER] = {"customer_id", {NULL}, true, false},
+    [E_PRODUCT] = {"product_id", {NULL}, false, false},
+    [E_KIND] = {"kind", {"event", "event_type"}, true, false},
+    [E_AT] = {"at", {"time", "timestamp", "occurred_at"}, false, false},
+    [E_CHANNEL] = {"channel", {NULL}, false, false},
+    [E_KEY] = {"idempotency_key", {"event_id"}, false, false},
+};
+
 static const struct {
     const fdef *fields;
     size_t n;
@@ -149,6 +162,7 @@ static const struct {
     [TL_KIND_REVIEWS] = {review_fields, R_N},      [TL_KIND_HOLDINGS] = {holding_fields, H_N},
     [TL_KIND_MONTHLY] = {monthly_fields, M_N},     [TL_KIND_TRANSACTIONS] = {txn_fields, T_N},
     [TL_KIND_POSTS] = {post_fields, S_N},          [TL_KIND_CONSENT] = {consent_fields, K_N},
+    [TL_KIND_EVENTS] = {event_fields, E_N},
 };
 
 /* Writes the matching form of a field name: ASCII lower case without '_',
@@ -2071,6 +2085,83 @@ static int consent_row_write(reader *rd, tl_import *imp, tl_err *err)
     return rc;
 }
 
+/* ---- events ------------------------------------------------------------------- */
+
+/* The same rules as POST /api/v1/customers/{id}/events, plus a time: the
+ * store's form of `at` (isotime.h), or the import's own time when absent. */
+static int decode_event(reader *rd, tl_event *e, char at[TL_ISOTIME_LEN + 1], tl_err *err)
+{
+    static const char *const kinds[] = {"shown", "clicked", "accepted", "dismissed"};
+    memset(e, 0, sizeof *e);
+    int rc;
+    if ((rc = get_id(rd, E_CUSTOMER, &e->customer_id, err)) ||
+        (rd->r.v[E_PRODUCT] && (rc = get_id(rd, E_PRODUCT, &e->product_id, err))) ||
+        (rc = get_text(rd, E_KIND, &e->kind, err)) ||
+        (rc = get_text(rd, E_CHANNEL, &e->channel, err)) ||
+        (rd->r.v[E_KEY] && (rc = get_id(rd, E_KEY, &e->idempotency_key, err))))
+        return rc;
+    const char *kind = e->kind;
+    e->kind = NULL;
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (strcasecmp(kind, kinds[i]) == 0)
+            e->kind = kinds[i];
+    if (!e->kind)
+        return fail(rd, E_KIND, err, "must be shown, clicked, accepted or dismissed");
+    if (!e->product_id && (e->kind == kinds[2] || e->kind == kinds[3]))
+        return fail(rd, E_PRODUCT, err, "missing; %s events name their product", e->kind);
+    if (rd->r.v[E_AT]) {
+        if (!tl_isotime_normalise(rd->r.v[E_AT], at))
+            return fail(rd, E_AT, err, "not a time like 2026-11-25T14:03:00Z or a date "
+                                       "like 2026-11-25");
+        e->at = at;
+    }
+    return TL_OK;
+}
+
+static int events_row_check(reader *rd, tl_import *imp, tl_err *err)
+{
+    tl_event e;
+    char at[TL_ISOTIME_LEN + 1];
+    int rc = decode_event(rd, &e, at, err);
+    if (!rc)
+        rc = require_known(rd, imp, TL_KIND_CUSTOMERS, E_CUSTOMER, e.customer_id, err);
+    if (!rc && e.product_id)
+        rc = require_known(rd, imp, TL_KIND_PRODUCTS, E_PRODUCT, e.product_id, err);
+    if (rc || !e.idempotency_key)
+        return rc;
+    /* A key twice in one import would make which record counts depend on
+     * order; a key already in the store is skipped on write. */
+    rc = tl_import_add_id(imp, TL_KIND_EVENTS, e.idempotency_key);
+    if (rc < 0)
+        return tl_err_set(err, rc, "out of memory");
+    if (rc == 0)
+        return fail(rd, E_KEY, err, "duplicate idempotency key in this import");
+    return TL_OK;
+}
+
+static int events_row_write(reader *rd, tl_import *imp, tl_err *err)
+{
+    tl_event e;
+    char at[TL_ISOTIME_LEN + 1];
+    bool duplicate;
+    int rc = decode_event(rd, &e, at, err);
+    if (!rc)
+        rc = tl_store_event_add(imp->st, &e, &duplicate, err);
+    if (rc || duplicate)
+        return rc;
+    imp->counts.changed[TL_KIND_EVENTS]++;
+    /* As over the API: an accepted offer is a product held from then on. */
+    if (strcmp(e.kind, "accepted") == 0) {
+        char since[11] = "";
+        if (e.at)
+            memcpy(since, e.at, 10);
+        tl_holding h = {.customer_id = e.customer_id, .product_id = e.product_id,
+                        .since = e.at ? since : NULL, .source = "accepted"};
+        rc = tl_store_holding_upsert(imp->st, &h, err);
+    }
+    return rc;
+}
+
 typedef int (*row_fn)(reader *rd, tl_import *imp, tl_err *err);
 static const struct {
     row_fn check, write;
@@ -2083,6 +2174,7 @@ static const struct {
     [TL_KIND_TRANSACTIONS] = {NULL, txns_row_write},   /* checked as written */
     [TL_KIND_POSTS] = {posts_row_check, posts_row_write},
     [TL_KIND_CONSENT] = {consent_row_check, consent_row_write},
+    [TL_KIND_EVENTS] = {events_row_check, events_row_write},
 };
 
 /* ---- progress --------------------------------------------------------------- */

@@ -1,0 +1,261 @@
+/* test_events_import.c — `tailor import --events` end to end, through the
+ * real binary into a real store: CSV and JSON Lines land with their times
+ * in the store's form, an acceptance becomes a holding from its day, keys
+ * make a re-import change nothing, every bad record is refused with its
+ * place and leaves the store as it was, and the rollout report counts
+ * imported events. Skipped when the tailor binary has not been built. */
+#include "testutil.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/isotime.h"
+#include "eval/rollout_report.h"
+#include "govern/rollout_change.h"
+#include "store/store.h"
+
+typedef struct fx {
+    char *dir, *db;
+} fx;
+
+static bool have_binary(void)
+{
+    const char *bin = getenv("TAILOR_BIN");
+    return bin && access(bin, X_OK) == 0;
+}
+
+static char *put(fx *f, const char *name, const char *text)
+{
+    char *p = tu_join(f->dir, name);
+    tu_write_file(p, text);
+    return p;
+}
+
+static int setup(void **state)
+{
+    if (!have_binary())
+        return 0;
+    fx *f = calloc(1, sizeof *f);
+    f->dir = tu_mkdtemp();
+    f->db = tu_join(f->dir, "s.db");
+    char *c = put(f, "customers.csv", "customer_id,age\nA1,30\nA2,40\nA3,50\n");
+    char *p = put(f, "products.csv", "product_id,name,category\nP1,Travel Card,Card\n"
+                                     "P2,Home Loan,Loan\n");
+    char *err = NULL;
+    int rc = tu_run_tailor(NULL, &err, NULL, "import", "--db", f->db, "--customers", c,
+                           "--products", p, NULL);
+    if (rc)
+        fail_msg("customers: exit %d: %s", rc, err);
+    free(err);
+    free(c);
+    free(p);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    if (!f)
+        return 0;
+    tu_rmtree(f->dir);
+    free(f->dir);
+    free(f->db);
+    free(f);
+    return 0;
+}
+
+/* The store's events and holdings as one text, through `tailor export`. */
+static char *dump(fx *f)
+{
+    char *out = NULL;
+    char *outdir = tu_join(f->dir, "export");
+    tu_rmtree(outdir);
+    char *e = NULL;
+    if (tu_run_tailor(NULL, &e, NULL, "export", "--db", f->db, "--out", outdir, "--full", NULL))
+        fail_msg("export: %s", e ? e : "");
+    free(e);
+    char *ev = tu_join(outdir, "events.csv"), *ho = tu_join(outdir, "holdings.csv");
+    size_t n1, n2;
+    char *a = tu_read_file(ev, &n1), *b = tu_read_file(ho, &n2);
+    assert_non_null(a);
+    assert_non_null(b);
+    out = malloc(n1 + n2 + 2);
+    snprintf(out, n1 + n2 + 2, "%s\n%s", a, b);
+    free(a);
+    free(b);
+    free(ev);
+    free(ho);
+    tu_rmtree(outdir);
+    free(outdir);
+    return out;
+}
+
+static void test_isotime(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } good[] = {
+        {"2026-11-25", "2026-11-25T00:00:00Z"},
+        {"2026-11-25T14:03:00Z", "2026-11-25T14:03:00Z"},
+        {"2026-11-25T14:03Z", "2026-11-25T14:03:00Z"},
+        {"2026-11-25 14:03:07", "2026-11-25T14:03:07Z"},
+        {"2026-11-25T14:03:07.123456Z", "2026-11-25T14:03:07Z"},
+        {"2026-11-25T00:30:00+01:00", "2026-11-24T23:30:00Z"},
+        {"2026-12-31T23:30:00-0100", "2027-01-01T00:30:00Z"},
+        {"2024-02-29T12:00:00+05", "2024-02-29T07:00:00Z"},
+        {"2000-02-29", "2000-02-29T00:00:00Z"},
+    };
+    char out[TL_ISOTIME_LEN + 1];
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        if (!tl_isotime_normalise(good[i].in, out))
+            fail_msg("refused %s", good[i].in);
+        assert_string_equal(out, good[i].want);
+    }
+    static const char *const bad[] = {
+        "",           "2026-1-25",           "2026-13-01",          "2023-02-29",
+        "1900-02-29", "2026-11-31",          "2026-11-25T24:00:00", "2026-11-25T12:60",
+        "2026-11-25T12:00:61", "2026-11-25T12", "2026-11-25T12:00:00+01:", "2026-11-25T12:00+15",
+        "2026-11-25x", "0999-01-01",         "2026-11-25T12:00:00.", "2026-11-25T12:00:00 Z",
+        "26-11-25",   "2026-11-25T12:00:00+1",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        if (tl_isotime_normalise(bad[i], out))
+            fail_msg("accepted \"%s\" as %s", bad[i], out);
+        assert_string_equal(out, "");
+    }
+}
+
+static void test_import_and_reimport(void **state)
+{
+    fx *f = *state;
+    if (!f)
+        skip();
+    char *csv = put(f, "ev.csv",
+                    "customer_id,product_id,kind,at,channel,event_id\n"
+                    "A1,P1,shown,2026-11-20T10:00:00Z,email,e1\n"
+                    "A1,P1,Accepted,2026-11-21,email,e2\n"
+                    "A2,,shown,2026-11-21 09:30:00+01:00,branch,e3\n");
+    char *jl = put(f, "ev.jsonl",
+                   "{\"customer_id\":\"A3\",\"product_id\":\"P2\",\"kind\":\"dismissed\","
+                   "\"timestamp\":\"2026-11-22T08:00:00Z\",\"event_id\":\"e4\"}\n"
+                   "{\"customer_id\":\"A3\",\"kind\":\"clicked\"}\n");
+    char *out = NULL, *err = NULL;
+    assert_int_equal(tu_run_tailor(&out, &err, NULL, "import", "--db", f->db, "--events", csv,
+                                   "--events", jl, NULL),
+                     0);
+    assert_non_null(strstr(out, "events"));
+    assert_non_null(strstr(out, "5 read          5 written"));
+    free(out);
+    free(err);
+    char *before = dump(f);
+    assert_non_null(strstr(before, "2026-11-20T10:00:00Z"));
+    assert_non_null(strstr(before, "2026-11-21T00:00:00Z"));
+    assert_non_null(strstr(before, "2026-11-21T08:30:00Z"));   /* +01:00 to UTC */
+    assert_non_null(strstr(before, "accepted"));                /* case folded */
+    /* The acceptance is a holding since its day. */
+    assert_non_null(strstr(before, "A1,P1,2026-11-21,accepted"));
+    /* Again: keys already stored are skipped (the keyless click is not). */
+    assert_int_equal(tu_run_tailor(&out, &err, NULL, "import", "--db", f->db, "--events", csv,
+                                   NULL),
+                     0);
+    assert_non_null(strstr(out, "3 read          0 written"));
+    free(out);
+    free(err);
+    char *after = dump(f);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    free(csv);
+    free(jl);
+}
+
+static void test_bad_files_change_nothing(void **state)
+{
+    fx *f = *state;
+    if (!f)
+        skip();
+    static const struct {
+        const char *text, *says;
+    } bad[] = {
+        {"customer_id,kind\nA1,bought\n", "row 2, field kind: must be shown, clicked"},
+        {"customer_id,kind\nNobody,shown\n", "row 2, field customer_id: unknown customer"},
+        {"customer_id,product_id,kind\nA1,P9,shown\n", "field product_id: unknown product"},
+        {"customer_id,kind\nA1,accepted\n", "missing; accepted events name their product"},
+        {"customer_id,kind\nA1,dismissed\n", "missing; dismissed events name their product"},
+        {"customer_id,kind,at\nA1,shown,2026-02-30\n", "field at: not a time"},
+        {"customer_id,kind,event_id\nA1,shown,k\nA1,shown,k\n",
+         "row 3, field event_id: duplicate idempotency key"},
+        {"product_id,kind\nP1,shown\n", "customer_id"},
+        {"customer_id\nA1\n", "kind"},
+    };
+    char *before = dump(f);
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *path = put(f, "bad.csv", bad[i].text);
+        char *err = NULL;
+        assert_int_equal(tu_run_tailor(NULL, &err, NULL, "import", "--db", f->db, "--events",
+                                       path, NULL),
+                         1);
+        if (!err || !strstr(err, bad[i].says) || !strstr(err, "bad.csv"))
+            fail_msg("%s: %s", bad[i].text, err ? err : "");
+        free(err);
+        free(path);
+    }
+    /* A good record before a bad one does not land either. */
+    char *path = put(f, "mixed.csv", "customer_id,product_id,kind,event_id\n"
+                                     "A2,P2,accepted,new-1\nA2,P2,accepted,new-1\n");
+    assert_int_equal(tu_run_tailor(NULL, NULL, NULL, "import", "--db", f->db, "--events", path,
+                                   NULL),
+                     1);
+    free(path);
+    char *after = dump(f);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+}
+
+/* Events of an offline channel imported later count in a rollout. */
+static void test_rollout_counts_imported(void **state)
+{
+    fx *f = *state;
+    if (!f)
+        skip();
+    tl_store *st;
+    tl_err err;
+    assert_int_equal(tl_store_open(f->db, 0, &st, &err), 0);
+    tl_rollout ro;
+    assert_int_equal(tl_rollout_change_start(st, "offline", 0.5, "imp", "test", "t", &ro, &err),
+                     0);
+    tl_store_close(st);
+    char *csv = put(f, "later.csv", "customer_id,product_id,kind,at\n"
+                                    "A1,P2,shown,2999-01-01T00:00:00Z\n"
+                                    "A2,P2,shown,2999-01-01T00:00:00Z\n"
+                                    "A3,P1,shown,2999-01-01T00:00:00Z\n"
+                                    "A3,P1,accepted,2999-01-02\n");
+    assert_int_equal(tu_run_tailor(NULL, NULL, NULL, "import", "--db", f->db, "--events", csv,
+                                   NULL),
+                     0);
+    free(csv);
+    assert_int_equal(tl_store_open(f->db, TL_STORE_READONLY, &st, &err), 0);
+    tl_rollout_report rep;
+    assert_int_equal(tl_rollout_report_build(st, "offline", &rep, &err), 0);
+    assert_int_equal(rep.arm[0].customers + rep.arm[1].customers, 3);
+    assert_int_equal(rep.arm[0].converted + rep.arm[1].converted, 1);
+    tl_rollout_report_free(&rep);
+    tl_store_close(st);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_isotime),
+        cmocka_unit_test(test_import_and_reimport),
+        cmocka_unit_test(test_bad_files_change_nothing),
+        cmocka_unit_test(test_rollout_counts_imported),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
