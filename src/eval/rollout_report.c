@@ -7,7 +7,9 @@
 
 #include "base/str.h"
 #include "eval/rollout_tally.h"
+#include "recommend/learn.h"
 #include "recommend/rollout.h"
+#include "store/customers.h"
 
 /* The day record for `day` (YYYY-MM-DD…), inserted in date order. */
 static tl_rollout_day *day_slot(tl_rollout_report *r, const char *iso)
@@ -55,13 +57,15 @@ static int tally_event(void *ctx, const tl_window_event *e)
 /* Adds one customer's tally to its arm and to the days of its first
  * showing and first conversion. Customers never shown an offer in the
  * window are not the rollout's. */
-static int add_customer(tl_rollout_report *r, const tl_customer_tally *c)
+static int add_customer(tl_rollout_report *r, tl_customer_tally *c)
 {
     if (!c->first_shown[0])
         return TL_OK;
     int a = tl_rollout_arm(&r->rollout, c->id) == TL_ARM_TREATMENT ? 0 : 1;
     const char *first_accepted;
     long long accepted = tl_customer_tally_converted(c, &first_accepted);
+    c->arm = a;
+    c->converted = accepted;
     tl_arm_stats *s = &r->arm[a];
     s->customers++;
     s->converted += accepted > 0;
@@ -80,6 +84,43 @@ static int add_customer(tl_rollout_report *r, const tl_customer_tally *c)
         d->converted[a]++;
     }
     return TL_OK;
+}
+
+/* Counts customer c (already counted in its arm) in segment `key`. */
+static void segment_add(tl_rollout_report *r, const char *key, tl_customer_tally *c)
+{
+    size_t i = 0;
+    while (i < r->n_segments && strcmp(r->segments[i].key, key) < 0)
+        i++;
+    if (i == r->n_segments || strcmp(r->segments[i].key, key) != 0) {
+        if (r->n_segments == TL_ROLLOUT_MAX_SEGMENTS)
+            return;   /* cannot happen: 5 age bands x 4 risk profiles */
+        memmove(&r->segments[i + 1], &r->segments[i],
+                (r->n_segments - i) * sizeof *r->segments);
+        r->n_segments++;
+        memset(&r->segments[i], 0, sizeof r->segments[i]);
+        tl_strlcpy(r->segments[i].key, key, sizeof r->segments[i].key);
+    }
+    r->segments[i].customers[c->arm]++;
+    r->segments[i].converted[c->arm] += c->converted > 0;
+    c->segmented = 1;
+}
+
+typedef struct segment_ctx {
+    tl_rollout_report *r;
+    const tl_rollout_tally *t;
+} segment_ctx;
+
+static int segment_customer(void *ctx, const char *id, int age, const char *risk)
+{
+    segment_ctx *x = ctx;
+    tl_customer_tally *c = tl_rollout_tally_find(x->t, id);
+    if (c && c->first_shown[0]) {
+        char key[48];
+        tl_learn_segment(age, risk, key, sizeof key);
+        segment_add(x->r, key, c);
+    }
+    return 0;
 }
 
 static int pick_latest(void *ctx, const tl_rollout *ro)
@@ -113,6 +154,19 @@ int tl_rollout_report_build(tl_store *st, const char *name, tl_rollout_report *o
     for (size_t i = 0; !rc && i < tc.t.cap; i++)
         if (tc.t.slots[i].id && add_customer(out, &tc.t.slots[i]))
             rc = TL_ENOMEM;
+    if (!rc && tc.t.n) {
+        /* Segments: one scan of the customers; whoever is not found there
+         * (erased since, or never imported) is of unknown segment. */
+        segment_ctx sx = {out, &tc.t};
+        rc = tl_store_customers_each_segment(st, segment_customer, &sx, err);
+        char unknown[48];
+        tl_learn_segment(-1, NULL, unknown, sizeof unknown);
+        for (size_t i = 0; !rc && i < tc.t.cap; i++) {
+            tl_customer_tally *c = &tc.t.slots[i];
+            if (c->id && c->first_shown[0] && !c->segmented)
+                segment_add(out, unknown, c);
+        }
+    }
     tl_rollout_tally_free(&tc.t);
     if (rc == TL_ENOMEM)
         tl_err_set(err, TL_ENOMEM, "out of memory tallying the rollout's events");
@@ -190,6 +244,44 @@ static json_t *arm_json(const tl_rollout_report *r, int a)
         num(a == 0 ? r->per_customer.mean1 : r->per_customer.mean2));
 }
 
+static json_t *segment_arm_json(const tl_rollout_segment *g, int a)
+{
+    long long n = g->customers[a], x = g->converted[a];
+    return json_pack("{s:I, s:I, s:o}", "customers", (json_int_t)n, "converted", (json_int_t)x,
+                     "conversion", num(n ? (double)x / (double)n : NAN));
+}
+
+static int segment_tested(const tl_rollout_segment *g)
+{
+    return g->customers[0] >= TL_ROLLOUT_SEGMENT_MIN && g->customers[1] >= TL_ROLLOUT_SEGMENT_MIN;
+}
+
+static json_t *segments_json(const tl_rollout_report *r)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < r->n_segments; i++) {
+        const tl_rollout_segment *g = &r->segments[i];
+        int both = g->customers[0] > 0 && g->customers[1] > 0;
+        double d = both ? (double)g->converted[0] / (double)g->customers[0] -
+                              (double)g->converted[1] / (double)g->customers[1]
+                        : NAN;
+        tl_interval ci = tl_newcombe_diff(g->converted[0], g->customers[0], g->converted[1],
+                                          g->customers[1], TL_Z95);
+        json_array_append_new(
+            arr, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:b}", "segment", g->key,
+                           "treatment", segment_arm_json(g, 0), "control",
+                           segment_arm_json(g, 1), "difference", num(d), "difference_ci",
+                           both ? interval(ci) : json_null(), "p_value",
+                           segment_tested(g) ? num(tl_two_prop_p(g->converted[0],
+                                                                 g->customers[0],
+                                                                 g->converted[1],
+                                                                 g->customers[1]))
+                                             : json_null(),
+                           "tested", segment_tested(g)));
+    }
+    return arr;
+}
+
 json_t *tl_rollout_report_json(const tl_rollout_report *r)
 {
     json_t *daily = json_array();
@@ -208,7 +300,7 @@ json_t *tl_rollout_report_json(const tl_rollout_report *r)
         json_array_append_new(daily, day);
     }
     long long n = r->arm[0].customers + r->arm[1].customers;
-    return json_pack(
+    json_t *doc = json_pack(
         "{s:o, s:{s:o, s:o}, s:{s:o, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:s}, "
         "s:{s:o, s:o, s:o}, s:o}",
         "rollout", tl_rollout_json(&r->rollout), "arms", "treatment", arm_json(r, 0), "control",
@@ -220,6 +312,8 @@ json_t *tl_rollout_report_json(const tl_rollout_report *r)
         tl_rollout_verdict(r), "split", "expected_treatment_share", num(r->rollout.share),
         "observed_treatment_share", num(n ? (double)r->arm[0].customers / (double)n : NAN),
         "p_value", num(r->split_p), "daily", daily);
+    json_object_set_new(doc, "segments", segments_json(r));
+    return doc;
 }
 
 static void print_arm(FILE *f, const tl_rollout_report *r, int a)
@@ -266,4 +360,38 @@ void tl_rollout_report_print(FILE *f, const tl_rollout_report *r)
         fprintf(f, "split: %.2f%% of exposed customers in treatment, %.4g%% designed (p = %.3g)\n",
                 100.0 * (double)r->arm[0].customers / (double)n, 100 * ro->share, r->split_p);
     fprintf(f, "\nverdict: %s\n", tl_rollout_verdict(r));
+    if (!r->n_segments)
+        return;
+    fprintf(f, "\nby segment (age band x risk profile):\n%-24s %21s %21s %10s  %-17s %8s\n",
+            "segment", "treatment", "control", "difference", "95% interval", "p");
+    int tested = 0;
+    for (size_t i = 0; i < r->n_segments; i++) {
+        const tl_rollout_segment *g = &r->segments[i];
+        char arm[2][32];
+        for (int a = 0; a < 2; a++)
+            snprintf(arm[a], sizeof arm[a], "%lld/%lld %5.1f%%", g->converted[a],
+                     g->customers[a],
+                     g->customers[a] ? 100.0 * (double)g->converted[a] / (double)g->customers[a]
+                                     : 0.0);
+        fprintf(f, "%-24s %21s %21s", g->key, arm[0], arm[1]);
+        if (g->customers[0] && g->customers[1]) {
+            double d = (double)g->converted[0] / (double)g->customers[0] -
+                       (double)g->converted[1] / (double)g->customers[1];
+            tl_interval ci = tl_newcombe_diff(g->converted[0], g->customers[0],
+                                              g->converted[1], g->customers[1], TL_Z95);
+            fprintf(f, " %+9.1f  %+6.1f .. %+6.1f", 100 * d, 100 * ci.lo, 100 * ci.hi);
+        }
+        if (segment_tested(g)) {
+            tested++;
+            fprintf(f, " %8.3g", tl_two_prop_p(g->converted[0], g->customers[0],
+                                               g->converted[1], g->customers[1]));
+        }
+        fputc('\n', f);
+    }
+    fprintf(f, "(differences in points; p only where both arms have %d customers or more",
+            TL_ROLLOUT_SEGMENT_MIN);
+    if (tested > 1)
+        fprintf(f, "; of %d segments tested at 5%%, about %.1f may differ by chance", tested,
+                tested / 20.0);
+    fprintf(f, ")\n");
 }

@@ -79,6 +79,14 @@ int tl_rollout_tally_add(tl_rollout_tally *t, const char *customer_id, const cha
     return TL_OK;
 }
 
+tl_customer_tally *tl_rollout_tally_find(const tl_rollout_tally *t, const char *id)
+{
+    if (!t->cap)
+        return NULL;
+    tl_customer_tally *c = find(t, id);
+    return c->id ? c : NULL;
+}
+
 long long tl_customer_tally_converted(const tl_customer_tally *c, const char **first)
 {
     long long n = 0;

@@ -15,6 +15,10 @@ typedef struct tl_customer_tally {
     long long shown, clicked, dismissed;
     char **accepted_at;       /* owned: the times of every acceptance */
     size_t n_accepted, cap_accepted;
+    /* Set by the report as it counts the customer: */
+    int arm;                  /* 0 treatment, 1 control */
+    long long converted;      /* acceptances at or after first_shown */
+    int segmented;            /* counted in a segment */
 } tl_customer_tally;
 
 typedef struct tl_rollout_tally {
@@ -27,6 +31,9 @@ typedef struct tl_rollout_tally {
  * tally. */
 int tl_rollout_tally_add(tl_rollout_tally *t, const char *customer_id, const char *kind,
                          const char *at);
+
+/* The tally of `id`, or NULL when it had no event. */
+tl_customer_tally *tl_rollout_tally_find(const tl_rollout_tally *t, const char *id);
 
 /* The acceptances of c at or after its first showing, and the first of
  * them (NULL when none). */

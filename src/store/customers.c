@@ -341,3 +341,25 @@ int tl_store_customers_each_doc(tl_store *st, int (*cb)(void *ctx, const char *d
     sqlite3_finalize(s);
     return rc;
 }
+
+int tl_store_customers_each_segment(tl_store *st,
+                                    int (*cb)(void *ctx, const char *id, int age,
+                                              const char *risk_profile),
+                                    void *ctx, tl_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "SELECT id, age, risk_profile FROM customers", -1, &s,
+                           NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "list customers");
+    int step, rc = TL_OK;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        int age = sqlite3_column_type(s, 1) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 1);
+        if (cb(ctx, (const char *)sqlite3_column_text(s, 0), age,
+               (const char *)sqlite3_column_text(s, 2)))
+            break;
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = tl__store_fail(st, err, "list customers");
+    sqlite3_finalize(s);
+    return rc;
+}

@@ -81,4 +81,11 @@ int tl_store_customers_list(tl_store *st, const tl_customer_query *q, tl_custome
 int tl_store_customers_each_doc(tl_store *st, int (*cb)(void *ctx, const char *doc), void *ctx,
                                 tl_err *err);
 
+/* Visits every customer's ID, age (-1 when unknown) and risk profile (may
+ * be NULL), in no particular order: what a segment is made of. */
+int tl_store_customers_each_segment(tl_store *st,
+                                    int (*cb)(void *ctx, const char *id, int age,
+                                              const char *risk_profile),
+                                    void *ctx, tl_err *err);
+
 #endif

@@ -16,6 +16,7 @@
 #include "govern/audit.h"
 #include "govern/rollout_change.h"
 #include "recommend/engine.h"
+#include "recommend/learn.h"
 #include "recommend/rollout.h"
 #include "recommend/simulate.h"
 #include "store/audit.h"
@@ -395,6 +396,10 @@ static void test_report_counts_and_window(void **state)
         assert_int_equal(rep.arm[a].accepted, converted[a]);
     }
     assert_int_equal(rep.arm[early].clicked, 1);
+    /* None of these customers is in the store: one segment, unknown. */
+    assert_int_equal(rep.n_segments, 1);
+    assert_string_equal(rep.segments[0].key, "age:?|risk:?");
+    assert_int_equal(rep.segments[0].customers[0], customers[0]);
     assert_true(rep.diff > 0.15 && rep.p_value < 1e-6 && rep.diff_ci.lo > 0);
     assert_non_null(strstr(tl_rollout_verdict(&rep), "lifts conversion"));
     /* Days: exposures on the 1st, conversions on the 2nd; cumulative. */
@@ -440,8 +445,91 @@ static void test_report_counts_and_window(void **state)
     free(db);
 }
 
+/* An independent recount per segment, from the customers and the events
+ * of the window, for a bank of a few hundred customers. */
+typedef struct recount {
+    struct {
+        char id[72], segment[48];
+        char first_shown[32];
+        int arm, accepted_after;
+        char accepted_at[16][32];
+        int n_accepted;
+    } c[400];
+    int n;
+    const tl_rollout *ro;
+} recount;
+
+static int recount_customer(void *ctx, const tl_customer *c)
+{
+    recount *r = ctx;
+    assert_true(r->n < 400);
+    snprintf(r->c[r->n].id, sizeof r->c[0].id, "%s", c->id);
+    tl_learn_segment(c->age, c->risk_profile, r->c[r->n].segment, sizeof r->c[0].segment);
+    r->c[r->n].arm = tl_rollout_arm(r->ro, c->id) == TL_ARM_TREATMENT ? 0 : 1;
+    r->n++;
+    return 0;
+}
+
+static int recount_event(void *ctx, const tl_window_event *e)
+{
+    recount *r = ctx;
+    for (int i = 0; i < r->n; i++) {
+        if (strcmp(r->c[i].id, e->customer_id) != 0)
+            continue;
+        if (strcmp(e->kind, "shown") == 0 &&
+            (!r->c[i].first_shown[0] || strcmp(e->at, r->c[i].first_shown) < 0))
+            snprintf(r->c[i].first_shown, sizeof r->c[i].first_shown, "%s", e->at);
+        if (strcmp(e->kind, "accepted") == 0 && r->c[i].n_accepted < 16)
+            snprintf(r->c[i].accepted_at[r->c[i].n_accepted++], 32, "%s", e->at);
+        return 0;
+    }
+    fail_msg("an event of unknown customer %s", e->customer_id);
+    return 1;
+}
+
+static void check_segments(tl_store *st, const tl_rollout_report *rep)
+{
+    static recount r;
+    memset(&r, 0, sizeof r);
+    r.ro = &rep->rollout;
+    tl_customer_query cq = {.age_min = -1, .age_max = -1, .sort = TL_CSORT_ID, .limit = 400};
+    long long total;
+    assert_int_equal(tl_store_customers_list(st, &cq, recount_customer, &r, &total, NULL), 0);
+    assert_int_equal(tl_store_events_in_window(st, rep->rollout.started_at, NULL, recount_event,
+                                               &r, NULL),
+                     0);
+    long long sums[2][2] = {{0, 0}, {0, 0}};
+    for (size_t g = 0; g < rep->n_segments; g++) {
+        const tl_rollout_segment *seg = &rep->segments[g];
+        long long want[2][2] = {{0, 0}, {0, 0}};
+        for (int i = 0; i < r.n; i++) {
+            if (!r.c[i].first_shown[0] || strcmp(r.c[i].segment, seg->key) != 0)
+                continue;
+            int conv = 0;
+            for (int k = 0; k < r.c[i].n_accepted; k++)
+                conv |= strcmp(r.c[i].accepted_at[k], r.c[i].first_shown) >= 0;
+            want[r.c[i].arm][0]++;
+            want[r.c[i].arm][1] += conv;
+        }
+        for (int a = 0; a < 2; a++) {
+            assert_int_equal(seg->customers[a], want[a][0]);
+            assert_int_equal(seg->converted[a], want[a][1]);
+            sums[a][0] += seg->customers[a];
+            sums[a][1] += seg->converted[a];
+        }
+        if (g)
+            assert_true(strcmp(rep->segments[g - 1].key, seg->key) < 0);
+    }
+    for (int a = 0; a < 2; a++) {
+        assert_int_equal(sums[a][0], rep->arm[a].customers);
+        assert_int_equal(sums[a][1], rep->arm[a].converted);
+    }
+    assert_true(rep->n_segments >= 4);
+}
+
 /* The replay counts each arm itself; the report, from the events and the
- * arms recomputed from the salt, must agree exactly. */
+ * arms recomputed from the salt, must agree exactly, and so must its
+ * segments with a recount from the customers and events. */
 static void test_simulation_agrees(void **state)
 {
     fixture *f = *state;
@@ -470,6 +558,10 @@ static void test_simulation_agrees(void **state)
         assert_int_equal(rep.arm[a].shown, res.arm_shown[a]);
         assert_int_equal(rep.arm[a].accepted, res.arm_accepted[a]);
     }
+    check_segments(st, &rep);
+    json_t *doc = tl_rollout_report_json(&rep);
+    assert_int_equal(json_array_size(json_object_get(doc, "segments")), rep.n_segments);
+    json_decref(doc);
     tl_rollout_report_free(&rep);
     tl_store_close(st);
     free(db);

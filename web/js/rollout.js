@@ -91,9 +91,32 @@ function report(d) {
       h('thead', {}, h('tr', {}, ['Arm', 'Customers', 'Converted', 'Conversion', '95% interval', 'Offers shown', 'Per offer']
         .map((t, i) => h('th', { scope: 'col', class: i === 0 ? undefined : i >= 4 ? 'num opt' : 'num' }, t)))),
       h('tbody', {}, rows))),
+    segmentTable(d.segments || []),
     d.daily && d.daily.length >= 2 ? liftChart(d.daily) : h('p', { class: 'muted small' }, 'The cumulative conversion by day is charted once the rollout has two days of data.'),
     split.observed_treatment_share != null ? h('p', { class: 'muted small', id: 'rollout-split' },
       `Split check: ${fmtPct(split.observed_treatment_share, 1)} of the customers shown offers are in the personalised arm, ${fmtPct(split.expected_treatment_share, 0)} by design (p = ${split.p_value.toFixed(3)}).`) : null,
     h('p', { class: 'muted small' }, 'Conversion: the share of customers shown at least one offer during the rollout who accepted one. ',
       'Customers count in their assigned arm, also those whose own consent kept them from personalisation.'));
+}
+
+// Where personalisation helps: the same comparison per age band and risk
+// profile, folded away (small groups, many comparisons).
+function segmentTable(segments) {
+  if (!segments.length) return null;
+  const tested = segments.filter(g => g.tested).length;
+  const cell = a => a.customers ? `${fmtPct(a.conversion, 1)} of ${fmtNum(a.customers)}` : '—';
+  return h('details', { class: 'chart-data', id: 'rollout-segments' },
+    h('summary', {}, `By segment (${segments.length})`),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'table compact' },
+      h('thead', {}, h('tr', {}, ['Segment', 'Personalised', 'Control', 'Difference', '95% interval', 'p']
+        .map((t, i) => h('th', { scope: 'col', class: i ? (i >= 4 ? 'num opt' : 'num') : undefined }, t)))),
+      h('tbody', {}, segments.map(g => h('tr', { dataset: { segment: g.segment } },
+        h('th', { scope: 'row' }, g.segment.replace('age:', 'age ').replace('|risk:', ', risk ')),
+        h('td', { class: 'num' }, cell(g.treatment)),
+        h('td', { class: 'num' }, cell(g.control)),
+        h('td', { class: 'num' }, g.difference == null ? '—' : pts(g.difference)),
+        h('td', { class: 'num opt' }, g.difference_ci ? `${pts(g.difference_ci[0])} to ${pts(g.difference_ci[1])}` : '—'),
+        h('td', { class: 'num opt' }, g.p_value == null ? 'too few' : g.p_value.toFixed(3))))))),
+    h('p', { class: 'muted small' }, `p only where both arms have 30 customers or more. `,
+      tested > 1 ? `Of ${tested} segments tested at 5%, about ${(tested / 20).toFixed(1)} may differ by chance alone.` : ''));
 }
