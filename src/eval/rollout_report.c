@@ -2,6 +2,7 @@
 #include "eval/rollout_report.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,11 +12,14 @@
 #include "recommend/rollout.h"
 #include "store/customers.h"
 
-/* The day record for `day` (YYYY-MM-DD…), inserted in date order. */
-static tl_rollout_day *day_slot(tl_rollout_report *r, const char *iso)
+/* The day record for time key `key` (tl_time_key), inserted in date
+ * order. */
+static tl_rollout_day *day_slot(tl_rollout_report *r, int64_t key)
 {
-    char day[11];
-    tl_strlcpy(day, iso, sizeof day);
+    int64_t ymd = key / 1000000;
+    char day[16];
+    snprintf(day, sizeof day, "%04d-%02d-%02d", (int)(ymd / 10000 % 10000),
+             (int)(ymd / 100 % 100), (int)(ymd % 100));
     size_t lo = 0, hi = r->n_days;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -57,15 +61,13 @@ static int tally_event(void *ctx, const tl_window_event *e)
 /* Adds one customer's tally to its arm and to the days of its first
  * showing and first conversion. Customers never shown an offer in the
  * window are not the rollout's. */
-static int add_customer(tl_rollout_report *r, tl_customer_tally *c)
+static int add_customer(tl_rollout_report *r, const char *id, tl_customer_tally *c)
 {
-    if (!c->first_shown[0])
+    if (!c->first_shown)
         return TL_OK;
-    int a = tl_rollout_arm(&r->rollout, c->id) == TL_ARM_TREATMENT ? 0 : 1;
-    const char *first_accepted;
-    long long accepted = tl_customer_tally_converted(c, &first_accepted);
-    c->arm = a;
-    c->converted = accepted;
+    int a = tl_rollout_arm(&r->rollout, id) == TL_ARM_TREATMENT ? 0 : 1;
+    long long accepted = c->accepted;
+    c->arm = (uint8_t)a;
     tl_arm_stats *s = &r->arm[a];
     s->customers++;
     s->converted += accepted > 0;
@@ -78,8 +80,8 @@ static int add_customer(tl_rollout_report *r, tl_customer_tally *c)
     if (!d)
         return TL_ENOMEM;
     d->exposed[a]++;
-    if (first_accepted) {
-        if (!(d = day_slot(r, first_accepted)))
+    if (c->first_accepted) {
+        if (!(d = day_slot(r, c->first_accepted)))
             return TL_ENOMEM;
         d->converted[a]++;
     }
@@ -102,7 +104,7 @@ static void segment_add(tl_rollout_report *r, const char *key, tl_customer_tally
         tl_strlcpy(r->segments[i].key, key, sizeof r->segments[i].key);
     }
     r->segments[i].customers[c->arm]++;
-    r->segments[i].converted[c->arm] += c->converted > 0;
+    r->segments[i].converted[c->arm] += c->accepted > 0;
     c->segmented = 1;
 }
 
@@ -115,7 +117,7 @@ static int segment_customer(void *ctx, const char *id, int age, const char *risk
 {
     segment_ctx *x = ctx;
     tl_customer_tally *c = tl_rollout_tally_find(x->t, id);
-    if (c && c->first_shown[0]) {
+    if (c && c->first_shown) {
         char key[48];
         tl_learn_segment(age, risk, key, sizeof key);
         segment_add(x->r, key, c);
@@ -151,8 +153,10 @@ int tl_rollout_report_build(tl_store *st, const char *name, tl_rollout_report *o
                                    err);
     if (!rc && tc.failed)
         rc = TL_ENOMEM;
-    for (size_t i = 0; !rc && i < tc.t.cap; i++)
-        if (tc.t.slots[i].id && add_customer(out, &tc.t.slots[i]))
+    if (!rc)
+        tl_rollout_tally_finish(&tc.t);
+    for (size_t i = 0; !rc && i < tc.t.n; i++)
+        if (add_customer(out, tl_customer_tally_id(&tc.t, &tc.t.v[i]), &tc.t.v[i]))
             rc = TL_ENOMEM;
     if (!rc && tc.t.n) {
         /* Segments: one scan of the customers; whoever is not found there
@@ -161,9 +165,9 @@ int tl_rollout_report_build(tl_store *st, const char *name, tl_rollout_report *o
         rc = tl_store_customers_each_segment(st, segment_customer, &sx, err);
         char unknown[48];
         tl_learn_segment(-1, NULL, unknown, sizeof unknown);
-        for (size_t i = 0; !rc && i < tc.t.cap; i++) {
-            tl_customer_tally *c = &tc.t.slots[i];
-            if (c->id && c->first_shown[0] && !c->segmented)
+        for (size_t i = 0; !rc && i < tc.t.n; i++) {
+            tl_customer_tally *c = &tc.t.v[i];
+            if (c->first_shown && !c->segmented)
                 segment_add(out, unknown, c);
         }
     }
