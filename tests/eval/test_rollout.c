@@ -13,6 +13,7 @@
 
 #include "eval/lift.h"
 #include "eval/rollout_report.h"
+#include "eval/rollout_tally.h"
 #include "govern/audit.h"
 #include "govern/rollout_change.h"
 #include "recommend/engine.h"
@@ -138,6 +139,46 @@ static void test_statistics(void **state)
     tl_mean_diff m = tl_mean_difference(3, 3, 5, 4, 1, 1, TL_Z95);
     assert_near(m.diff, 0.75, 1e-12);
     assert_near(m.ci.hi - m.diff, TL_Z95 * sqrt(1.0 / 3 + 0.0625), 1e-12);
+}
+
+/* The tally on its own: time keys sort as the times do, acceptances
+ * before a customer's first showing do not count, and the table grows
+ * past its first size without losing anyone. */
+static void test_tally(void **state)
+{
+    (void)state;
+    assert_true(tl_time_key("2026-11-25T14:03:07Z") == 20261125140307LL);
+    assert_true(tl_time_key("2026-11-25") == 20261125000000LL);
+    assert_true(tl_time_key("2026-11-25T09:59:59Z") < tl_time_key("2026-11-25T10:00:00Z"));
+    tl_rollout_tally t = {0};
+    char id[32];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(id, sizeof id, "cust-%d", i);
+        assert_int_equal(tl_rollout_tally_add(&t, id, "shown", "2026-11-25T10:00:00Z"), 0);
+        if (i % 2 == 0)
+            assert_int_equal(tl_rollout_tally_add(&t, id, "accepted", "2026-11-25T11:00:00Z"),
+                             0);
+        if (i % 5 == 0)   /* before the showing: not the rollout's */
+            assert_int_equal(tl_rollout_tally_add(&t, id, "accepted", "2026-11-25T09:00:00Z"),
+                             0);
+    }
+    assert_int_equal(tl_rollout_tally_add(&t, "cust-7", "shown", "2026-11-25T08:00:00Z"), 0);
+    assert_int_equal(tl_rollout_tally_add(&t, "cust-7", "clicked", "2026-11-25T08:00:01Z"), 0);
+    assert_int_equal(tl_rollout_tally_add(&t, "cust-7", "bought", "2026-11-25T08:00:01Z"), 0);
+    tl_rollout_tally_finish(&t);
+    assert_int_equal(t.n, 5000);
+    for (int i = 0; i < 5000; i++) {
+        snprintf(id, sizeof id, "cust-%d", i);
+        tl_customer_tally *c = tl_rollout_tally_find(&t, id);
+        assert_non_null(c);
+        assert_string_equal(tl_customer_tally_id(&t, c), id);
+        assert_int_equal(c->accepted, i % 2 == 0 ? 1 : 0);
+        assert_true(c->first_accepted == (i % 2 == 0 ? 20261125110000LL : 0));
+    }
+    tl_customer_tally *c7 = tl_rollout_tally_find(&t, "cust-7");
+    assert_true(c7->shown == 2 && c7->clicked == 1 && c7->first_shown == 20261125080000LL);
+    assert_null(tl_rollout_tally_find(&t, "cust-5000"));
+    tl_rollout_tally_free(&t);
 }
 
 static void test_assignment(void **state)
@@ -670,6 +711,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_statistics),
+        cmocka_unit_test(test_tally),
         cmocka_unit_test(test_assignment),
         cmocka_unit_test(test_store_rules),
         cmocka_unit_test(test_engine_serves_arms),
