@@ -355,14 +355,31 @@ async function flows(browser, base, vp, full) {
   await ctx.close();
 }
 
-// A rollout through the API: half the customers personalised; forty are
-// shown their offers and every third in each arm accepts one. Returns the
-// server's report.
+// Starts a rollout from the overview's card: half the customers
+// personalised.
+async function startRolloutFromCard(browser, base) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  ctx.setDefaultTimeout(T);
+  const page = await ctx.newPage();
+  await page.goto(base + '/#/overview');
+  await page.waitForSelector('#rollout-none #rollout-form');
+  assert.equal(await page.inputValue('#rollout-name'), 'pilot-1', 'a first rollout is offered a name');
+  await page.fill('#rollout-name', 'e2e-pilot');
+  await page.fill('#rollout-share', '50');
+  await page.click('#rollout-start');
+  await page.waitForSelector('#rollout-report');
+  await page.waitForSelector('#rollout-stop');
+  const list = await (await fetch(base + '/api/v1/rollouts')).json();
+  assert.equal(list.running && list.running.name, 'e2e-pilot', 'the card started the rollout');
+  assert.equal(list.running.share, 0.5, 'with the share asked for');
+  await ctx.close();
+}
+
+// Forty customers are shown their offers through the API and every third
+// in each arm accepts one. Returns the server's report.
 async function runRollout(base) {
   const post = (path, body) => fetch(base + path, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body) });
-  const started = await post('/api/v1/rollouts', { name: 'e2e-pilot', share: 0.5, salt: 'e2e' });
-  assert.equal(started.status, 201, 'the rollout starts');
+    body: JSON.stringify(body) });
   const list = await (await fetch(base + '/api/v1/customers?limit=40')).json();
   const seen = { treatment: 0, control: 0 };
   for (const c of list.items) {
@@ -379,14 +396,16 @@ async function runRollout(base) {
   return (await fetch(base + '/api/v1/rollouts/e2e-pilot/report')).json();
 }
 
-// The overview's rollout card shows the server's report.
-async function rolloutFlow(browser, base, vp, rep) {
+// The overview's rollout card shows the server's report; with `stop` it
+// then stops the rollout from the card.
+async function rolloutFlow(browser, base, vp, rep, stop) {
   const ctx = await browser.newContext({ viewport: vp, deviceScaleFactor: 1 });
   ctx.setDefaultTimeout(T);
   const page = await ctx.newPage();
   const problems = [];
   page.on('pageerror', e => problems.push('page error: ' + e.message));
   page.on('console', m => { if (m.type() === 'error') problems.push('console: ' + m.text()); });
+  page.on('dialog', d => d.accept());
   const tag = `${vp.width}x${vp.height}`;
   await page.goto(base + '/#/overview');
   await page.waitForSelector('#rollout-report');
@@ -402,6 +421,15 @@ async function rolloutFlow(browser, base, vp, rep) {
   await page.locator('#rollout').scrollIntoViewIfNeeded();
   await assertFits(page, `${tag} rollout`);
   await shot(page, `${tag}-09-rollout`);
+  if (stop) {
+    await page.click('#rollout-stop');
+    await page.waitForSelector('#rollout-start', { state: 'attached' });
+    const list = await (await fetch(base + '/api/v1/rollouts')).json();
+    assert.equal(list.running, null, 'the card stopped the rollout');
+    assert.equal(list.rollouts[0].name, 'e2e-pilot');
+    assert.equal(await page.inputValue('#rollout-name'), 'e2e-pilot-2', 'the next stage is offered the next name');
+    await page.waitForSelector('#rollout-report');   // the stopped rollout's report stays
+  }
   assert.deepEqual(problems, [], 'no script error or CSP violation in the console');
   await ctx.close();
 }
@@ -415,10 +443,11 @@ try {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'] });
   await flows(browser, base, { width: 1280, height: 800 }, true);
   await flows(browser, base, { width: 390, height: 844 }, false);
+  await startRolloutFromCard(browser, base);
   const rep = await runRollout(base);
   console.log(`e2e_dashboard: rollout: ${rep.arms.treatment.customers} personalised, ${rep.arms.control.customers} control; ${rep.lift.verdict}`);
-  await rolloutFlow(browser, base, { width: 1280, height: 800 }, rep);
-  await rolloutFlow(browser, base, { width: 390, height: 844 }, rep);
+  await rolloutFlow(browser, base, { width: 1280, height: 800 }, rep, true);
+  await rolloutFlow(browser, base, { width: 390, height: 844 }, rep, false);
   console.log('e2e_dashboard: all flows passed; screenshots in ' + ART);
 } catch (err) {
   console.error('e2e_dashboard: FAILED: ' + (err && err.stack || err));

@@ -3,15 +3,76 @@
 // as a bar and whisker on one scale, the lift with its interval, and the
 // verdict in words. A select switches between rollouts; the cumulative
 // conversion by day is charted once the rollout has two days of data.
+// Starting and stopping are here too; the server lets only admins do it
+// (a 403 says so) and audits both.
 import { api, ApiError } from './api.js';
 import { h, replace, fmtNum, fmtPct } from './dom.js';
-import { card, fill, empty } from './ui.js';
+import { card, fill, empty, errorBox, announce } from './ui.js';
 import { liftChart } from './chart.js';
 
 const ARMS = [['treatment', 'Personalised'], ['control', 'Control (hold-out)']];
 
 export function rolloutCard(signal) {
   const c = card('Rollout: personalised against a hold-out', { id: 'rollout' });
+  const reload = () => load(c, signal);
+  load(c, signal, reload);
+  return c.el;
+}
+
+// The form that starts a rollout: a name and the share personalised.
+function startForm(reload, lastName) {
+  const name = h('input', { id: 'rollout-name', type: 'text', required: true, maxlength: 63,
+    pattern: '[A-Za-z0-9._\\-]+', value: nextName(lastName), autocomplete: 'off' });
+  const share = h('input', { id: 'rollout-share', type: 'number', required: true, min: 1, max: 99, step: 1, value: 90 });
+  const msg = h('div', { class: 'form-msg', 'aria-live': 'polite' });
+  const btn = h('button', { type: 'submit', class: 'btn btn-primary', id: 'rollout-start' }, 'Start rollout');
+  const form = h('form', { class: 'filters', id: 'rollout-form' },
+    h('div', { class: 'field' }, h('label', { for: 'rollout-name' }, 'Name'), name),
+    h('div', { class: 'field' }, h('label', { for: 'rollout-share' }, 'Personalised (%)'), share),
+    btn, msg);
+  form.addEventListener('submit', async e => {
+    e.preventDefault();
+    btn.disabled = true;
+    replace(msg);
+    try {
+      const r = await api('/rollouts', { method: 'POST', body: { name: name.value.trim(), share: Number(share.value) / 100 } });
+      announce(`Rollout ${r.name} started: ${fmtPct(r.share, 0)} of customers personalised.`);
+      reload();
+    } catch (err) {
+      btn.disabled = false;
+      msg.append(errorBox(err));
+    }
+  });
+  return form;
+}
+
+// "pilot-2" after "pilot-1"; a first rollout is "pilot-1".
+function nextName(last) {
+  if (!last) return 'pilot-1';
+  const m = last.match(/^(.*?)(\d+)$/);
+  return m ? m[1] + (Number(m[2]) + 1) : last + '-2';
+}
+
+function stopButton(reload, name) {
+  const msg = h('div', { class: 'form-msg', 'aria-live': 'polite' });
+  const btn = h('button', { type: 'button', class: 'btn', id: 'rollout-stop' }, `Stop ${name}`);
+  btn.addEventListener('click', async () => {
+    if (!confirm(`Stop rollout ${name}? Every customer is then personalised as their consent allows.`)) return;
+    btn.disabled = true;
+    replace(msg);
+    try {
+      await api('/rollouts/stop', { method: 'POST' });
+      announce(`Rollout ${name} stopped.`);
+      reload();
+    } catch (err) {
+      btn.disabled = false;
+      msg.append(errorBox(err));
+    }
+  });
+  return h('div', { class: 'rollout-actions' }, btn, msg);
+}
+
+function load(c, signal, reload = () => load(c, signal)) {
   fill(c.body, async () => {
     try {
       return await api('/rollouts', { signal });
@@ -20,12 +81,18 @@ export function rolloutCard(signal) {
       throw err;
     }
   }, list => {
-    if (!list || !list.rollouts.length) {
+    if (!list) return empty('Rollouts are not available on this server.');
+    const running = list.running;
+    const controls = running ? stopButton(reload, running.name)
+      : h('details', { class: 'rollout-new', open: !list.rollouts.length }, h('summary', {}, 'Start a rollout'),
+        h('p', { class: 'muted small' }, 'Personalises the share you choose; the other customers are held out and get the generally suitable offers, so the difference measures what personalisation adds.'),
+        startForm(reload, list.rollouts.length ? list.rollouts[0].name : null));
+    if (!list.rollouts.length) {
       return h('div', { id: 'rollout-none' }, empty('No rollout has been started: every customer is personalised as their consent allows.'),
-        h('p', { class: 'muted small' }, 'To prove what personalisation adds, start one: ',
+        h('p', { class: 'muted small' }, 'To prove what personalisation adds, start one here or with ',
           h('code', {}, 'tailor rollout start --db FILE --share 0.9 NAME'),
-          ' personalises 90% of the customers and keeps 10% as a hold-out that gets the generally suitable offers. ',
-          'Post "shown" and "accepted" events from every channel; the lift appears here.'));
+          ' (90% personalised, a 10% hold-out). ',
+          'Post "shown" and "accepted" events from every channel; the lift appears here.'), controls);
     }
     const body = h('div', { id: 'rollout-body' });
     const pick = h('select', { id: 'rollout-pick' }, list.rollouts.map(r =>
@@ -36,9 +103,8 @@ export function rolloutCard(signal) {
     show();
     return h('div', {}, list.rollouts.length > 1
       ? h('div', { class: 'filters' }, h('div', { class: 'field inline' }, h('label', { for: 'rollout-pick' }, 'Rollout'), pick))
-      : null, body);
+      : null, body, controls);
   }, { signal, lines: 4 });
-  return c.el;
 }
 
 const pts = v => (v >= 0 ? '+' : '') + (v * 100).toFixed(1) + ' points';
