@@ -30,6 +30,8 @@ static const char *const CODES[TL_RULE_KIND_COUNT] = {
     [TL_RULE_OWNS_ASSET] = "owns_asset",
     [TL_RULE_REQUIRES_ACCOUNT] = "requires_account",
     [TL_RULE_OPEN_TO] = "open_to",
+    [TL_RULE_MAX_INCOME] = "max_income",
+    [TL_RULE_MAX_BALANCE] = "max_balance",
 };
 
 const char *tl_rule_code(int kind)
@@ -177,6 +179,14 @@ char *tl_rule_describe(const tl_rule *r, char *buf, size_t size)
     case TL_RULE_MIN_BALANCE:
         snprintf(buf, size, "Balance of at least %s", fmt_money(r->value, r->currency, m, sizeof m));
         break;
+    case TL_RULE_MAX_INCOME:
+        snprintf(buf, size, "Income %s %s a month", r->below ? "below" : "of at most",
+                 fmt_money(r->value, r->currency, m, sizeof m));
+        break;
+    case TL_RULE_MAX_BALANCE:
+        snprintf(buf, size, "Balance %s %s", r->below ? "below" : "of at most",
+                 fmt_money(r->value, r->currency, m, sizeof m));
+        break;
     case TL_RULE_CREDIT_TIER:
         snprintf(buf, size, "%s credit%s",
                  v == TL_CREDIT_EXCELLENT ? "Excellent" : v == TL_CREDIT_GOOD ? "Good" : "Fair",
@@ -302,6 +312,23 @@ static int eval_rule(const tl_rule *r, const tl_applicant *a, const tl_eligibili
                                 : "customer's balance is %s",
                  fmt_amount(have, m, sizeof m));
         return have >= r->value ? R_PASS : R_FAIL;
+    }
+    case TL_RULE_MAX_INCOME:
+    case TL_RULE_MAX_BALANCE: {
+        bool inc = r->kind == TL_RULE_MAX_INCOME;
+        double have = inc ? a->monthly_income : a->balance;
+        if (currency_differs(r, a)) {
+            *note = "amount in another currency";
+            return R_UNKNOWN;
+        }
+        if (!isfinite(have)) {
+            *note = inc ? "income not known" : "balance not known";
+            return R_UNKNOWN;
+        }
+        snprintf(why, size, inc ? "customer's estimated income is %s a month"
+                                : "customer's balance is %s",
+                 fmt_amount(have, m, sizeof m));
+        return have < r->value || (!r->below && have == r->value) ? R_PASS : R_FAIL;
     }
     case TL_RULE_CREDIT_TIER:
         if (a->credit_tier < TL_CREDIT_POOR || a->credit_tier > TL_CREDIT_EXCELLENT) {

@@ -58,6 +58,9 @@ typedef enum tl_rule_kind {
     TL_RULE_OWNS_ASSET,       /* value: tl_asset; cannot be verified: always a caveat */
     TL_RULE_REQUIRES_ACCOUNT, /* value: 0 an account, 1 a fixed deposit; always a caveat */
     TL_RULE_OPEN_TO,          /* value: TL_GROUP_* mask of who may apply; informational */
+    TL_RULE_MAX_INCOME,       /* value: monthly amount the income may not pass ("income
+                                 below $30,000": 2,500); `below` when it must stay under */
+    TL_RULE_MAX_BALANCE,      /* value: amount the balance may not pass; `below` likewise */
     TL_RULE_KIND_COUNT
 } tl_rule_kind;
 
@@ -114,6 +117,9 @@ typedef struct tl_rule {
     int kind;                      /* tl_rule_kind */
     double value;                  /* meaning per kind, above */
     unsigned char source;          /* tl_rule_source */
+    unsigned char below;           /* maximums: 1 when the bound itself is excluded
+                                      ("below", "under", "less than"), 0 when it is
+                                      allowed ("up to", "maximum", "within") */
     unsigned char partial;         /* 1: only part of the condition can be checked
                                       ("Government employees": employed, yes; by the
                                       government, unknown), so passing leaves a caveat */

@@ -681,14 +681,20 @@ static void match_money(pctx *c)
             kind = TL_RULE_MIN_INCOME;  /* "₹20,000/month" */
         if (!kind || !((t->flags & NF_MONEY) || best <= 4 || (t->flags & NF_INCOME)))
             continue;
-        /* A maximum ("income below $30,000") is not a minimum: leave it. */
-        bool neg = false;
+        /* A maximum: "income below $30,000" (the bound excluded), "balance
+         * up to $5,000" (included). */
+        bool neg = false, strict = false;
         for (size_t k = i; k > first && i - k < 4; k--)
-            if (win(c, k - 1, below) || (wis(c, k - 1, "to") && k >= 2 && wis(c, k - 2, "up")))
+            if (win(c, k - 1, below) || (wis(c, k - 1, "to") && k >= 2 && wis(c, k - 2, "up"))) {
                 neg = true;
-        if (neg || t->v < 10)
+                strict = wis(c, k - 1, "below") || wis(c, k - 1, "under") || wis(c, k - 1, "less");
+            }
+        if (t->v < 10)
             continue;
-        if (kind == TL_RULE_MIN_INCOME && !monthly && !annual) {
+        if (neg)
+            kind = kind == TL_RULE_MIN_INCOME ? TL_RULE_MAX_INCOME : TL_RULE_MAX_BALANCE;
+        bool income = kind == TL_RULE_MIN_INCOME || kind == TL_RULE_MAX_INCOME;
+        if (income && !monthly && !annual) {
             /* No period given: "monthly income ..." or else annual, the
              * usual way income thresholds are quoted. */
             for (size_t k = first; k < end; k++)
@@ -698,7 +704,7 @@ static void match_money(pctx *c)
                 annual = true;
         }
         double v = t->v;
-        if (kind == TL_RULE_MIN_INCOME && annual && !monthly)
+        if (income && annual && !monthly)
             v /= 12;
         size_t from = ctx_tok < i ? ctx_tok : i;
         size_t to = ctx_tok > last ? ctx_tok : last;
@@ -708,7 +714,10 @@ static void match_money(pctx *c)
                                 wis(c, from - 1, "net")))
             from--;
         claim(c, from, to, U_RULE);
+        size_t before = *c->k.n_cands;
         add_rule(c, kind, v, t->cur, from, to, false);
+        if (*c->k.n_cands > before)
+            c->k.cands[before].r.below = strict;
         i = to;
     }
 }

@@ -30,7 +30,8 @@ static void signature(const tl_eligibility *e, char *buf, size_t size)
         case TL_RULE_SENIORS_ONLY: case TL_RULE_MIN_CREDIT_SCORE:
             snprintf(val, sizeof val, "=%g", r->value);
             break;
-        case TL_RULE_MIN_INCOME: case TL_RULE_MIN_BALANCE:
+        case TL_RULE_MIN_INCOME: case TL_RULE_MIN_BALANCE: case TL_RULE_MAX_INCOME:
+        case TL_RULE_MAX_BALANCE:
             snprintf(val, sizeof val, "=%g%s%s", r->value, r->currency[0] ? ":" : "", r->currency);
             break;
         case TL_RULE_INCOME_TIER:
@@ -347,13 +348,19 @@ static void test_phrases(void **state)
         {"Age limit: 70", "max_age=70"},
         {"Self-employed professionals", "employed=self_employed"},
         {"Kids", "minors_only=17"},
+        /* maximums */
+        {"income below $30,000", "max_income=2500:USD"},
+        {"Annual income under $24,000, minimum age 18", "max_income=2000:USD min_age=18"},
+        {"Monthly salary up to ₹25,000", "max_income=25000:INR"},
+        {"Balance below $1,000", "max_balance=1000:USD"},
+        {"Maximum balance $5,000", "max_balance=5000:USD"},
+        {"Minimum balance $500 - $5,000", "min_balance=500:USD"},
         /* not ages: units, experience, money */
         {"Minimum 2 years of work experience", ""},
         {"Minimum 12 months of employment", ""},
         {"Up to 8 complimentary lounge visits every year", ""},
         {"Spend ₹6 lakh annually for a fee waiver", ""},
         {"Excellent credit card rewards", ""},
-        {"income below $30,000", ""},
         {"", ""},
         {"Varies by issuing bank", ""},
     };
@@ -660,6 +667,30 @@ static void test_income_and_thresholds(void **state)
     assert_true(v.eligible);
     assert_true(has_caveat(&v, TL_RULE_MIN_INCOME));
     assert_string_equal(v.caveat_notes[0], "amount in another currency");
+    /* Maximums: "below" excludes the bound itself, "up to" allows it. */
+    parse_ok("Annual income below $30,000", NULL, &e);
+    a = person(30);
+    a.monthly_income = 2499;
+    tl_eligibility_check(&e, &a, NULL, &v);
+    assert_true(v.eligible);
+    a.monthly_income = 2500;
+    tl_eligibility_check(&e, &a, NULL, &v);
+    assert_excluded(v, "max_income",
+                    "Income below USD 2,500 a month; customer's estimated income is 2,500 a month");
+    a.monthly_income = NAN;
+    tl_eligibility_check(&e, &a, NULL, &v);
+    assert_true(v.eligible);
+    assert_true(has_caveat(&v, TL_RULE_MAX_INCOME));
+    assert_string_equal(v.caveat_notes[0], "income not known");
+    parse_ok("Balance up to $5,000", NULL, &e);
+    a = person(30);
+    a.balance = 5000;
+    tl_eligibility_check(&e, &a, NULL, &v);
+    assert_true(v.eligible);
+    a.balance = 5000.01;
+    tl_eligibility_check(&e, &a, NULL, &v);
+    assert_excluded(v, "max_balance",
+                    "Balance of at most USD 5,000; customer's balance is 5,000");
 }
 
 static void test_groups_and_conditions(void **state)
