@@ -28,7 +28,7 @@ static const tl_command commands[] = {
     {"report", tl_cmd_report, "governance reports: report bias (four-fifths rule)"},
     {"llm", tl_cmd_llm, "check the optional LLM's configuration (llm check)"},
     {"simulate", tl_cmd_simulate, "measure learning from feedback on a synthetic population"},
-    {"rollout", tl_cmd_rollout, "personalise a share of customers, hold out the rest, measure lift"},
+    {"rollout", tl_cmd_rollout, "pilot personalisation on a share of customers; report the lift"},
     {"eval", tl_cmd_eval, "measure sentiment, intents or matching on labelled data (CSV)"},
 };
 
