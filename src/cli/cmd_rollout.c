@@ -138,7 +138,12 @@ static int status(tl_store *st, const rollout_args *a, tl_err *err)
 static int report(tl_store *st, const rollout_args *a, tl_err *err)
 {
     tl_rollout_report r;
-    int rc = tl_rollout_report_build(st, a->name, &r, err);
+    /* One snapshot for the events and the customers, as the API reads. */
+    int rc = tl_store_read_begin(st, err);
+    if (rc)
+        return rc;
+    rc = tl_rollout_report_build(st, a->name, &r, err);
+    tl_store_read_end(st);
     if (rc)
         return rc;
     if (a->json) {
