@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "base/str.h"
 #include "govern/audit.h"
+#include "http/metrics.h"
 #include "http/async.h"
 #include "llm/analyst.h"
 #include "recommend/product_insights.h"
@@ -182,6 +183,7 @@ int tl_llm_respond_recs(tl_request *rq, tl_response *rs, const tl_rec_result *r,
             json_decref(doc);
             return tl_respond_from_err(rs, rc, err.msg);
         }
+        tl_metrics_served((int)r->arm);
     }
     if (reason) {
         if (j)

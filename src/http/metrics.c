@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "http/handlers.h"
+#include "recommend/rollout.h"
 
 #define MAX_ROUTES 64
 #define N_BUCKETS 10
@@ -40,9 +41,20 @@ void tl_metrics_observe(int route, int status, double seconds)
                               memory_order_relaxed);
 }
 
+/* Served recommendations by tl_arm (none, treatment, control); an arm out
+ * of range counts as none. */
+static atomic_ullong served[3];
+
+void tl_metrics_served(int arm)
+{
+    atomic_fetch_add_explicit(&served[arm >= 0 && arm < 3 ? arm : 0], 1, memory_order_relaxed);
+}
+
 void tl_metrics_reset(void)
 {
     memset(stats, 0, sizeof stats);
+    for (int a = 0; a < 3; a++)
+        atomic_store(&served[a], 0);
 }
 
 /* Rendering walks the n routes, then unrouted (r == n), then the
@@ -100,5 +112,12 @@ int tl_metrics_render(tl_buf *out)
                                pattern, total, pattern, atomic_load(&s->micros_sum) / 1e6,
                                pattern, total);
     }
+    if (!rc)
+        rc = tl_buf_puts(out, "# HELP tailor_recommendations_served_total Audited "
+                              "recommendations served, by rollout arm (none: no rollout ran).\n"
+                              "# TYPE tailor_recommendations_served_total counter\n");
+    for (int a = 0; a < 3 && !rc; a++)
+        rc = tl_buf_printf(out, "tailor_recommendations_served_total{arm=\"%s\"} %llu\n",
+                           tl_arm_name((tl_arm)a), atomic_load(&served[a]));
     return rc;
 }

@@ -13,6 +13,10 @@
  * TL_METRICS_DASHBOARD for a dashboard file), status, seconds. */
 void tl_metrics_observe(int route, int status, double seconds);
 
+/* Counts one audited recommendation by rollout arm (tl_arm: none,
+ * treatment, control): the live split a rollout's report will see. */
+void tl_metrics_served(int arm);
+
 /* Appends the exposition text. */
 int tl_metrics_render(tl_buf *out);
 

@@ -99,6 +99,7 @@ static void test_rollout_end_to_end(void **state)
     json_t *list = json_object_get(all, "items");
     assert_true(json_array_size(list) >= 50);
     long long customers[2] = {0, 0}, converted[2] = {0, 0}, shown[2] = {0, 0};
+    long long served[2] = {0, 0};   /* recommendations answered per arm */
     size_t i;
     json_t *c;
     json_array_foreach(list, i, c) {
@@ -107,6 +108,7 @@ static void test_rollout_end_to_end(void **state)
         char path[256];
         snprintf(path, sizeof path, "/api/v1/customers/%s/recommendations", id);
         json_t *rec = call(f, "GET", path, NULL, 200);
+        served[a]++;
         json_t *rr = json_object_get(rec, "rollout");
         assert_string_equal(json_string_value(json_object_get(rr, "name")), "pilot");
         assert_string_equal(json_string_value(json_object_get(rr, "arm")),
@@ -137,6 +139,7 @@ static void test_rollout_end_to_end(void **state)
         if (i < 3) {
             snprintf(path, sizeof path, "/product_recommendations/%s", id);
             json_t *p = call(f, "GET", path, NULL, 200);
+            served[a]++;
             assert_null(json_object_get(p, "rollout"));
             assert_non_null(json_object_get(p, "recommended"));
             json_decref(p);
@@ -184,6 +187,19 @@ static void test_rollout_end_to_end(void **state)
     j = call(f, "GET", path, NULL, 200);
     assert_null(json_object_get(j, "rollout"));
     json_decref(j);
+    /* /metrics counts what was served per arm. */
+    char *text = NULL;
+    long status = tu_http_text(&f->http, "/metrics", &text);
+    assert_int_equal(status, 200);
+    char want[128];
+    snprintf(want, sizeof want, "tailor_recommendations_served_total{arm=\"treatment\"} %lld\n",
+             served[0]);
+    assert_non_null(strstr(text, want));
+    snprintf(want, sizeof want, "tailor_recommendations_served_total{arm=\"control\"} %lld\n",
+             served[1]);
+    assert_non_null(strstr(text, want));
+    assert_non_null(strstr(text, "tailor_recommendations_served_total{arm=\"none\"} 1\n"));
+    free(text);
     j = call(f, "GET", "/api/v1/audit?kind=rollout", NULL, 200);
     assert_int_equal(json_integer_value(json_object_get(j, "total")), 2);
     json_decref(j);

@@ -28,11 +28,12 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
     return tl_buf_append(ud, p, size * n) ? 0 : size * n;
 }
 
-long tu_http_call(tu_http *h, const char *method, const char *path, const char *body,
-                  json_t **out)
+/* One request; the body is left in *b (initialised here, the caller frees
+ * it). Returns the status. */
+static long perform(tu_http *h, const char *method, const char *path, const char *body,
+                    tl_buf *b)
 {
-    tl_buf b;
-    tl_buf_init(&b, 64u << 20);
+    tl_buf_init(b, 64u << 20);
     char url[1024];
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", h->port, path);
     CURL *c = h->curl;
@@ -40,7 +41,7 @@ long tu_http_call(tu_http *h, const char *method, const char *path, const char *
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     struct curl_slist *hdrs = NULL;
     if (body) {
@@ -52,11 +53,32 @@ long tu_http_call(tu_http *h, const char *method, const char *path, const char *
     CURLcode rc = curl_easy_perform(c);
     curl_slist_free_all(hdrs);
     if (rc != CURLE_OK) {
-        tl_buf_free(&b);
+        tl_buf_free(b);
         fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
     }
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    return status;
+}
+
+long tu_http_text(tu_http *h, const char *path, char **out)
+{
+    tl_buf b;
+    long status = perform(h, "GET", path, NULL, &b);
+    *out = malloc(b.len + 1);
+    assert_non_null(*out);
+    if (b.len)
+        memcpy(*out, b.data, b.len);
+    (*out)[b.len] = '\0';
+    tl_buf_free(&b);
+    return status;
+}
+
+long tu_http_call(tu_http *h, const char *method, const char *path, const char *body,
+                  json_t **out)
+{
+    tl_buf b;
+    long status = perform(h, method, path, body, &b);
     if (out) {
         *out = NULL;
         if (b.len) {

@@ -24,6 +24,10 @@ void tu_http_close(tu_http *h);
 long tu_http_call(tu_http *h, const char *method, const char *path, const char *body,
                   json_t **out);
 
+/* GET whose body is text (such as /metrics): *out receives it NUL-terminated
+ * (caller frees). Returns the status. */
+long tu_http_text(tu_http *h, const char *path, char **out);
+
 /* GET that must answer 200 with JSON; new reference. */
 json_t *tu_http_get_ok(tu_http *h, const char *path);
 
