@@ -82,7 +82,13 @@ int tl_import_run(const char *db_path, tl_source **sources, size_t n, bool progr
     /* Check against the existing store read-only, so a rejected import
      * leaves even a store that did not exist untouched. */
     bool existed = stat(db_path, &sb) == 0;
-    if (existed && (rc = tl_store_open(db_path, TL_STORE_READONLY, &st, err)))
+    /* A store written by an older tailor is brought to this schema first:
+     * an upgrade, not the import's data, and its own transaction. */
+    if (existed && !(rc = tl_store_open(db_path, 0, &st, err))) {
+        tl_store_close(st);
+        st = NULL;
+    }
+    if (existed && (rc || (rc = tl_store_open(db_path, TL_STORE_READONLY, &st, err))))
         goto done;
     /* One snapshot for the whole check: the lookups see one state of the
      * store, and take its lock once rather than once each. */

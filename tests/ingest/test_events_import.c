@@ -6,6 +6,7 @@
  * imported events. Skipped when the tailor binary has not been built. */
 #include "testutil.h"
 
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +219,40 @@ static void test_bad_files_change_nothing(void **state)
     free(after);
 }
 
+/* A store of the previous schema (9: with the index events_customer) is
+ * brought up to date by the import itself, which then succeeds. */
+static void test_import_migrates_older_store(void **state)
+{
+    fx *f = *state;
+    if (!f)
+        skip();
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE INDEX events_customer ON events(customer_id);"
+                                      "PRAGMA user_version=9;",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    char *csv = put(f, "old.csv", "customer_id,kind\nA2,clicked\n");
+    char *err = NULL;
+    if (tu_run_tailor(NULL, &err, NULL, "import", "--db", f->db, "--events", csv, NULL))
+        fail_msg("import into a schema-9 store: %s", err ? err : "");
+    free(err);
+    free(csv);
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version),"
+                                            " (SELECT count(*) FROM sqlite_master WHERE name ="
+                                            " 'events_customer')",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), TL_STORE_SCHEMA_VERSION);
+    assert_int_equal(sqlite3_column_int(q, 1), 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+}
+
 /* Events of an offline channel imported later count in a rollout. */
 static void test_rollout_counts_imported(void **state)
 {
@@ -255,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_isotime),
         cmocka_unit_test(test_import_and_reimport),
         cmocka_unit_test(test_bad_files_change_nothing),
+        cmocka_unit_test(test_import_migrates_older_store),
         cmocka_unit_test(test_rollout_counts_imported),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
