@@ -255,9 +255,28 @@ static json_t *segment_arm_json(const tl_rollout_segment *g, int a)
                      "conversion", num(n ? (double)x / (double)n : NAN));
 }
 
-static int segment_tested(const tl_rollout_segment *g)
+/* A segment's comparison, for the JSON and the text alike. */
+typedef struct segment_lift {
+    int both;             /* both arms have customers: diff and ci mean something */
+    int tested;           /* both arms have TL_ROLLOUT_SEGMENT_MIN: p means something */
+    double diff, p;       /* treatment − control conversion; NaN / 1 when not meaningful */
+    tl_interval ci;
+} segment_lift;
+
+static segment_lift segment_compare(const tl_rollout_segment *g)
 {
-    return g->customers[0] >= TL_ROLLOUT_SEGMENT_MIN && g->customers[1] >= TL_ROLLOUT_SEGMENT_MIN;
+    segment_lift l = {.diff = NAN, .p = 1};
+    l.both = g->customers[0] > 0 && g->customers[1] > 0;
+    l.tested = g->customers[0] >= TL_ROLLOUT_SEGMENT_MIN &&
+               g->customers[1] >= TL_ROLLOUT_SEGMENT_MIN;
+    if (l.both)
+        l.diff = (double)g->converted[0] / (double)g->customers[0] -
+                 (double)g->converted[1] / (double)g->customers[1];
+    l.ci = tl_newcombe_diff(g->converted[0], g->customers[0], g->converted[1], g->customers[1],
+                            TL_Z95);
+    if (l.tested)
+        l.p = tl_two_prop_p(g->converted[0], g->customers[0], g->converted[1], g->customers[1]);
+    return l;
 }
 
 static json_t *segments_json(const tl_rollout_report *r)
@@ -265,23 +284,13 @@ static json_t *segments_json(const tl_rollout_report *r)
     json_t *arr = json_array();
     for (size_t i = 0; i < r->n_segments; i++) {
         const tl_rollout_segment *g = &r->segments[i];
-        int both = g->customers[0] > 0 && g->customers[1] > 0;
-        double d = both ? (double)g->converted[0] / (double)g->customers[0] -
-                              (double)g->converted[1] / (double)g->customers[1]
-                        : NAN;
-        tl_interval ci = tl_newcombe_diff(g->converted[0], g->customers[0], g->converted[1],
-                                          g->customers[1], TL_Z95);
+        segment_lift l = segment_compare(g);
         json_array_append_new(
             arr, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:b}", "segment", g->key,
                            "treatment", segment_arm_json(g, 0), "control",
-                           segment_arm_json(g, 1), "difference", num(d), "difference_ci",
-                           both ? interval(ci) : json_null(), "p_value",
-                           segment_tested(g) ? num(tl_two_prop_p(g->converted[0],
-                                                                 g->customers[0],
-                                                                 g->converted[1],
-                                                                 g->customers[1]))
-                                             : json_null(),
-                           "tested", segment_tested(g)));
+                           segment_arm_json(g, 1), "difference", num(l.diff), "difference_ci",
+                           l.both ? interval(l.ci) : json_null(), "p_value",
+                           l.tested ? num(l.p) : json_null(), "tested", l.tested));
     }
     return arr;
 }
@@ -371,6 +380,7 @@ void tl_rollout_report_print(FILE *f, const tl_rollout_report *r)
     int tested = 0;
     for (size_t i = 0; i < r->n_segments; i++) {
         const tl_rollout_segment *g = &r->segments[i];
+        segment_lift l = segment_compare(g);
         char arm[2][32];
         for (int a = 0; a < 2; a++)
             snprintf(arm[a], sizeof arm[a], "%lld/%lld %5.1f%%", g->converted[a],
@@ -378,17 +388,11 @@ void tl_rollout_report_print(FILE *f, const tl_rollout_report *r)
                      g->customers[a] ? 100.0 * (double)g->converted[a] / (double)g->customers[a]
                                      : 0.0);
         fprintf(f, "%-24s %21s %21s", g->key, arm[0], arm[1]);
-        if (g->customers[0] && g->customers[1]) {
-            double d = (double)g->converted[0] / (double)g->customers[0] -
-                       (double)g->converted[1] / (double)g->customers[1];
-            tl_interval ci = tl_newcombe_diff(g->converted[0], g->customers[0],
-                                              g->converted[1], g->customers[1], TL_Z95);
-            fprintf(f, " %+9.1f  %+6.1f .. %+6.1f", 100 * d, 100 * ci.lo, 100 * ci.hi);
-        }
-        if (segment_tested(g)) {
+        if (l.both)
+            fprintf(f, " %+9.1f  %+6.1f .. %+6.1f", 100 * l.diff, 100 * l.ci.lo, 100 * l.ci.hi);
+        if (l.tested) {
             tested++;
-            fprintf(f, " %8.3g", tl_two_prop_p(g->converted[0], g->customers[0],
-                                               g->converted[1], g->customers[1]));
+            fprintf(f, " %8.3g", l.p);
         }
         fputc('\n', f);
     }

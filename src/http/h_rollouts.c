@@ -17,19 +17,17 @@ int tl_h_rollouts_list(tl_request *rq, tl_response *rs)
 {
     json_t *all = json_array();
     tl_err err;
-    tl_rollout running;
-    bool found = false;
     int rc = tl_store_rollouts_each(rq->st, add_rollout, all, &err);
-    if (!rc)
-        rc = tl_store_rollout_active(rq->st, &running, &found, &err);
     if (rc) {
         json_decref(all);
         return tl_respond_from_err(rs, rc, err.msg);
     }
+    /* Newest first, and none starts while one runs: a running rollout is
+     * the first. */
+    json_t *first = json_array_get(all, 0);
+    json_t *running = json_is_true(json_object_get(first, "running")) ? first : NULL;
     return tl_respond_json(rs, MHD_HTTP_OK,
-                           json_pack("{s:o, s:o}", "running",
-                                     found ? tl_rollout_json(&running) : json_null(), "rollouts",
-                                     all));
+                           json_pack("{s:O?, s:o}", "running", running, "rollouts", all));
 }
 
 int tl_h_rollout_start(tl_request *rq, tl_response *rs)

@@ -297,25 +297,11 @@ static int eval_rule(const tl_rule *r, const tl_applicant *a, const tl_eligibili
         return a->monthly_income >= need ? R_PASS : R_FAIL;
     }
     case TL_RULE_MIN_INCOME:
-    case TL_RULE_MIN_BALANCE: {
-        bool inc = r->kind == TL_RULE_MIN_INCOME;
-        double have = inc ? a->monthly_income : a->balance;
-        if (currency_differs(r, a)) {
-            *note = "amount in another currency";
-            return R_UNKNOWN;
-        }
-        if (!isfinite(have)) {
-            *note = inc ? "income not known" : "balance not known";
-            return R_UNKNOWN;
-        }
-        snprintf(why, size, inc ? "customer's estimated income is %s a month"
-                                : "customer's balance is %s",
-                 fmt_amount(have, m, sizeof m));
-        return have >= r->value ? R_PASS : R_FAIL;
-    }
+    case TL_RULE_MIN_BALANCE:
     case TL_RULE_MAX_INCOME:
     case TL_RULE_MAX_BALANCE: {
-        bool inc = r->kind == TL_RULE_MAX_INCOME;
+        bool inc = r->kind == TL_RULE_MIN_INCOME || r->kind == TL_RULE_MAX_INCOME;
+        bool at_least = r->kind == TL_RULE_MIN_INCOME || r->kind == TL_RULE_MIN_BALANCE;
         double have = inc ? a->monthly_income : a->balance;
         if (currency_differs(r, a)) {
             *note = "amount in another currency";
@@ -328,6 +314,8 @@ static int eval_rule(const tl_rule *r, const tl_applicant *a, const tl_eligibili
         snprintf(why, size, inc ? "customer's estimated income is %s a month"
                                 : "customer's balance is %s",
                  fmt_amount(have, m, sizeof m));
+        if (at_least)
+            return have >= r->value ? R_PASS : R_FAIL;
         return have < r->value || (!r->below && have == r->value) ? R_PASS : R_FAIL;
     }
     case TL_RULE_CREDIT_TIER:

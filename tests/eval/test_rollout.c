@@ -34,14 +34,8 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     f->dir = tu_mkdtemp();
     f->bank = tu_join(f->dir, "bank.db");
-    char *err = NULL;
-    if (tu_run_tailor(NULL, &err, NULL, "generate", "--out", f->dir, "--customers", "300",
-                      "--months", "12", "--monthly-only", "--seed", "11", "--quiet", NULL)) {
-        fprintf(stderr, "generate: %s\n", err ? err : "");
-        free(err);
+    if (tu_generate_bank(f->dir, "300", "11"))
         return -1;
-    }
-    free(err);
     tu_import_generated(f->dir, f->bank);
     *state = f;
     return 0;

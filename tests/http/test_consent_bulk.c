@@ -27,27 +27,6 @@ static json_t *call(fixture *f, const char *method, const char *path, const char
 }
 
 
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (tu_served_open(f, "t.db")) {
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    if (!f)
-        return 0;
-    tu_served_close(f);
-    free(f);
-    return 0;
-}
-
 /* Asserts the customer's consent as GET /consent reports it. */
 static void expect_consent(fixture *f, const char *id, int p, int s, int l, int recorded)
 {
@@ -211,7 +190,7 @@ int main(void)
         printf("skipping: ../shared/seed-data not present\n");
         rc = 0;
     } else {
-        rc = cmocka_run_group_tests(tests, setup, teardown);
+        rc = cmocka_run_group_tests(tests, tu_served_setup, tu_served_teardown);
     }
     curl_global_cleanup();
     return rc;

@@ -43,27 +43,6 @@ static long long int_at(json_t *o, const char *key)
     return (long long)json_integer_value(v);
 }
 
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (tu_served_open(f, "t.db")) {
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    if (!f)
-        return 0;
-    tu_served_close(f);
-    free(f);
-    return 0;
-}
-
 static void post_event(fixture *f, const char *customer, const char *kind, const char *product,
                        const char *key)
 {
@@ -297,7 +276,7 @@ int main(void)
         printf("skipping: ../shared/seed-data not present\n");
         rc = 0;
     } else {
-        rc = cmocka_run_group_tests(tests, setup, teardown);
+        rc = cmocka_run_group_tests(tests, tu_served_setup, tu_served_teardown);
     }
     curl_global_cleanup();
     return rc;

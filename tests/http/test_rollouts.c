@@ -22,27 +22,6 @@ static json_t *call(fixture *f, const char *method, const char *path, const char
 }
 
 
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (tu_served_open(f, "t.db")) {
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    if (!f)
-        return 0;
-    tu_served_close(f);
-    free(f);
-    return 0;
-}
-
 static void test_bad_starts(void **state)
 {
     fixture *f = *state;
@@ -211,5 +190,5 @@ int main(void)
         cmocka_unit_test(test_bad_starts),
         cmocka_unit_test(test_rollout_end_to_end),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_served_setup, tu_served_teardown);
 }

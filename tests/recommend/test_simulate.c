@@ -21,14 +21,8 @@ static int setup(void **state)
     f->dir = tu_mkdtemp();
     f->on = tu_join(f->dir, "on.db");
     f->off = tu_join(f->dir, "off.db");
-    char *err = NULL;
-    if (tu_run_tailor(NULL, &err, NULL, "generate", "--out", f->dir, "--customers", "300",
-                      "--months", "12", "--monthly-only", "--seed", "11", "--quiet", NULL)) {
-        fprintf(stderr, "generate: %s\n", err ? err : "");
-        free(err);
+    if (tu_generate_bank(f->dir, "300", "11"))
         return -1;
-    }
-    free(err);
     tu_import_generated(f->dir, f->on);
     tu_import_generated(f->dir, f->off);
     *state = f;

@@ -186,3 +186,24 @@ void tu_served_close(tu_served *s)
     free(s->dir);
     memset(s, 0, sizeof *s);
 }
+
+int tu_served_setup(void **state)
+{
+    tu_served *f = calloc(1, sizeof *f);
+    if (!f || tu_served_open(f, "t.db")) {
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+int tu_served_teardown(void **state)
+{
+    tu_served *f = *state;
+    if (!f)
+        return 0;
+    tu_served_close(f);
+    free(f);
+    return 0;
+}

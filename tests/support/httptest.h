@@ -65,4 +65,9 @@ int tu_served_open(tu_served *s, const char *name);
 /* Stops the server, removes the store, frees; accepts a zeroed s. */
 void tu_served_close(tu_served *s);
 
+/* cmocka group set-up and tear-down around a tu_served of the seed data in
+ * "t.db", passed to the tests as *state. */
+int tu_served_setup(void **state);
+int tu_served_teardown(void **state);
+
 #endif

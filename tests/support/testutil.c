@@ -181,3 +181,14 @@ void tu_import_generated(const char *dir, const char *db)
     for (int i = 0; i < 6; i++)
         free(p[i]);
 }
+
+int tu_generate_bank(const char *dir, const char *customers, const char *seed)
+{
+    char *err = NULL;
+    int rc = tu_run_tailor(NULL, &err, NULL, "generate", "--out", dir, "--customers", customers,
+                           "--months", "12", "--monthly-only", "--seed", seed, "--quiet", NULL);
+    if (rc)
+        fprintf(stderr, "generate: %s\n", err ? err : "");
+    free(err);
+    return rc ? -1 : 0;
+}

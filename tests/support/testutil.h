@@ -36,6 +36,11 @@ char *tu_read_file(const char *path, size_t *len);
  * NULL to discard). `stdin_text` may be NULL. Returns the exit status. */
 int tu_run_tailor(char **out, char **err, const char *stdin_text, ...);
 
+/* Runs `tailor generate --out dir --customers N --months 12 --monthly-only
+ * --seed S`: a small synthetic bank as files. Returns 0, or -1 after saying
+ * why on stderr (usable from group set-ups). */
+int tu_generate_bank(const char *dir, const char *customers, const char *seed);
+
 /* Imports the files `tailor generate --monthly-only` wrote into dir
  * (customers, products, reviews, holdings, monthly, posts) into a new store
  * db. Fails the test on error. */
