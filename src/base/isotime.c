@@ -27,9 +27,8 @@ static int days_in_month(int y, int m)
     return m == 2 ? 28 + leap : days[m - 1];
 }
 
-bool tl_isotime_normalise(const char *in, char out[TL_ISOTIME_LEN + 1])
+bool tl_isotime_parse(const char *in, time_t *out)
 {
-    out[0] = '\0';
     const char *p = in;
     int y, mo, d, h = 0, mi = 0, s = 0;
     if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-' ||
@@ -76,7 +75,13 @@ bool tl_isotime_normalise(const char *in, char out[TL_ISOTIME_LEN + 1])
         return false;
     struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
                     .tm_min = mi, .tm_sec = s};
-    time_t t = timegm(&tm) - offset;
+    *out = timegm(&tm) - offset;
+    return true;
+}
+
+bool tl_isotime_format(time_t t, char out[TL_ISOTIME_LEN + 1])
+{
+    out[0] = '\0';
     struct tm utc;
     if (!gmtime_r(&t, &utc) || utc.tm_year + 1900 < 1000 || utc.tm_year + 1900 > 9999)
         return false;
@@ -85,4 +90,11 @@ bool tl_isotime_normalise(const char *in, char out[TL_ISOTIME_LEN + 1])
         return false;
     }
     return true;
+}
+
+bool tl_isotime_normalise(const char *in, char out[TL_ISOTIME_LEN + 1])
+{
+    time_t t;
+    out[0] = '\0';
+    return tl_isotime_parse(in, &t) && tl_isotime_format(t, out);
 }

@@ -5,6 +5,7 @@
 #define TL_BASE_ISOTIME_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #define TL_ISOTIME_LEN 20   /* characters, without the NUL */
 
@@ -15,5 +16,12 @@
  * means UTC). Years 1000–9999. False, with out empty, for anything else,
  * including an impossible date such as 2023-02-29 or a 25th hour. */
 bool tl_isotime_normalise(const char *in, char out[TL_ISOTIME_LEN + 1]);
+
+/* Reads what tl_isotime_normalise accepts into seconds since the epoch. */
+bool tl_isotime_parse(const char *in, time_t *out);
+
+/* Writes t in the store's form into out (21 bytes); false, with out empty,
+ * outside years 1000–9999. */
+bool tl_isotime_format(time_t t, char out[TL_ISOTIME_LEN + 1]);
 
 #endif

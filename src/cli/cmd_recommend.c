@@ -15,9 +15,11 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: tailor recommend --db FILE [--k 3] [--json] [--explain] [--model DIR|builtin]\n"
-            "                        CUSTOMER_ID\n\n"
+            "                        [--channel NAME] CUSTOMER_ID\n\n"
             "Recommends the products that fit the customer: eligible, not already held, not\n"
-            "recently dismissed, ranked by how well they answer the customer's needs, with\n"
+            "held back by the contact policy (tailor policy: recent dismissals, rested\n"
+            "offers, complaints, the channel's cap), ranked by how well they answer the\n"
+            "customer's needs, with\n"
             "reasons and the evidence behind them. Each recommendation is written to the\n"
             "store's audit log (tailor serve: GET /api/v1/audit).\n\n"
             "  --db FILE       the store\n"
@@ -27,6 +29,8 @@ static void usage(FILE *f)
             "                  name, category, score, reasons, evidence}], needs, ...}\n"
             "  --explain       also list every excluded product and the rule that excluded it\n"
             "  --model SPEC    sentence encoder: builtin (default) or a model folder\n"
+            "  --channel NAME  where the offers will be shown: the contact policy's cap\n"
+            "                  for that channel applies (none applies without it)\n"
             "  --help          this text\n");
 }
 
@@ -36,7 +40,7 @@ int tl_cmd_recommend(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},    {"k", required_argument, NULL, 'k'},
         {"json", no_argument, NULL, 'j'},        {"explain", no_argument, NULL, 'x'},
         {"model", required_argument, NULL, 'm'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"channel", required_argument, NULL, 'c'}, {NULL, 0, NULL, 0}};
     const char *db = NULL, *model = "builtin";
     tl_rec_opts o = {.k = 3, .personalise = 1, .social = 1};
     int json = 0, c;
@@ -55,6 +59,15 @@ int tl_cmd_recommend(int argc, char **argv)
         case 'j': json = 1; break;
         case 'x': o.explain = 1; break;
         case 'm': model = optarg; break;
+        case 'c':
+            if (!tl_contact_channel_valid(optarg)) {
+                fprintf(stderr, "tailor recommend: --channel: expected 1 to %d letters, digits, "
+                                "'-', '_' or '.', got \"%s\"\n", TL_CONTACT_CHANNEL_MAX - 1,
+                        optarg);
+                return TL_EXIT_USAGE;
+            }
+            o.channel = optarg;
+            break;
         case 'h': usage(stdout); return TL_EXIT_OK;
         default: usage(stderr); return TL_EXIT_USAGE;
         }
@@ -103,7 +116,9 @@ int tl_cmd_recommend(int argc, char **argv)
         free(text);
     } else {
         printf("customer  %s\n%s\n%s\n\n", r.customer_id, r.profile_summary, r.product_offering);
-        if (!r.n_items)
+        if (r.suppressed.code)
+            printf("No offers: %s.\n", r.suppressed.reason);
+        else if (!r.n_items)
             printf("No product scores above the minimum for this customer.\n");
         for (size_t i = 0; i < r.n_items; i++) {
             printf("%zu. %s (%s)  score %.3f\n", i + 1, r.items[i].name, r.items[i].category,

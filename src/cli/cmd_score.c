@@ -36,6 +36,9 @@ static void usage(FILE *f)
             "  --export FILE    write the stored scores as CSV (.csv) or JSON Lines (.jsonl):\n"
             "                   customer_id, rank, product_id, score, reasons, scored_at\n"
             "  --model SPEC     sentence encoder: builtin (default) or a model folder\n"
+            "  --channel NAME   the channel the offers are for (a campaign's): the contact\n"
+            "                   policy's cap for it applies (tailor policy); without it no\n"
+            "                   cap applies, while dismissals, fatigue and complaints always do\n"
             "  --help           this text\n");
 }
 
@@ -63,8 +66,10 @@ typedef struct job {
     tl_engine *eng;
     ids *all;
     int k;
+    const char *channel;      /* the contact policy's channel, NULL: none */
     atomic_size_t next;       /* next customer index to take */
     atomic_size_t done, with_offers, offers;
+    atomic_size_t suppressed; /* customers the contact policy held back */
     atomic_size_t arm_customers[3];   /* by tl_arm: under no rollout, treatment, control */
     char rollout[TL_ROLLOUT_NAME_MAX];/* a rollout the run scored under, "" if none;
                                          written once under lock */
@@ -117,7 +122,7 @@ static void *worker(void *arg)
         free(batch);
         return NULL;
     }
-    tl_rec_opts o = {.k = j->k, .personalise = 1, .social = 1};
+    tl_rec_opts o = {.k = j->k, .personalise = 1, .social = 1, .channel = j->channel};
     while (!atomic_load(&j->failed)) {
         size_t start = atomic_fetch_add(&j->next, BATCH);
         if (start >= j->all->n)
@@ -146,6 +151,8 @@ static void *worker(void *arg)
             atomic_fetch_add(&j->offers, r.n_items);
             if (r.n_items)
                 atomic_fetch_add(&j->with_offers, 1);
+            if (r.suppressed.code)
+                atomic_fetch_add(&j->suppressed, 1);
             atomic_fetch_add(&j->arm_customers[r.arm], 1);
             if (r.arm != TL_ARM_NONE && !atomic_load(&j->rollout_named)) {
                 pthread_mutex_lock(&j->lock);
@@ -268,8 +275,9 @@ int tl_cmd_score(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},      {"all", no_argument, NULL, 'a'},
         {"k", required_argument, NULL, 'k'},       {"threads", required_argument, NULL, 't'},
         {"export", required_argument, NULL, 'e'},  {"model", required_argument, NULL, 'm'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
-    const char *db = NULL, *export_path = NULL, *model = "builtin";
+        {"help", no_argument, NULL, 'h'},          {"channel", required_argument, NULL, 'c'},
+        {NULL, 0, NULL, 0}};
+    const char *db = NULL, *export_path = NULL, *model = "builtin", *channel = NULL;
     int all = 0, k = 3, c;
     long threads = sysconf(_SC_NPROCESSORS_ONLN);
     int64_t v;
@@ -294,6 +302,15 @@ int tl_cmd_score(int argc, char **argv)
             break;
         case 'e': export_path = optarg; break;
         case 'm': model = optarg; break;
+        case 'c':
+            if (!tl_contact_channel_valid(optarg)) {
+                fprintf(stderr, "tailor score: --channel: expected 1 to %d letters, digits, "
+                                "'-', '_' or '.', got \"%s\"\n", TL_CONTACT_CHANNEL_MAX - 1,
+                        optarg);
+                return TL_EXIT_USAGE;
+            }
+            channel = optarg;
+            break;
         case 'h': usage(stdout); return TL_EXIT_OK;
         default: usage(stderr); return TL_EXIT_USAGE;
         }
@@ -320,7 +337,7 @@ int tl_cmd_score(int argc, char **argv)
     }
     int rc = tl_store_customer_ids(st, 0, -1, add_id, &all_ids, &err);
     tl_store_close(st);
-    job j = {.db = db, .all = &all_ids, .k = k};
+    job j = {.db = db, .all = &all_ids, .k = k, .channel = channel};
     pthread_mutex_init(&j.lock, NULL);
     if (!rc)
         rc = tl_engine_open(model, NULL, &j.eng, &err);
@@ -371,6 +388,9 @@ int tl_cmd_score(int argc, char **argv)
                                  (json_int_t)atomic_load(&j.arm_customers[TL_ARM_CONTROL]),
                                  "none", (json_int_t)atomic_load(&j.arm_customers[TL_ARM_NONE]))
                      : json_null());
+    /* The contact policy's part: who it held back, for which channel. */
+    json_object_set_new(doc, "offer_channel", channel ? json_string(channel) : json_null());
+    json_object_set_new(doc, "suppressed", json_integer((json_int_t)atomic_load(&j.suppressed)));
     tl_err aerr;
     tl_err_clear(&aerr);
     if ((rc = tl_store_open(db, 0, &st, &aerr)) == TL_OK) {
@@ -392,6 +412,9 @@ int tl_cmd_score(int argc, char **argv)
            "one offer, %zu offers in all\n",
            all_ids.n, dt, dt > 0 ? (double)all_ids.n / dt : 0.0, started ? started : 1,
            atomic_load(&j.with_offers), atomic_load(&j.offers));
+    if (atomic_load(&j.suppressed))
+        printf("%zu customers got no offers under the contact policy (a recent complaint%s)\n",
+               atomic_load(&j.suppressed), channel ? " or the channel's cap" : "");
     if (j.rollout[0])
         printf("rollout %s: %zu customers personalised, %zu in the control group (generally "
                "suitable offers)\n",

@@ -33,5 +33,6 @@ int tl_cmd_llm(int argc, char **argv);
 int tl_cmd_simulate(int argc, char **argv);
 int tl_cmd_consent(int argc, char **argv);
 int tl_cmd_rollout(int argc, char **argv);
+int tl_cmd_policy(int argc, char **argv);
 
 #endif

@@ -29,6 +29,7 @@ static const tl_command commands[] = {
     {"llm", tl_cmd_llm, "check the optional LLM's configuration (llm check)"},
     {"simulate", tl_cmd_simulate, "measure learning from feedback on a synthetic population"},
     {"rollout", tl_cmd_rollout, "pilot personalisation on a share of customers; report the lift"},
+    {"policy", tl_cmd_policy, "the contact policy: dismissals, fatigue, complaints, channel caps"},
     {"eval", tl_cmd_eval, "measure sentiment, intents or matching on labelled data (CSV)"},
 };
 

@@ -44,6 +44,19 @@ static json_t *needs_doc(const tl_needs *n)
     return arr;
 }
 
+/* Rules whose code says all: a held product, and the contact policy's,
+ * whose windows are in the policy and whose whole-customer reason is the
+ * entry's "suppressed". */
+static int short_rule(const char *code)
+{
+    static const char *const codes[] = {"held", "dismissed", "fatigue", "complaint",
+                                        "contact_cap"};
+    for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
+        if (strcmp(code, codes[i]) == 0)
+            return 1;
+    return 0;
+}
+
 json_t *tl_audit_rec_doc(const tl_engine *e, const tl_rec_result *r, const tl_rec_opts *o,
                          const tl_audit_origin *origin)
 {
@@ -60,28 +73,32 @@ json_t *tl_audit_rec_doc(const tl_engine *e, const tl_rec_result *r, const tl_re
     size_t i;
     json_t *x;
     /* An audit entry is written for every answer, so it is kept short: the
-     * rule's code says all for a held or dismissed product, a score says
-     * why one fell below the threshold; eligibility rules keep their text,
+     * rule's code says all for the rules short_rule lists, a score says why
+     * one fell below the threshold; eligibility rules keep their text,
      * which holds the rule's limit and the customer's figure at the time. */
     json_array_foreach(r->excluded, i, x) {
         const char *code = json_string_value(json_object_get(x, "code"));
+        /* Withheld with all the others: "suppressed" says why, once. */
+        if (code && r->suppressed.code && strcmp(code, r->suppressed.code) == 0)
+            continue;
         json_t *entry = json_pack("{s:O, s:O}", "product_id", json_object_get(x, "product_id"),
                                   "rule", json_object_get(x, "code"));
         if (code && strcmp(code, "below_threshold") == 0 && json_object_get(x, "score"))
             json_object_set(entry, "score", json_object_get(x, "score"));
-        else if (!code || (strcmp(code, "held") != 0 && strcmp(code, "dismissed") != 0))
+        else if (!code || !short_rule(code))
             json_object_set(entry, "reason", json_object_get(x, "reason"));
         json_array_append_new(excluded, entry);
     }
     /* The rollout arm says why a customer got generally suitable offers
      * although they consented to personalisation. */
-    return json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:s, s:s, s:{s:b, s:o}, s:o}", "channel",
-                     origin->channel, "route", origin->route, "k", o ? o->k : 0, "products",
-                     products, "excluded", excluded, "needs", needs_doc(&r->needs), "encoder",
-                     tl_engine_encoder_id(e), "ranking_version", TL_RANKING_VERSION, "llm",
-                     "used", origin->llm_used != 0, "prompt_hash",
+    return json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:s, s:s, s:{s:b, s:o}, s:o, s:s?, s:o}",
+                     "channel", origin->channel, "route", origin->route, "k", o ? o->k : 0,
+                     "products", products, "excluded", excluded, "needs", needs_doc(&r->needs),
+                     "encoder", tl_engine_encoder_id(e), "ranking_version", TL_RANKING_VERSION,
+                     "llm", "used", origin->llm_used != 0, "prompt_hash",
                      origin->prompt_hash ? json_string(origin->prompt_hash) : json_null(),
-                     "rollout", tl_rec_rollout_json(r));
+                     "rollout", tl_rec_rollout_json(r), "offer_channel", o ? o->channel : NULL,
+                     "suppressed", tl_rec_suppressed_json(r));
 }
 
 int tl_audit_append_json(tl_store *st, const char *subject, const char *kind, json_t *doc,

@@ -54,6 +54,11 @@ int tl_h_recommendations(tl_request *rq, tl_response *rs)
     if (tl_request_int_arg(rq, rs, "k", 1, 20, &k))
         return 0;
     o.k = (int)k;
+    o.channel = tl_request_arg(rq, "channel");
+    if (o.channel && !tl_contact_channel_valid(o.channel))
+        return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request",
+                                "channel must be 1 to %d letters, digits, '-', '_' or '.'",
+                                TL_CONTACT_CHANNEL_MAX - 1);
     return recommend_served(rq, rs, &o, tl_request_flag(rq, "explain"),
                             "/api/v1/customers/{id}/recommendations", TL_LLM_SHAPE_V1,
                             tl_llm_requested(rq));
@@ -81,16 +86,12 @@ int tl_h_events_post(tl_request *rq, tl_response *rs)
     const char *product = json_string_value(json_object_get(body, "product_id"));
     const char *channel = json_string_value(json_object_get(body, "channel"));
     const char *key = json_string_value(json_object_get(body, "idempotency_key"));
-    static const char *const kinds[] = {"shown", "clicked", "accepted", "dismissed"};
-    int known_kind = 0;
-    for (size_t i = 0; kind && i < 4; i++)
-        known_kind |= strcmp(kind, kinds[i]) == 0;
-    if (!json_is_object(body) || !known_kind) {
-        rc = tl_err_set(&err, TL_EINPUT, "\"kind\" must be one of shown, clicked, accepted, "
-                                         "dismissed");
+    kind = tl_event_kind_find(kind, false);
+    if (!json_is_object(body) || !kind) {
+        rc = tl_err_set(&err, TL_EINPUT, "\"kind\" must be " TL_EVENT_KINDS_TEXT);
         goto done;
     }
-    if ((strcmp(kind, "accepted") == 0 || strcmp(kind, "dismissed") == 0) && !product) {
+    if (tl_event_kind_needs_product(kind) && !product) {
         rc = tl_err_set(&err, TL_EINPUT, "\"product_id\" is required for %s events", kind);
         goto done;
     }

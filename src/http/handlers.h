@@ -30,6 +30,8 @@ int tl_h_rollouts_list(tl_request *rq, tl_response *rs);
 int tl_h_rollout_start(tl_request *rq, tl_response *rs);
 int tl_h_rollout_stop(tl_request *rq, tl_response *rs);
 int tl_h_rollout_report(tl_request *rq, tl_response *rs);
+int tl_h_policy_get(tl_request *rq, tl_response *rs);
+int tl_h_policy_put(tl_request *rq, tl_response *rs);
 int tl_h_product_get(tl_request *rq, tl_response *rs);
 
 /* Recommendations and feedback (h_recommend.c). */

@@ -20,7 +20,8 @@ enum {
     H_METRICS, H_OPENAPI, H_RECOMMENDATIONS, H_PROTO_RECOMMENDATIONS, H_EVENTS_POST,
     H_PRODUCT_INSIGHTS, H_PRODUCT_OPTIMIZATIONS, H_CONSENT_GET, H_CONSENT_PUT,
     H_CUSTOMER_DELETE, H_AUDIT_LIST, H_BIAS_REPORT, H_REPORT_OVERVIEW, H_CONSENT_BULK,
-    H_PRODUCTS_MATCH, H_ROLLOUTS_LIST, H_ROLLOUT_START, H_ROLLOUT_STOP, H_ROLLOUT_REPORT
+    H_PRODUCTS_MATCH, H_ROLLOUTS_LIST, H_ROLLOUT_START, H_ROLLOUT_STOP, H_ROLLOUT_REPORT,
+    H_POLICY_GET, H_POLICY_PUT
 };
 
 const tl_handler tl_handlers[] = {
@@ -57,6 +58,8 @@ const tl_handler tl_handlers[] = {
     [H_ROLLOUT_START] = tl_h_rollout_start,
     [H_ROLLOUT_STOP] = tl_h_rollout_stop,
     [H_ROLLOUT_REPORT] = tl_h_rollout_report,
+    [H_POLICY_GET] = tl_h_policy_get,
+    [H_POLICY_PUT] = tl_h_policy_put,
 };
 
 const tl_route tl_routes[] = {
@@ -96,11 +99,13 @@ const tl_route tl_routes[] = {
      "Next-month spending forecast with an 80% interval: method", TL_ACCESS_ANALYST, "method"},
     {"GET", "/api/v1/customers/{id}/recommendations", H_RECOMMENDATIONS,
      "Top-k eligible products with score, reasons and evidence: k, explain, llm (friendlier "
-     "texts from the configured LLM when the customer consents)",
-     TL_ACCESS_APP, "k explain llm"},
+     "texts from the configured LLM when the customer consents), channel (where the offers "
+     "will be shown: the contact policy's cap for it applies)",
+     TL_ACCESS_APP, "k explain llm channel"},
     {"POST", "/api/v1/customers/{id}/events", H_EVENTS_POST,
-     "Feedback on an offer: kind (shown, clicked, accepted, dismissed), product_id, channel, "
-     "idempotency_key; a new event updates the segment's learned acceptance model",
+     "Feedback on an offer: kind (shown, clicked, accepted, dismissed, complained), "
+     "product_id, channel, idempotency_key; a new event updates the segment's learned "
+     "acceptance model",
      TL_ACCESS_APP, ""},
     {"GET", "/api/v1/customers/{id}/consent", H_CONSENT_GET,
      "Consent to personalisation, use of social data and use of an LLM", TL_ACCESS_APP, ""},
@@ -147,6 +152,12 @@ const tl_route tl_routes[] = {
      "A rollout's lift: each arm's conversion with 95% intervals, the difference, relative "
      "lift, p-value, smallest detectable difference, split check and cumulative daily "
      "conversion", TL_ACCESS_ANALYST, ""},
+    {"GET", "/api/v1/contact-policy", H_POLICY_GET,
+     "The contact policy in force and the default: dismissal_days, fatigue {showings, days}, "
+     "complaint_days, caps [{channel, offers, days}]", TL_ACCESS_ANALYST, ""},
+    {"PUT", "/api/v1/contact-policy", H_POLICY_PUT,
+     "Change the contact policy: the fields given replace theirs (0 or null switches a rule "
+     "off); audited", TL_ACCESS_ADMIN, ""},
     {"GET", "/healthz", H_HEALTHZ, "Liveness and store check", TL_ACCESS_PUBLIC, NULL},
     {"GET", "/metrics", H_METRICS, "Prometheus metrics", TL_ACCESS_ANALYST, NULL},
     {"GET", "/openapi.json", H_OPENAPI, "This API's description", TL_ACCESS_ANALYST, NULL},

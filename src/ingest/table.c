@@ -2091,7 +2091,6 @@ static int consent_row_write(reader *rd, tl_import *imp, tl_err *err)
  * store's form of `at` (isotime.h), or the import's own time when absent. */
 static int decode_event(reader *rd, tl_event *e, char at[TL_ISOTIME_LEN + 1], tl_err *err)
 {
-    static const char *const kinds[] = {"shown", "clicked", "accepted", "dismissed"};
     memset(e, 0, sizeof *e);
     int rc;
     if ((rc = get_id(rd, E_CUSTOMER, &e->customer_id, err)) ||
@@ -2100,14 +2099,9 @@ static int decode_event(reader *rd, tl_event *e, char at[TL_ISOTIME_LEN + 1], tl
         (rc = get_text(rd, E_CHANNEL, &e->channel, err)) ||
         (rd->r.v[E_KEY] && (rc = get_id(rd, E_KEY, &e->idempotency_key, err))))
         return rc;
-    const char *kind = e->kind;
-    e->kind = NULL;
-    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
-        if (strcasecmp(kind, kinds[i]) == 0)
-            e->kind = kinds[i];
-    if (!e->kind)
-        return fail(rd, E_KIND, err, "must be shown, clicked, accepted or dismissed");
-    if (!e->product_id && (e->kind == kinds[2] || e->kind == kinds[3]))
+    if (!(e->kind = tl_event_kind_find(e->kind, true)))
+        return fail(rd, E_KIND, err, "must be " TL_EVENT_KINDS_TEXT);
+    if (!e->product_id && tl_event_kind_needs_product(e->kind))
         return fail(rd, E_PRODUCT, err, "missing; %s events name their product", e->kind);
     if (rd->r.v[E_AT]) {
         if (!tl_isotime_normalise(rd->r.v[E_AT], at))

@@ -433,25 +433,37 @@ static void explain(const tl_cat_product *p, const cand *c, const tl_customer_vi
         add_reason(it, "A widely used %s that suits your profile", p->category);
 }
 
-typedef struct dismiss_ctx {
-    char ids[64][72];
-    size_t n;
-} dismiss_ctx;
-
-static int add_dismissed(void *ctx, const char *product_id)
+/* Feeds the customer's recent events to the contact policy. */
+static int feed_contact(void *ctx, const char *product_id, const char *kind,
+                        const char *channel, const char *at)
 {
-    dismiss_ctx *d = ctx;
-    if (d->n < 64)
-        tl_strlcpy(d->ids[d->n++], product_id, sizeof d->ids[0]);
-    return d->n >= 64;
+    tl_contact *c = ctx;
+    tl_err ignored;
+    return tl_contact_feed(c, product_id, kind, channel, at, &ignored) ? 1 : 0;
 }
 
-static int is_dismissed(const dismiss_ctx *d, const char *id)
+/* Reads the policy and the customer's events inside its longest window.
+ * A customer with more events than that in the window is judged on the
+ * newest TL_CONTACT_EVENTS_MAX. */
+#define TL_CONTACT_EVENTS_MAX 5000
+static int contact_open(tl_store *st, const char *customer_id, const char *channel,
+                        tl_contact_policy *p, tl_contact *c, tl_err *err)
 {
-    for (size_t i = 0; i < d->n; i++)
-        if (strcmp(d->ids[i], id) == 0)
-            return 1;
-    return 0;
+    int rc = tl_contact_policy_load(st, p, err);
+    if (rc)
+        return rc;
+    time_t now = time(NULL);
+    tl_contact_init(c, p, channel, now);
+    int days = tl_contact_horizon_days(p);
+    char since[TL_ISOTIME_LEN + 1];
+    if (!days || !tl_isotime_format(now - (time_t)days * 86400, since))
+        return TL_OK;
+    rc = tl_store_events_recent(st, customer_id, since, TL_CONTACT_EVENTS_MAX, feed_contact, c,
+                                err);
+    if (rc > 0)
+        rc = tl_err_set(err, TL_EDB, "events of customer '%s' are out of time order or too "
+                        "many to hold", customer_id);
+    return rc;
 }
 
 /* Records why p is not offered; `score` (NAN for none) is the figure a
@@ -655,6 +667,8 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
     rank_ctx x;
     cand *cands = NULL;
     tl_learn_model *model = NULL;
+    tl_contact_policy policy;
+    tl_contact contact = {0};   /* freed at done: safe while zeroed */
     int rc = ctx_open(e, st, customer_id, o, &out->needs, &x, err);
     if (rc)
         return rc;
@@ -692,16 +706,10 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
         out->segment_events = segment ? rows[TL_LEARN_SEGMENT][TL_LEARN_BIAS].n : 0;
         out->global_events = rows[TL_LEARN_GLOBAL][TL_LEARN_BIAS].n;
     }
-    /* Dismissals of the last 180 days count at once. */
-    dismiss_ctx dis = {.n = 0};
-    char since[32];
-    time_t now = time(NULL) - 180 * 86400;
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if ((rc = tl_store_events_dismissed(st, customer_id, since, add_dismissed, &dis, err)))
+    /* The contact policy: dismissals, rested products, complaints and the
+     * channel's cap count at once. */
+    if ((rc = contact_open(st, customer_id, o ? o->channel : NULL, &policy, &contact, err)))
         goto done;
-
     out->excluded = o && o->explain ? json_array() : NULL;
     tl_applicant app;
     applicant_from_view(v, &app);
@@ -711,14 +719,17 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
         goto done;
     }
     size_t nc = 0;
+    int suppressed = tl_contact_customer_blocked(&contact, &out->suppressed);
     for (size_t i = 0; i < cat->n; i++) {
         const tl_cat_product *p = &cat->products[i];
         if (tl_view_holds(v, p->id)) {
             exclude(out->excluded, p, "held", "the customer already holds this product", NAN);
             continue;
         }
-        if (is_dismissed(&dis, p->id)) {
-            exclude(out->excluded, p, "dismissed", "the customer dismissed this offer", NAN);
+        tl_contact_block block;
+        if (suppressed || tl_contact_product_blocked(&contact, p->id, &block)) {
+            const tl_contact_block *b = suppressed ? &out->suppressed : &block;
+            exclude(out->excluded, p, b->code, b->reason, NAN);
             continue;
         }
         cand *c = &cands[nc];
@@ -799,6 +810,7 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
     out->post_sentiment = post_sentiment(cat, v);
 done:
     free(cands);
+    tl_contact_free(&contact);
     tl_learn_model_unref(model);
     ctx_close(&x);
     if (rc) {
@@ -916,6 +928,15 @@ static json_t *needs_json(const tl_needs *n)
     return arr;
 }
 
+json_t *tl_rec_suppressed_json(const tl_rec_result *r)
+{
+    const tl_contact_block *b = &r->suppressed;
+    if (!b->code)
+        return json_null();
+    return json_pack("{s:s, s:s, s:s?}", "code", b->code, "reason", b->reason, "until",
+                     b->until[0] ? b->until : NULL);
+}
+
 json_t *tl_rec_rollout_json(const tl_rec_result *r)
 {
     if (r->arm == TL_ARM_NONE)
@@ -954,6 +975,7 @@ json_t *tl_rec_result_to_json(const tl_engine *e, const tl_rec_result *r)
                           "products_mentioned",
                           r->post_sentiment ? r->post_sentiment : json_array());
     json_object_set_new(o, "learning", learning);
+    json_object_set_new(o, "suppressed", tl_rec_suppressed_json(r));
     if (r->arm != TL_ARM_NONE)
         json_object_set_new(o, "rollout", tl_rec_rollout_json(r));
     if (r->excluded)

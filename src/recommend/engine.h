@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "recommend/contact_policy.h"
 #include "recommend/eligibility.h"
 #include "recommend/learn.h"
 #include "recommend/needs.h"
@@ -55,6 +56,8 @@ typedef struct tl_rec_opts {
     int personalise;        /* 0: no profile analysis (the customer's stored consent
                                can only narrow this, never widen it) */
     int social;             /* 0: posts are not read (likewise) */
+    const char *channel;    /* where the offers will be shown (borrowed): the contact
+                               policy's caps for it apply; NULL: none apply */
 } tl_rec_opts;
 
 #define TL_REC_MAX_REASONS 4
@@ -87,6 +90,8 @@ typedef struct tl_rec_result {
                                                   global model */
     tl_arm arm;             /* arm of the running rollout, TL_ARM_NONE when none runs */
     char rollout[TL_ROLLOUT_NAME_MAX];   /* that rollout's name, "" when none runs */
+    tl_contact_block suppressed;   /* code NULL, unless the contact policy holds back every
+                                      offer (a complaint, a channel's cap) */
 } tl_rec_result;
 
 /* Recommends for one customer. TL_ENOTFOUND for an unknown customer. The
@@ -129,13 +134,17 @@ void tl_engine_learned(tl_engine *e);
 /* {"customer_id", "recommendations":[{product_id,name,category,score,
  * p_accept,learned_lift,reasons,evidence}], "needs":[…], "profile_summary",
  * "product_offering", "encoder", "learning":{segment,segment_events,
- * global_events,weight,p_accept}, ["rollout":{name,arm}], ["excluded"]}. New
- * reference. */
+ * global_events,weight,p_accept}, "suppressed":{code,reason,until}|null,
+ * ["rollout":{name,arm}], ["excluded"]}. New reference. */
 json_t *tl_rec_result_to_json(const tl_engine *e, const tl_rec_result *r);
 
 /* {"name", "arm"} of the rollout the result was served under, or JSON null
  * when none ran. New reference. */
 json_t *tl_rec_rollout_json(const tl_rec_result *r);
+
+/* {"code", "reason", "until"} when the contact policy held back every
+ * offer, else JSON null. New reference. */
+json_t *tl_rec_suppressed_json(const tl_rec_result *r);
 
 /* The prototype's /product_recommendations shape: {"profile", "recommended":
  * [{Product_Name, Product_Category, Similarity}], "products_sentiment": […],

@@ -2,6 +2,26 @@
 #include "store/events.h"
 #include "store/store_int.h"
 
+#include <string.h>
+#include <strings.h>
+
+const char *const tl_event_kinds[] = {"shown", "clicked", "accepted", "dismissed",
+                                      "complained", NULL};
+
+const char *tl_event_kind_find(const char *kind, bool ignore_case)
+{
+    for (size_t i = 0; kind && tl_event_kinds[i]; i++)
+        if (ignore_case ? strcasecmp(kind, tl_event_kinds[i]) == 0
+                        : strcmp(kind, tl_event_kinds[i]) == 0)
+            return tl_event_kinds[i];
+    return NULL;
+}
+
+bool tl_event_kind_needs_product(const char *kind)
+{
+    return strcmp(kind, "accepted") == 0 || strcmp(kind, "dismissed") == 0;
+}
+
 int tl_store_event_add(tl_store *st, const tl_event *e, bool *duplicate, tl_err *err)
 {
     sqlite3_stmt *s = tl__store_stmt(
@@ -26,26 +46,33 @@ int tl_store_event_add(tl_store *st, const tl_event *e, bool *duplicate, tl_err 
     return TL_OK;
 }
 
-int tl_store_events_dismissed(tl_store *st, const char *customer_id, const char *since,
-                              int (*cb)(void *ctx, const char *product_id), void *ctx,
-                              tl_err *err)
+int tl_store_events_recent(tl_store *st, const char *customer_id, const char *since,
+                           int limit,
+                           int (*cb)(void *ctx, const char *product_id, const char *kind,
+                                     const char *channel, const char *at),
+                           void *ctx, tl_err *err)
 {
+    /* events_customer_product finds the customer's rows; the sort is over
+     * them alone. */
     sqlite3_stmt *s = tl__store_stmt(
-        st, TL_STMT_EVENTS_DISMISSED,
-        "SELECT product_id FROM events WHERE customer_id=?1 AND kind='dismissed' AND "
-        "product_id IS NOT NULL AND (?2 IS NULL OR at >= ?2) GROUP BY product_id "
-        "ORDER BY max(at) DESC",
+        st, TL_STMT_EVENTS_RECENT,
+        "SELECT product_id, kind, channel, at FROM events WHERE customer_id=?1 AND at >= ?2 "
+        "ORDER BY at DESC, id DESC LIMIT ?3",
         err);
     if (!s)
         return TL_EDB;
     tl__bind_text(s, 1, customer_id);
     tl__bind_text(s, 2, since);
+    sqlite3_bind_int(s, 3, limit);
     int step, rc = TL_OK;
     while ((step = sqlite3_step(s)) == SQLITE_ROW)
-        if (cb(ctx, (const char *)sqlite3_column_text(s, 0)))
+        if ((rc = cb(ctx, (const char *)sqlite3_column_text(s, 0),
+                     (const char *)sqlite3_column_text(s, 1),
+                     (const char *)sqlite3_column_text(s, 2),
+                     (const char *)sqlite3_column_text(s, 3))))
             break;
     if (step != SQLITE_ROW && step != SQLITE_DONE)
-        rc = tl__store_fail(st, err, "read dismissals");
+        rc = tl__store_fail(st, err, "read recent events");
     sqlite3_reset(s);
     return rc;
 }

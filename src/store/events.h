@@ -1,5 +1,5 @@
-/* events.h — feedback on offers (shown, clicked, accepted, dismissed),
- * counted once per idempotency key. */
+/* events.h — feedback on offers (shown, clicked, accepted, dismissed) and
+ * complaints, counted once per idempotency key. */
 #ifndef TL_STORE_EVENTS_H
 #define TL_STORE_EVENTS_H
 
@@ -10,21 +10,36 @@
 typedef struct tl_event {
     const char *customer_id;
     const char *product_id;       /* may be NULL */
-    const char *kind;             /* "shown", "clicked", "accepted", "dismissed" */
+    const char *kind;             /* one of tl_event_kinds */
     const char *channel;          /* may be NULL */
     const char *idempotency_key;  /* may be NULL: then never deduplicated */
     const char *at;               /* ISO time, NULL = now */
 } tl_event;
 
+/* "shown", "clicked", "accepted", "dismissed", "complained"; NULL ends it. */
+extern const char *const tl_event_kinds[];
+#define TL_EVENT_KINDS_TEXT "shown, clicked, accepted, dismissed or complained"
+
+/* The kind's canonical spelling from tl_event_kinds, or NULL when `kind`
+ * is none of them (ASCII case ignored when `ignore_case`). */
+const char *tl_event_kind_find(const char *kind, bool ignore_case);
+
+/* Accepted and dismissed events must name their product. */
+bool tl_event_kind_needs_product(const char *kind);
+
 /* Records an event; *duplicate (may be NULL) tells that the key was seen
  * before and nothing was written. */
 int tl_store_event_add(tl_store *st, const tl_event *e, bool *duplicate, tl_err *err);
 
-/* Visits the product ids the customer dismissed since `since` (ISO time,
- * NULL for ever), newest first. */
-int tl_store_events_dismissed(tl_store *st, const char *customer_id, const char *since,
-                              int (*cb)(void *ctx, const char *product_id), void *ctx,
-                              tl_err *err);
+/* Visits the customer's events at or after `since` (the store's time
+ * form), newest first, at most `limit`. The strings are valid during the
+ * callback only; product_id and channel may be NULL. The callback returns
+ * non-zero to stop (and that value is returned). */
+int tl_store_events_recent(tl_store *st, const char *customer_id, const char *since,
+                           int limit,
+                           int (*cb)(void *ctx, const char *product_id, const char *kind,
+                                     const char *channel, const char *at),
+                           void *ctx, tl_err *err);
 
 /* Per product: how often it was shown, clicked, accepted and dismissed. */
 typedef struct tl_product_events {

@@ -1,0 +1,441 @@
+/* contact_policy.c — the contact policy and its rules for one customer
+ * (contact_policy.h). */
+#include "recommend/contact_policy.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/str.h"
+#include "store/meta.h"
+
+void tl_contact_policy_default(tl_contact_policy *p)
+{
+    memset(p, 0, sizeof *p);
+    p->dismissal_days = 180;
+    p->complaint_days = 90;
+}
+
+bool tl_contact_channel_valid(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++) {
+        char c = s[n];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.'))
+            return false;
+    }
+    return n >= 1 && n < TL_CONTACT_CHANNEL_MAX;
+}
+
+/* ---- the document ----------------------------------------------------------- */
+
+/* The value as JSON text for a message, cut short. */
+static void shown_value(const json_t *v, char *buf, size_t size)
+{
+    char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+    if (!text) {
+        tl_strlcpy(buf, "?", size);
+        return;
+    }
+    if (strlen(text) > 40)
+        memcpy(text + 37, "...", 4);
+    tl_strlcpy(buf, text, size);
+    free(text);
+}
+
+/* An integer field in lo..hi; `zero_off` allows 0 (the rule is off). */
+static int read_int(const json_t *v, const char *field, int lo, int hi, bool zero_off, int *out,
+                    tl_err *err)
+{
+    if (json_is_integer(v)) {
+        json_int_t x = json_integer_value(v);
+        if ((x >= lo && x <= hi) || (zero_off && x == 0)) {
+            *out = (int)x;
+            return TL_OK;
+        }
+    }
+    char shown[48] = "missing";
+    if (v)
+        shown_value(v, shown, sizeof shown);
+    return tl_err_set(err, TL_EINPUT, "contact policy: \"%s\" is %s; it must be a whole number "
+                      "from %d to %d%s", field, shown, lo, hi,
+                      zero_off ? " (0 switches it off)" : "");
+}
+
+/* Rejects members other than the `n` names given. */
+static int only_fields(const json_t *obj, const char *where, const char *const *names, size_t n,
+                       tl_err *err)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)obj, key, v) {
+        size_t i = 0;
+        while (i < n && strcmp(key, names[i]) != 0)
+            i++;
+        if (i == n) {
+            char list[160] = "";
+            size_t off = 0;
+            for (size_t j = 0; j < n && off < sizeof list; j++)
+                off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", j ? ", " : "",
+                                        names[j]);
+            return tl_err_set(err, TL_EINPUT, "contact policy: unknown field \"%.40s\"%s%s; "
+                              "known: %s", key, where[0] ? " in " : "", where, list);
+        }
+    }
+    return TL_OK;
+}
+
+static int read_fatigue(const json_t *v, tl_contact_policy *p, tl_err *err)
+{
+    if (json_is_null(v)) {
+        p->fatigue_showings = p->fatigue_days = 0;
+        return TL_OK;
+    }
+    static const char *const names[] = {"showings", "days"};
+    if (!json_is_object(v))
+        return tl_err_set(err, TL_EINPUT, "contact policy: \"fatigue\" must be an object "
+                          "{\"showings\": N, \"days\": D} or null");
+    int rc = only_fields(v, "\"fatigue\"", names, 2, err);
+    if (!rc)
+        rc = read_int(json_object_get(v, "showings"), "fatigue.showings", 1,
+                      TL_CONTACT_MAX_COUNT, false, &p->fatigue_showings, err);
+    if (!rc)
+        rc = read_int(json_object_get(v, "days"), "fatigue.days", 1, TL_CONTACT_MAX_DAYS, false,
+                      &p->fatigue_days, err);
+    return rc;
+}
+
+static int read_caps(const json_t *v, tl_contact_policy *p, tl_err *err)
+{
+    if (!json_is_array(v))
+        return tl_err_set(err, TL_EINPUT, "contact policy: \"caps\" must be an array of "
+                          "{\"channel\", \"offers\", \"days\"}");
+    if (json_array_size(v) > TL_CONTACT_MAX_CAPS)
+        return tl_err_set(err, TL_EINPUT, "contact policy: \"caps\" has %zu entries; at most %d",
+                          json_array_size(v), TL_CONTACT_MAX_CAPS);
+    static const char *const names[] = {"channel", "offers", "days"};
+    size_t i;
+    json_t *c;
+    p->n_caps = 0;
+    json_array_foreach(v, i, c) {
+        char where[32], field[48];
+        snprintf(where, sizeof where, "caps[%zu]", i);
+        if (!json_is_object(c))
+            return tl_err_set(err, TL_EINPUT, "contact policy: %s must be an object "
+                              "{\"channel\", \"offers\", \"days\"}", where);
+        int rc = only_fields(c, where, names, 3, err);
+        if (rc)
+            return rc;
+        tl_contact_cap *cap = &p->caps[i];
+        const char *channel = json_string_value(json_object_get(c, "channel"));
+        if (!channel || (strcmp(channel, "*") != 0 && !tl_contact_channel_valid(channel))) {
+            char shown[48];
+            shown_value(json_object_get(c, "channel"), shown, sizeof shown);
+            return tl_err_set(err, TL_EINPUT, "contact policy: %s.channel is %s; it must be \"*\" "
+                              "(every channel) or 1 to %d letters, digits, '-', '_' or '.'",
+                              where, json_object_get(c, "channel") ? shown : "missing",
+                              TL_CONTACT_CHANNEL_MAX - 1);
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(p->caps[j].channel, channel) == 0)
+                return tl_err_set(err, TL_EINPUT, "contact policy: %s.channel \"%s\" is "
+                                  "already capped by caps[%zu]", where, channel, j);
+        tl_strlcpy(cap->channel, channel, sizeof cap->channel);
+        snprintf(field, sizeof field, "%s.offers", where);
+        if ((rc = read_int(json_object_get(c, "offers"), field, 1, TL_CONTACT_MAX_COUNT, false,
+                           &cap->offers, err)))
+            return rc;
+        snprintf(field, sizeof field, "%s.days", where);
+        if ((rc = read_int(json_object_get(c, "days"), field, 1, TL_CONTACT_MAX_DAYS, false,
+                           &cap->days, err)))
+            return rc;
+        p->n_caps = i + 1;
+    }
+    return TL_OK;
+}
+
+int tl_contact_policy_from_json(const json_t *doc, tl_contact_policy *p, tl_err *err)
+{
+    static const char *const names[] = {"dismissal_days", "fatigue", "complaint_days", "caps"};
+    if (!json_is_object(doc))
+        return tl_err_set(err, TL_EINPUT, "contact policy: must be a JSON object {\"dismissal_"
+                          "days\", \"fatigue\", \"complaint_days\", \"caps\"}");
+    /* Into a copy, so a bad document leaves *p as it was. */
+    tl_contact_policy q = *p;
+    json_t *v;
+    int rc = only_fields(doc, "", names, 4, err);
+    if (!rc && (v = json_object_get(doc, "dismissal_days")))
+        rc = read_int(v, "dismissal_days", 1, TL_CONTACT_MAX_DAYS, true, &q.dismissal_days, err);
+    if (!rc && (v = json_object_get(doc, "fatigue")))
+        rc = read_fatigue(v, &q, err);
+    if (!rc && (v = json_object_get(doc, "complaint_days")))
+        rc = read_int(v, "complaint_days", 1, TL_CONTACT_MAX_DAYS, true, &q.complaint_days, err);
+    if (!rc && (v = json_object_get(doc, "caps")))
+        rc = read_caps(v, &q, err);
+    if (!rc)
+        *p = q;
+    return rc;
+}
+
+json_t *tl_contact_policy_to_json(const tl_contact_policy *p)
+{
+    json_t *caps = json_array();
+    for (size_t i = 0; i < p->n_caps; i++)
+        json_array_append_new(caps, json_pack("{s:s, s:i, s:i}", "channel", p->caps[i].channel,
+                                              "offers", p->caps[i].offers, "days",
+                                              p->caps[i].days));
+    json_t *fatigue = p->fatigue_showings
+                          ? json_pack("{s:i, s:i}", "showings", p->fatigue_showings, "days",
+                                      p->fatigue_days)
+                          : json_null();
+    return json_pack("{s:i, s:o, s:i, s:o}", "dismissal_days", p->dismissal_days, "fatigue",
+                     fatigue, "complaint_days", p->complaint_days, "caps", caps);
+}
+
+int tl_contact_policy_load(tl_store *st, tl_contact_policy *out, tl_err *err)
+{
+    tl_contact_policy_default(out);
+    char *text = NULL;
+    int rc = tl_store_meta_get_text(st, TL_CONTACT_POLICY_KEY, &text, err);
+    if (rc || !text)
+        return rc;
+    json_error_t je;
+    json_t *doc = json_loads(text, 0, &je);
+    free(text);
+    if (!doc)
+        return tl_err_set(err, TL_EDB, "the store's contact policy is not JSON: %s (line %d, "
+                          "column %d); set it again with tailor policy set", je.text, je.line,
+                          je.column);
+    rc = tl_contact_policy_from_json(doc, out, err);
+    json_decref(doc);
+    if (rc)
+        return tl_err_set(err, TL_EDB, "the store's %s; set it again with tailor policy set",
+                          err->msg);
+    return TL_OK;
+}
+
+/* ---- one customer ------------------------------------------------------------ */
+
+struct tl_contact_product {
+    char *id;                               /* owned; NULL for an empty slot */
+    bool responded;                         /* clicked or accepted after later showings */
+    int showings;                           /* in the fatigue window, after any response */
+    char filled_at[TL_ISOTIME_LEN + 1];     /* the showing that reached the fatigue limit */
+    char dismissed_at[TL_ISOTIME_LEN + 1];  /* newest dismissal in its window */
+};
+
+int tl_contact_horizon_days(const tl_contact_policy *p)
+{
+    int days = p->dismissal_days;
+    if (p->fatigue_showings && p->fatigue_days > days)
+        days = p->fatigue_days;
+    if (p->complaint_days > days)
+        days = p->complaint_days;
+    for (size_t i = 0; i < p->n_caps; i++)
+        if (p->caps[i].days > days)
+            days = p->caps[i].days;
+    return days;
+}
+
+static void since(time_t now, int days, char out[TL_ISOTIME_LEN + 1])
+{
+    if (!days || !tl_isotime_format(now - (time_t)days * 86400, out))
+        out[0] = '\0';
+}
+
+/* Whether a cap limits requests on `channel`. */
+static bool cap_applies(const tl_contact_cap *cap, const char *channel)
+{
+    return channel && (strcmp(cap->channel, "*") == 0 || strcmp(cap->channel, channel) == 0);
+}
+
+void tl_contact_init(tl_contact *c, const tl_contact_policy *p, const char *channel, time_t now)
+{
+    memset(c, 0, sizeof *c);
+    c->policy = p;
+    c->channel = channel;
+    since(now, p->dismissal_days, c->since_dismissal);
+    since(now, p->fatigue_showings ? p->fatigue_days : 0, c->since_fatigue);
+    since(now, p->complaint_days, c->since_complaint);
+    for (size_t i = 0; i < p->n_caps; i++)
+        since(now, cap_applies(&p->caps[i], channel) ? p->caps[i].days : 0, c->since_cap[i]);
+}
+
+void tl_contact_free(tl_contact *c)
+{
+    for (size_t i = 0; i < c->cap_products; i++)
+        free(c->products[i].id);
+    free(c->products);
+    c->products = NULL;
+    c->n_products = c->cap_products = 0;
+}
+
+static uint64_t hash_id(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* The slot of `id` in a table of `cap` slots (a power of two): its own, or
+ * the empty one where it belongs. */
+static tl_contact_product *slot_of(tl_contact_product *t, size_t cap, const char *id)
+{
+    size_t i = hash_id(id) & (cap - 1);
+    while (t[i].id && strcmp(t[i].id, id) != 0)
+        i = (i + 1) & (cap - 1);
+    return &t[i];
+}
+
+static int grow(tl_contact *c, tl_err *err)
+{
+    size_t cap = c->cap_products ? c->cap_products * 2 : 64;
+    tl_contact_product *t = calloc(cap, sizeof *t);
+    if (!t)
+        return tl_err_set(err, TL_ENOMEM, "out of memory applying the contact policy");
+    for (size_t i = 0; i < c->cap_products; i++)
+        if (c->products[i].id)
+            *slot_of(t, cap, c->products[i].id) = c->products[i];
+    free(c->products);
+    c->products = t;
+    c->cap_products = cap;
+    return TL_OK;
+}
+
+static int product_entry(tl_contact *c, const char *id, tl_contact_product **out, tl_err *err)
+{
+    if (2 * (c->n_products + 1) > c->cap_products) {
+        int rc = grow(c, err);
+        if (rc)
+            return rc;
+    }
+    tl_contact_product *e = slot_of(c->products, c->cap_products, id);
+    if (!e->id) {
+        size_t n = strlen(id) + 1;
+        if (!(e->id = malloc(n)))
+            return tl_err_set(err, TL_ENOMEM, "out of memory applying the contact policy");
+        memcpy(e->id, id, n);
+        c->n_products++;
+    }
+    *out = e;
+    return TL_OK;
+}
+
+/* `at` lies in a window that starts at `from` ("" for a rule that is off). */
+static bool within(const char *at, const char *from)
+{
+    return from[0] && strcmp(at, from) >= 0;
+}
+
+int tl_contact_feed(tl_contact *c, const char *product_id, const char *kind,
+                    const char *channel, const char *at, tl_err *err)
+{
+    if (c->last[0] && strcmp(at, c->last) > 0)
+        return tl_err_set(err, TL_EINPUT, "contact policy: events must come newest first (%s "
+                          "after %s)", at, c->last);
+    tl_strlcpy(c->last, at, sizeof c->last);
+    const tl_contact_policy *p = c->policy;
+    bool shown = strcmp(kind, "shown") == 0;
+    if (strcmp(kind, "complained") == 0 && !c->complaint_at[0] && within(at, c->since_complaint))
+        tl_strlcpy(c->complaint_at, at, sizeof c->complaint_at);
+    for (size_t i = 0; shown && i < p->n_caps; i++) {
+        const tl_contact_cap *cap = &p->caps[i];
+        bool counts = strcmp(cap->channel, "*") == 0 ||
+                      (channel && strcmp(cap->channel, channel) == 0);
+        if (counts && within(at, c->since_cap[i]) && ++c->cap_count[i] == cap->offers)
+            tl_strlcpy(c->cap_at[i], at, sizeof c->cap_at[i]);
+    }
+    if (!product_id)
+        return TL_OK;
+    bool dismissal = strcmp(kind, "dismissed") == 0 && within(at, c->since_dismissal);
+    bool response = strcmp(kind, "clicked") == 0 || strcmp(kind, "accepted") == 0;
+    bool showing = shown && within(at, c->since_fatigue);
+    if (!dismissal && !response && !showing)
+        return TL_OK;
+    tl_contact_product *e = NULL;
+    int rc = product_entry(c, product_id, &e, err);
+    if (rc)
+        return rc;
+    if (dismissal && !e->dismissed_at[0])
+        tl_strlcpy(e->dismissed_at, at, sizeof e->dismissed_at);
+    if (response)
+        e->responded = true;
+    if (showing && !e->responded && ++e->showings == p->fatigue_showings)
+        tl_strlcpy(e->filled_at, at, sizeof e->filled_at);
+    return TL_OK;
+}
+
+/* `at` + days, in the store's form ("" when `at` is unreadable). */
+static void add_days(const char *at, int days, char out[TL_ISOTIME_LEN + 1])
+{
+    time_t t;
+    if (!tl_isotime_parse(at, &t) || !tl_isotime_format(t + (time_t)days * 86400, out))
+        out[0] = '\0';
+}
+
+/* The date part of a store time, for reasons people read. */
+static const char *day_of(const char *iso, char out[11])
+{
+    snprintf(out, 11, "%.10s", iso);
+    return out;
+}
+
+bool tl_contact_customer_blocked(const tl_contact *c, tl_contact_block *out)
+{
+    const tl_contact_policy *p = c->policy;
+    char d1[11], d2[11];
+    memset(out, 0, sizeof *out);
+    if (c->complaint_at[0]) {
+        out->code = "complaint";
+        add_days(c->complaint_at, p->complaint_days, out->until);
+        snprintf(out->reason, sizeof out->reason, "the customer complained on %s: no offers for "
+                 "%d days, until %s", day_of(c->complaint_at, d1), p->complaint_days,
+                 day_of(out->until, d2));
+        return true;
+    }
+    for (size_t i = 0; i < p->n_caps; i++) {
+        const tl_contact_cap *cap = &p->caps[i];
+        if (!c->since_cap[i][0] || c->cap_count[i] < cap->offers)
+            continue;
+        out->code = "contact_cap";
+        add_days(c->cap_at[i], cap->days, out->until);
+        snprintf(out->reason, sizeof out->reason, "%d offers shown on %s in the last %d days, "
+                 "the most the contact policy allows; next possible %s", c->cap_count[i],
+                 strcmp(cap->channel, "*") == 0 ? "all channels" : cap->channel, cap->days,
+                 day_of(out->until, d1));
+        return true;
+    }
+    return false;
+}
+
+bool tl_contact_product_blocked(const tl_contact *c, const char *product_id,
+                                tl_contact_block *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!c->n_products)
+        return false;
+    const tl_contact_product *e = slot_of(c->products, c->cap_products, product_id);
+    if (!e->id)
+        return false;
+    const tl_contact_policy *p = c->policy;
+    char d1[11], d2[11];
+    if (e->dismissed_at[0]) {
+        out->code = "dismissed";
+        add_days(e->dismissed_at, p->dismissal_days, out->until);
+        snprintf(out->reason, sizeof out->reason, "the customer dismissed this offer on %s; "
+                 "hidden until %s", day_of(e->dismissed_at, d1), day_of(out->until, d2));
+        return true;
+    }
+    if (p->fatigue_showings && e->showings >= p->fatigue_showings) {
+        out->code = "fatigue";
+        add_days(e->filled_at, p->fatigue_days, out->until);
+        snprintf(out->reason, sizeof out->reason, "shown %d times in the last %d days with no "
+                 "response; rested until %s", e->showings, p->fatigue_days,
+                 day_of(out->until, d1));
+        return true;
+    }
+    return false;
+}

@@ -1,0 +1,122 @@
+/* contact_policy.h — how often a customer may be offered products: the
+ * bank's contact policy, applied inside the engine to every recommendation.
+ *
+ * Four rules, each switched off by 0:
+ *   - dismissal: a product the customer dismissed stays hidden for
+ *     `dismissal_days`;
+ *   - fatigue: a product shown `fatigue_showings` times in `fatigue_days`
+ *     with no click or acceptance after those showings is rested;
+ *   - complaint: after a `complained` event no product is offered for
+ *     `complaint_days`;
+ *   - caps: at most `offers` offers shown on a channel in `days`; a request
+ *     that names the channel gets nothing more until the oldest of those
+ *     showings leaves the window.
+ *
+ * The policy is one JSON document in the store (docs/contact-policy.md),
+ * changed through govern/policy_change.h so that every change is audited. */
+#ifndef TL_RECOMMEND_CONTACT_POLICY_H
+#define TL_RECOMMEND_CONTACT_POLICY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "base/err.h"
+#include "base/isotime.h"
+#include "store/store.h"
+
+#define TL_CONTACT_MAX_CAPS 16
+#define TL_CONTACT_CHANNEL_MAX 33   /* bytes, with the NUL */
+#define TL_CONTACT_MAX_DAYS 3650
+#define TL_CONTACT_MAX_COUNT 1000
+
+typedef struct tl_contact_cap {
+    char channel[TL_CONTACT_CHANNEL_MAX];   /* "*" counts and limits every channel */
+    int offers;                             /* at most this many showings … */
+    int days;                               /* … in this many days */
+} tl_contact_cap;
+
+typedef struct tl_contact_policy {
+    int dismissal_days;
+    int fatigue_showings, fatigue_days;
+    int complaint_days;
+    size_t n_caps;
+    tl_contact_cap caps[TL_CONTACT_MAX_CAPS];
+} tl_contact_policy;
+
+/* Dismissals hide a product for 180 days and a complaint stops offers for
+ * 90; no fatigue rule and no caps. */
+void tl_contact_policy_default(tl_contact_policy *p);
+
+/* Reads a policy document {"dismissal_days", "fatigue": {"showings",
+ * "days"} | null, "complaint_days", "caps": [{"channel", "offers",
+ * "days"}]}. A field left out keeps the value p already holds, so callers
+ * start from the default or the current policy. TL_EINPUT naming the field
+ * and value for anything else: unknown fields, non-integers, out of range,
+ * a bad or repeated channel. */
+int tl_contact_policy_from_json(const json_t *doc, tl_contact_policy *p, tl_err *err);
+
+/* The document above, complete. New reference. */
+json_t *tl_contact_policy_to_json(const tl_contact_policy *p);
+
+/* True when `s` is a usable channel name: 1..32 characters of letters,
+ * digits, '-', '_' and '.'. ("*" is only a cap's wildcard, not a channel.) */
+bool tl_contact_channel_valid(const char *s);
+
+/* The policy in force: the store's, or the default when none was set. */
+int tl_contact_policy_load(tl_store *st, tl_contact_policy *out, tl_err *err);
+
+/* Key of the policy document in the store's settings. */
+#define TL_CONTACT_POLICY_KEY "contact_policy"
+
+/* ---- applying it to one customer ------------------------------------------ */
+
+typedef struct tl_contact_block {
+    const char *code;                  /* "dismissed", "fatigue", "complaint", "contact_cap" */
+    char reason[200];
+    char until[TL_ISOTIME_LEN + 1];    /* when the rule stops holding, "" when unknown */
+} tl_contact_block;
+
+typedef struct tl_contact_product tl_contact_product;
+
+/* The customer's recent events folded by the policy. Feed it events newest
+ * first (tl_contact_feed), then ask. Owned by the caller; tl_contact_free
+ * releases it. */
+typedef struct tl_contact {
+    const tl_contact_policy *policy;   /* borrowed */
+    const char *channel;               /* the request's channel (borrowed), NULL: none */
+    char last[TL_ISOTIME_LEN + 1];     /* the previous event's time, to check the order */
+    /* Where each window starts ("" for a rule that is off). */
+    char since_dismissal[TL_ISOTIME_LEN + 1], since_fatigue[TL_ISOTIME_LEN + 1];
+    char since_complaint[TL_ISOTIME_LEN + 1], since_cap[TL_CONTACT_MAX_CAPS][TL_ISOTIME_LEN + 1];
+    char complaint_at[TL_ISOTIME_LEN + 1];      /* newest complaint in its window */
+    int cap_count[TL_CONTACT_MAX_CAPS];
+    char cap_at[TL_CONTACT_MAX_CAPS][TL_ISOTIME_LEN + 1];   /* the showing that fills it */
+    tl_contact_product *products;      /* open hash by product id, owned */
+    size_t n_products, cap_products;
+} tl_contact;
+
+/* How far back the policy looks, in days: the longest window in use (0
+ * when every rule is off). Events older than that change nothing. */
+int tl_contact_horizon_days(const tl_contact_policy *p);
+
+void tl_contact_init(tl_contact *c, const tl_contact_policy *p, const char *channel,
+                     time_t now);
+void tl_contact_free(tl_contact *c);
+
+/* One event, newest first; `product_id` and `channel` may be NULL, `at` is
+ * the store's time form. TL_EINPUT when events come out of order;
+ * TL_ENOMEM. */
+int tl_contact_feed(tl_contact *c, const char *product_id, const char *kind,
+                    const char *channel, const char *at, tl_err *err);
+
+/* Whether the customer is blocked from every offer (a complaint, or a cap
+ * on the request's channel), and why. */
+bool tl_contact_customer_blocked(const tl_contact *c, tl_contact_block *out);
+
+/* Whether one product is blocked (dismissed or rested), and why. */
+bool tl_contact_product_blocked(const tl_contact *c, const char *product_id,
+                                tl_contact_block *out);
+
+#endif
