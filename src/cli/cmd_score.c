@@ -413,8 +413,9 @@ int tl_cmd_score(int argc, char **argv)
            all_ids.n, dt, dt > 0 ? (double)all_ids.n / dt : 0.0, started ? started : 1,
            atomic_load(&j.with_offers), atomic_load(&j.offers));
     if (atomic_load(&j.suppressed))
-        printf("%zu customers got no offers under the contact policy (a recent complaint%s)\n",
-               atomic_load(&j.suppressed), channel ? " or the channel's cap" : "");
+        printf("%zu customer%s got no offers under the contact policy (a recent complaint%s)\n",
+               atomic_load(&j.suppressed), atomic_load(&j.suppressed) == 1 ? "" : "s",
+               channel ? " or the channel's cap" : "");
     if (j.rollout[0])
         printf("rollout %s: %zu customers personalised, %zu in the control group (generally "
                "suitable offers)\n",

@@ -243,6 +243,8 @@ async function flows(browser, base, vp, full) {
     assert.ok(!after.includes(gone), `dismissed product ${gone} is gone`);
     assert.ok(after.some(p => !before.map(b => b.id).includes(p)), 'a new recommendation replaced it');
     await page.waitForSelector('#recommendations .flash');
+    assert.match(await page.textContent('#recommendations .flash'), /dismissed: .*hidden until \d{4}-\d\d-\d\d/,
+      'the flash says until when the contact policy hides the dismissed offer');
     await shot(page, `${tag}-04-after-dismiss`);
 
     // Accept one: it becomes a holding and leaves the recommendations.
@@ -434,6 +436,59 @@ async function rolloutFlow(browser, base, vp, rep, stop) {
   await ctx.close();
 }
 
+// The overview's contact-policy card: the rules in words; with `change`, the
+// form changes them (a bad cap is caught before anything is sent), and a
+// complaint recorded on a customer's page holds back all their offers.
+async function policyFlow(browser, base, vp, change) {
+  const ctx = await browser.newContext({ viewport: vp, deviceScaleFactor: 1 });
+  ctx.setDefaultTimeout(T);
+  const page = await ctx.newPage();
+  const problems = [];
+  page.on('pageerror', e => problems.push('page error: ' + e.message));
+  page.on('console', m => { if (m.type() === 'error') problems.push('console: ' + m.text()); });
+  const tag = `${vp.width}x${vp.height}`;
+  await page.goto(base + '/#/overview');
+  await page.waitForSelector('#contact-policy .policy-rules');
+  if (change) {
+    assert.match(await page.textContent('#contact-policy .policy-rules'), /hidden for 180 days/, 'the default policy is shown');
+    await page.click('#contact-policy .policy-edit summary');
+    await page.fill('#policy-showings', '2');
+    await page.fill('#policy-fatigue-days', '30');
+    await page.fill('#policy-caps', 'mobile=2');
+    await page.click('#policy-save');
+    await page.waitForSelector('#policy-form .error');
+    let p = (await (await fetch(base + '/api/v1/contact-policy')).json()).policy;
+    assert.equal(p.fatigue, null, 'a cap that does not read is not sent');
+    await page.fill('#policy-caps', 'mobile=2/7, *=6/30');
+    await page.click('#policy-save');
+    await page.waitForFunction(() => /rested after 2 showings in 30 days/.test(document.querySelector('#contact-policy .policy-rules')?.textContent || ''));
+    p = (await (await fetch(base + '/api/v1/contact-policy')).json()).policy;
+    assert.deepEqual(p.fatigue, { showings: 2, days: 30 }, 'the form set the fatigue rule');
+    assert.deepEqual(p.caps, [{ channel: 'mobile', offers: 2, days: 7 }, { channel: '*', offers: 6, days: 30 }], 'the form set the caps');
+    assert.match(await page.textContent('#contact-policy .policy-rules'), /at most 6 offers in 30 days on all channels together/);
+  }
+  await page.locator('#contact-policy').scrollIntoViewIfNeeded();
+  await assertFits(page, `${tag} contact policy`);
+  await shot(page, `${tag}-10-contact-policy`);
+
+  // A complaint: every offer is held back, and the card says why.
+  const list = await (await fetch(base + '/api/v1/customers?limit=20&sort=name&order=desc')).json();
+  const id = list.items[change ? 0 : 1].customer_id;
+  await page.goto(`${base}/#/customers/${encodeURIComponent(id)}`);
+  await page.waitForSelector('#record-complaint');
+  await page.click('#record-complaint');
+  await page.waitForSelector('#recommendations #suppressed');
+  assert.match(await page.textContent('#recommendations #suppressed'), /complained on \d{4}-\d\d-\d\d: no offers for 90 days/);
+  assert.equal(await page.$$eval('#recommendations .rec', r => r.length), 0, 'no offer is shown after a complaint');
+  const rec = await (await fetch(`${base}/api/v1/customers/${encodeURIComponent(id)}/recommendations`)).json();
+  assert.equal(rec.suppressed && rec.suppressed.code, 'complaint', 'the API holds the offers back too');
+  await page.locator('#recommendations').scrollIntoViewIfNeeded();
+  await assertFits(page, `${tag} complaint`);
+  await shot(page, `${tag}-11-complaint`);
+  assert.deepEqual(problems, [], 'no script error or CSP violation in the console');
+  await ctx.close();
+}
+
 let browser;
 let code = 0;
 try {
@@ -448,6 +503,8 @@ try {
   console.log(`e2e_dashboard: rollout: ${rep.arms.treatment.customers} personalised, ${rep.arms.control.customers} control; ${rep.lift.verdict}`);
   await rolloutFlow(browser, base, { width: 1280, height: 800 }, rep, true);
   await rolloutFlow(browser, base, { width: 390, height: 844 }, rep, false);
+  await policyFlow(browser, base, { width: 1280, height: 800 }, true);
+  await policyFlow(browser, base, { width: 390, height: 844 }, false);
   console.log('e2e_dashboard: all flows passed; screenshots in ' + ART);
 } catch (err) {
   console.error('e2e_dashboard: FAILED: ' + (err && err.stack || err));

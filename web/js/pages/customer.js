@@ -164,15 +164,42 @@ export function render(root, params, signal, id) {
   function renderRecs(d) {
     const list = d.recommendations || [];
     const out = h('div', {});
-    if (!list.length) out.append(empty('No eligible product to recommend (consent, eligibility or holdings rule them out).'));
+    // The contact policy held back every offer (a complaint, a channel's cap).
+    if (d.suppressed) out.append(h('p', { class: 'notice notice-warn', id: 'suppressed', role: 'status' },
+      h('strong', {}, 'No offers. '), `${d.suppressed.reason[0].toUpperCase()}${d.suppressed.reason.slice(1)}.`));
+    else if (!list.length) out.append(empty('No eligible product to recommend (consent, eligibility or holdings rule them out).'));
     else out.append(h('ol', { class: 'recs' }, list.map((r, i) => recItem(r, i))));
     if (d.excluded && d.excluded.length) {
       out.append(h('details', { class: 'excluded' }, h('summary', {}, `Not offered (${d.excluded.length})`),
         h('ul', { class: 'plain-list small' }, d.excluded.map(x => h('li', {},
           h('a', { href: '#/products/' + encodeURIComponent(x.product_id) }, x.name), ' — ', x.reason)))));
     }
+    if (!d.suppressed) out.append(complaintButton());
     markShown(list);
     return out;
+  }
+
+  // A complaint made in the branch or on the phone: the contact policy then
+  // holds back every offer for its window (docs/contact-policy.md).
+  function complaintButton() {
+    const btn = h('button', { type: 'button', class: 'btn btn-small', id: 'record-complaint' }, 'Record a complaint');
+    btn.onclick = async () => {
+      if (busy) return;
+      busy = true;
+      btn.disabled = true;
+      try {
+        await api(`/customers/${enc}/events`, { method: 'POST', signal,
+          body: { kind: 'complained', channel: 'dashboard', idempotency_key: `complained:${uuid()}` } });
+        announce('Complaint recorded. Updating the recommendations.');
+        await refreshRecs(true);
+      } catch (err) {
+        btn.disabled = false;
+        btn.after(errorBox(err));
+      } finally {
+        busy = false;
+      }
+    };
+    return h('div', { class: 'rec-footer' }, btn);
   }
 
   function recItem(r, i) {
@@ -186,9 +213,11 @@ export function render(root, params, signal, id) {
         await api(`/customers/${enc}/events`, { method: 'POST', signal,
           body: { kind, product_id: r.product_id, channel: 'dashboard', idempotency_key: `${kind}:${uuid()}` } });
         announce(`${r.name} ${kind}. Updating the recommendations.`);
-        await refreshRecs(true);
+        const d = await refreshRecs(true);
+        // The contact policy's reason says until when a dismissed offer stays hidden.
+        const held = (d?.excluded || []).find(x => x.product_id === r.product_id && x.code === 'dismissed');
         recs.body.prepend(h('p', { class: 'flash', role: 'status' },
-          `${r.name} ${kind === 'accepted' ? 'accepted: it is now a holding' : 'dismissed: not offered to this customer again for 180 days'}.`));
+          `${r.name} ${kind === 'accepted' ? 'accepted: it is now a holding' : 'dismissed' + (held ? `: ${held.reason}` : '')}.`));
         if (kind === 'accepted') fill(holdings.body, async () => [await api(`/customers/${enc}`, { signal }), await catalogue()],
           ([dd, cat]) => h('ul', { class: 'plain-list' }, dd.holdings.map(x => h('li', {},
             h('a', { href: '#/products/' + encodeURIComponent(x.product_id) }, cat.get(x.product_id)?.name || x.product_id), ' ', tag(x.source, 'tag-muted')))),
@@ -237,6 +266,7 @@ export function render(root, params, signal, id) {
       h('details', {}, h('summary', {}, `Evidence (${(n.evidence || []).length})`), evidenceList(n.evidence)))));
   }
 
+  // Redraws recommendations and needs; resolves to the answer (null when it failed).
   async function refreshRecs(keep) {
     recs.el.classList.toggle('updating', !!keep);
     const p = loadRecs();
@@ -245,6 +275,7 @@ export function render(root, params, signal, id) {
       fill(needs.body, () => p, renderNeeds, { signal, lines: 6, keep }),
     ]);
     recs.el.classList.remove('updating');
+    return p.catch(() => null);
   }
   refreshRecs(false);
 

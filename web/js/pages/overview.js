@@ -1,4 +1,5 @@
-// overview.js — #/overview: portfolio figures, the rollout's lift and, where
+// overview.js — #/overview: portfolio figures, the rollout's lift, the contact
+// policy and, where
 // the server has it, the bias report (four-fifths rule per product and category), for product
 // managers and compliance staff.
 import { api, ApiError } from '../api.js';
@@ -6,6 +7,7 @@ import { h, replace, fmtNum, fmtPct } from '../dom.js';
 import { card, fill, tag, empty, pageHeader } from '../ui.js';
 import { feedbackChart } from '../chart.js';
 import { rolloutCard } from '../rollout.js';
+import { policyCard } from '../policy.js';
 
 const KPIS = [
   ['customers', 'Customers', v => fmtNum(v)],
@@ -22,7 +24,7 @@ export function render(root, params, signal) {
   const kpis = h('div', { class: 'kpis', id: 'kpis' });
   const trend = card('Offers shown and acceptance rate, last 90 days', { id: 'trend' });
   const bias = card('Bias report', { id: 'bias' });
-  root.append(pageHeader('Overview'), kpis, trend.el, rolloutCard(signal), bias.el);
+  root.append(pageHeader('Overview'), kpis, trend.el, rolloutCard(signal), policyCard(signal), bias.el);
 
   const overview = api('/reports/overview', { signal, query: { days: 90 } });
   fill(kpis, () => overview, d => KPIS.map(([k, label, f]) => h('div', { class: 'kpi card', dataset: { kpi: k } },
