@@ -2,8 +2,9 @@
  * customer, POST an event, PUT one consent, POST bulk consent) and of the
  * product match, through the real handlers on a real store: whatever the
  * body, the answer is 2xx or 4xx with a JSON body, never a crash, a leak or
- * a 500. The first input byte picks the endpoint (bit 0x40: the match, else
- * its value mod 4); the rest is the body. */
+ * a 500. The first input byte picks the endpoint (bits 0xa0: the contact
+ * policy, then C1's recommendations under it; 0x80: a rollout; 0x40: the
+ * match; else its value mod 4); the rest is the body. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -91,6 +92,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const tl_handler handlers[] = {tl_h_customer_put, tl_h_events_post,
                                           tl_h_consent_put, tl_h_consent_bulk};
     /* C1 exists; C2 does not, until a PUT creates it. */
+    if ((data[0] & 0xa0) == 0xa0) {
+        /* The contact policy, then a recommendation under it for C1 (whose
+         * events other inputs have posted). */
+        answer(tl_h_policy_put, "", body, size - 1);
+        answer(tl_h_recommendations, "C1", "", 0);
+        free(body);
+        return 0;
+    }
     if (data[0] & 0x80) {
         answer(tl_h_rollout_start, "", body, size - 1);
         answer(tl_h_rollout_stop, "", "", 0);
