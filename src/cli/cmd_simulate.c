@@ -13,6 +13,7 @@
 
 #include "base/str.h"
 #include "eval/rollout_report.h"
+#include "govern/policy_change.h"
 #include "ingest/import.h"
 #include "ingest/table.h"
 #include "recommend/simulate.h"
@@ -23,7 +24,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: tailor simulate [--customers N] [--rounds N] [--last N] [--k N] [--seed S]\n"
-            "                       [--weight W] [--rollout-share P]\n\n"
+            "                       [--weight W] [--rollout-share P] [--fatigue N]\n\n"
             "Generates a synthetic bank, hides a favourite and a runner-up product per\n"
             "customer segment (age band x risk profile), then replays: a random customer\n"
             "gets k offers, each is shown, accepted with the hidden probability, and the\n"
@@ -41,6 +42,9 @@ static void usage(FILE *f)
             "                  personalises a share P of the customers (0 < P < 1), then\n"
             "                  `tailor rollout report` on it: does the lift show, and how\n"
             "                  surely?\n"
+            "  --fatigue N     the contact policy rests an offer shown N times with no\n"
+            "                  response (docs/contact-policy.md) in every replay; compare\n"
+            "                  with a run without it (same --seed)\n"
             "  --help          this text\n");
 }
 
@@ -104,6 +108,21 @@ static void remove_dir(const char *dir)
         fprintf(stderr, "tailor simulate: could not remove %s\n", dir);
 }
 
+/* Sets the fatigue rule of the contact policy on a scratch store. */
+static int set_fatigue(const char *db, int showings, tl_err *err)
+{
+    if (!showings)
+        return TL_OK;
+    tl_store *st = NULL;
+    json_t *doc = json_pack("{s:{s:i, s:i}}", "fatigue", "showings", showings, "days", 30);
+    int rc = tl_store_open(db, 0, &st, err);
+    if (!rc)
+        rc = tl_contact_policy_change(st, doc, false, "cli", "tailor simulate", NULL, NULL, err);
+    tl_store_close(st);
+    json_decref(doc);
+    return rc;
+}
+
 /* One replay under a rollout, then its report. */
 static int rollout_run(const char *dir, const char *db, const tl_sim_opts *so, tl_err *err)
 {
@@ -137,7 +156,9 @@ int tl_cmd_simulate(int argc, char **argv)
         {"last", required_argument, NULL, 'l'},      {"k", required_argument, NULL, 'k'},
         {"seed", required_argument, NULL, 's'},      {"weight", required_argument, NULL, 'w'},
         {"rollout-share", required_argument, NULL, 'p'},
+        {"fatigue", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
+    int fatigue = 0;
     tl_sim_opts so;
     tl_sim_opts_default(&so);
     tl_synth_opts sy;
@@ -194,6 +215,11 @@ int tl_cmd_simulate(int argc, char **argv)
             }
             so.rollout_share = d;
             break;
+        case 'f':
+            if (parse_int("fatigue", optarg, 1, 1000, &v))
+                return TL_EXIT_USAGE;
+            fatigue = (int)v;
+            break;
         case 'h': usage(stdout); return TL_EXIT_OK;
         default: usage(stderr); return TL_EXIT_USAGE;
         }
@@ -218,10 +244,14 @@ int tl_cmd_simulate(int argc, char **argv)
     int rc = tl_synth_generate(&sy, dir, &err);
     if (!rc)
         rc = import_dir(dir, on_db, &err);
+    if (!rc)
+        rc = set_fatigue(on_db, fatigue, &err);
     if (!rc && so.rollout_share > 0)
         return rollout_run(dir, on_db, &so, &err);
     if (!rc)
         rc = import_dir(dir, off_db, &err);
+    if (!rc)
+        rc = set_fatigue(off_db, fatigue, &err);
     if (!rc)
         rc = tl_simulate_run(on_db, &so, &on, &err);
     double w = so.learned_weight;
@@ -235,9 +265,13 @@ int tl_cmd_simulate(int argc, char **argv)
     }
     printf("synthetic bank: %lld customers in %lld segments, %lld products (seed %llu)\n"
            "hidden truth per segment: favourite %.2f, runner-up %.2f, others %.2f\n"
-           "%d rounds of %d offers; measured over the last %d rounds\n\n",
+           "%d rounds of %d offers; measured over the last %d rounds\n",
            on.customers, on.segments, on.products, (unsigned long long)so.seed,
            so.favourite_rate, so.second_rate, so.base_rate, so.rounds, so.k, so.last);
+    if (fatigue)
+        printf("contact policy: an offer shown %d time%s with no response is rested\n", fatigue,
+               fatigue == 1 ? "" : "s");
+    printf("\n");
     printf("%-12s %7s %8s %8s   %7s %8s %8s   %8s %8s\n", "learning", "shown", "accepted",
            "rate", "shown", "accepted", "rate", "mean p", "Brier");
     printf("%-12s %7s %8s %8s   %7s %8s %8s   %8s %8s\n", "", "(all)", "", "", "(last)", "", "",

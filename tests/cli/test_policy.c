@@ -211,11 +211,43 @@ static void test_rules_reach_batch_and_cli(void **state)
     free(y);
 }
 
+/* Offers shown in the learning run of `tailor simulate` (its "on" row). */
+static long long simulated_showings(const char *fatigue)
+{
+    char *out = NULL, *err = NULL;
+    int rc = fatigue ? tu_run_tailor(&out, &err, NULL, "simulate", "--customers", "40", "--rounds",
+                                     "300", "--last", "100", "--fatigue", fatigue, NULL)
+                     : tu_run_tailor(&out, &err, NULL, "simulate", "--customers", "40", "--rounds",
+                                     "300", "--last", "100", NULL);
+    assert_int_equal(rc, 0);
+    const char *row = strstr(out, "\non (w=");
+    assert_non_null(row);
+    long long shown = strtoll(strchr(row, ')') + 1, NULL, 10);
+    if (fatigue)
+        assert_non_null(strstr(out, "contact policy: an offer shown 1 time with no response"));
+    free(out);
+    free(err);
+    return shown;
+}
+
+/* The replay follows the policy: resting every offer after one showing
+ * leaves far fewer to show. */
+static void test_simulate_fatigue(void **state)
+{
+    (void)state;
+    long long plain = simulated_showings(NULL), rested = simulated_showings("1");
+    assert_true(plain > 0);
+    if (!(rested < plain * 3 / 4))
+        fail_msg("offers shown: %lld with the fatigue rule, %lld without", rested, plain);
+    RUN(2, NULL, "--fatigue: expected 1..1000", "simulate", "--fatigue", "0");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_show_and_set),
         cmocka_unit_test(test_rules_reach_batch_and_cli),
+        cmocka_unit_test(test_simulate_fatigue),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
