@@ -184,6 +184,8 @@ int tl_llm_respond_recs(tl_request *rq, tl_response *rs, const tl_rec_result *r,
             return tl_respond_from_err(rs, rc, err.msg);
         }
         tl_metrics_served((int)r->arm);
+        if (r->suppressed.code)
+            tl_metrics_suppressed(r->suppressed.code);
     }
     if (reason) {
         if (j)

@@ -50,11 +50,24 @@ void tl_metrics_served(int arm)
     atomic_fetch_add_explicit(&served[arm >= 0 && arm < 3 ? arm : 0], 1, memory_order_relaxed);
 }
 
+/* Answers held back whole by the contact policy, by rule. */
+static const char *const suppress_rules[2] = {"complaint", "contact_cap"};
+static atomic_ullong suppressed[2];
+
+void tl_metrics_suppressed(const char *code)
+{
+    for (int i = 0; i < 2; i++)
+        if (strcmp(code, suppress_rules[i]) == 0)
+            atomic_fetch_add_explicit(&suppressed[i], 1, memory_order_relaxed);
+}
+
 void tl_metrics_reset(void)
 {
     memset(stats, 0, sizeof stats);
     for (int a = 0; a < 3; a++)
         atomic_store(&served[a], 0);
+    for (int i = 0; i < 2; i++)
+        atomic_store(&suppressed[i], 0);
 }
 
 /* Rendering walks the n routes, then unrouted (r == n), then the
@@ -119,5 +132,13 @@ int tl_metrics_render(tl_buf *out)
     for (int a = 0; a < 3 && !rc; a++)
         rc = tl_buf_printf(out, "tailor_recommendations_served_total{arm=\"%s\"} %llu\n",
                            tl_arm_name((tl_arm)a), atomic_load(&served[a]));
+    if (!rc)
+        rc = tl_buf_puts(out, "# HELP tailor_recommendations_suppressed_total Audited answers "
+                              "with no offers because the contact policy held them back, by "
+                              "rule.\n"
+                              "# TYPE tailor_recommendations_suppressed_total counter\n");
+    for (int i = 0; i < 2 && !rc; i++)
+        rc = tl_buf_printf(out, "tailor_recommendations_suppressed_total{rule=\"%s\"} %llu\n",
+                           suppress_rules[i], atomic_load(&suppressed[i]));
     return rc;
 }

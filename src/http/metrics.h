@@ -17,6 +17,10 @@ void tl_metrics_observe(int route, int status, double seconds);
  * treatment, control): the live split a rollout's report will see. */
 void tl_metrics_served(int arm);
 
+/* Counts one audited answer whose offers the contact policy held back, by
+ * the rule's code ("complaint", "contact_cap"; any other is not counted). */
+void tl_metrics_suppressed(const char *code);
+
 /* Appends the exposition text. */
 int tl_metrics_render(tl_buf *out);
 

@@ -194,6 +194,14 @@ json_t *tl_contact_policy_to_json(const tl_contact_policy *p)
                      fatigue, "complaint_days", p->complaint_days, "caps", caps);
 }
 
+/* The last policy text each thread read and what it means: the policy is
+ * read on every recommendation and changes rarely, and parsing the JSON is
+ * most of the cost of reading it. A policy follows from its text alone. */
+static _Thread_local struct {
+    char text[2048];   /* "" when nothing is kept (or the text was longer) */
+    tl_contact_policy policy;
+} last_read;
+
 int tl_contact_policy_load(tl_store *st, tl_contact_policy *out, tl_err *err)
 {
     tl_contact_policy_default(out);
@@ -201,6 +209,18 @@ int tl_contact_policy_load(tl_store *st, tl_contact_policy *out, tl_err *err)
     int rc = tl_store_meta_get_text(st, TL_CONTACT_POLICY_KEY, &text, err);
     if (rc || !text)
         return rc;
+    if (last_read.text[0] && strcmp(text, last_read.text) == 0) {
+        free(text);
+        *out = last_read.policy;
+        return TL_OK;
+    }
+    last_read.text[0] = '\0';
+    size_t len = strlen(text);
+    char kept[sizeof last_read.text];
+    if (len < sizeof kept)
+        memcpy(kept, text, len + 1);
+    else
+        kept[0] = '\0';
     json_error_t je;
     json_t *doc = json_loads(text, 0, &je);
     free(text);
@@ -208,11 +228,16 @@ int tl_contact_policy_load(tl_store *st, tl_contact_policy *out, tl_err *err)
         return tl_err_set(err, TL_EDB, "the store's contact policy is not JSON: %s (line %d, "
                           "column %d); set it again with tailor policy set", je.text, je.line,
                           je.column);
-    rc = tl_contact_policy_from_json(doc, out, err);
+    tl_err bad;
+    rc = tl_contact_policy_from_json(doc, out, &bad);
     json_decref(doc);
     if (rc)
         return tl_err_set(err, TL_EDB, "the store's %s; set it again with tailor policy set",
-                          err->msg);
+                          bad.msg);
+    if (kept[0]) {
+        memcpy(last_read.text, kept, strlen(kept) + 1);
+        last_read.policy = *out;
+    }
     return TL_OK;
 }
 

@@ -433,13 +433,18 @@ static void explain(const tl_cat_product *p, const cand *c, const tl_customer_vi
         add_reason(it, "A widely used %s that suits your profile", p->category);
 }
 
-/* Feeds the customer's recent events to the contact policy. */
+typedef struct contact_feed {
+    tl_contact *c;
+    tl_err *err;
+} contact_feed;
+
+/* Feeds the customer's recent events to the contact policy; a failure
+ * (negative) stops the visit and is returned by it. */
 static int feed_contact(void *ctx, const char *product_id, const char *kind,
                         const char *channel, const char *at)
 {
-    tl_contact *c = ctx;
-    tl_err ignored;
-    return tl_contact_feed(c, product_id, kind, channel, at, &ignored) ? 1 : 0;
+    contact_feed *f = ctx;
+    return tl_contact_feed(f->c, product_id, kind, channel, at, f->err);
 }
 
 /* Reads the policy and the customer's events inside its longest window.
@@ -458,12 +463,9 @@ static int contact_open(tl_store *st, const char *customer_id, const char *chann
     char since[TL_ISOTIME_LEN + 1];
     if (!days || !tl_isotime_format(now - (time_t)days * 86400, since))
         return TL_OK;
-    rc = tl_store_events_recent(st, customer_id, since, TL_CONTACT_EVENTS_MAX, feed_contact, c,
-                                err);
-    if (rc > 0)
-        rc = tl_err_set(err, TL_EDB, "events of customer '%s' are out of time order or too "
-                        "many to hold", customer_id);
-    return rc;
+    contact_feed f = {c, err};
+    return tl_store_events_recent(st, customer_id, since, TL_CONTACT_EVENTS_MAX, feed_contact,
+                                  &f, err);
 }
 
 /* Records why p is not offered; `score` (NAN for none) is the figure a

@@ -218,6 +218,15 @@ static void test_rules_take_effect(void **state)
         assert_string_not_equal(json_string_value(json_object_get(e, "rule")), "complaint");
     json_decref(r);
 
+    /* /metrics counted the answers held back: y's twice, x's on mobile once. */
+    char *metrics = NULL;
+    assert_int_equal(tu_http_text(&f->http, "/metrics", &metrics), 200);
+    assert_non_null(
+        strstr(metrics, "tailor_recommendations_suppressed_total{rule=\"complaint\"} 2\n"));
+    assert_non_null(strstr(metrics,
+                           "tailor_recommendations_suppressed_total{rule=\"contact_cap\"} 1\n"));
+    free(metrics);
+
     /* Switched off, the complaint and the cap hold nothing back. */
     json_decref(call(f, "PUT", "/api/v1/contact-policy", "{\"complaint_days\":0,\"caps\":[]}",
                      200));

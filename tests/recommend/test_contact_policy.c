@@ -8,6 +8,8 @@
 
 #include "base/isotime.h"
 #include "recommend/contact_policy.h"
+#include "store/meta.h"
+#include "store/store.h"
 
 /* 2026-03-01T12:00:00Z: the tests' "now". */
 static time_t now_t(void)
@@ -275,6 +277,44 @@ static void test_customer_rules(void **state)
     tl_contact_free(&c);
 }
 
+/* The policy as stored: absent (the default), set, changed (what was read
+ * before is not kept), and unreadable (a clear error, not the default). */
+static void test_stored(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp(), *db = tu_join(dir, "p.db");
+    tl_store *st;
+    tl_err err;
+    assert_int_equal(tl_store_open(db, TL_STORE_CREATE, &st, &err), TL_OK);
+    tl_contact_policy p;
+    assert_int_equal(tl_contact_policy_load(st, &p, &err), TL_OK);
+    assert_int_equal(p.dismissal_days, 180);
+    static const char *const docs[] = {"{\"dismissal_days\":7}", "{\"dismissal_days\":8}",
+                                       "{\"dismissal_days\":7}"};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(tl_store_meta_put(st, TL_CONTACT_POLICY_KEY, docs[i], strlen(docs[i]),
+                                           &err),
+                         TL_OK);
+        for (int twice = 0; twice < 2; twice++) {
+            assert_int_equal(tl_contact_policy_load(st, &p, &err), TL_OK);
+            assert_int_equal(p.dismissal_days, i == 1 ? 8 : 7);
+            assert_int_equal(p.complaint_days, 90);
+        }
+    }
+    const char *bad = "{\"dismissal_days\":";
+    assert_int_equal(tl_store_meta_put(st, TL_CONTACT_POLICY_KEY, bad, strlen(bad), &err), TL_OK);
+    assert_int_equal(tl_contact_policy_load(st, &p, &err), TL_EDB);
+    assert_non_null(strstr(err.msg, "the store's contact policy is not JSON"));
+    bad = "{\"dismissal_days\":-1}";
+    assert_int_equal(tl_store_meta_put(st, TL_CONTACT_POLICY_KEY, bad, strlen(bad), &err), TL_OK);
+    assert_int_equal(tl_contact_policy_load(st, &p, &err), TL_EDB);
+    assert_non_null(strstr(err.msg, "the store's contact policy: \"dismissal_days\" is -1"));
+    tl_store_close(st);
+    tu_rmtree(dir);
+    free(db);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -282,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_product_rules),
         cmocka_unit_test(test_many_products),
         cmocka_unit_test(test_customer_rules),
+        cmocka_unit_test(test_stored),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
