@@ -53,12 +53,11 @@ int tl_store_events_recent(tl_store *st, const char *customer_id, const char *si
                            void *ctx, tl_err *err)
 {
     /* A backward range scan of events_customer_time, which holds every
-     * column read here: no table lookup, no sort. Events of one second come
-     * in the index's order. */
+     * column read here, in this order: no table lookup, no sort. */
     sqlite3_stmt *s = tl__store_stmt(
         st, TL_STMT_EVENTS_RECENT,
         "SELECT product_id, kind, channel, at FROM events WHERE customer_id=?1 AND at >= ?2 "
-        "ORDER BY at DESC LIMIT ?3",
+        "ORDER BY at DESC, id DESC LIMIT ?3",
         err);
     if (!s)
         return TL_EDB;

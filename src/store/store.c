@@ -163,12 +163,13 @@ static const char *const migrations[] = {
     "DROP INDEX IF EXISTS events_customer;",
     /* 10 → 11: the contact policy reads a customer's recent events, newest
      * first, on every recommendation (events.h). An index on (customer_id,
-     * at) that also holds the columns it reads answers that from the index
-     * alone, in order, with no table lookups and no sort; it takes the
-     * place of events_customer_product, whose lookups (a customer's events
-     * of one product) it serves as a scan of that customer's entries. */
+     * at, id) that also holds the columns it reads answers that from the
+     * index alone, in order (id orders the events of one second as they
+     * were written), with no table lookups and no sort; it takes the place
+     * of events_customer_product, whose lookups (a customer's events of one
+     * product) it serves as a scan of that customer's entries. */
     "DROP INDEX IF EXISTS events_customer_product;"
-    "CREATE INDEX events_customer_time ON events(customer_id, at, kind, product_id, channel);",
+    "CREATE INDEX events_customer_time ON events(customer_id, at, id, kind, product_id, channel);",
 };
 _Static_assert(sizeof migrations / sizeof *migrations == TL_STORE_SCHEMA_VERSION,
                "TL_STORE_SCHEMA_VERSION in store.h must equal the number of migrations");

@@ -228,7 +228,11 @@ static void test_import_migrates_older_store(void **state)
         skip();
     sqlite3 *db;
     assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    /* The indexes of schema 9. */
     assert_int_equal(sqlite3_exec(db, "CREATE INDEX events_customer ON events(customer_id);"
+                                      "DROP INDEX events_customer_time;"
+                                      "CREATE INDEX events_customer_product ON "
+                                      "events(customer_id, product_id);"
                                       "PRAGMA user_version=9;",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
@@ -242,13 +246,16 @@ static void test_import_migrates_older_store(void **state)
     assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
     sqlite3_stmt *q;
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version),"
+                                            " (SELECT count(*) FROM sqlite_master WHERE name IN"
+                                            " ('events_customer', 'events_customer_product')),"
                                             " (SELECT count(*) FROM sqlite_master WHERE name ="
-                                            " 'events_customer')",
+                                            " 'events_customer_time')",
                                         -1, &q, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int(q, 0), TL_STORE_SCHEMA_VERSION);
     assert_int_equal(sqlite3_column_int(q, 1), 0);
+    assert_int_equal(sqlite3_column_int(q, 2), 1);
     sqlite3_finalize(q);
     sqlite3_close(db);
 }

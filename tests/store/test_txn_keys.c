@@ -222,6 +222,8 @@ static void make_v7_store(fixture *f, const char *a, const char *b)
     sqlite3 *db;
     assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
     exec_ok(db, "DROP TABLE rollouts;"
+                "DROP INDEX events_customer_time;"
+                "CREATE INDEX events_customer_product ON events(customer_id, product_id);"
                 "DROP TRIGGER customers_txn_delete; DROP TABLE transactions;"
                 "DROP TABLE txn_owners;"
                 "CREATE TABLE transactions("
