@@ -194,11 +194,27 @@ json_t *tl_contact_policy_to_json(const tl_contact_policy *p)
                      fatigue, "complaint_days", p->complaint_days, "caps", caps);
 }
 
+int tl_contact_policy_parse(const char *text, tl_contact_policy *out, tl_err *err)
+{
+    tl_contact_policy_default(out);
+    json_error_t je;
+    json_t *doc = json_loads(text, 0, &je);
+    if (!doc)
+        return tl_err_set(err, TL_EINPUT, "the store's contact policy is not JSON: %s (line %d, "
+                          "column %d)", je.text, je.line, je.column);
+    tl_err bad;
+    int rc = tl_contact_policy_from_json(doc, out, &bad);
+    json_decref(doc);
+    if (rc)
+        return tl_err_set(err, TL_EINPUT, "the store's %s", bad.msg);
+    return TL_OK;
+}
+
 /* The last policy text each thread read and what it means: the policy is
  * read on every recommendation and changes rarely, and parsing the JSON is
  * most of the cost of reading it. A policy follows from its text alone. */
 static _Thread_local struct {
-    char text[2048];   /* "" when nothing is kept (or the text was longer) */
+    char text[2048];   /* "" when nothing is kept */
     tl_contact_policy policy;
 } last_read;
 
@@ -209,36 +225,18 @@ int tl_contact_policy_load(tl_store *st, tl_contact_policy *out, tl_err *err)
     int rc = tl_store_meta_get_text(st, TL_CONTACT_POLICY_KEY, &text, err);
     if (rc || !text)
         return rc;
-    if (last_read.text[0] && strcmp(text, last_read.text) == 0) {
-        free(text);
-        *out = last_read.policy;
-        return TL_OK;
-    }
-    last_read.text[0] = '\0';
-    size_t len = strlen(text);
-    char kept[sizeof last_read.text];
-    if (len < sizeof kept)
-        memcpy(kept, text, len + 1);
-    else
-        kept[0] = '\0';
-    json_error_t je;
-    json_t *doc = json_loads(text, 0, &je);
-    free(text);
-    if (!doc)
-        return tl_err_set(err, TL_EDB, "the store's contact policy is not JSON: %s (line %d, "
-                          "column %d); set it again with tailor policy set", je.text, je.line,
-                          je.column);
     tl_err bad;
-    rc = tl_contact_policy_from_json(doc, out, &bad);
-    json_decref(doc);
-    if (rc)
-        return tl_err_set(err, TL_EDB, "the store's %s; set it again with tailor policy set",
-                          bad.msg);
-    if (kept[0]) {
-        memcpy(last_read.text, kept, strlen(kept) + 1);
+    if (last_read.text[0] && strcmp(text, last_read.text) == 0) {
+        *out = last_read.policy;
+    } else if (tl_contact_policy_parse(text, out, &bad)) {
+        rc = tl_err_set(err, TL_EDB, "%.400s; set it again with tailor policy set --reset or "
+                        "PUT /api/v1/contact-policy", bad.msg);
+    } else if (strlen(text) < sizeof last_read.text) {
+        memcpy(last_read.text, text, strlen(text) + 1);
         last_read.policy = *out;
     }
-    return TL_OK;
+    free(text);
+    return rc;
 }
 
 /* ---- one customer ------------------------------------------------------------ */

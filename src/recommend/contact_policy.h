@@ -64,7 +64,12 @@ json_t *tl_contact_policy_to_json(const tl_contact_policy *p);
  * digits, '-', '_' and '.'. ("*" is only a cap's wildcard, not a channel.) */
 bool tl_contact_channel_valid(const char *s);
 
-/* The policy in force: the store's, or the default when none was set. */
+/* Reads a stored policy document (the default with the document's fields
+ * laid over it); TL_EINPUT saying what is wrong with it. */
+int tl_contact_policy_parse(const char *text, tl_contact_policy *out, tl_err *err);
+
+/* The policy in force: the store's, or the default when none was set.
+ * TL_EDB when the stored document is unreadable. */
 int tl_contact_policy_load(tl_store *st, tl_contact_policy *out, tl_err *err);
 
 /* Key of the policy document in the store's settings. */

@@ -8,6 +8,8 @@
 
 #include "base/isotime.h"
 #include "recommend/contact_policy.h"
+#include "govern/policy_change.h"
+#include "store/audit.h"
 #include "store/meta.h"
 #include "store/store.h"
 
@@ -277,6 +279,12 @@ static void test_customer_rules(void **state)
     tl_contact_free(&c);
 }
 
+static int keep_doc(void *ctx, const tl_audit_row *r)
+{
+    *(char **)ctx = strdup(r->doc);
+    return 1;
+}
+
 /* The policy as stored: absent (the default), set, changed (what was read
  * before is not kept), and unreadable (a clear error, not the default). */
 static void test_stored(void **state)
@@ -309,6 +317,22 @@ static void test_stored(void **state)
     assert_int_equal(tl_store_meta_put(st, TL_CONTACT_POLICY_KEY, bad, strlen(bad), &err), TL_OK);
     assert_int_equal(tl_contact_policy_load(st, &p, &err), TL_EDB);
     assert_non_null(strstr(err.msg, "the store's contact policy: \"dismissal_days\" is -1"));
+    assert_non_null(strstr(err.msg, "tailor policy set --reset"));
+
+    /* Unreadable is not a dead end: a change replaces it, and says so. */
+    bool changed = false;
+    assert_int_equal(tl_contact_policy_change(st, NULL, true, "cli", "test", &p, &changed, &err),
+                     TL_OK);
+    assert_true(changed);
+    assert_int_equal(tl_contact_policy_load(st, &p, &err), TL_OK);
+    assert_int_equal(p.dismissal_days, 180);
+    tl_audit_query q = {.kind = "contact_policy", .limit = 1};
+    char *doc = NULL;
+    assert_int_equal(tl_store_audit_query(st, &q, keep_doc, &doc, NULL, &err), TL_OK);
+    assert_non_null(doc);
+    assert_non_null(strstr(doc, "\"before\":null"));
+    assert_non_null(strstr(doc, "\"before_unreadable\":\"the store's contact policy: "));
+    free(doc);
     tl_store_close(st);
     tu_rmtree(dir);
     free(db);
