@@ -75,6 +75,8 @@ static int add_customer(tl_rollout_report *r, const char *id, tl_customer_tally 
     s->clicked += c->clicked;
     s->accepted += accepted;
     s->dismissed += c->dismissed;
+    s->complained += c->complained;
+    s->complainers += c->complained > 0;
     s->accepted_sq += (double)accepted * (double)accepted;
     tl_rollout_day *d = day_slot(r, c->first_shown);
     if (!d)
@@ -239,13 +241,31 @@ static json_t *arm_json(const tl_rollout_report *r, int a)
 {
     const tl_arm_stats *s = &r->arm[a];
     return json_pack(
-        "{s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:o, s:o}", "customers",
+        "{s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:I, s:o}", "customers",
         (json_int_t)s->customers, "converted", (json_int_t)s->converted, "conversion",
         num(r->rate[a]), "conversion_ci", interval(r->rate_ci[a]), "shown", (json_int_t)s->shown,
         "clicked", (json_int_t)s->clicked, "accepted", (json_int_t)s->accepted, "dismissed",
         (json_int_t)s->dismissed, "offer_acceptance",
         num(s->shown ? (double)s->accepted / (double)s->shown : NAN), "acceptances_per_customer",
-        num(a == 0 ? r->per_customer.mean1 : r->per_customer.mean2));
+        num(a == 0 ? r->per_customer.mean1 : r->per_customer.mean2), "complained",
+        (json_int_t)s->complained, "complainers", (json_int_t)s->complainers, "complaint_rate",
+        num(s->customers ? (double)s->complainers / (double)s->customers : NAN));
+}
+
+/* The guardrail: do personalised customers complain more? Treatment −
+ * control share of customers who complained, with its interval and test. */
+static json_t *complaints_json(const tl_rollout_report *r)
+{
+    const tl_arm_stats *t = &r->arm[0], *c = &r->arm[1];
+    if (!t->customers || !c->customers)
+        return json_null();
+    double diff = (double)t->complainers / (double)t->customers -
+                  (double)c->complainers / (double)c->customers;
+    return json_pack("{s:o, s:o, s:o}", "difference", num(diff), "difference_ci",
+                     interval(tl_newcombe_diff(t->complainers, t->customers, c->complainers,
+                                               c->customers, TL_Z95)),
+                     "p_value", num(tl_two_prop_p(t->complainers, t->customers, c->complainers,
+                                                  c->customers)));
 }
 
 static json_t *segment_arm_json(const tl_rollout_segment *g, int a)
@@ -326,6 +346,7 @@ json_t *tl_rollout_report_json(const tl_rollout_report *r)
         "observed_treatment_share", num(n ? (double)r->arm[0].customers / (double)n : NAN),
         "p_value", num(r->split_p), "daily", daily);
     json_object_set_new(doc, "segments", segments_json(r));
+    json_object_set_new(doc, "complaints", complaints_json(r));
     return doc;
 }
 
@@ -372,6 +393,19 @@ void tl_rollout_report_print(FILE *f, const tl_rollout_report *r)
     if (n)
         fprintf(f, "split: %.2f%% of exposed customers in treatment, %.4g%% designed (p = %.3g)\n",
                 100.0 * (double)r->arm[0].customers / (double)n, 100 * ro->share, r->split_p);
+    if (r->arm[0].customers && r->arm[1].customers) {
+        const tl_arm_stats *t = &r->arm[0], *c = &r->arm[1];
+        double rt = (double)t->complainers / (double)t->customers;
+        double rc = (double)c->complainers / (double)c->customers;
+        tl_interval ci = tl_newcombe_diff(t->complainers, t->customers, c->complainers,
+                                          c->customers, TL_Z95);
+        fprintf(f, "complaints (guardrail): %lld of %lld treatment customers (%.2f%%), %lld of "
+                   "%lld control (%.2f%%); difference %+.2f points (95%% interval %+.2f .. "
+                   "%+.2f), p = %.3g\n",
+                t->complainers, t->customers, 100 * rt, c->complainers, c->customers, 100 * rc,
+                100 * (rt - rc), 100 * ci.lo, 100 * ci.hi,
+                tl_two_prop_p(t->complainers, t->customers, c->complainers, c->customers));
+    }
     fprintf(f, "\nverdict: %s\n", tl_rollout_verdict(r));
     if (!r->n_segments)
         return;

@@ -28,6 +28,8 @@ typedef struct tl_arm_stats {
     long long customers;    /* shown at least one offer in the window */
     long long converted;    /* of them, accepted at least one after their first showing */
     long long shown, clicked, accepted, dismissed;   /* events */
+    long long complained;   /* complaint events of these customers in the window */
+    long long complainers;  /* customers with at least one of them */
     double accepted_sq;     /* sum over customers of acceptances squared */
 } tl_arm_stats;
 

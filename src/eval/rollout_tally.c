@@ -93,7 +93,8 @@ int tl_rollout_tally_add(tl_rollout_tally *t, const char *customer_id, const cha
 {
     int is_shown = strcmp(kind, "shown") == 0, is_accepted = strcmp(kind, "accepted") == 0;
     int is_clicked = strcmp(kind, "clicked") == 0, is_dismissed = strcmp(kind, "dismissed") == 0;
-    if (!is_shown && !is_accepted && !is_clicked && !is_dismissed)
+    int is_complained = strcmp(kind, "complained") == 0;
+    if (!is_shown && !is_accepted && !is_clicked && !is_dismissed && !is_complained)
         return TL_OK;
     long i = customer_index(t, customer_id);
     if (i < 0)
@@ -112,6 +113,7 @@ int tl_rollout_tally_add(tl_rollout_tally *t, const char *customer_id, const cha
     } else {
         c->clicked += (uint32_t)is_clicked;
         c->dismissed += (uint32_t)is_dismissed;
+        c->complained += (uint32_t)is_complained;
     }
     return TL_OK;
 }

@@ -18,6 +18,7 @@ typedef struct tl_customer_tally {
     uint32_t id;              /* offset of the ID in the tally's names */
     uint32_t shown, clicked, dismissed;
     uint32_t accepted;        /* acceptances at or after first_shown (once finished) */
+    uint32_t complained;      /* complaints in the window (fills what was padding) */
     int64_t first_shown;      /* time key (tl_time_key), 0 when never shown */
     int64_t first_accepted;   /* the first of those acceptances, 0 when none */
     /* Set by the report as it counts the customer: */

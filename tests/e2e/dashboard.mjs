@@ -420,6 +420,9 @@ async function rolloutFlow(browser, base, vp, rep, stop) {
   assert.equal((await page.textContent('#rollout-verdict')).trim(), rep.lift.verdict, 'the verdict is the report\'s');
   assert.match(await page.textContent('#rollout-lift'), /95% interval/, 'the lift comes with its interval');
   assert.equal(await page.$$eval('#rollout-segments tbody tr', r => r.length), rep.segments.length, 'one row per segment');
+  assert.match(await page.textContent('#rollout-complaints'),
+    new RegExp(`^Complaints \\(guardrail\\): ${rep.arms.treatment.complainers} personalised customers .* and ${rep.arms.control.complainers} in the control`),
+    'the complaints guardrail is the report\'s');
   await page.locator('#rollout').scrollIntoViewIfNeeded();
   await assertFits(page, `${tag} rollout`);
   await shot(page, `${tag}-09-rollout`);

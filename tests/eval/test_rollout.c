@@ -417,6 +417,13 @@ static void test_report_counts_and_window(void **state)
     add_event(st, "early", "accepted", "2999-01-01T09:00:00Z");
     add_event(st, "early", "shown", "2999-01-01T10:00:00Z");
     add_event(st, "early", "clicked", "2999-01-01T10:00:01Z");
+    /* Complaints: two of an exposed customer count (one before their first
+     * showing, in the window); one before the start and one of a customer
+     * never shown an offer do not. */
+    add_event(st, "early", "complained", "2999-01-01T08:00:00Z");
+    add_event(st, "early", "complained", "2999-01-01T11:00:00Z");
+    add_event(st, "old", "complained", "2000-01-03T00:00:00Z");
+    add_event(st, "unexposed", "complained", "2999-01-01T11:00:00Z");
     long long customers[2] = {0, 0}, converted[2] = {0, 0};
     int early = tl_rollout_arm(&ro, "early") == TL_ARM_TREATMENT ? 0 : 1;
     customers[early]++;
@@ -431,6 +438,9 @@ static void test_report_counts_and_window(void **state)
         assert_int_equal(rep.arm[a].accepted, converted[a]);
     }
     assert_int_equal(rep.arm[early].clicked, 1);
+    assert_int_equal(rep.arm[early].complained, 2);
+    assert_int_equal(rep.arm[early].complainers, 1);
+    assert_int_equal(rep.arm[1 - early].complained, 0);
     /* None of these customers is in the store: one segment, unknown. */
     assert_int_equal(rep.n_segments, 1);
     assert_string_equal(rep.segments[0].key, "age:?|risk:?");
@@ -449,7 +459,22 @@ static void test_report_counts_and_window(void **state)
                          json_object_get(json_object_get(doc, "arms"), "control"), "customers")),
                      customers[1]);
     assert_non_null(json_object_get(json_object_get(doc, "lift"), "relative_ci"));
+    json_t *arm = json_object_get(json_object_get(doc, "arms"), early ? "control" : "treatment");
+    assert_int_equal(json_integer_value(json_object_get(arm, "complainers")), 1);
+    assert_true(fabs(json_real_value(json_object_get(arm, "complaint_rate")) -
+                     1.0 / (double)customers[early]) < 1e-6);
+    json_t *guard = json_object_get(doc, "complaints");
+    assert_true(fabs(json_real_value(json_object_get(guard, "difference")) -
+                     (early ? -1.0 : 1.0) / (double)customers[early]) < 1e-6);
+    assert_true(json_real_value(json_object_get(guard, "p_value")) > 0.05);
     json_decref(doc);
+    char *text = NULL;
+    size_t text_len = 0;
+    FILE *mem = open_memstream(&text, &text_len);
+    tl_rollout_report_print(mem, &rep);
+    fclose(mem);
+    assert_non_null(strstr(text, "complaints (guardrail): "));
+    free(text);
     tl_rollout_report_free(&rep);
     /* Stopped now: the window ends before the year 2999. */
     assert_int_equal(tl_rollout_change_stop(st, "test", "t", &ro, &err), 0);

@@ -157,12 +157,26 @@ function report(d) {
       h('thead', {}, h('tr', {}, ['Arm', 'Customers', 'Converted', 'Conversion', '95% interval', 'Offers shown', 'Per offer']
         .map((t, i) => h('th', { scope: 'col', class: i === 0 ? undefined : i >= 4 ? 'num opt' : 'num' }, t)))),
       h('tbody', {}, rows))),
+    complaintsLine(d),
     segmentTable(d.segments || []),
     d.daily && d.daily.length >= 2 ? liftChart(d.daily) : h('p', { class: 'muted small' }, 'The cumulative conversion by day is charted once the rollout has two days of data.'),
     split.observed_treatment_share != null ? h('p', { class: 'muted small', id: 'rollout-split' },
       `Split check: ${fmtPct(split.observed_treatment_share, 1)} of the customers shown offers are in the personalised arm, ${fmtPct(split.expected_treatment_share, 0)} by design (p = ${split.p_value.toFixed(3)}).`) : null,
     h('p', { class: 'muted small' }, 'Conversion: the share of customers shown at least one offer during the rollout who accepted one. ',
       'Customers count in their assigned arm, also those whose own consent kept them from personalisation.'));
+}
+
+// The guardrail: do personalised customers complain more than the hold-out?
+function complaintsLine(d) {
+  const c = d.complaints;
+  if (!c) return null;
+  const t = d.arms.treatment, k = d.arms.control;
+  const worse = c.difference_ci[0] > 0;
+  return h('p', { id: 'rollout-complaints', class: worse ? 'notice notice-warn' : undefined },
+    `Complaints (guardrail): ${fmtNum(t.complainers)} personalised customers (${fmtPct(t.complaint_rate, 2)}) `,
+    `and ${fmtNum(k.complainers)} in the control (${fmtPct(k.complaint_rate, 2)}) complained; `,
+    `difference ${pts(c.difference)} (95% interval ${pts(c.difference_ci[0])} to ${pts(c.difference_ci[1])})`,
+    worse ? ': personalised customers complain more.' : '.');
 }
 
 // Where personalisation helps: the same comparison per age band and risk
