@@ -14,7 +14,10 @@
  *
  * Then the same for about as many monthly totals (24 a customer, grouped
  * by customer: mcustomers.csv and monthly.csv) into a store of their own,
- * against sqlite3 `.import` of monthly.csv. */
+ * against sqlite3 `.import` of monthly.csv; and for as many feedback events
+ * (50 a customer over 2026, 40 products, with channels and idempotency
+ * keys: ecustomers.csv, eproducts.csv, events.csv), which the contact
+ * policy and the rollout report read. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,25 +125,82 @@ static long long generate_monthly(const char *dir, int customers)
     return size;
 }
 
-/* One `tailor import` of a customers file and one of `kind`; prints a
- * line, returns wall seconds or a negative value on failure. */
-static double run_import(const char *label, const char *dir, const char *db, long rows,
-                         const char *customers_file, tl_kind kind, const char *file)
+/* Writes ecustomers.csv, eproducts.csv and events.csv: 50 events for each
+ * of `customers` customers at times over 2026, in no order (as a channel's
+ * export comes). Returns the events file's size or 0. */
+static long long generate_events(const char *dir, int customers)
 {
-    char cpath[4096], tpath[4096];
+    static const char *const kinds[] = {"shown", "shown", "shown", "shown", "shown",
+                                        "shown", "clicked", "dismissed", "accepted"};
+    static const char *const channels[] = {"mobile", "web", "email", "branch"};
+    char path[4096];
+    snprintf(path, sizeof path, "%s/ecustomers.csv", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return 0;
+    fputs("customer_id\n", f);
+    for (int i = 0; i < customers; i++)
+        fprintf(f, "E%05d\n", i);
+    if (fclose(f) != 0)
+        return 0;
+    snprintf(path, sizeof path, "%s/eproducts.csv", dir);
+    if (!(f = fopen(path, "w")))
+        return 0;
+    fputs("product_id,name,category\n", f);
+    for (int p = 0; p < 40; p++)
+        fprintf(f, "P%02d,Product %d,Deposit\n", p, p);
+    if (fclose(f) != 0)
+        return 0;
+    snprintf(path, sizeof path, "%s/events.csv", dir);
+    if (!(f = fopen(path, "w")))
+        return 0;
+    static char buf[1 << 20];
+    setvbuf(f, buf, _IOFBF, sizeof buf);
+    fputs("customer_id,kind,product_id,at,channel,idempotency_key\n", f);
+    long n = 0;
+    for (int i = 0; i < customers * 50; i++, n++) {
+        uint32_t month = 1 + rng_below(12), day = 1 + rng_below(28), sec = rng_below(86400);
+        fprintf(f, "E%05u,%s,P%02u,2026-%02u-%02uT%02u:%02u:%02uZ,%s,k%ld\n",
+                rng_below((uint32_t)customers), kinds[rng_below(9)], rng_below(40), month, day,
+                sec / 3600, sec / 60 % 60, sec % 60, channels[rng_below(4)], n);
+    }
+    long long size = ftell(f);
+    if (fclose(f) != 0)
+        return 0;
+    return size;
+}
+
+/* One `tailor import` of a customers file, an optional products file and
+ * one of `kind`; prints a line, returns wall seconds or a negative value
+ * on failure. */
+static double run_import(const char *label, const char *dir, const char *db, long rows,
+                         const char *customers_file, const char *products_file, tl_kind kind,
+                         const char *file)
+{
+    char cpath[4096], ppath[4096], tpath[4096];
     snprintf(cpath, sizeof cpath, "%s/%s", dir, customers_file);
+    snprintf(ppath, sizeof ppath, "%s/%s", dir, products_file ? products_file : "");
     snprintf(tpath, sizeof tpath, "%s/%s", dir, file);
-    tl_source *src[2];
+    tl_source *src[3];
+    size_t n = 0;
     tl_err err;
     tl_err_clear(&err);
-    if (tl_table_source_open(TL_KIND_CUSTOMERS, cpath, &src[0], &err) ||
-        tl_table_source_open(kind, tpath, &src[1], &err)) {
+    int rc = tl_table_source_open(TL_KIND_CUSTOMERS, cpath, &src[n], &err);
+    n += !rc;
+    if (!rc && products_file && !(rc = tl_table_source_open(TL_KIND_PRODUCTS, ppath, &src[n],
+                                                            &err)))
+        n++;
+    if (!rc && !(rc = tl_table_source_open(kind, tpath, &src[n], &err)))
+        n++;
+    if (rc) {
+        for (size_t i = 0; i < n; i++)
+            src[i]->destroy(src[i]);
         fprintf(stderr, "bench_import: %s\n", err.msg);
         return -1;
     }
     tl_import_counts counts;
     double w0 = wall_now(), c0 = cpu_of(RUSAGE_SELF);
-    int rc = tl_import_run(db, src, 2, false, &counts, &err);
+    rc = tl_import_run(db, src, n, false, &counts, &err);
     double w = wall_now() - w0, c = cpu_of(RUSAGE_SELF) - c0;
     if (rc) {
         fprintf(stderr, "bench_import: %s\n", err.msg);
@@ -203,9 +263,9 @@ int main(int argc, char **argv)
 
     char db[4200];
     snprintf(db, sizeof db, "%s/store.db", dir);
-    double ours = run_import("tailor import", dir, db, rows, "customers.csv",
+    double ours = run_import("tailor import", dir, db, rows, "customers.csv", NULL,
                              TL_KIND_TRANSACTIONS, "transactions.csv");
-    if (ours < 0 || run_import("tailor re-import", dir, db, rows, "customers.csv",
+    if (ours < 0 || run_import("tailor re-import", dir, db, rows, "customers.csv", NULL,
                                TL_KIND_TRANSACTIONS, "transactions.csv") < 0) {
         code = 1;
         goto cleanup;
@@ -231,13 +291,36 @@ int main(int argc, char **argv)
            "%.1f s)\n",
            mrows, mcust, (double)size / 1e6, wall_now() - t0);
     snprintf(db, sizeof db, "%s/monthly.db", dir);
-    ours = run_import("tailor import", dir, db, mrows, "mcustomers.csv", TL_KIND_MONTHLY,
+    ours = run_import("tailor import", dir, db, mrows, "mcustomers.csv", NULL, TL_KIND_MONTHLY,
                       "monthly.csv");
     if (ours < 0) {
         code = 1;
         goto cleanup;
     }
     run_peer(dir, "monthly.csv", "mpeer.db", mrows, ours);
+
+    /* Feedback events: as many rows, 50 a customer, into a store of their
+     * own; the re-import finds every key stored and writes nothing. */
+    int ecust = (int)(rows / 50 > 99999 ? 99999 : rows / 50 > 0 ? rows / 50 : 1);
+    long erows = 50L * ecust;
+    t0 = wall_now();
+    size = generate_events(dir, ecust);
+    if (!size) {
+        fprintf(stderr, "bench_import: cannot write the events CSV files in %s\n", dir);
+        code = 1;
+        goto cleanup;
+    }
+    printf("\nbench_import: %ld events of %d customers, %.1f MB of CSV (generated in %.1f s)\n",
+           erows, ecust, (double)size / 1e6, wall_now() - t0);
+    snprintf(db, sizeof db, "%s/events.db", dir);
+    ours = run_import("tailor import", dir, db, erows, "ecustomers.csv", "eproducts.csv",
+                      TL_KIND_EVENTS, "events.csv");
+    if (ours < 0 || run_import("tailor re-import", dir, db, erows, "ecustomers.csv",
+                               "eproducts.csv", TL_KIND_EVENTS, "events.csv") < 0) {
+        code = 1;
+        goto cleanup;
+    }
+    run_peer(dir, "events.csv", "epeer.db", erows, ours);
 
 cleanup:;
     char rm[4300];

@@ -168,8 +168,8 @@ static const char *const migrations[] = {
      * were written), with no table lookups and no sort; it takes the place
      * of events_customer_product, whose lookups (a customer's events of one
      * product) it serves as a scan of that customer's entries. */
-    "DROP INDEX IF EXISTS events_customer_product;"
-    "CREATE INDEX events_customer_time ON events(customer_id, at, id, kind, product_id, channel);",
+    ("DROP INDEX IF EXISTS events_customer_product;"
+     "CREATE INDEX events_customer_time ON events(customer_id, at, id, kind, product_id, channel);"),
 };
 _Static_assert(sizeof migrations / sizeof *migrations == TL_STORE_SCHEMA_VERSION,
                "TL_STORE_SCHEMA_VERSION in store.h must equal the number of migrations");
