@@ -133,21 +133,27 @@ async function pixels(page, selector) {
   });
 }
 
-async function flows(browser, base, vp, full) {
+// A fresh browser context at viewport vp: its page, the script errors and
+// CSP violations it logs (404s too unless `allow404`), and the viewport's tag.
+async function openPage(browser, vp, allow404 = false) {
   const ctx = await browser.newContext({ viewport: vp, deviceScaleFactor: 1 });
   ctx.setDefaultTimeout(T);
   const page = await ctx.newPage();
   const problems = [];
   page.on('pageerror', e => problems.push('page error: ' + e.message));
   page.on('console', m => {
-    if (m.type() === 'error' && !/status of 404/.test(m.text())) problems.push('console: ' + m.text());
+    if (m.type() === 'error' && !(allow404 && /status of 404/.test(m.text()))) problems.push('console: ' + m.text());
   });
+  return { ctx, page, problems, tag: `${vp.width}x${vp.height}` };
+}
+
+async function flows(browser, base, vp, full) {
+  const { ctx, page, problems, tag } = await openPage(browser, vp, true);
   await page.addInitScript(() => {
     window.__cls = 0;
     new PerformanceObserver(l => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__cls += e.value; })
       .observe({ type: 'layout-shift', buffered: true });
   });
-  const tag = `${vp.width}x${vp.height}`;
 
   // Customers: the table, then a search.
   await page.goto(base + '/#/customers');
@@ -401,14 +407,8 @@ async function runRollout(base) {
 // The overview's rollout card shows the server's report; with `stop` it
 // then stops the rollout from the card.
 async function rolloutFlow(browser, base, vp, rep, stop) {
-  const ctx = await browser.newContext({ viewport: vp, deviceScaleFactor: 1 });
-  ctx.setDefaultTimeout(T);
-  const page = await ctx.newPage();
-  const problems = [];
-  page.on('pageerror', e => problems.push('page error: ' + e.message));
-  page.on('console', m => { if (m.type() === 'error') problems.push('console: ' + m.text()); });
+  const { ctx, page, problems, tag } = await openPage(browser, vp);
   page.on('dialog', d => d.accept());
-  const tag = `${vp.width}x${vp.height}`;
   await page.goto(base + '/#/overview');
   await page.waitForSelector('#rollout-report');
   for (const arm of ['treatment', 'control']) {
@@ -443,13 +443,7 @@ async function rolloutFlow(browser, base, vp, rep, stop) {
 // form changes them (a bad cap is caught before anything is sent), and a
 // complaint recorded on a customer's page holds back all their offers.
 async function policyFlow(browser, base, vp, change) {
-  const ctx = await browser.newContext({ viewport: vp, deviceScaleFactor: 1 });
-  ctx.setDefaultTimeout(T);
-  const page = await ctx.newPage();
-  const problems = [];
-  page.on('pageerror', e => problems.push('page error: ' + e.message));
-  page.on('console', m => { if (m.type() === 'error') problems.push('console: ' + m.text()); });
-  const tag = `${vp.width}x${vp.height}`;
+  const { ctx, page, problems, tag } = await openPage(browser, vp);
   await page.goto(base + '/#/overview');
   await page.waitForSelector('#contact-policy .policy-rules');
   if (change) {
