@@ -19,9 +19,9 @@ static void usage(FILE *f)
             "Recommends the products that fit the customer: eligible, not already held, not\n"
             "held back by the contact policy (tailor policy: recent dismissals, rested\n"
             "offers, complaints, the channel's cap), ranked by how well they answer the\n"
-            "customer's needs, with\n"
-            "reasons and the evidence behind them. Each recommendation is written to the\n"
-            "store's audit log (tailor serve: GET /api/v1/audit).\n\n"
+            "customer's needs, with reasons and the evidence behind them. Each\n"
+            "recommendation is written to the store's audit log (tailor serve: GET\n"
+            "/api/v1/audit).\n\n"
             "  --db FILE       the store\n"
             "  --k N           how many products at most (1..20, default 3); fewer when\n"
             "                  nothing else scores above the minimum\n"
@@ -61,9 +61,8 @@ int tl_cmd_recommend(int argc, char **argv)
         case 'm': model = optarg; break;
         case 'c':
             if (!tl_contact_channel_valid(optarg)) {
-                fprintf(stderr, "tailor recommend: --channel: expected 1 to %d letters, digits, "
-                                "'-', '_' or '.', got \"%s\"\n", TL_CONTACT_CHANNEL_MAX - 1,
-                        optarg);
+                fprintf(stderr, "tailor recommend: --channel: expected " TL_CONTACT_CHANNEL_RULE
+                                ", got \"%s\"\n", optarg);
                 return TL_EXIT_USAGE;
             }
             o.channel = optarg;

@@ -304,9 +304,8 @@ int tl_cmd_score(int argc, char **argv)
         case 'm': model = optarg; break;
         case 'c':
             if (!tl_contact_channel_valid(optarg)) {
-                fprintf(stderr, "tailor score: --channel: expected 1 to %d letters, digits, "
-                                "'-', '_' or '.', got \"%s\"\n", TL_CONTACT_CHANNEL_MAX - 1,
-                        optarg);
+                fprintf(stderr, "tailor score: --channel: expected " TL_CONTACT_CHANNEL_RULE
+                                ", got \"%s\"\n", optarg);
                 return TL_EXIT_USAGE;
             }
             channel = optarg;

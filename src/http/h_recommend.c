@@ -57,8 +57,7 @@ int tl_h_recommendations(tl_request *rq, tl_response *rs)
     o.channel = tl_request_arg(rq, "channel");
     if (o.channel && !tl_contact_channel_valid(o.channel))
         return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request",
-                                "channel must be 1 to %d letters, digits, '-', '_' or '.'",
-                                TL_CONTACT_CHANNEL_MAX - 1);
+                                "channel must be " TL_CONTACT_CHANNEL_RULE);
     return recommend_served(rq, rs, &o, tl_request_flag(rq, "explain"),
                             "/api/v1/customers/{id}/recommendations", TL_LLM_SHAPE_V1,
                             tl_llm_requested(rq));

@@ -17,6 +17,8 @@ void tl_contact_policy_default(tl_contact_policy *p)
     p->complaint_days = 90;
 }
 
+_Static_assert(TL_CONTACT_CHANNEL_MAX == 33, "TL_CONTACT_CHANNEL_RULE says 32 characters");
+
 bool tl_contact_channel_valid(const char *s)
 {
     size_t n = 0;
@@ -134,9 +136,8 @@ static int read_caps(const json_t *v, tl_contact_policy *p, tl_err *err)
             char shown[48];
             shown_value(json_object_get(c, "channel"), shown, sizeof shown);
             return tl_err_set(err, TL_EINPUT, "contact policy: %s.channel is %s; it must be \"*\" "
-                              "(every channel) or 1 to %d letters, digits, '-', '_' or '.'",
-                              where, json_object_get(c, "channel") ? shown : "missing",
-                              TL_CONTACT_CHANNEL_MAX - 1);
+                              "(every channel) or " TL_CONTACT_CHANNEL_RULE, where,
+                              json_object_get(c, "channel") ? shown : "missing");
         }
         for (size_t j = 0; j < i; j++)
             if (strcmp(p->caps[j].channel, channel) == 0)

@@ -63,6 +63,7 @@ json_t *tl_contact_policy_to_json(const tl_contact_policy *p);
 /* True when `s` is a usable channel name: 1..32 characters of letters,
  * digits, '-', '_' and '.'. ("*" is only a cap's wildcard, not a channel.) */
 bool tl_contact_channel_valid(const char *s);
+#define TL_CONTACT_CHANNEL_RULE "1 to 32 letters, digits, '-', '_' or '.'"
 
 /* Reads a stored policy document (the default with the document's fields
  * laid over it); TL_EINPUT saying what is wrong with it. */
