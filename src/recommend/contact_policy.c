@@ -244,7 +244,8 @@ int tl_contact_policy_load(tl_store *st, tl_contact_policy *out, tl_err *err)
 
 struct tl_contact_product {
     char *id;                               /* owned; NULL for an empty slot */
-    bool responded;                         /* clicked or accepted after later showings */
+    bool responded;                         /* a click or acceptance was fed: older
+                                               showings no longer count */
     int showings;                           /* in the fatigue window, after any response */
     char filled_at[TL_ISOTIME_LEN + 1];     /* the showing that reached the fatigue limit */
     char dismissed_at[TL_ISOTIME_LEN + 1];  /* newest dismissal in its window */
