@@ -104,35 +104,41 @@ static void print_json(json_t *doc)
     free(text);
 }
 
+typedef struct status_list {
+    json_t *arr;   /* --json: the rollouts (borrowed), else NULL: printed */
+    size_t n;
+} status_list;
+
+/* Rollouts come newest first and none starts while one runs, so the first
+ * says whether one is running. */
 static int list_one(void *ctx, const tl_rollout *r)
 {
-    json_t *arr = ctx;
-    if (arr)
-        json_array_append_new(arr, tl_rollout_json(r));
-    else
+    status_list *l = ctx;
+    if (l->arr) {
+        json_array_append_new(l->arr, tl_rollout_json(r));
+    } else {
+        if (l->n == 0)
+            printf("%srollouts, newest first:\n",
+                   r->ended_at[0] ? "no rollout is running: every customer is personalised as "
+                                    "consent allows\n"
+                                  : "");
         print_rollout(r);
+    }
+    l->n++;
     return 0;
 }
 
 static int status(tl_store *st, const rollout_args *a, tl_err *err)
 {
-    if (a->json) {
-        json_t *arr = json_array();
-        int rc = tl_store_rollouts_each(st, list_one, arr, err);
-        if (!rc)
-            print_json(arr);
-        json_decref(arr);
-        return rc;
-    }
-    tl_rollout r;
-    bool running;
-    int rc = tl_store_rollout_active(st, &r, &running, err);
-    if (rc)
-        return rc;
-    if (!running)
-        printf("no rollout is running: every customer is personalised as consent allows\n");
-    printf("rollouts, newest first:\n");
-    return tl_store_rollouts_each(st, list_one, NULL, err);
+    status_list l = {.arr = a->json ? json_array() : NULL};
+    int rc = tl_store_rollouts_each(st, list_one, &l, err);
+    if (!rc && l.arr)
+        print_json(l.arr);
+    else if (!rc && !l.n)
+        printf("no rollout is running: every customer is personalised as consent allows\n"
+               "rollouts, newest first:\n");
+    json_decref(l.arr);
+    return rc;
 }
 
 static int report(tl_store *st, const rollout_args *a, tl_err *err)
