@@ -252,20 +252,36 @@ static json_t *arm_json(const tl_rollout_report *r, int a)
         num(s->customers ? (double)s->complainers / (double)s->customers : NAN));
 }
 
-/* The guardrail: do personalised customers complain more? Treatment −
- * control share of customers who complained, with its interval and test. */
-static json_t *complaints_json(const tl_rollout_report *r)
+/* The guardrail: do personalised customers complain more? Each arm's
+ * share of customers who complained, the difference (treatment − control)
+ * with its interval and test; for the JSON and the text alike. Only when
+ * both arms have customers. */
+typedef struct complaints_lift {
+    double rate[2], diff, p;
+    tl_interval ci;
+} complaints_lift;
+
+static bool complaints_compare(const tl_rollout_report *r, complaints_lift *out)
 {
     const tl_arm_stats *t = &r->arm[0], *c = &r->arm[1];
     if (!t->customers || !c->customers)
+        return false;
+    out->rate[0] = (double)t->complainers / (double)t->customers;
+    out->rate[1] = (double)c->complainers / (double)c->customers;
+    out->diff = out->rate[0] - out->rate[1];
+    out->ci = tl_newcombe_diff(t->complainers, t->customers, c->complainers, c->customers,
+                               TL_Z95);
+    out->p = tl_two_prop_p(t->complainers, t->customers, c->complainers, c->customers);
+    return true;
+}
+
+static json_t *complaints_json(const tl_rollout_report *r)
+{
+    complaints_lift l;
+    if (!complaints_compare(r, &l))
         return json_null();
-    double diff = (double)t->complainers / (double)t->customers -
-                  (double)c->complainers / (double)c->customers;
-    return json_pack("{s:o, s:o, s:o}", "difference", num(diff), "difference_ci",
-                     interval(tl_newcombe_diff(t->complainers, t->customers, c->complainers,
-                                               c->customers, TL_Z95)),
-                     "p_value", num(tl_two_prop_p(t->complainers, t->customers, c->complainers,
-                                                  c->customers)));
+    return json_pack("{s:o, s:o, s:o}", "difference", num(l.diff), "difference_ci",
+                     interval(l.ci), "p_value", num(l.p));
 }
 
 static json_t *segment_arm_json(const tl_rollout_segment *g, int a)
@@ -393,19 +409,14 @@ void tl_rollout_report_print(FILE *f, const tl_rollout_report *r)
     if (n)
         fprintf(f, "split: %.2f%% of exposed customers in treatment, %.4g%% designed (p = %.3g)\n",
                 100.0 * (double)r->arm[0].customers / (double)n, 100 * ro->share, r->split_p);
-    if (r->arm[0].customers && r->arm[1].customers) {
-        const tl_arm_stats *t = &r->arm[0], *c = &r->arm[1];
-        double rt = (double)t->complainers / (double)t->customers;
-        double rc = (double)c->complainers / (double)c->customers;
-        tl_interval ci = tl_newcombe_diff(t->complainers, t->customers, c->complainers,
-                                          c->customers, TL_Z95);
+    complaints_lift cl;
+    if (complaints_compare(r, &cl))
         fprintf(f, "complaints (guardrail): %lld of %lld treatment customers (%.2f%%), %lld of "
                    "%lld control (%.2f%%); difference %+.2f points (95%% interval %+.2f .. "
                    "%+.2f), p = %.3g\n",
-                t->complainers, t->customers, 100 * rt, c->complainers, c->customers, 100 * rc,
-                100 * (rt - rc), 100 * ci.lo, 100 * ci.hi,
-                tl_two_prop_p(t->complainers, t->customers, c->complainers, c->customers));
-    }
+                r->arm[0].complainers, r->arm[0].customers, 100 * cl.rate[0],
+                r->arm[1].complainers, r->arm[1].customers, 100 * cl.rate[1], 100 * cl.diff,
+                100 * cl.ci.lo, 100 * cl.ci.hi, cl.p);
     fprintf(f, "\nverdict: %s\n", tl_rollout_verdict(r));
     if (!r->n_segments)
         return;
