@@ -38,7 +38,7 @@ static void usage(FILE *f)
             "  --file POLICY.json     a policy document, as GET /api/v1/contact-policy shows\n"
             "                         it; the options above apply after it\n"
             "  --reset                start from the defaults instead of the policy in force\n"
-            "  --json                 one JSON object (show)\n"
+            "  --json                 the policy as one JSON object\n"
             "  --help                 this text\n\n"
             "Every change is audited (kind \"contact_policy\", with the policy before and\n"
             "after); setting what is already in force writes nothing.\n");

@@ -41,11 +41,12 @@ int tl_h_report_overview(tl_request *rq, tl_response *rs)
      * shown: the engine itself does not log what it returns. */
     return tl_respond_json(
         rs, MHD_HTTP_OK,
-        json_pack("{s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}, s:o, s:o, s:I, s:o}", "customers",
+        json_pack("{s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:o, s:o, s:I, s:o}",
+                  "customers",
                   (json_int_t)c.customers, "products", (json_int_t)c.products, "holdings",
                   (json_int_t)c.holdings, "recommendations_served", (json_int_t)c.shown,
                   "events", "shown", (json_int_t)c.shown, "clicked", (json_int_t)c.clicked,
                   "accepted", (json_int_t)c.accepted, "dismissed", (json_int_t)c.dismissed,
-                  "acceptance_rate", rate(c.accepted, c.shown), "dismissal_rate",
+                  "complained", (json_int_t)c.complained, "acceptance_rate", rate(c.accepted, c.shown), "dismissal_rate",
                   rate(c.dismissed, c.shown), "days", (json_int_t)days, "by_day", by_day));
 }

@@ -16,8 +16,8 @@ int tl_store_report_counts(tl_store *st, tl_report_counts *out, tl_err *err)
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(st->db,
                            "SELECT coalesce(sum(kind='shown'),0), coalesce(sum(kind='clicked'),0), "
-                           "coalesce(sum(kind='accepted'),0), coalesce(sum(kind='dismissed'),0) "
-                           "FROM events",
+                           "coalesce(sum(kind='accepted'),0), coalesce(sum(kind='dismissed'),0), "
+                           "coalesce(sum(kind='complained'),0) FROM events",
                            -1, &s, NULL) != SQLITE_OK)
         return tl__store_fail(st, err, "count events");
     if (sqlite3_step(s) == SQLITE_ROW) {
@@ -25,6 +25,7 @@ int tl_store_report_counts(tl_store *st, tl_report_counts *out, tl_err *err)
         out->clicked = sqlite3_column_int64(s, 1);
         out->accepted = sqlite3_column_int64(s, 2);
         out->dismissed = sqlite3_column_int64(s, 3);
+        out->complained = sqlite3_column_int64(s, 4);
     } else {
         rc = tl__store_fail(st, err, "count events");
     }

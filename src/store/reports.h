@@ -9,6 +9,7 @@
 typedef struct tl_report_counts {
     long long customers, products, holdings;
     long long shown, clicked, accepted, dismissed;   /* events, all time */
+    long long complained;                            /* complaint events, all time */
 } tl_report_counts;
 
 int tl_store_report_counts(tl_store *st, tl_report_counts *out, tl_err *err);

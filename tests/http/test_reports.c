@@ -62,7 +62,7 @@ static void post_event(fixture *f, const char *customer, const char *kind, const
 static void test_overview(void **state)
 {
     fixture *f = *state;
-    json_t *customers = get_ok(f, "/api/v1/customers?limit=1");
+    json_t *customers = get_ok(f, "/api/v1/customers?limit=2");
     json_t *products = get_ok(f, "/api/v1/products");
     json_t *before = get_ok(f, "/api/v1/reports/overview");
     assert_int_equal(int_at(before, "customers"), int_at(customers, "total"));
@@ -85,6 +85,11 @@ static void test_overview(void **state)
     post_event(f, cid, "shown", b, "r-shown-3");
     post_event(f, cid, "accepted", a, "r-acc-1");
     post_event(f, cid, "dismissed", b, "r-dis-1");
+    /* A complaint about a product, by another customer (it holds back
+     * their offers, which the other tests here do not read). */
+    const char *other = json_string_value(
+        json_object_get(json_array_get(json_object_get(customers, "items"), 1), "customer_id"));
+    post_event(f, other ? other : cid, "complained", a, "r-complaint-1");
 
     json_t *after = get_ok(f, "/api/v1/reports/overview?days=7");
     json_t *ev1 = json_object_get(after, "events");
@@ -92,6 +97,7 @@ static void test_overview(void **state)
     assert_int_equal(shown - int_at(ev0, "shown"), 3);
     assert_int_equal(accepted - int_at(ev0, "accepted"), 1);
     assert_int_equal(int_at(ev1, "dismissed") - int_at(ev0, "dismissed"), 1);
+    assert_int_equal(int_at(ev1, "complained") - int_at(ev0, "complained"), 1);
     assert_int_equal(int_at(after, "recommendations_served"), shown);
     assert_true(fabs(json_real_value(json_object_get(after, "acceptance_rate")) -
                      (double)accepted / (double)shown) < 1e-9);

@@ -31,7 +31,7 @@ export function render(root, params, signal) {
     h('span', { class: 'kpi-label' }, label), h('span', { class: 'kpi-value' }, f(d[k])))), { signal, lines: 2 });
   fill(trend.body, () => overview, d => d.by_day.length
     ? h('div', {}, feedbackChart(everyDay(d.by_day)), h('p', { class: 'muted small' },
-        `Totals: ${fmtNum(d.events.shown)} shown, ${fmtNum(d.events.clicked)} clicked, ${fmtNum(d.events.accepted)} accepted, ${fmtNum(d.events.dismissed)} dismissed.`))
+        `Totals: ${fmtNum(d.events.shown)} shown, ${fmtNum(d.events.clicked)} clicked, ${fmtNum(d.events.accepted)} accepted, ${fmtNum(d.events.dismissed)} dismissed, ${fmtNum(d.events.complained || 0)} complaint${d.events.complained === 1 ? '' : 's'}.`))
     : empty('No offer was shown in the last 90 days: feedback from the channels will appear here.'), { signal, lines: 6 });
 
   fill(bias.body, async () => {
