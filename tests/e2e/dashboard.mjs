@@ -473,6 +473,12 @@ async function policyFlow(browser, base, vp, change) {
   const id = list.items[change ? 0 : 1].customer_id;
   await page.goto(`${base}/#/customers/${encodeURIComponent(id)}`);
   await page.waitForSelector('#record-complaint');
+  page.once('dialog', d => d.dismiss());   // asked first: "no" records nothing
+  await page.click('#record-complaint');
+  await page.waitForTimeout(300);
+  assert.equal((await (await fetch(`${base}/api/v1/customers/${encodeURIComponent(id)}/recommendations`)).json()).suppressed, null,
+    'a complaint the user did not confirm is not recorded');
+  page.once('dialog', d => d.accept());
   await page.click('#record-complaint');
   await page.waitForSelector('#recommendations #suppressed');
   assert.match(await page.textContent('#recommendations #suppressed'), /complained on \d{4}-\d\d-\d\d: no offers for 90 days/);

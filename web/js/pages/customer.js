@@ -185,6 +185,8 @@ export function render(root, params, signal, id) {
     const btn = h('button', { type: 'button', class: 'btn btn-small', id: 'record-complaint' }, 'Record a complaint');
     btn.onclick = async () => {
       if (busy) return;
+      // A misclick would hold back every offer for weeks: ask first.
+      if (!confirm('Record a complaint from this customer? The contact policy then holds back every offer to them for its complaint window.')) return;
       busy = true;
       btn.disabled = true;
       try {
