@@ -251,7 +251,13 @@ struct tl_contact_product {
     char dismissed_at[TL_ISOTIME_LEN + 1];  /* newest dismissal in its window */
 };
 
-int tl_contact_horizon_days(const tl_contact_policy *p)
+/* Whether a cap limits requests on `channel`. */
+static bool cap_applies(const tl_contact_cap *cap, const char *channel)
+{
+    return channel && (strcmp(cap->channel, "*") == 0 || strcmp(cap->channel, channel) == 0);
+}
+
+int tl_contact_horizon_days(const tl_contact_policy *p, const char *channel)
 {
     int days = p->dismissal_days;
     if (p->fatigue_showings && p->fatigue_days > days)
@@ -259,7 +265,7 @@ int tl_contact_horizon_days(const tl_contact_policy *p)
     if (p->complaint_days > days)
         days = p->complaint_days;
     for (size_t i = 0; i < p->n_caps; i++)
-        if (p->caps[i].days > days)
+        if (cap_applies(&p->caps[i], channel) && p->caps[i].days > days)
             days = p->caps[i].days;
     return days;
 }
@@ -270,17 +276,10 @@ static void since(time_t now, int days, char out[TL_ISOTIME_LEN + 1])
         out[0] = '\0';
 }
 
-/* Whether a cap limits requests on `channel`. */
-static bool cap_applies(const tl_contact_cap *cap, const char *channel)
-{
-    return channel && (strcmp(cap->channel, "*") == 0 || strcmp(cap->channel, channel) == 0);
-}
-
 void tl_contact_init(tl_contact *c, const tl_contact_policy *p, const char *channel, time_t now)
 {
     memset(c, 0, sizeof *c);
     c->policy = p;
-    c->channel = channel;
     since(now, p->dismissal_days, c->since_dismissal);
     since(now, p->fatigue_showings ? p->fatigue_days : 0, c->since_fatigue);
     since(now, p->complaint_days, c->since_complaint);

@@ -91,7 +91,6 @@ typedef struct tl_contact_product tl_contact_product;
  * releases it. */
 typedef struct tl_contact {
     const tl_contact_policy *policy;   /* borrowed */
-    const char *channel;               /* the request's channel (borrowed), NULL: none */
     char last[TL_ISOTIME_LEN + 1];     /* the previous event's time, to check the order */
     /* Where each window starts ("" for a rule that is off). */
     char since_dismissal[TL_ISOTIME_LEN + 1], since_fatigue[TL_ISOTIME_LEN + 1];
@@ -103,9 +102,10 @@ typedef struct tl_contact {
     size_t n_products, cap_products;
 } tl_contact;
 
-/* How far back the policy looks, in days: the longest window in use (0
- * when every rule is off). Events older than that change nothing. */
-int tl_contact_horizon_days(const tl_contact_policy *p);
+/* How far back the policy looks for a request on `channel` (NULL: none),
+ * in days: the longest window in use there (0 when every rule is off).
+ * Events older than that change nothing. */
+int tl_contact_horizon_days(const tl_contact_policy *p, const char *channel);
 
 void tl_contact_init(tl_contact *c, const tl_contact_policy *p, const char *channel,
                      time_t now);

@@ -459,7 +459,7 @@ static int contact_open(tl_store *st, const char *customer_id, const char *chann
         return rc;
     time_t now = time(NULL);
     tl_contact_init(c, p, channel, now);
-    int days = tl_contact_horizon_days(p);
+    int days = tl_contact_horizon_days(p, channel);
     char since[TL_ISOTIME_LEN + 1];
     if (!days || !tl_isotime_format(now - (time_t)days * 86400, since))
         return TL_OK;

@@ -60,7 +60,7 @@ static void test_document(void **state)
     assert_int_equal(p.fatigue_days, 30);
     assert_int_equal(p.n_caps, 2);
     assert_string_equal(p.caps[1].channel, "*");
-    assert_int_equal(tl_contact_horizon_days(&p), 180);
+    assert_int_equal(tl_contact_horizon_days(&p, NULL), 180);
 
     /* Round trip through the document. */
     json_t *doc = tl_contact_policy_to_json(&p);
@@ -77,7 +77,7 @@ static void test_document(void **state)
              TL_OK, NULL);
     assert_int_equal(q.fatigue_showings, 0);
     assert_int_equal(q.n_caps, 0);
-    assert_int_equal(tl_contact_horizon_days(&q), 0);
+    assert_int_equal(tl_contact_horizon_days(&q, NULL), 0);
 
     /* Every bad document names the field and leaves the policy as it was. */
     static const struct {
