@@ -50,8 +50,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (q.dismissal_days != p.dismissal_days || q.complaint_days != p.complaint_days ||
                 q.fatigue_showings != p.fatigue_showings ||
                 (p.fatigue_showings && q.fatigue_days != p.fatigue_days) ||
-                q.n_caps != p.n_caps || memcmp(q.caps, p.caps, p.n_caps * sizeof *p.caps) != 0)
+                q.n_caps != p.n_caps || memcmp(q.caps, p.caps, p.n_caps * sizeof *p.caps) != 0 ||
+                q.n_staff != p.n_staff)
                 abort();
+            for (size_t i = 0; i < p.n_staff; i++)
+                if (strcmp(q.staff[i], p.staff[i]) != 0)
+                    abort();
             json_decref(again);
         } else if (memcmp(&before, &p, sizeof p) != 0 || !err.msg[0]) {
             abort();
@@ -61,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!nl)
         return 0;
     static const char *const kinds[] = {"shown", "clicked", "accepted", "dismissed", "complained"};
-    static const char *const channels[] = {NULL, "mobile", "web", "email"};
+    static const char *const channels[] = {NULL, "mobile", "dashboard", "email"};
     const uint8_t *ev = nl + 1, *end = data + size;
     time_t now = 1767225600;   /* 2026-01-01 */
     tl_contact c;

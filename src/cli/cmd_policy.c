@@ -17,7 +17,7 @@ static void usage(FILE *f)
             "usage: tailor policy show --db FILE [--json]\n"
             "       tailor policy set --db FILE [--dismissal-days N] [--fatigue N/D|off]\n"
             "                         [--complaint-days N] [--cap CHANNEL=N/D]... [--no-caps]\n"
-            "                         [--file POLICY.json] [--reset]\n\n"
+            "                         [--staff-channels LIST|none] [--file POLICY.json] [--reset]\n\n"
             "The contact policy holds offers back, in every recommendation path (the API,\n"
             "the dashboard, `tailor recommend`, `tailor score`):\n"
             "  dismissal  a dismissed product stays hidden from that customer for N days\n"
@@ -27,7 +27,10 @@ static void usage(FILE *f)
             "  caps       at most N offers (\"shown\" events) on a channel in D days; a\n"
             "             request that names the channel (?channel=mobile, --channel) gets\n"
             "             nothing more until then. CHANNEL \"*\" counts every channel.\n"
-            "Defaults: dismissal 180 days, complaint 90 days, no fatigue rule, no caps.\n\n"
+            "Showings on a staff channel are what the bank's staff saw, not contacts with\n"
+            "the customer: they count towards neither fatigue nor any cap.\n"
+            "Defaults: dismissal 180 days, complaint 90 days, no fatigue rule, no caps;\n"
+            "\"dashboard\" (what the dashboard records) is a staff channel.\n\n"
             "  --db FILE              the store\n"
             "  --dismissal-days N     1..3650, 0 switches the rule off\n"
             "  --fatigue N/D          e.g. 3/30; off switches the rule off\n"
@@ -35,6 +38,8 @@ static void usage(FILE *f)
             "  --cap CHANNEL=N/D      e.g. mobile=3/7; repeat for more channels; the caps\n"
             "                         given replace all caps in force\n"
             "  --no-caps              remove every cap\n"
+            "  --staff-channels LIST  comma-separated staff channels, e.g. dashboard,branch;\n"
+            "                         none: every showing counts\n"
             "  --file POLICY.json     a policy document, as GET /api/v1/contact-policy shows\n"
             "                         it; the options above apply after it\n"
             "  --reset                start from the defaults instead of the policy in force\n"
@@ -92,6 +97,25 @@ static int add_cap(policy_args *a, const char *value)
     return 0;
 }
 
+/* --staff-channels: a comma-separated list, or "none"; the names are
+ * checked with the rest of the document. */
+static void set_staff(policy_args *a, const char *value)
+{
+    json_t *list = json_array();
+    if (strcmp(value, "none") != 0) {
+        const char *s = value;
+        for (;;) {
+            const char *comma = strchr(s, ',');
+            size_t n = comma ? (size_t)(comma - s) : strlen(s);
+            json_array_append_new(list, json_stringn(s, n));
+            if (!comma)
+                break;
+            s = comma + 1;
+        }
+    }
+    json_object_set_new(a->changes, "staff_channels", list);
+}
+
 /* Parses the options after the action; returns -1 after printing usage, 1
  * after --help. */
 static int parse(const char *action, int argc, char **argv, policy_args *a)
@@ -103,6 +127,7 @@ static int parse(const char *action, int argc, char **argv, policy_args *a)
         {"complaint-days", required_argument, NULL, 'c'},
         {"cap", required_argument, NULL, 'C'},
         {"no-caps", no_argument, NULL, 'n'},
+        {"staff-channels", required_argument, NULL, 's'},
         {"file", required_argument, NULL, 'F'},
         {"reset", no_argument, NULL, 'r'},
         {"json", no_argument, NULL, 'j'},
@@ -135,6 +160,7 @@ static int parse(const char *action, int argc, char **argv, policy_args *a)
             break;
         case 'C': bad = add_cap(a, optarg); break;
         case 'n': json_object_set_new(a->changes, "caps", json_array()); break;
+        case 's': set_staff(a, optarg); break;
         case 'F': a->file = optarg; break;
         case 'r': a->reset = 1; break;
         case 'j': a->json = 1; break;
@@ -188,6 +214,11 @@ static void print_policy(const tl_contact_policy *p)
                p->caps[i].offers, p->caps[i].days,
                strcmp(p->caps[i].channel, "*") == 0 ? "all channels together"
                                                      : p->caps[i].channel);
+    printf("staff:      ");
+    for (size_t i = 0; i < p->n_staff; i++)
+        printf("%s%s", i ? ", " : "", p->staff[i]);
+    printf(p->n_staff ? " (showings there are not contacts: not counted)\n"
+                      : "none (every showing counts)\n");
 }
 
 static void print_json(json_t *doc)

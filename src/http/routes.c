@@ -154,7 +154,8 @@ const tl_route tl_routes[] = {
      "conversion", TL_ACCESS_ANALYST, ""},
     {"GET", "/api/v1/contact-policy", H_POLICY_GET,
      "The contact policy in force and the default: dismissal_days, fatigue {showings, days}, "
-     "complaint_days, caps [{channel, offers, days}]", TL_ACCESS_ANALYST, ""},
+     "complaint_days, caps [{channel, offers, days}], staff_channels (showings there are "
+     "not counted)", TL_ACCESS_ANALYST, ""},
     {"PUT", "/api/v1/contact-policy", H_POLICY_PUT,
      "Change the contact policy: the fields given replace theirs (0 or null switches a rule "
      "off); audited", TL_ACCESS_ADMIN, ""},

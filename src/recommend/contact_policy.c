@@ -15,6 +15,10 @@ void tl_contact_policy_default(tl_contact_policy *p)
     memset(p, 0, sizeof *p);
     p->dismissal_days = 180;
     p->complaint_days = 90;
+    /* The dashboard records what a relationship manager is shown (web/js),
+     * which the customer has not seen. */
+    tl_strlcpy(p->staff[0], "dashboard", sizeof p->staff[0]);
+    p->n_staff = 1;
 }
 
 _Static_assert(TL_CONTACT_CHANNEL_MAX == 33, "TL_CONTACT_CHANNEL_RULE says 32 characters");
@@ -29,6 +33,14 @@ bool tl_contact_channel_valid(const char *s)
             return false;
     }
     return n >= 1 && n < TL_CONTACT_CHANNEL_MAX;
+}
+
+bool tl_contact_staff_channel(const tl_contact_policy *p, const char *channel)
+{
+    for (size_t i = 0; channel && i < p->n_staff; i++)
+        if (strcmp(p->staff[i], channel) == 0)
+            return true;
+    return false;
 }
 
 /* ---- the document ----------------------------------------------------------- */
@@ -157,16 +169,57 @@ static int read_caps(const json_t *v, tl_contact_policy *p, tl_err *err)
     return TL_OK;
 }
 
+static int read_staff(const json_t *v, tl_contact_policy *p, tl_err *err)
+{
+    if (!json_is_array(v))
+        return tl_err_set(err, TL_EINPUT, "contact policy: \"staff_channels\" must be an array "
+                          "of channel names, such as [\"dashboard\"]");
+    if (json_array_size(v) > TL_CONTACT_MAX_STAFF)
+        return tl_err_set(err, TL_EINPUT, "contact policy: \"staff_channels\" has %zu entries; "
+                          "at most %d", json_array_size(v), TL_CONTACT_MAX_STAFF);
+    size_t i;
+    json_t *c;
+    p->n_staff = 0;
+    json_array_foreach(v, i, c) {
+        const char *channel = json_string_value(c);
+        if (!channel || !tl_contact_channel_valid(channel)) {
+            char shown[48];
+            shown_value(c, shown, sizeof shown);
+            return tl_err_set(err, TL_EINPUT, "contact policy: staff_channels[%zu] is %s; it "
+                              "must be " TL_CONTACT_CHANNEL_RULE, i, shown);
+        }
+        if (tl_contact_staff_channel(p, channel))
+            return tl_err_set(err, TL_EINPUT, "contact policy: staff_channels[%zu] \"%s\" is "
+                              "listed twice", i, channel);
+        tl_strlcpy(p->staff[i], channel, sizeof p->staff[i]);
+        p->n_staff = i + 1;
+    }
+    return TL_OK;
+}
+
+/* A cap on a staff channel could never fill: its showings are not counted. */
+static int caps_on_staff(const tl_contact_policy *p, tl_err *err)
+{
+    for (size_t i = 0; i < p->n_caps; i++)
+        if (tl_contact_staff_channel(p, p->caps[i].channel))
+            return tl_err_set(err, TL_EINPUT, "contact policy: caps[%zu].channel \"%s\" is a "
+                              "staff channel (staff_channels): what staff are shown is not a "
+                              "contact, so it cannot be capped", i, p->caps[i].channel);
+    return TL_OK;
+}
+
 int tl_contact_policy_from_json(const json_t *doc, tl_contact_policy *p, tl_err *err)
 {
-    static const char *const names[] = {"dismissal_days", "fatigue", "complaint_days", "caps"};
+    static const char *const names[] = {"dismissal_days", "fatigue", "complaint_days", "caps",
+                                        "staff_channels"};
     if (!json_is_object(doc))
         return tl_err_set(err, TL_EINPUT, "contact policy: must be a JSON object {\"dismissal_"
-                          "days\", \"fatigue\", \"complaint_days\", \"caps\"}");
+                          "days\", \"fatigue\", \"complaint_days\", \"caps\", "
+                          "\"staff_channels\"}");
     /* Into a copy, so a bad document leaves *p as it was. */
     tl_contact_policy q = *p;
     json_t *v;
-    int rc = only_fields(doc, "", names, 4, err);
+    int rc = only_fields(doc, "", names, 5, err);
     if (!rc && (v = json_object_get(doc, "dismissal_days")))
         rc = read_int(v, "dismissal_days", 1, TL_CONTACT_MAX_DAYS, true, &q.dismissal_days, err);
     if (!rc && (v = json_object_get(doc, "fatigue")))
@@ -175,6 +228,10 @@ int tl_contact_policy_from_json(const json_t *doc, tl_contact_policy *p, tl_err 
         rc = read_int(v, "complaint_days", 1, TL_CONTACT_MAX_DAYS, true, &q.complaint_days, err);
     if (!rc && (v = json_object_get(doc, "caps")))
         rc = read_caps(v, &q, err);
+    if (!rc && (v = json_object_get(doc, "staff_channels")))
+        rc = read_staff(v, &q, err);
+    if (!rc)
+        rc = caps_on_staff(&q, err);
     if (!rc)
         *p = q;
     return rc;
@@ -191,8 +248,12 @@ json_t *tl_contact_policy_to_json(const tl_contact_policy *p)
                           ? json_pack("{s:i, s:i}", "showings", p->fatigue_showings, "days",
                                       p->fatigue_days)
                           : json_null();
-    return json_pack("{s:i, s:o, s:i, s:o}", "dismissal_days", p->dismissal_days, "fatigue",
-                     fatigue, "complaint_days", p->complaint_days, "caps", caps);
+    json_t *staff = json_array();
+    for (size_t i = 0; i < p->n_staff; i++)
+        json_array_append_new(staff, json_string(p->staff[i]));
+    return json_pack("{s:i, s:o, s:i, s:o, s:o}", "dismissal_days", p->dismissal_days,
+                     "fatigue", fatigue, "complaint_days", p->complaint_days, "caps", caps,
+                     "staff_channels", staff);
 }
 
 int tl_contact_policy_parse(const char *text, tl_contact_policy *out, tl_err *err)
@@ -362,7 +423,8 @@ int tl_contact_feed(tl_contact *c, const char *product_id, const char *kind,
                           "after %s)", at, c->last);
     tl_strlcpy(c->last, at, sizeof c->last);
     const tl_contact_policy *p = c->policy;
-    bool shown = strcmp(kind, "shown") == 0;
+    /* A showing on a staff channel was not a contact: no fatigue, no cap. */
+    bool shown = strcmp(kind, "shown") == 0 && !tl_contact_staff_channel(p, channel);
     if (strcmp(kind, "complained") == 0 && !c->complaint_at[0] && within(at, c->since_complaint))
         tl_strlcpy(c->complaint_at, at, sizeof c->complaint_at);
     for (size_t i = 0; shown && i < p->n_caps; i++) {

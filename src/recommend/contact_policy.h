@@ -11,6 +11,9 @@
  *   - caps: at most `offers` offers shown on a channel in `days`; a request
  *     that names the channel gets nothing more until the oldest of those
  *     showings leaves the window.
+ * Showings on a staff channel (the dashboard, by default) are what the
+ * bank's staff saw, not contacts with the customer: they count towards
+ * neither fatigue nor any cap.
  *
  * The policy is one JSON document in the store (docs/contact-policy.md),
  * changed through govern/policy_change.h so that every change is audited. */
@@ -30,6 +33,7 @@
 #define TL_CONTACT_CHANNEL_MAX 33   /* bytes, with the NUL */
 #define TL_CONTACT_MAX_DAYS 3650
 #define TL_CONTACT_MAX_COUNT 1000
+#define TL_CONTACT_MAX_STAFF 8
 
 typedef struct tl_contact_cap {
     char channel[TL_CONTACT_CHANNEL_MAX];   /* "*" counts and limits every channel */
@@ -43,18 +47,21 @@ typedef struct tl_contact_policy {
     int complaint_days;
     size_t n_caps;
     tl_contact_cap caps[TL_CONTACT_MAX_CAPS];
+    size_t n_staff;   /* channels where staff, not the customer, see offers */
+    char staff[TL_CONTACT_MAX_STAFF][TL_CONTACT_CHANNEL_MAX];
 } tl_contact_policy;
 
 /* Dismissals hide a product for 180 days and a complaint stops offers for
- * 90; no fatigue rule and no caps. */
+ * 90; no fatigue rule and no caps; "dashboard" is a staff channel. */
 void tl_contact_policy_default(tl_contact_policy *p);
 
 /* Reads a policy document {"dismissal_days", "fatigue": {"showings",
  * "days"} | null, "complaint_days", "caps": [{"channel", "offers",
- * "days"}]}. A field left out keeps the value p already holds, so callers
- * start from the default or the current policy. TL_EINPUT naming the field
- * and value for anything else: unknown fields, non-integers, out of range,
- * a bad or repeated channel. */
+ * "days"}], "staff_channels": [names]}. A field left out keeps the value p
+ * already holds, so callers start from the default or the current policy.
+ * TL_EINPUT naming the field and value for anything else: unknown fields,
+ * non-integers, out of range, a bad or repeated channel, a cap on a staff
+ * channel. */
 int tl_contact_policy_from_json(const json_t *doc, tl_contact_policy *p, tl_err *err);
 
 /* The document above, complete. New reference. */
@@ -64,6 +71,9 @@ json_t *tl_contact_policy_to_json(const tl_contact_policy *p);
  * digits, '-', '_' and '.'. ("*" is only a cap's wildcard, not a channel.) */
 bool tl_contact_channel_valid(const char *s);
 #define TL_CONTACT_CHANNEL_RULE "1 to 32 letters, digits, '-', '_' or '.'"
+
+/* Whether `channel` (NULL: none) is one of the policy's staff channels. */
+bool tl_contact_staff_channel(const tl_contact_policy *p, const char *channel);
 
 /* Reads a stored policy document (the default with the document's fields
  * laid over it); TL_EINPUT saying what is wrong with it. */

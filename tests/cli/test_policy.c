@@ -102,6 +102,8 @@ static void test_show_and_set(void **state)
     RUN(0, "a dismissed product stays hidden for 180 days", NULL, "policy", "show", "--db",
         f->db);
     RUN(0, "caps:       none", NULL, "policy", "show", "--db", f->db);
+    RUN(0, "staff:      dashboard (showings there are not contacts", NULL, "policy", "show",
+        "--db", f->db);
     RUN(0, "(changed; audited)", NULL, "policy", "set", "--db", f->db, "--fatigue", "2/30",
         "--cap", "mobile=1/7", "--cap", "*=10/30");
     RUN(0, "(unchanged: nothing written)", NULL, "policy", "set", "--db", f->db, "--fatigue",
@@ -129,6 +131,10 @@ static void test_show_and_set(void **state)
         "mobile=0/7");
     RUN(1, NULL, "caps[0].channel is \"mobile app\"", "policy", "set", "--db", f->db, "--cap",
         "mobile app=1/7");
+    RUN(1, NULL, "staff_channels[1] is \"\"", "policy", "set", "--db", f->db,
+        "--staff-channels", "branch,,web");
+    RUN(1, NULL, "caps[0].channel \"mobile\" is a staff channel", "policy", "set", "--db",
+        f->db, "--staff-channels", "dashboard,mobile");
     RUN(1, NULL, "bad.json:2:", "policy", "set", "--db", f->db, "--file", bad_json);
     RUN(1, NULL, "unknown field \"cool_off\"", "policy", "set", "--db", f->db, "--file", unknown);
     RUN(2, NULL, "nothing to set", "policy", "set", "--db", f->db);
@@ -151,7 +157,12 @@ static void test_show_and_set(void **state)
     assert_true(json_is_null(json_object_get(after, "fatigue")));
     assert_true(json_equal(json_object_get(after, "caps"), json_object_get(before, "caps")));
     json_decref(after);
+    RUN(0, "staff:      branch, dashboard (", NULL, "policy", "set", "--db", f->db,
+        "--staff-channels", "branch,dashboard");
+    RUN(0, "staff:      none (every showing counts)", NULL, "policy", "set", "--db", f->db,
+        "--staff-channels", "none");
     RUN(0, "caps:       none", NULL, "policy", "set", "--db", f->db, "--reset");
+    RUN(0, "staff:      dashboard (", NULL, "policy", "show", "--db", f->db);
     json_decref(before);
     free(bad_json);
     free(unknown);

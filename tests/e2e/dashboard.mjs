@@ -448,6 +448,7 @@ async function policyFlow(browser, base, vp, change) {
   await page.waitForSelector('#contact-policy .policy-rules');
   if (change) {
     assert.match(await page.textContent('#contact-policy .policy-rules'), /hidden for 180 days/, 'the default policy is shown');
+    assert.match(await page.textContent('#contact-policy .policy-rules'), /not counted as contacts on dashboard/, 'staff views are explained');
     await page.click('#contact-policy .policy-edit summary');
     await page.fill('#policy-showings', '2');
     await page.fill('#policy-fatigue-days', '30');
@@ -457,11 +458,18 @@ async function policyFlow(browser, base, vp, change) {
     let p = (await (await fetch(base + '/api/v1/contact-policy')).json()).policy;
     assert.equal(p.fatigue, null, 'a cap that does not read is not sent');
     await page.fill('#policy-caps', 'mobile=2/7, *=6/30');
+    await page.fill('#policy-staff', 'dashboard, branch desk');
+    await page.click('#policy-save');
+    await page.waitForFunction(() => /Staff channels are names/.test(document.querySelector('#policy-form .error')?.textContent || ''));
+    p = (await (await fetch(base + '/api/v1/contact-policy')).json()).policy;
+    assert.equal(p.fatigue, null, 'a staff channel that does not read is not sent');
+    await page.fill('#policy-staff', 'dashboard, branch');
     await page.click('#policy-save');
     await page.waitForFunction(() => /rested after 2 showings in 30 days/.test(document.querySelector('#contact-policy .policy-rules')?.textContent || ''));
     p = (await (await fetch(base + '/api/v1/contact-policy')).json()).policy;
     assert.deepEqual(p.fatigue, { showings: 2, days: 30 }, 'the form set the fatigue rule');
     assert.deepEqual(p.caps, [{ channel: 'mobile', offers: 2, days: 7 }, { channel: '*', offers: 6, days: 30 }], 'the form set the caps');
+    assert.deepEqual(p.staff_channels, ['dashboard', 'branch'], 'the form set the staff channels');
     assert.match(await page.textContent('#contact-policy .policy-rules'), /at most 6 offers in 30 days on all channels together/);
   }
   await page.locator('#contact-policy').scrollIntoViewIfNeeded();

@@ -88,6 +88,8 @@ static void test_policy_routes(void **state)
     assert_true(json_equal(json_object_get(j, "policy"), json_object_get(j, "default")));
     assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "policy"),
                                                         "dismissal_days")), 180);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(json_object_get(
+                            j, "policy"), "staff_channels"), 0)), "dashboard");
     json_decref(j);
     static const struct {
         const char *body, *says;
@@ -97,6 +99,9 @@ static void test_policy_routes(void **state)
         {"{\"cooloff\":3}", "unknown field \"cooloff\""},
         {"{\"complaint_days\":-4}", "\"complaint_days\" is -4"},
         {"{\"fatigue\":{\"showings\":2}}", "\"fatigue.days\" is missing"},
+        {"{\"caps\":[{\"channel\":\"dashboard\",\"offers\":2,\"days\":7}]}",
+         "\"dashboard\" is a staff channel"},
+        {"{\"staff_channels\":[\"branch office\"]}", "staff_channels[0] is \"branch office\""},
         {"{\"caps\":[{\"channel\":\"sms\",\"offers\":2,\"days\":7},{\"channel\":\"app\","
          "\"offers\":\"2\",\"days\":7}]}",
          "\"caps[1].offers\" is \"2\""},
@@ -153,8 +158,11 @@ static void test_rules_take_effect(void **state)
     assert_true(json_is_null(json_object_get(r, "suppressed")));
     json_decref(r);
     post_event(f, x, "shown", p, "web");
+    /* What the dashboard showed a relationship manager is not a contact. */
+    post_event(f, x, "shown", p, "dashboard");
+    post_event(f, x, "shown", p, "dashboard");
     r = recommend(f, x, NULL);
-    assert_true(recommended(r, p));   /* once is not enough */
+    assert_true(recommended(r, p));   /* once is not enough; staff views do not count */
     json_decref(r);
     post_event(f, x, "shown", p, "web");
     r = recommend(f, x, NULL);

@@ -52,6 +52,11 @@ static void test_document(void **state)
     assert_int_equal(p.complaint_days, 90);
     assert_int_equal(p.fatigue_showings, 0);
     assert_int_equal(p.n_caps, 0);
+    assert_int_equal(p.n_staff, 1);
+    assert_string_equal(p.staff[0], "dashboard");
+    assert_true(tl_contact_staff_channel(&p, "dashboard"));
+    assert_false(tl_contact_staff_channel(&p, "mobile"));
+    assert_false(tl_contact_staff_channel(&p, NULL));
     read_doc("{\"fatigue\":{\"showings\":3,\"days\":30},\"caps\":[{\"channel\":\"mobile\","
              "\"offers\":2,\"days\":7},{\"channel\":\"*\",\"offers\":5,\"days\":14}]}",
              &p, TL_OK, NULL);
@@ -107,6 +112,16 @@ static void test_document(void **state)
         {"{\"caps\":[{\"channel\":\"a\",\"offers\":1,\"days\":0}]}", "\"caps[0].days\" is 0"},
         {"{\"caps\":[{\"channel\":\"a\",\"offers\":1,\"days\":1,\"per\":\"week\"}]}",
          "unknown field \"per\" in caps[0]"},
+        {"{\"staff_channels\":\"dashboard\"}", "\"staff_channels\" must be an array"},
+        {"{\"staff_channels\":[\"branch\",7]}", "staff_channels[1] is 7"},
+        {"{\"staff_channels\":[\"*\"]}", "staff_channels[0] is \"*\""},
+        {"{\"staff_channels\":[\"a\",\"b\",\"a\"]}", "staff_channels[2] \"a\" is listed twice"},
+        {"{\"staff_channels\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]}",
+         "\"staff_channels\" has 9 entries; at most 8"},
+        /* A cap on a staff channel, named with the cap or kept from before. */
+        {"{\"caps\":[{\"channel\":\"dashboard\",\"offers\":1,\"days\":1}]}",
+         "caps[0].channel \"dashboard\" is a staff channel"},
+        {"{\"staff_channels\":[\"mobile\"]}", "caps[0].channel \"mobile\" is a staff channel"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         tl_contact_policy before = p;
@@ -279,6 +294,60 @@ static void test_customer_rules(void **state)
     tl_contact_free(&c);
 }
 
+/* Showings on a staff channel are not contacts: neither fatigue nor any
+ * cap counts them; responses there still count. */
+static void test_staff_channels(void **state)
+{
+    (void)state;
+    tl_contact_policy p;
+    tl_contact_policy_default(&p);
+    read_doc("{\"fatigue\":{\"showings\":2,\"days\":30},"
+             "\"caps\":[{\"channel\":\"*\",\"offers\":3,\"days\":30}]}",
+             &p, TL_OK, NULL);
+    static const ev evs[] = {
+        {1, "A", "shown", "dashboard"}, {2, "A", "shown", "dashboard"},
+        {3, "A", "shown", "mobile"},    {4, "B", "shown", "dashboard"},
+        {5, "B", "shown", "dashboard"}, {6, "C", "shown", "mobile"},
+        {7, "C", "clicked", "dashboard"}, {8, "C", "shown", "mobile"},
+        {9, "C", "shown", "mobile"},
+    };
+    tl_contact c;
+    tl_contact_block b;
+    char want[TL_ISOTIME_LEN + 1];
+
+    /* With the default staff channel: A and B were shown to the customer
+     * once and never, C once since the click recorded by staff; on mobile
+     * the `*` cap sees 4 showings, not 9, so one more fills it. */
+    fold(&c, &p, "mobile", evs, sizeof evs / sizeof *evs);
+    assert_false(tl_contact_product_blocked(&c, "A", &b));
+    assert_false(tl_contact_product_blocked(&c, "B", &b));
+    assert_false(tl_contact_product_blocked(&c, "C", &b));
+    assert_true(tl_contact_customer_blocked(&c, &b));   /* 3, 6, 8 (and 9) days ago */
+    assert_string_equal(b.until, ago(8 - 30, want));
+    tl_contact_free(&c);
+
+    /* Every showing counts once the list is empty. */
+    read_doc("{\"staff_channels\":[]}", &p, TL_OK, NULL);
+    assert_int_equal(p.n_staff, 0);
+    fold(&c, &p, "mobile", evs, sizeof evs / sizeof *evs);
+    assert_true(tl_contact_product_blocked(&c, "A", &b));
+    assert_string_equal(b.code, "fatigue");
+    assert_true(tl_contact_product_blocked(&c, "B", &b));
+    assert_false(tl_contact_product_blocked(&c, "C", &b));   /* the click still resets it */
+    assert_true(tl_contact_customer_blocked(&c, &b));
+    assert_string_equal(b.until, ago(3 - 30, want));   /* the third newest showing */
+    tl_contact_free(&c);
+
+    /* A channel becomes a staff channel, and can then no longer be capped;
+     * without the cap its showings stop counting. */
+    read_doc("{\"staff_channels\":[\"mobile\",\"branch\"],\"caps\":[]}", &p, TL_OK, NULL);
+    fold(&c, &p, "email", evs, sizeof evs / sizeof *evs);
+    assert_true(tl_contact_product_blocked(&c, "A", &b));   /* two dashboard showings */
+    assert_false(tl_contact_product_blocked(&c, "C", &b));
+    assert_false(tl_contact_customer_blocked(&c, &b));
+    tl_contact_free(&c);
+}
+
 static int keep_doc(void *ctx, const tl_audit_row *r)
 {
     *(char **)ctx = strdup(r->doc);
@@ -346,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_product_rules),
         cmocka_unit_test(test_many_products),
         cmocka_unit_test(test_customer_rules),
+        cmocka_unit_test(test_staff_channels),
         cmocka_unit_test(test_stored),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,9 @@ export function policyCard(signal) {
   return c.el;
 }
 
+// Channels where staff, not the customer, see offers (absent from older servers).
+const staffOf = p => p.staff_channels || [];
+
 // One line per rule, as a relationship manager would say it.
 function describe(p) {
   const caps = p.caps.length
@@ -21,6 +24,8 @@ function describe(p) {
     ['Offer fatigue', p.fatigue ? `rested after ${p.fatigue.showings} showings in ${p.fatigue.days} days with no response` : 'off'],
     ['After a complaint', p.complaint_days ? `no offers for ${p.complaint_days} days` : 'offers continue'],
     ['Channel caps', caps],
+    ['Staff views', staffOf(p).length
+      ? `not counted as contacts on ${staffOf(p).join(', ')}` : 'counted like any showing'],
   ];
 }
 
@@ -36,6 +41,12 @@ function parseCaps(text) {
 }
 const capsText = caps => caps.map(x => `${x.channel}=${x.offers}/${x.days}`).join(', ');
 
+// "dashboard, branch" ⇄ staff channels; null when a name does not read.
+function parseStaff(text) {
+  const names = text.split(',').map(s => s.trim()).filter(Boolean);
+  return names.every(n => /^[A-Za-z0-9._\-]{1,32}$/.test(n)) ? names : null;
+}
+
 function editForm(p, reload) {
   const num = (id, value) => h('input', { id, type: 'number', min: 0, max: 3650, step: 1, value, required: true });
   const dismissal = num('policy-dismissal', p.dismissal_days);
@@ -43,6 +54,7 @@ function editForm(p, reload) {
   const showings = h('input', { id: 'policy-showings', type: 'number', min: 0, max: 1000, step: 1, value: p.fatigue ? p.fatigue.showings : 0 });
   const fdays = num('policy-fatigue-days', p.fatigue ? p.fatigue.days : 30);
   const caps = h('input', { id: 'policy-caps', type: 'text', value: capsText(p.caps), placeholder: 'mobile=2/7, email=1/14', autocomplete: 'off' });
+  const staff = h('input', { id: 'policy-staff', type: 'text', value: staffOf(p).join(', '), placeholder: 'dashboard', autocomplete: 'off' });
   const msg = h('div', { class: 'form-msg', 'aria-live': 'polite' });
   const btn = h('button', { type: 'submit', class: 'btn btn-primary', id: 'policy-save' }, 'Save policy');
   const field = (id, label, input) => h('div', { class: 'field' }, h('label', { for: id }, label), input);
@@ -52,6 +64,7 @@ function editForm(p, reload) {
     field('policy-fatigue-days', 'within (days)', fdays),
     field('policy-complaint', 'Pause after complaint (days)', complaint),
     field('policy-caps', 'Caps: channel=offers/days', caps),
+    field('policy-staff', 'Staff channels (not counted)', staff),
     btn, msg);
   form.addEventListener('submit', async e => {
     e.preventDefault();
@@ -61,11 +74,16 @@ function editForm(p, reload) {
       msg.append(h('p', { class: 'error', role: 'alert' }, 'Caps read like mobile=2/7, email=1/14 (* for all channels).'));
       return;
     }
+    const staffNames = parseStaff(staff.value);
+    if (!staffNames) {
+      msg.append(h('p', { class: 'error', role: 'alert' }, 'Staff channels are names like dashboard, branch: letters, digits, - _ or . only.'));
+      return;
+    }
     btn.disabled = true;
     const body = {
       dismissal_days: Number(dismissal.value), complaint_days: Number(complaint.value),
       fatigue: Number(showings.value) ? { showings: Number(showings.value), days: Number(fdays.value) } : null,
-      caps: parsed,
+      caps: parsed, staff_channels: staffNames,
     };
     try {
       const r = await api('/contact-policy', { method: 'PUT', body });
