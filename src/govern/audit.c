@@ -8,6 +8,7 @@
 
 #include "base/digest.h"
 #include "base/json_write.h"
+#include "recommend/contact_policy.h"
 #include "store/audit.h"
 
 static json_t *rounded(double v)
@@ -49,12 +50,7 @@ static json_t *needs_doc(const tl_needs *n)
  * entry's "suppressed". */
 static int short_rule(const char *code)
 {
-    static const char *const codes[] = {"held", "dismissed", "fatigue", "complaint",
-                                        "contact_cap"};
-    for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
-        if (strcmp(code, codes[i]) == 0)
-            return 1;
-    return 0;
+    return strcmp(code, "held") == 0 || tl_contact_code_find(code) >= 0;
 }
 
 json_t *tl_audit_rec_doc(const tl_engine *e, const tl_rec_result *r, const tl_rec_opts *o,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "http/handlers.h"
+#include "recommend/contact_policy.h"
 #include "recommend/rollout.h"
 
 #define MAX_ROUTES 64
@@ -50,15 +51,16 @@ void tl_metrics_served(int arm)
     atomic_fetch_add_explicit(&served[arm >= 0 && arm < 3 ? arm : 0], 1, memory_order_relaxed);
 }
 
-/* Answers held back whole by the contact policy, by rule. */
-static const char *const suppress_rules[2] = {"complaint", "contact_cap"};
-static atomic_ullong suppressed[2];
+/* Answers held back whole by the contact policy, by rule: the counters of
+ * the customer-wide codes (tl_contact_codes from
+ * TL_CONTACT_FIRST_CUSTOMER_CODE) are used. */
+static atomic_ullong suppressed[TL_CONTACT_NCODES];
 
 void tl_metrics_suppressed(const char *code)
 {
-    for (int i = 0; i < 2; i++)
-        if (strcmp(code, suppress_rules[i]) == 0)
-            atomic_fetch_add_explicit(&suppressed[i], 1, memory_order_relaxed);
+    int i = tl_contact_code_find(code);
+    if (i >= TL_CONTACT_FIRST_CUSTOMER_CODE)
+        atomic_fetch_add_explicit(&suppressed[i], 1, memory_order_relaxed);
 }
 
 void tl_metrics_reset(void)
@@ -66,7 +68,7 @@ void tl_metrics_reset(void)
     memset(stats, 0, sizeof stats);
     for (int a = 0; a < 3; a++)
         atomic_store(&served[a], 0);
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < TL_CONTACT_NCODES; i++)
         atomic_store(&suppressed[i], 0);
 }
 
@@ -137,8 +139,8 @@ int tl_metrics_render(tl_buf *out)
                               "with no offers because the contact policy held them back, by "
                               "rule.\n"
                               "# TYPE tailor_recommendations_suppressed_total counter\n");
-    for (int i = 0; i < 2 && !rc; i++)
+    for (int i = TL_CONTACT_FIRST_CUSTOMER_CODE; i < TL_CONTACT_NCODES && !rc; i++)
         rc = tl_buf_printf(out, "tailor_recommendations_suppressed_total{rule=\"%s\"} %llu\n",
-                           suppress_rules[i], atomic_load(&suppressed[i]));
+                           tl_contact_codes[i], atomic_load(&suppressed[i]));
     return rc;
 }

@@ -35,6 +35,18 @@ bool tl_contact_channel_valid(const char *s)
     return n >= 1 && n < TL_CONTACT_CHANNEL_MAX;
 }
 
+const char *const tl_contact_codes[TL_CONTACT_NCODES] = {
+    [TL_CONTACT_DISMISSED] = "dismissed", [TL_CONTACT_FATIGUE] = "fatigue",
+    [TL_CONTACT_COMPLAINT] = "complaint", [TL_CONTACT_CAP] = "contact_cap"};
+
+int tl_contact_code_find(const char *code)
+{
+    for (int i = 0; i < TL_CONTACT_NCODES; i++)
+        if (strcmp(code, tl_contact_codes[i]) == 0)
+            return i;
+    return -1;
+}
+
 bool tl_contact_staff_channel(const tl_contact_policy *p, const char *channel)
 {
     for (size_t i = 0; channel && i < p->n_staff; i++)
@@ -475,7 +487,7 @@ bool tl_contact_customer_blocked(const tl_contact *c, tl_contact_block *out)
     char d1[11], d2[11];
     memset(out, 0, sizeof *out);
     if (c->complaint_at[0]) {
-        out->code = "complaint";
+        out->code = tl_contact_codes[TL_CONTACT_COMPLAINT];
         add_days(c->complaint_at, p->complaint_days, out->until);
         snprintf(out->reason, sizeof out->reason, "the customer complained on %s: no offers for "
                  "%d days, until %s", day_of(c->complaint_at, d1), p->complaint_days,
@@ -486,7 +498,7 @@ bool tl_contact_customer_blocked(const tl_contact *c, tl_contact_block *out)
         const tl_contact_cap *cap = &p->caps[i];
         if (!c->since_cap[i][0] || c->cap_count[i] < cap->offers)
             continue;
-        out->code = "contact_cap";
+        out->code = tl_contact_codes[TL_CONTACT_CAP];
         add_days(c->cap_at[i], cap->days, out->until);
         snprintf(out->reason, sizeof out->reason, "%d offers shown on %s in the last %d days, "
                  "the most the contact policy allows; next possible %s", c->cap_count[i],
@@ -509,14 +521,14 @@ bool tl_contact_product_blocked(const tl_contact *c, const char *product_id,
     const tl_contact_policy *p = c->policy;
     char d1[11], d2[11];
     if (e->dismissed_at[0]) {
-        out->code = "dismissed";
+        out->code = tl_contact_codes[TL_CONTACT_DISMISSED];
         add_days(e->dismissed_at, p->dismissal_days, out->until);
         snprintf(out->reason, sizeof out->reason, "the customer dismissed this offer on %s; "
                  "hidden until %s", day_of(e->dismissed_at, d1), day_of(out->until, d2));
         return true;
     }
     if (p->fatigue_showings && e->showings >= p->fatigue_showings) {
-        out->code = "fatigue";
+        out->code = tl_contact_codes[TL_CONTACT_FATIGUE];
         add_days(e->filled_at, p->fatigue_days, out->until);
         snprintf(out->reason, sizeof out->reason, "shown %d times in the last %d days with no "
                  "response; rested until %s", e->showings, p->fatigue_days,

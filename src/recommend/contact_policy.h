@@ -88,8 +88,23 @@ int tl_contact_policy_load(tl_store *st, tl_contact_policy *out, tl_err *err);
 
 /* ---- applying it to one customer ------------------------------------------ */
 
+/* The rules' codes, named once for the answers, the audit and /metrics:
+ * the first two hold back one product, the others the whole customer. */
+typedef enum tl_contact_code {
+    TL_CONTACT_DISMISSED,   /* "dismissed" */
+    TL_CONTACT_FATIGUE,     /* "fatigue" */
+    TL_CONTACT_COMPLAINT,   /* "complaint" */
+    TL_CONTACT_CAP,         /* "contact_cap" */
+    TL_CONTACT_NCODES
+} tl_contact_code;
+#define TL_CONTACT_FIRST_CUSTOMER_CODE TL_CONTACT_COMPLAINT
+extern const char *const tl_contact_codes[TL_CONTACT_NCODES];
+
+/* The code's index in tl_contact_codes, or -1 when it is none of them. */
+int tl_contact_code_find(const char *code);
+
 typedef struct tl_contact_block {
-    const char *code;                  /* "dismissed", "fatigue", "complaint", "contact_cap" */
+    const char *code;                  /* one of tl_contact_codes (static) */
     char reason[200];
     char until[TL_ISOTIME_LEN + 1];    /* when the rule stops holding, "" when unknown */
 } tl_contact_block;
