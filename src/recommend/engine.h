@@ -123,9 +123,12 @@ typedef struct tl_learn_sample {
 
 int tl_engine_learn_prepare(tl_engine *e, tl_store *st, const char *customer_id,
                             const char *product_id, tl_learn_sample *out, tl_err *err);
+/* `staff`: the contact policy whose staff channels' showings were not
+ * learned from (feedback.c skips them), so they are no outstanding
+ * showing either; NULL for none. */
 int tl_engine_learn_apply(tl_engine *e, tl_store *st, const tl_learn_sample *sm,
                           const char *customer_id, const char *product_id, const char *kind,
-                          tl_err *err);
+                          const tl_contact_policy *staff, tl_err *err);
 
 /* Tells the engine that learned weights changed in the store: the next
  * recommendation re-reads them. */

@@ -9,10 +9,23 @@ int tl_feedback_record(tl_engine *e, tl_store *st, const tl_event *ev, bool *dup
                        tl_err *err)
 {
     *duplicate = false;
+    /* What staff were shown (the dashboard's showings) is no evidence the
+     * customer turned an offer down: it teaches nothing. A stored policy
+     * that cannot be read stops recommendations with its error, not the
+     * recording of feedback: its default staff channels apply here. */
+    tl_contact_policy policy;
+    tl_err ignored;
+    if (tl_contact_policy_load(st, &policy, &ignored) != TL_OK)
+        tl_contact_policy_default(&policy);
+    bool staff_view = strcmp(ev->kind, "shown") == 0 &&
+                      tl_contact_staff_channel(&policy, ev->channel);
     /* Scored before the transaction, so the store's write lock is never
      * held while the catalogue is built or posts are embedded. */
     tl_learn_sample sample;
-    int rc = tl_engine_learn_prepare(e, st, ev->customer_id, ev->product_id, &sample, err);
+    memset(&sample, 0, sizeof sample);
+    int rc = staff_view ? TL_OK
+                        : tl_engine_learn_prepare(e, st, ev->customer_id, ev->product_id,
+                                                  &sample, err);
     if (rc)
         return rc;
     if ((rc = tl_store_begin(st, err)))
@@ -23,7 +36,7 @@ int tl_feedback_record(tl_engine *e, tl_store *st, const tl_event *ev, bool *dup
     int learned = 0;
     if (!rc && !*duplicate && sample.valid) {
         rc = tl_engine_learn_apply(e, st, &sample, ev->customer_id, ev->product_id, ev->kind,
-                                   err);
+                                   &policy, err);
         learned = !rc;
     }
     if (!rc && !*duplicate && strcmp(ev->kind, "accepted") == 0) {

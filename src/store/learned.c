@@ -66,16 +66,20 @@ int tl_store_learned_each(tl_store *st,
 }
 
 int tl_store_learned_showings(tl_store *st, const char *customer_id, const char *product_id,
-                              long long *shown, long long *resolved, tl_err *err)
+                              const char *skip_channels_json, long long *shown,
+                              long long *resolved, tl_err *err)
 {
     int owned;
-    sqlite3_stmt *s = tl__store_cached(st, "SELECT coalesce(sum(kind='shown'),0), "
-                           "coalesce(sum(kind IN ('accepted','dismissed')),0) FROM events "
-                           "WHERE customer_id=?1 AND product_id=?2", &owned, err);
+    sqlite3_stmt *s = tl__store_cached(
+        st, "SELECT coalesce(sum(kind='shown' AND coalesce(channel,'') NOT IN "
+            "(SELECT value FROM json_each(coalesce(?3,'[]')))),0), "
+            "coalesce(sum(kind IN ('accepted','dismissed')),0) FROM events "
+            "WHERE customer_id=?1 AND product_id=?2", &owned, err);
     if (!s)
         return TL_EDB;
     tl__bind_text(s, 1, customer_id);
     tl__bind_text(s, 2, product_id);
+    tl__bind_text(s, 3, skip_channels_json);
     int rc = TL_OK;
     if (sqlite3_step(s) == SQLITE_ROW) {
         *shown = sqlite3_column_int64(s, 0);

@@ -22,8 +22,11 @@ int tl_store_learned_each(tl_store *st,
 
 /* For a customer and product: how many times it was shown, and how many
  * accepted or dismissed events it had (the event just written included),
- * so an outcome can be matched with a showing already learned from. */
+ * so an outcome can be matched with a showing already learned from.
+ * Showings on the channels of `skip_channels_json` (a JSON array of names,
+ * or NULL for none) are not counted: nothing was learned from them. */
 int tl_store_learned_showings(tl_store *st, const char *customer_id, const char *product_id,
-                              long long *shown, long long *resolved, tl_err *err);
+                              const char *skip_channels_json, long long *shown,
+                              long long *resolved, tl_err *err);
 
 #endif

@@ -113,19 +113,25 @@ static double num(json_t *o, const char *key)
     return json_number_value(v);
 }
 
-static void post_event(fixture *f, const char *id, const char *kind, const char *product,
-                       const char *key, long want)
+static void post_event_on(fixture *f, const char *id, const char *kind, const char *product,
+                          const char *key, const char *channel, long want)
 {
     char path[160], body[256];
     snprintf(path, sizeof path, "/api/v1/customers/%s/events", id);
     snprintf(body, sizeof body,
-             "{\"kind\":\"%s\",\"product_id\":\"%s\",\"channel\":\"app\","
+             "{\"kind\":\"%s\",\"product_id\":\"%s\",\"channel\":\"%s\","
              "\"idempotency_key\":\"%s\"}",
-             kind, product, key);
+             kind, product, channel, key);
     long st;
     json_t *j = request(f, "POST", path, body, &st);
     assert_int_equal(st, want);
     json_decref(j);
+}
+
+static void post_event(fixture *f, const char *id, const char *kind, const char *product,
+                       const char *key, long want)
+{
+    post_event_on(f, id, kind, product, key, "app", want);
 }
 
 /* Sums every stored weight and count: equal sums before and after a
@@ -279,6 +285,22 @@ static void test_learning(void **state)
     post_event(f, f->ids[best == 0 ? 1 : 0], "shown", product, key, 200);
     learned_sums(f, s2);
     assert_memory_equal(s1, s2, sizeof s1);
+
+    /* What staff were shown on the dashboard (a staff channel of the
+     * contact policy) teaches nothing; with no staff channels it does. */
+    const char *viewed = f->ids[best == 0 ? 1 : 0];
+    post_event_on(f, viewed, "shown", product, "staff-1", "dashboard", 201);
+    learned_sums(f, s0);
+    assert_memory_equal(s0, s2, sizeof s0);
+    long code;
+    json_decref(request(f, "PUT", "/api/v1/contact-policy", "{\"staff_channels\":[]}", &code));
+    assert_int_equal(code, 200);
+    post_event_on(f, viewed, "shown", product, "staff-2", "dashboard", 201);
+    learned_sums(f, s1);
+    assert_true(s1[1] > s0[1]);
+    json_decref(request(f, "PUT", "/api/v1/contact-policy", "{\"staff_channels\":"
+                        "[\"dashboard\"]}", &code));
+    assert_int_equal(code, 200);
 
     /* Dismissals by many in S lower another product Q for the target. */
     const char *q = json_string_value(json_object_get(json_array_get(list, 0), "product_id"));

@@ -10,7 +10,9 @@
 
 #include "store/customers.h"
 #include "store/embeddings.h"
+#include "store/events.h"
 #include "store/holdings.h"
+#include "store/learned.h"
 #include "store/monthly.h"
 #include "store/posts.h"
 #include "store/products.h"
@@ -200,6 +202,35 @@ static void test_foreign_keys_and_holdings(void **state)
     free(pid);
     tl_post post = {"ghost", "X", "Y", "hello", NULL};
     assert_int_equal(tl_store_post_upsert(f->st, &post, &err), TL_EDB);
+}
+
+/* Showings counted for learning: every one, or all but those on the
+ * channels to skip (a NULL channel is never skipped). */
+static void test_learned_showings(void **state)
+{
+    fixture *f = *state;
+    tl_err err;
+    static const tl_event evs[] = {
+        {"c1", "p1", "shown", "mobile", NULL, "2026-01-01T00:00:00Z"},
+        {"c1", "p1", "shown", "dashboard", NULL, "2026-01-02T00:00:00Z"},
+        {"c1", "p1", "shown", NULL, NULL, "2026-01-03T00:00:00Z"},
+        {"c1", "p1", "accepted", "dashboard", NULL, "2026-01-04T00:00:00Z"},
+        {"c1", "p2", "shown", "branch", NULL, "2026-01-05T00:00:00Z"},
+    };
+    for (size_t i = 0; i < sizeof evs / sizeof *evs; i++)
+        assert_int_equal(tl_store_event_add(f->st, &evs[i], NULL, &err), 0);
+    long long shown, resolved;
+    assert_int_equal(tl_store_learned_showings(f->st, "c1", "p1", NULL, &shown, &resolved, &err),
+                     0);
+    assert_int_equal(shown, 3);
+    assert_int_equal(resolved, 1);
+    assert_int_equal(tl_store_learned_showings(f->st, "c1", "p1", "[\"dashboard\",\"branch\"]",
+                                               &shown, &resolved, &err), 0);
+    assert_int_equal(shown, 2);
+    assert_int_equal(resolved, 1);
+    assert_int_equal(tl_store_learned_showings(f->st, "c1", "p2", "[\"branch\"]", &shown,
+                                               &resolved, &err), 0);
+    assert_int_equal(shown, 0);
 }
 
 static void test_embeddings_cache(void **state)
@@ -394,6 +425,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_monthly_replace, setup, teardown),
         cmocka_unit_test_setup_teardown(test_foreign_keys_and_holdings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_embeddings_cache, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_learned_showings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guards, setup, teardown),
         cmocka_unit_test_setup_teardown(test_products_stamp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_size_and_journal, setup, teardown),
