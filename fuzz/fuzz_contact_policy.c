@@ -5,7 +5,8 @@
  * rest drives events, four bytes each (product, kind, channel, hours
  * earlier), newest first, through tl_contact_feed; every question asked
  * of the result then answers with a code, a reason and a well-formed
- * "until", or not at all. */
+ * "until", or not at all. The first line also goes through the command
+ * line's rate ("N/D") and cap ("CHANNEL=N/D") readers. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,10 +27,37 @@ static void check_block(bool blocked, const tl_contact_block *b)
         abort();
 }
 
+/* The command line's rate and cap forms: what is accepted prints back as
+ * the same numbers, and the channel lies before the '='. */
+static void check_option_forms(const char *line)
+{
+    long long n, d, n2, d2;
+    char again[64];
+    if (tl_contact_rate_parse(line, &n, &d)) {
+        snprintf(again, sizeof again, "%lld/%lld", n, d);
+        if (!tl_contact_rate_parse(again, &n2, &d2) || n2 != n || d2 != d)
+            abort();
+    }
+    size_t channel_len;
+    if (tl_contact_cap_parse(line, &channel_len, &n, &d)) {
+        if (channel_len == 0 || line[channel_len] != '=' || strchr(line + channel_len + 1, '='))
+            abort();
+        if (!tl_contact_rate_parse(line + channel_len + 1, &n2, &d2) || n2 != n || d2 != d)
+            abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const uint8_t *nl = memchr(data, '\n', size);
     size_t doc_len = nl ? (size_t)(nl - data) : size;
+    char *line = malloc(doc_len + 1);
+    if (!line)
+        return 0;
+    memcpy(line, data, doc_len);
+    line[doc_len] = '\0';
+    check_option_forms(line);
+    free(line);
     tl_contact_policy p, before;
     tl_contact_policy_default(&p);
     json_t *doc = json_loadb((const char *)data, doc_len, JSON_DECODE_ANY, NULL);

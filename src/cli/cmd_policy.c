@@ -55,25 +55,6 @@ typedef struct policy_args {
     json_t *changes;   /* owned */
 } policy_args;
 
-/* Reads "N/D" into two integers; false for anything else. */
-static bool parse_pair(const char *s, json_int_t *n, json_int_t *d)
-{
-    const char *slash = strchr(s, '/');
-    if (!slash || slash == s || strchr(slash + 1, '/'))
-        return false;
-    char first[24];
-    if ((size_t)(slash - s) >= sizeof first)
-        return false;
-    memcpy(first, s, (size_t)(slash - s));
-    first[slash - s] = '\0';
-    int64_t a, b;
-    if (!tl_parse_i64(first, &a) || !tl_parse_i64(slash + 1, &b))
-        return false;
-    *n = a;
-    *d = b;
-    return true;
-}
-
 static int bad_value(const char *opt, const char *value, const char *expected)
 {
     fprintf(stderr, "tailor policy set: %s: expected %s, got \"%s\"\n", opt, expected, value);
@@ -83,17 +64,17 @@ static int bad_value(const char *opt, const char *value, const char *expected)
 /* Adds one --cap CHANNEL=N/D to the caps the options replace. */
 static int add_cap(policy_args *a, const char *value)
 {
-    const char *eq = strrchr(value, '=');
-    json_int_t n, d;
-    if (!eq || eq == value || !parse_pair(eq + 1, &n, &d))
+    size_t channel_len;
+    long long n, d;
+    if (!tl_contact_cap_parse(value, &channel_len, &n, &d))
         return bad_value("--cap", value, "CHANNEL=OFFERS/DAYS such as mobile=3/7");
     json_t *caps = json_object_get(a->changes, "caps");
     if (!caps) {
         caps = json_array();
         json_object_set_new(a->changes, "caps", caps);
     }
-    json_array_append_new(caps, json_pack("{s:s%, s:I, s:I}", "channel", value,
-                                          (size_t)(eq - value), "offers", n, "days", d));
+    json_array_append_new(caps, json_pack("{s:s%, s:I, s:I}", "channel", value, channel_len,
+                                          "offers", (json_int_t)n, "days", (json_int_t)d));
     return 0;
 }
 
@@ -135,7 +116,7 @@ static int parse(const char *action, int argc, char **argv, policy_args *a)
         {NULL, 0, NULL, 0}};
     int c, bad = 0;
     int64_t v;
-    json_int_t n, d;
+    long long n, d;
     optind = 1;
     while (!bad && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
@@ -152,9 +133,10 @@ static int parse(const char *action, int argc, char **argv, policy_args *a)
         case 'f':
             if (strcmp(optarg, "off") == 0)
                 json_object_set_new(a->changes, "fatigue", json_null());
-            else if (parse_pair(optarg, &n, &d))
+            else if (tl_contact_rate_parse(optarg, &n, &d))
                 json_object_set_new(a->changes, "fatigue",
-                                    json_pack("{s:I, s:I}", "showings", n, "days", d));
+                                    json_pack("{s:I, s:I}", "showings", (json_int_t)n, "days",
+                                              (json_int_t)d));
             else
                 bad = bad_value("--fatigue", optarg, "SHOWINGS/DAYS such as 3/30, or off");
             break;

@@ -55,6 +55,33 @@ bool tl_contact_staff_channel(const tl_contact_policy *p, const char *channel)
     return false;
 }
 
+bool tl_contact_rate_parse(const char *s, long long *n, long long *d)
+{
+    const char *slash = strchr(s, '/');
+    if (!slash || slash == s || strchr(slash + 1, '/'))
+        return false;
+    char first[24];
+    if ((size_t)(slash - s) >= sizeof first)
+        return false;
+    memcpy(first, s, (size_t)(slash - s));
+    first[slash - s] = '\0';
+    int64_t a, b;
+    if (!tl_parse_i64(first, &a) || !tl_parse_i64(slash + 1, &b))
+        return false;
+    *n = a;
+    *d = b;
+    return true;
+}
+
+bool tl_contact_cap_parse(const char *s, size_t *channel_len, long long *n, long long *d)
+{
+    const char *eq = strrchr(s, '=');
+    if (!eq || eq == s || !tl_contact_rate_parse(eq + 1, n, d))
+        return false;
+    *channel_len = (size_t)(eq - s);
+    return true;
+}
+
 /* ---- the document ----------------------------------------------------------- */
 
 /* The value as JSON text for a message, cut short. */

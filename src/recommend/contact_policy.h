@@ -75,6 +75,15 @@ bool tl_contact_channel_valid(const char *s);
 /* Whether `channel` (NULL: none) is one of the policy's staff channels. */
 bool tl_contact_staff_channel(const tl_contact_policy *p, const char *channel);
 
+/* The command line's forms of a rule: a rate "N/D" (fatigue: N showings
+ * in D days) and a cap "CHANNEL=N/D", whose channel is the text before
+ * the last '=' (its first *channel_len bytes), checked later with the rest
+ * of the document, as are the ranges of N and D (blanks around a number
+ * and a sign are read as tl_parse_i64 reads them). False for anything
+ * else: a missing part, a second '/', a number out of 64 bits. */
+bool tl_contact_rate_parse(const char *s, long long *n, long long *d);
+bool tl_contact_cap_parse(const char *s, size_t *channel_len, long long *n, long long *d);
+
 /* Reads a stored policy document (the default with the document's fields
  * laid over it); TL_EINPUT saying what is wrong with it. */
 int tl_contact_policy_parse(const char *text, tl_contact_policy *out, tl_err *err);
