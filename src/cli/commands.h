@@ -34,5 +34,6 @@ int tl_cmd_simulate(int argc, char **argv);
 int tl_cmd_consent(int argc, char **argv);
 int tl_cmd_rollout(int argc, char **argv);
 int tl_cmd_policy(int argc, char **argv);
+int tl_cmd_audit(int argc, char **argv);
 
 #endif

@@ -30,6 +30,7 @@ static const tl_command commands[] = {
     {"simulate", tl_cmd_simulate, "measure learning from feedback on a synthetic population"},
     {"rollout", tl_cmd_rollout, "pilot personalisation on a share of customers; report the lift"},
     {"policy", tl_cmd_policy, "the contact policy: dismissals, fatigue, complaints, channel caps"},
+    {"audit", tl_cmd_audit, "check that the audit log is as written (audit verify)"},
     {"eval", tl_cmd_eval, "measure sentiment, intents or matching on labelled data (CSV)"},
 };
 

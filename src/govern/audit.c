@@ -8,6 +8,7 @@
 
 #include "base/digest.h"
 #include "base/json_write.h"
+#include "govern/pseudonym.h"
 #include "recommend/contact_policy.h"
 #include "store/audit.h"
 
@@ -106,7 +107,10 @@ int tl_audit_append_json(tl_store *st, const char *subject, const char *kind, js
         tl_buf_free(&text);
         return tl_err_set(err, TL_ENOMEM, "out of memory writing an audit entry");
     }
-    int rc = tl_store_audit_append(st, subject, kind, text.data, NULL, err);
+    char key[TL_ERASED_SUBJECT_LEN + 1];
+    int rc = tl_audit_subject_key(st, subject, key, err);
+    if (!rc)
+        rc = tl_store_audit_append(st, subject, key, kind, text.data, NULL, err);
     tl_buf_free(&text);
     return rc;
 }

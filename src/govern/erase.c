@@ -21,9 +21,8 @@ int tl_govern_erase(tl_store *st, const char *const *ids, size_t n, const char *
     if ((rc = tl_pseudonym_secret(st, key, err)))
         goto done;
     for (size_t i = 0; i < n && !rc; i++) {
-        char hex[TL_SHA256_HEX_LEN + 1], subject[8 + TL_SHA256_HEX_LEN + 1];
-        tl_pseudonym_make(key, sizeof key, "erase", ids[i], hex);
-        snprintf(subject, sizeof subject, "erased:%s", hex);
+        char subject[TL_ERASED_SUBJECT_LEN + 1];
+        tl_pseudonym_erased_subject(key, sizeof key, ids[i], subject);
         tl_erase_rows rows;
         rc = tl_store_erase_customer(st, ids[i], subject, &rows, err);
         if (rc == TL_ENOTFOUND) {
@@ -39,7 +38,7 @@ int tl_govern_erase(tl_store *st, const char *const *ids, size_t n, const char *
         json_t *doc = json_pack("{s:O, s:s}", "rows", counts, "channel", channel);
         char *text = json_dumps(doc, JSON_COMPACT);
         json_decref(doc);
-        rc = text ? tl_store_audit_append(st, subject, "erasure", text, NULL, err)
+        rc = text ? tl_store_audit_append(st, subject, subject, "erasure", text, NULL, err)
                   : tl_err_set(err, TL_ENOMEM, "out of memory");
         free(text);
         json_array_append_new(out, json_pack("{s:s, s:o}", "subject", subject, "rows", counts));

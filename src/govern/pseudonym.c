@@ -65,3 +65,24 @@ void tl_pseudonym_make(const void *key, size_t key_len, const char *domain, cons
     }
     tl_buf_free(&b);
 }
+
+void tl_pseudonym_erased_subject(const void *key, size_t key_len, const char *subject,
+                                 char out[TL_ERASED_SUBJECT_LEN + 1])
+{
+    if (strncmp(subject, "erased:", 7) == 0 && strlen(subject) == TL_ERASED_SUBJECT_LEN) {
+        memcpy(out, subject, TL_ERASED_SUBJECT_LEN + 1);
+        return;
+    }
+    memcpy(out, "erased:", 7);
+    tl_pseudonym_make(key, key_len, "erase", subject, out + 7);
+}
+
+int tl_audit_subject_key(tl_store *st, const char *subject, char out[TL_ERASED_SUBJECT_LEN + 1],
+                         tl_err *err)
+{
+    unsigned char key[TL_PSEUDONYM_KEY_LEN];
+    int rc = tl_pseudonym_secret(st, key, err);
+    if (!rc)
+        tl_pseudonym_erased_subject(key, sizeof key, subject, out);
+    return rc;
+}

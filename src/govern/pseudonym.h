@@ -24,4 +24,16 @@ int tl_pseudonym_secret(tl_store *st, unsigned char key[TL_PSEUDONYM_KEY_LEN], t
 void tl_pseudonym_make(const void *key, size_t key_len, const char *domain, const char *id,
                        char out[TL_SHA256_HEX_LEN + 1]);
 
+/* The subject as erasure leaves it: "erased:" and the subject's pseudonym
+ * in the "erase" domain, or the subject itself when it already is one.
+ * What the audit chain covers (store/audit.h). */
+#define TL_ERASED_SUBJECT_LEN (7 + TL_SHA256_HEX_LEN)
+void tl_pseudonym_erased_subject(const void *key, size_t key_len, const char *subject,
+                                 char out[TL_ERASED_SUBJECT_LEN + 1]);
+
+/* The same for the audit chain of store `st`, reading (or making) its
+ * secret. */
+int tl_audit_subject_key(tl_store *st, const char *subject, char out[TL_ERASED_SUBJECT_LEN + 1],
+                         tl_err *err);
+
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/str.h"
+#include "govern/audit_verify.h"
 #include "govern/bias.h"
 #include "govern/erase.h"
 #include "store/audit.h"
@@ -56,6 +57,19 @@ int tl_h_audit_list(tl_request *rq, tl_response *rs)
                            json_pack("{s:o, s:I, s:I, s:I}", "entries", entries, "total",
                                      (json_int_t)total, "limit", (json_int_t)q.limit, "offset",
                                      (json_int_t)q.offset));
+}
+
+int tl_h_audit_verify(tl_request *rq, tl_response *rs)
+{
+    tl_audit_verdict v;
+    tl_err err;
+    int rc = tl_audit_verify(rq->st, tl_request_arg(rq, "anchor"), false, &v, &err);
+    if (rc == TL_EINPUT)
+        return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request", "query parameter %s",
+                                err.msg);
+    if (rc)
+        return tl_respond_from_err(rs, rc, err.msg);
+    return tl_respond_json(rs, MHD_HTTP_OK, tl_audit_verdict_json(&v));
 }
 
 int tl_h_customer_delete(tl_request *rq, tl_response *rs)

@@ -21,7 +21,7 @@ enum {
     H_PRODUCT_INSIGHTS, H_PRODUCT_OPTIMIZATIONS, H_CONSENT_GET, H_CONSENT_PUT,
     H_CUSTOMER_DELETE, H_AUDIT_LIST, H_BIAS_REPORT, H_REPORT_OVERVIEW, H_CONSENT_BULK,
     H_PRODUCTS_MATCH, H_ROLLOUTS_LIST, H_ROLLOUT_START, H_ROLLOUT_STOP, H_ROLLOUT_REPORT,
-    H_POLICY_GET, H_POLICY_PUT
+    H_POLICY_GET, H_POLICY_PUT, H_AUDIT_VERIFY
 };
 
 const tl_handler tl_handlers[] = {
@@ -60,6 +60,7 @@ const tl_handler tl_handlers[] = {
     [H_ROLLOUT_REPORT] = tl_h_rollout_report,
     [H_POLICY_GET] = tl_h_policy_get,
     [H_POLICY_PUT] = tl_h_policy_put,
+    [H_AUDIT_VERIFY] = tl_h_audit_verify,
 };
 
 const tl_route tl_routes[] = {
@@ -129,6 +130,10 @@ const tl_route tl_routes[] = {
     {"GET", "/api/v1/audit", H_AUDIT_LIST,
      "Audit log, newest first: customer, kind, since, limit, offset", TL_ACCESS_ANALYST,
      "customer kind since limit offset"},
+    {"GET", "/api/v1/audit/verify", H_AUDIT_VERIFY,
+     "Checks the audit log's hash chain: intact, entries, chained, unchained, broken, "
+     "first_broken [{id, at, kind}], head; anchor (a head recorded earlier) must be found",
+     TL_ACCESS_ANALYST, "anchor"},
     {"GET", "/api/v1/reports/bias", H_BIAS_REPORT,
      "Offer and acceptance rates and mean scores by gender and age band, with "
      "disparate-impact ratios and four-fifths flags: min_group, refresh (else a report up "

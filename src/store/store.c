@@ -170,6 +170,19 @@ static const char *const migrations[] = {
      * product) it serves as a scan of that customer's entries. */
     ("DROP INDEX IF EXISTS events_customer_product;"
      "CREATE INDEX events_customer_time ON events(customer_id, at, id, kind, product_id, channel);"),
+    /* 11 → 12: tamper evidence. Each entry carries `chain`, the SHA-256 of
+     * the previous entry's chain and its own fields (audit.h), and the
+     * update trigger now keeps it as written too. Entries written before
+     * have none: verification counts them as before the chain. */
+    ("ALTER TABLE audit ADD COLUMN chain TEXT;"
+     "DROP TRIGGER audit_no_update;"
+     "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit WHEN "
+     "  NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.kind IS NOT OLD.kind OR "
+     "  NEW.doc IS NOT OLD.doc OR NEW.chain IS NOT OLD.chain OR "
+     "  substr(NEW.subject, 1, 7) IS NOT 'erased:' OR "
+     "  substr(OLD.subject, 1, 7) IS 'erased:' BEGIN "
+     "  SELECT RAISE(ABORT, 'audit log is append-only: only erasure may pseudonymise a "
+     "subject'); END;"),
 };
 _Static_assert(sizeof migrations / sizeof *migrations == TL_STORE_SCHEMA_VERSION,
                "TL_STORE_SCHEMA_VERSION in store.h must equal the number of migrations");

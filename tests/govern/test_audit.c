@@ -37,7 +37,8 @@ static void test_audit_append_query_append_only(void **state)
     long long id = 0;
     for (int i = 0; i < 30; i++) {
         const char *subject = i % 3 == 0 ? "cust-a" : "cust-b";
-        assert_int_equal(tl_store_audit_append(st, subject, i % 2 ? "recommendation" : "consent",
+        assert_int_equal(tl_store_audit_append(st, subject, subject,
+                                               i % 2 ? "recommendation" : "consent",
                                                "{\"n\":1}", &id, &err),
                          0);
     }
@@ -69,7 +70,7 @@ static void test_audit_append_query_append_only(void **state)
     double t0 = tl_now();
     const int n = 2000;
     for (int i = 0; i < n; i++)
-        assert_int_equal(tl_store_audit_append(st, "bench", "recommendation",
+        assert_int_equal(tl_store_audit_append(st, "bench", "bench", "recommendation",
                                                "{\"products\":[{\"product_id\":\"3\",\"rank\":1,"
                                                "\"score\":0.9}],\"excluded\":[],\"llm\":{}}",
                                                NULL, &err),

@@ -661,6 +661,7 @@ static const char *arg_value(const char *name, size_t len)
         {"llm", "false"}, {"customer", "AlisonGaines78"}, {"kind", "score"},
         {"since", "2024-01-01"}, {"min_group", "20"}, {"refresh", "false"}, {"days", "30"},
         {"channel", "mobile"},
+        {"anchor", "0000000000000000000000000000000000000000000000000000000000000000"},
     };
     for (size_t i = 0; i < sizeof values / sizeof *values; i++)
         if (strlen(values[i][0]) == len && strncmp(values[i][0], name, len) == 0)

@@ -30,7 +30,7 @@ static void append_entries(tl_store *st, int n)
     memset(doc, 'x', sizeof doc - 1);
     for (int i = 0; i < n; i++) {
         tl_err err;
-        assert_int_equal(tl_store_audit_append(st, "C1", "test", doc, NULL, &err), 0);
+        assert_int_equal(tl_store_audit_append(st, "C1", "C1", "test", doc, NULL, &err), 0);
     }
 }
 

@@ -17,6 +17,18 @@ const char *tu_shared_path(const char *rel);
 
 /* Makes a fresh temporary directory; returns a malloc'd path the caller
  * frees after tu_rmtree(). */
+/* SQL taking a current store's audit table back to before migration 12
+ * (no chain column, migration 4's update trigger), for the migration tests
+ * that build faithful older stores. */
+#define TU_UNDO_MIGRATION_12                                                              \
+    "DROP TRIGGER audit_no_update; ALTER TABLE audit DROP COLUMN chain;"                   \
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit WHEN "                          \
+    "  NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.kind IS NOT OLD.kind OR "       \
+    "  NEW.doc IS NOT OLD.doc OR substr(NEW.subject, 1, 7) IS NOT 'erased:' OR "           \
+    "  substr(OLD.subject, 1, 7) IS 'erased:' BEGIN "                                      \
+    "  SELECT RAISE(ABORT, 'audit log is append-only: only erasure may pseudonymise a "    \
+    "subject'); END;"
+
 char *tu_mkdtemp(void);
 
 /* Removes a directory tree. */
