@@ -8,6 +8,7 @@ import { card, fill, tag, empty, pageHeader } from '../ui.js';
 import { feedbackChart } from '../chart.js';
 import { rolloutCard } from '../rollout.js';
 import { policyCard } from '../policy.js';
+import { auditCard } from '../auditcheck.js';
 
 const KPIS = [
   ['customers', 'Customers', v => fmtNum(v)],
@@ -24,7 +25,7 @@ export function render(root, params, signal) {
   const kpis = h('div', { class: 'kpis', id: 'kpis' });
   const trend = card('Offers shown and acceptance rate, last 90 days', { id: 'trend' });
   const bias = card('Bias report', { id: 'bias' });
-  root.append(pageHeader('Overview'), kpis, trend.el, rolloutCard(signal), policyCard(signal), bias.el);
+  root.append(pageHeader('Overview'), kpis, trend.el, rolloutCard(signal), policyCard(signal), bias.el, auditCard());
 
   const overview = api('/reports/overview', { signal, query: { days: 90 } });
   fill(kpis, () => overview, d => KPIS.map(([k, label, f]) => h('div', { class: 'kpi card', dataset: { kpi: k } },
