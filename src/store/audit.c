@@ -104,36 +104,19 @@ static void bind_filter(sqlite3_stmt *s, const tl_audit_query *q)
     tl__bind_text(s, 3, q->since);
 }
 
-int tl_store_audit_query(tl_store *st, const tl_audit_query *q,
-                         int (*cb)(void *ctx, const tl_audit_row *r), void *ctx,
-                         long long *total, tl_err *err)
+/* Steps s (id, at, subject, kind, doc[, chain]) through cb, then
+ * finalizes it. */
+static int each_row(tl_store *st, sqlite3_stmt *s, int (*cb)(void *ctx, const tl_audit_row *r),
+                    void *ctx, tl_err *err)
 {
-    sqlite3_stmt *s = NULL;
     int rc = TL_OK, step;
-    if (total) {
-        if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM audit" AUDIT_WHERE, -1, &s,
-                               NULL) != SQLITE_OK)
-            return tl__store_fail(st, err, "count audit entries");
-        bind_filter(s, q);
-        step = sqlite3_step(s);
-        *total = sqlite3_column_int64(s, 0);
-        sqlite3_finalize(s);
-        if (step != SQLITE_ROW)
-            return tl__store_fail(st, err, "count audit entries");
-    }
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT id, at, subject, kind, doc FROM audit" AUDIT_WHERE
-                           " ORDER BY id DESC LIMIT ?4 OFFSET ?5",
-                           -1, &s, NULL) != SQLITE_OK)
-        return tl__store_fail(st, err, "read audit entries");
-    bind_filter(s, q);
-    sqlite3_bind_int64(s, 4, q->limit);
-    sqlite3_bind_int64(s, 5, q->offset);
+    bool has_chain = sqlite3_column_count(s) > 5;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         tl_audit_row r = {sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
                           (const char *)sqlite3_column_text(s, 2),
                           (const char *)sqlite3_column_text(s, 3),
-                          (const char *)sqlite3_column_text(s, 4), NULL};
+                          (const char *)sqlite3_column_text(s, 4),
+                          has_chain ? (const char *)sqlite3_column_text(s, 5) : NULL};
         if (cb(ctx, &r))
             break;
     }
@@ -143,34 +126,49 @@ int tl_store_audit_query(tl_store *st, const tl_audit_query *q,
     return rc;
 }
 
+/* The number of entries matching q. */
+static int count_entries(tl_store *st, const tl_audit_query *q, long long *n, tl_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM audit" AUDIT_WHERE, -1, &s, NULL) !=
+        SQLITE_OK)
+        return tl__store_fail(st, err, "count audit entries");
+    bind_filter(s, q);
+    int step = sqlite3_step(s);
+    *n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return step == SQLITE_ROW ? TL_OK : tl__store_fail(st, err, "count audit entries");
+}
+
+int tl_store_audit_query(tl_store *st, const tl_audit_query *q,
+                         int (*cb)(void *ctx, const tl_audit_row *r), void *ctx,
+                         long long *total, tl_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = total ? count_entries(st, q, total, err) : TL_OK;
+    if (rc)
+        return rc;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT id, at, subject, kind, doc FROM audit" AUDIT_WHERE
+                           " ORDER BY id DESC LIMIT ?4 OFFSET ?5",
+                           -1, &s, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "read audit entries");
+    bind_filter(s, q);
+    sqlite3_bind_int64(s, 4, q->limit);
+    sqlite3_bind_int64(s, 5, q->offset);
+    return each_row(st, s, cb, ctx, err);
+}
+
 int tl_store_audit_each(tl_store *st, int (*cb)(void *ctx, const tl_audit_row *r), void *ctx,
                         long long *count, tl_err *err)
 {
     sqlite3_stmt *s = NULL;
-    int rc = TL_OK, step;
-    if (count) {
-        if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM audit", -1, &s, NULL) != SQLITE_OK)
-            return tl__store_fail(st, err, "count audit entries");
-        step = sqlite3_step(s);
-        *count = sqlite3_column_int64(s, 0);
-        sqlite3_finalize(s);
-        if (step != SQLITE_ROW)
-            return tl__store_fail(st, err, "count audit entries");
-    }
+    const tl_audit_query all = {0};
+    int rc = count ? count_entries(st, &all, count, err) : TL_OK;
+    if (rc)
+        return rc;
     if (sqlite3_prepare_v2(st->db, "SELECT id, at, subject, kind, doc, chain FROM audit "
                            "ORDER BY id", -1, &s, NULL) != SQLITE_OK)
         return tl__store_fail(st, err, "read audit entries");
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        tl_audit_row r = {sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
-                          (const char *)sqlite3_column_text(s, 2),
-                          (const char *)sqlite3_column_text(s, 3),
-                          (const char *)sqlite3_column_text(s, 4),
-                          (const char *)sqlite3_column_text(s, 5)};
-        if (cb(ctx, &r))
-            break;
-    }
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
-        rc = tl__store_fail(st, err, "read audit entries");
-    sqlite3_finalize(s);
-    return rc;
+    return each_row(st, s, cb, ctx, err);
 }
