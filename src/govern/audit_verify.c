@@ -53,7 +53,7 @@ static int check_entry(void *ctx, const tl_audit_row *r)
         v->first_chained = r->id;
     const char *subject = r->subject ? r->subject : "";
     char key[TL_ERASED_SUBJECT_LEN + 1];
-    if (!w->have_key && strncmp(subject, "erased:", 7) != 0) {
+    if (!w->have_key && !tl_pseudonym_is_erased(subject)) {
         if ((w->rc = tl_pseudonym_secret(w->st, w->key, w->err)))
             return 1;
         w->have_key = true;

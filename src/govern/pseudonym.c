@@ -66,10 +66,15 @@ void tl_pseudonym_make(const void *key, size_t key_len, const char *domain, cons
     tl_buf_free(&b);
 }
 
+bool tl_pseudonym_is_erased(const char *subject)
+{
+    return strncmp(subject, "erased:", 7) == 0 && strlen(subject) == TL_ERASED_SUBJECT_LEN;
+}
+
 void tl_pseudonym_erased_subject(const void *key, size_t key_len, const char *subject,
                                  char out[TL_ERASED_SUBJECT_LEN + 1])
 {
-    if (strncmp(subject, "erased:", 7) == 0 && strlen(subject) == TL_ERASED_SUBJECT_LEN) {
+    if (tl_pseudonym_is_erased(subject)) {
         memcpy(out, subject, TL_ERASED_SUBJECT_LEN + 1);
         return;
     }

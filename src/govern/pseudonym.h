@@ -9,6 +9,7 @@
 #ifndef TL_GOVERN_PSEUDONYM_H
 #define TL_GOVERN_PSEUDONYM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/digest.h"
@@ -24,10 +25,15 @@ int tl_pseudonym_secret(tl_store *st, unsigned char key[TL_PSEUDONYM_KEY_LEN], t
 void tl_pseudonym_make(const void *key, size_t key_len, const char *domain, const char *id,
                        char out[TL_SHA256_HEX_LEN + 1]);
 
+#define TL_ERASED_SUBJECT_LEN (7 + TL_SHA256_HEX_LEN)
+
+/* Whether the subject has erasure's form: "erased:" and 64 hex digits'
+ * worth of characters. */
+bool tl_pseudonym_is_erased(const char *subject);
+
 /* The subject as erasure leaves it: "erased:" and the subject's pseudonym
  * in the "erase" domain, or the subject itself when it already is one.
  * What the audit chain covers (store/audit.h). */
-#define TL_ERASED_SUBJECT_LEN (7 + TL_SHA256_HEX_LEN)
 void tl_pseudonym_erased_subject(const void *key, size_t key_len, const char *subject,
                                  char out[TL_ERASED_SUBJECT_LEN + 1]);
 
