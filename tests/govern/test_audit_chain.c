@@ -61,7 +61,7 @@ static void fill(fixture *f, int n)
     tl_err err;
     assert_int_equal(tl_store_open(f->db, TL_STORE_CREATE, &st, &err), 0);
     for (int i = 1; i <= 2; i++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "C%d", i);
         tl_customer c = {0};
         c.id = id;
