@@ -295,6 +295,25 @@ json_t *tl_contact_policy_to_json(const tl_contact_policy *p)
                      "staff_channels", staff);
 }
 
+/* Default staff channels that the document caps are dropped: a policy
+ * stored before staff channels existed keeps the meaning it had, where a
+ * capped channel's showings count. */
+static void drop_capped_staff(const json_t *doc, tl_contact_policy *p)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(doc, "caps"), i, c) {
+        const char *channel = json_string_value(json_object_get(c, "channel"));
+        for (size_t k = 0; channel && k < p->n_staff; k++)
+            if (strcmp(p->staff[k], channel) == 0) {
+                memmove(&p->staff[k], &p->staff[k + 1],
+                        (p->n_staff - k - 1) * sizeof p->staff[0]);
+                p->n_staff--;
+                break;
+            }
+    }
+}
+
 int tl_contact_policy_parse(const char *text, tl_contact_policy *out, tl_err *err)
 {
     tl_contact_policy_default(out);
@@ -303,6 +322,8 @@ int tl_contact_policy_parse(const char *text, tl_contact_policy *out, tl_err *er
     if (!doc)
         return tl_err_set(err, TL_EINPUT, "the store's contact policy is not JSON: %s (line %d, "
                           "column %d)", je.text, je.line, je.column);
+    if (json_is_object(doc) && !json_object_get(doc, "staff_channels"))
+        drop_capped_staff(doc, out);
     tl_err bad;
     int rc = tl_contact_policy_from_json(doc, out, &bad);
     json_decref(doc);

@@ -378,6 +378,15 @@ static void test_stored(void **state)
             assert_int_equal(p.complaint_days, 90);
         }
     }
+    /* A policy stored before staff channels existed, capping the dashboard:
+     * read as it was meant then, the dashboard no staff channel. */
+    const char *older = "{\"dismissal_days\":180,\"fatigue\":null,\"complaint_days\":90,"
+                        "\"caps\":[{\"channel\":\"dashboard\",\"offers\":2,\"days\":7}]}";
+    assert_int_equal(tl_contact_policy_parse(older, &p, &err), TL_OK);
+    assert_int_equal(p.n_caps, 1);
+    assert_int_equal(p.n_staff, 0);
+    assert_int_equal(tl_contact_policy_parse("{\"caps\":[]}", &p, &err), TL_OK);
+    assert_int_equal(p.n_staff, 1);
     const char *bad = "{\"dismissal_days\":";
     assert_int_equal(tl_store_meta_put(st, TL_CONTACT_POLICY_KEY, bad, strlen(bad), &err), TL_OK);
     assert_int_equal(tl_contact_policy_load(st, &p, &err), TL_EDB);
