@@ -125,6 +125,9 @@ static int customers_check(tl_source *src, tl_import *imp, tl_err *err)
         int rc = customer_from_json(s, i, obj, &c, &scratch, err);
         if (rc)
             return rc;
+        if (tl_customer_id_reserved(c.id))
+            return fail_at(s, i, "CustomerID", err, "record %zu: " TL_CUSTOMER_ID_RESERVED,
+                           i + 1);
         rc = tl_import_add_id(imp, TL_KIND_CUSTOMERS, c.id);
         if (rc < 0)
             return tl_err_set(err, rc, "out of memory");

@@ -1230,6 +1230,8 @@ static int customers_row_check(reader *rd, tl_import *imp, tl_err *err)
     int rc = decode_customer(rd, &c, err);
     if (rc)
         return rc;
+    if (tl_customer_id_reserved(c.id))
+        return fail(rd, C_ID, err, TL_CUSTOMER_ID_RESERVED);
     rc = tl_import_add_id(imp, TL_KIND_CUSTOMERS, c.id);
     if (rc < 0)
         return tl_err_set(err, rc, "out of memory");

@@ -35,8 +35,16 @@ static void bind_double(sqlite3_stmt *s, int idx, double v)
         sqlite3_bind_double(s, idx, v);
 }
 
+bool tl_customer_id_reserved(const char *id)
+{
+    return strncmp(id, "erased:", 7) == 0;
+}
+
 int tl_store_customer_upsert(tl_store *st, const tl_customer *c, bool *changed, tl_err *err)
 {
+    if (tl_customer_id_reserved(c->id))
+        return tl_err_set(err, TL_EINPUT, "customer id '%.80s': " TL_CUSTOMER_ID_RESERVED,
+                          c->id);
     sqlite3_stmt *s = tl__store_stmt(
         st, TL_STMT_CUSTOMER_UPSERT,
         "INSERT INTO customers(" CUSTOMER_COLS ", updated_at) "

@@ -29,6 +29,12 @@ void tl_customer_free(tl_customer *c);
 
 /* Inserts or updates by id; *changed (may be NULL) tells whether a row was
  * written: re-importing an identical record writes nothing. */
+/* IDs that begin like an erased customer's audit subject are refused:
+ * erasure could not tell them from a pseudonym (store/audit.h). */
+#define TL_CUSTOMER_ID_RESERVED "ids beginning with \"erased:\" are reserved for erased " \
+                                "customers' audit entries"
+bool tl_customer_id_reserved(const char *id);
+
 int tl_store_customer_upsert(tl_store *st, const tl_customer *c, bool *changed, tl_err *err);
 
 /* The number of customers in the store. */

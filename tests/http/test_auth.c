@@ -489,6 +489,11 @@ static void test_hostile_ids_and_paths(void **state)
             NULL, "{\"first_name\": \"Bob\", \"age\": 30}", &r);
     assert_int_equal(r.status, 201);
     reply_free(&r);
+    /* An id shaped like an erased customer's audit subject is refused. */
+    request(f, "PUT", "/api/v1/customers/erased:0a1b", ADMIN, NULL, "{\"age\": 30}", &r);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body.data, "reserved for erased customers"));
+    reply_free(&r);
     request(f, "GET", "/api/v1/customers/x%27%3B%20DELETE%20FROM%20customers%3B--", ANALYST,
             NULL, NULL, &r);
     assert_int_equal(r.status, 200);

@@ -219,6 +219,10 @@ static void test_seed_rejects(void **state)
     expect_reject(f, "customer_profile.json", "\"CustomerID\": \"AlyssaMartinez66\"",
                   "\"CustomerID\": \"AlisonGaines78\"", 14,
                   "duplicate CustomerID 'AlisonGaines78'");
+    /* An ID shaped like an erased customer's audit subject. */
+    expect_reject(f, "customer_profile.json", "\"CustomerID\": \"AlyssaMartinez66\"",
+                  "\"CustomerID\": \"erased:AlyssaMartinez66\"", 14,
+                  "ids beginning with \"erased:\" are reserved");
 }
 
 int main(void)

@@ -420,6 +420,9 @@ static void test_reject_customers(void **state)
            "risk.csv:row 2, field risk_profile: must be Low, Medium or High (value \"Extreme\")");
     reject(f, TL_KIND_CUSTOMERS, "bal.csv", "customer_id,balance\nB1,12x\n",
            "bal.csv:row 2, field balance: not a number (value \"12x\")");
+    reject(f, TL_KIND_CUSTOMERS, "erased.csv", "customer_id\nE1\nerased:0a1b\n",
+           "erased.csv:row 3, field customer_id: ids beginning with \"erased:\" are reserved "
+           "for erased customers' audit entries (value \"erased:0a1b\")");
     reject(f, TL_KIND_CUSTOMERS, "noid.csv", "customer_id,age\n,3\n",
            "noid.csv:row 2, field customer_id: missing; customer_id is required");
     reject(f, TL_KIND_CUSTOMERS, "nocol.csv", "id,age\nX,3\n",
