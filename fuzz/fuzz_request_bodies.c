@@ -1,10 +1,10 @@
 /* fuzz_request_bodies.c — the JSON bodies of the write endpoints (PUT a
- * customer, POST an event, PUT one consent, POST bulk consent) and of the
- * product match, through the real handlers on a real store: whatever the
- * body, the answer is 2xx or 4xx with a JSON body, never a crash, a leak or
- * a 500. The first input byte picks the endpoint (bits 0xa0: the contact
+ * customer, POST an event, PUT one consent, POST bulk consent, PUT a
+ * customer's channel opt-outs) and of the product match, through the real
+ * handlers on a real store: whatever the body, the answer is 2xx or 4xx
+ * with a JSON body, never a crash, a leak or a 500. The first input byte picks the endpoint (bits 0xa0: the contact
  * policy, then C1's recommendations under it; 0x80: a rollout; 0x40: the
- * match; else its value mod 4); the rest is the body. */
+ * match; else its value mod 5); the rest is the body. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -90,7 +90,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(body, data + 1, size - 1);
     body[size - 1] = '\0';
     static const tl_handler handlers[] = {tl_h_customer_put, tl_h_events_post,
-                                          tl_h_consent_put, tl_h_consent_bulk};
+                                          tl_h_consent_put, tl_h_consent_bulk,
+                                          tl_h_optouts_put};
     /* C1 exists; C2 does not, until a PUT creates it. */
     if ((data[0] & 0xa0) == 0xa0) {
         /* The contact policy, then a recommendation under it for C1 (whose
@@ -106,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(body);
         return 0;
     }
-    tl_handler h = data[0] & 0x40 ? tl_h_products_match : handlers[data[0] % 4];
+    tl_handler h = data[0] & 0x40 ? tl_h_products_match : handlers[data[0] % 5];
     answer(h, data[0] & 4 ? "C2" : "C1", body, size - 1);
     free(body);
     return 0;

@@ -15,9 +15,10 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: tailor erase --db FILE [--json] CUSTOMER_ID [CUSTOMER_ID...]\n\n"
             "Erases customers: every row they own (profile, transactions, monthly totals,\n"
-            "posts, holdings, events, consent, batch scores) is deleted, and their audit\n"
-            "entries keep only a pseudonym (\"erased:\" and a keyed hash of the ID). All IDs\n"
-            "are erased in one transaction: if any is unknown nothing changes (exit 1).\n"
+            "posts, holdings, events, consent, channel opt-outs, batch scores) is deleted,\n"
+            "and their audit entries keep only a pseudonym (\"erased:\" and a keyed hash of\n"
+            "the ID). All IDs are erased in one transaction: if any is unknown nothing\n"
+            "changes (exit 1).\n"
             "Each erasure is itself audited, under the pseudonym, with the rows removed.\n\n"
             "  --db FILE   the store\n"
             "  --json      print [{subject, rows:{table: n}}] instead of a summary\n"

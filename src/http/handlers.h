@@ -48,6 +48,8 @@ int tl_h_product_optimizations(tl_request *rq, tl_response *rs);
 /* Governance (h_govern.c). */
 int tl_h_audit_list(tl_request *rq, tl_response *rs);
 int tl_h_audit_verify(tl_request *rq, tl_response *rs);
+int tl_h_optouts_get(tl_request *rq, tl_response *rs);
+int tl_h_optouts_put(tl_request *rq, tl_response *rs);
 int tl_h_customer_delete(tl_request *rq, tl_response *rs);
 int tl_h_bias_report(tl_request *rq, tl_response *rs);
 

@@ -136,8 +136,8 @@ int tl_metrics_render(tl_buf *out)
                            tl_arm_name((tl_arm)a), atomic_load(&served[a]));
     if (!rc)
         rc = tl_buf_puts(out, "# HELP tailor_recommendations_suppressed_total Audited answers "
-                              "with no offers because the contact policy held them back, by "
-                              "rule.\n"
+                              "with no offers because the contact policy or the customer's "
+                              "opt-out of the channel held them back, by rule.\n"
                               "# TYPE tailor_recommendations_suppressed_total counter\n");
     for (int i = TL_CONTACT_FIRST_CUSTOMER_CODE; i < TL_CONTACT_NCODES && !rc; i++)
         rc = tl_buf_printf(out, "tailor_recommendations_suppressed_total{rule=\"%s\"} %llu\n",

@@ -21,7 +21,7 @@ enum {
     H_PRODUCT_INSIGHTS, H_PRODUCT_OPTIMIZATIONS, H_CONSENT_GET, H_CONSENT_PUT,
     H_CUSTOMER_DELETE, H_AUDIT_LIST, H_BIAS_REPORT, H_REPORT_OVERVIEW, H_CONSENT_BULK,
     H_PRODUCTS_MATCH, H_ROLLOUTS_LIST, H_ROLLOUT_START, H_ROLLOUT_STOP, H_ROLLOUT_REPORT,
-    H_POLICY_GET, H_POLICY_PUT, H_AUDIT_VERIFY
+    H_POLICY_GET, H_POLICY_PUT, H_AUDIT_VERIFY, H_OPTOUTS_GET, H_OPTOUTS_PUT
 };
 
 const tl_handler tl_handlers[] = {
@@ -61,6 +61,8 @@ const tl_handler tl_handlers[] = {
     [H_POLICY_GET] = tl_h_policy_get,
     [H_POLICY_PUT] = tl_h_policy_put,
     [H_AUDIT_VERIFY] = tl_h_audit_verify,
+    [H_OPTOUTS_GET] = tl_h_optouts_get,
+    [H_OPTOUTS_PUT] = tl_h_optouts_put,
 };
 
 const tl_route tl_routes[] = {
@@ -112,6 +114,13 @@ const tl_route tl_routes[] = {
      "Consent to personalisation, use of social data and use of an LLM", TL_ACCESS_APP, ""},
     {"PUT", "/api/v1/customers/{id}/consent", H_CONSENT_PUT,
      "Change consent: {personalisation, social_data, llm} (booleans; each may be sent alone)",
+     TL_ACCESS_APP, ""},
+    {"GET", "/api/v1/customers/{id}/contact-optouts", H_OPTOUTS_GET,
+     "The channels the customer asked not to receive offers on: opted_out [{channel, since}]",
+     TL_ACCESS_APP, ""},
+    {"PUT", "/api/v1/customers/{id}/contact-optouts", H_OPTOUTS_PUT,
+     "Set the channels the customer opts out of: {opted_out: [names]} ([] opts back in); "
+     "a request for offers on one of them gets none (suppressed: opted_out); audited",
      TL_ACCESS_APP, ""},
     {"POST", "/api/v1/consent", H_CONSENT_BULK,
      "Consent for many customers, all or nothing: a JSON array of {customer_id, "

@@ -37,7 +37,8 @@ bool tl_contact_channel_valid(const char *s)
 
 const char *const tl_contact_codes[TL_CONTACT_NCODES] = {
     [TL_CONTACT_DISMISSED] = "dismissed", [TL_CONTACT_FATIGUE] = "fatigue",
-    [TL_CONTACT_COMPLAINT] = "complaint", [TL_CONTACT_CAP] = "contact_cap"};
+    [TL_CONTACT_COMPLAINT] = "complaint", [TL_CONTACT_CAP] = "contact_cap",
+    [TL_CONTACT_OPTED_OUT] = "opted_out"};
 
 int tl_contact_code_find(const char *code)
 {
@@ -529,11 +530,24 @@ static const char *day_of(const char *iso, char out[11])
     return out;
 }
 
+void tl_contact_opted_out(tl_contact *c, const char *channel, const char *since)
+{
+    tl_strlcpy(c->optout_channel, channel, sizeof c->optout_channel);
+    tl_strlcpy(c->optout_since, since, sizeof c->optout_since);
+}
+
 bool tl_contact_customer_blocked(const tl_contact *c, tl_contact_block *out)
 {
     const tl_contact_policy *p = c->policy;
     char d1[11], d2[11];
     memset(out, 0, sizeof *out);
+    if (c->optout_channel[0]) {
+        /* The customer's own choice: no end date. */
+        out->code = tl_contact_codes[TL_CONTACT_OPTED_OUT];
+        snprintf(out->reason, sizeof out->reason, "the customer opted out of offers on %s on %s",
+                 c->optout_channel, day_of(c->optout_since, d1));
+        return true;
+    }
     if (c->complaint_at[0]) {
         out->code = tl_contact_codes[TL_CONTACT_COMPLAINT];
         add_days(c->complaint_at, p->complaint_days, out->until);

@@ -104,6 +104,7 @@ typedef enum tl_contact_code {
     TL_CONTACT_FATIGUE,     /* "fatigue" */
     TL_CONTACT_COMPLAINT,   /* "complaint" */
     TL_CONTACT_CAP,         /* "contact_cap" */
+    TL_CONTACT_OPTED_OUT,   /* "opted_out": the customer's own opt-out of the channel */
     TL_CONTACT_NCODES
 } tl_contact_code;
 #define TL_CONTACT_FIRST_CUSTOMER_CODE TL_CONTACT_COMPLAINT
@@ -134,6 +135,9 @@ typedef struct tl_contact {
     char cap_at[TL_CONTACT_MAX_CAPS][TL_ISOTIME_LEN + 1];   /* the showing that fills it */
     tl_contact_product *products;      /* open hash by product id, owned */
     size_t n_products, cap_products;
+    /* The request's channel when the customer opted out of it, and since
+     * when; "" otherwise (tl_contact_opted_out). */
+    char optout_channel[TL_CONTACT_CHANNEL_MAX], optout_since[TL_ISOTIME_LEN + 1];
 } tl_contact;
 
 /* How far back the policy looks for a request on `channel` (NULL: none),
@@ -151,8 +155,12 @@ void tl_contact_free(tl_contact *c);
 int tl_contact_feed(tl_contact *c, const char *product_id, const char *kind,
                     const char *channel, const char *at, tl_err *err);
 
-/* Whether the customer is blocked from every offer (a complaint, or a cap
- * on the request's channel), and why. */
+/* Records that the customer opted out of offers on the request's
+ * `channel` (store/optouts.h) at `since`: every offer is held back. */
+void tl_contact_opted_out(tl_contact *c, const char *channel, const char *since);
+
+/* Whether the customer is blocked from every offer (an opt-out of the
+ * request's channel, a complaint, or a cap on the channel), and why. */
 bool tl_contact_customer_blocked(const tl_contact *c, tl_contact_block *out);
 
 /* Whether one product is blocked (dismissed or rested), and why. */

@@ -20,6 +20,7 @@
 #include "store/consent.h"
 #include "store/events.h"
 #include "store/learned.h"
+#include "store/optouts.h"
 #include "store/products.h"
 #include "store/rollouts.h"
 
@@ -459,6 +460,15 @@ static int contact_open(tl_store *st, const char *customer_id, const char *chann
         return rc;
     time_t now = time(NULL);
     tl_contact_init(c, p, channel, now);
+    if (channel) {
+        bool out;
+        char since[32];
+        if ((rc = tl_store_optout_find(st, customer_id, channel, &out, since, sizeof since,
+                                       err)))
+            return rc;
+        if (out)
+            tl_contact_opted_out(c, channel, since);
+    }
     int days = tl_contact_horizon_days(p, channel);
     char since[TL_ISOTIME_LEN + 1];
     if (!days || !tl_isotime_format(now - (time_t)days * 86400, since))

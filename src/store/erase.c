@@ -15,6 +15,7 @@ static const struct {
      "WHERE customer_id=?1))"},
     {"scored", "DELETE FROM scored WHERE customer_id=?1"},
     {"consent", "DELETE FROM consent WHERE customer_id=?1"},
+    {"contact_optouts", "DELETE FROM contact_optouts WHERE customer_id=?1"},
     {"events", "DELETE FROM events WHERE customer_id=?1"},
     {"holdings", "DELETE FROM holdings WHERE customer_id=?1"},
     {"posts", "DELETE FROM posts WHERE customer_id=?1"},

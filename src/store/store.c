@@ -183,6 +183,12 @@ static const char *const migrations[] = {
      "  substr(OLD.subject, 1, 7) IS 'erased:' BEGIN "
      "  SELECT RAISE(ABORT, 'audit log is append-only: only erasure may pseudonymise a "
      "subject'); END;"),
+    /* 12 → 13: the channels each customer asked not to receive offers on
+     * (optouts.h), removed with the customer. */
+    ("CREATE TABLE contact_optouts("
+     "  customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
+     "  channel TEXT NOT NULL, since TEXT NOT NULL,"
+     "  PRIMARY KEY(customer_id, channel)) WITHOUT ROWID;"),
 };
 _Static_assert(sizeof migrations / sizeof *migrations == TL_STORE_SCHEMA_VERSION,
                "TL_STORE_SCHEMA_VERSION in store.h must equal the number of migrations");

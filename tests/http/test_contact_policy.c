@@ -3,7 +3,8 @@
  * 400 that names the field, nothing stored), its audit entries, and each
  * rule taking effect on the next recommendation after the events that
  * trigger it: fatigue and a click that lifts it, a channel's cap, a
- * complaint, and the policy switched off again. */
+ * complaint, and the policy switched off again; a customer's own opt-out of
+ * a channel. */
 #include "testutil.h"
 #include "httptest.h"
 
@@ -250,11 +251,89 @@ static void test_rules_take_effect(void **state)
     free(y);
 }
 
+/* A customer's own opt-outs: set and read, refused bodies change nothing,
+ * each change audited once; a request on an opted-out channel gets no
+ * offers and says why, other channels and none are unaffected; /metrics
+ * counts it; erasure removes the opt-outs. */
+static void test_customer_optouts(void **state)
+{
+    fixture *f = *state;
+    char *x = customer(f, 4);
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/customers/%s/contact-optouts", x);
+    json_t *j = call(f, "GET", path, NULL, 200);
+    assert_int_equal(json_array_size(json_object_get(j, "opted_out")), 0);
+    json_decref(j);
+    static const struct {
+        const char *body, *says;
+    } bad[] = {
+        {"[\"email\"]", "send {\"opted_out\": [channel names]}"},
+        {"{\"opted_out\":\"email\"}", "send {\"opted_out\""},
+        {"{\"opted_out\":[\"email\"],\"x\":1}", "send {\"opted_out\""},
+        {"{\"opted_out\":[\"email\",\"e mail\"]}", "opted_out[1]: a channel is 1 to 32"},
+        {"{\"opted_out\":[\"sms\",\"sms\"]}", "opted_out[1]: \"sms\" is listed twice"},
+        {"{\"opted_out\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]}", "at most 16"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        j = call(f, "PUT", path, bad[i].body, 400);
+        if (!tu_error_message(j) || !strstr(tu_error_message(j), bad[i].says))
+            fail_msg("%s: %s", bad[i].body, tu_error_message(j));
+        json_decref(j);
+    }
+    json_decref(call(f, "PUT", "/api/v1/customers/NoSuchOne/contact-optouts",
+                     "{\"opted_out\":[\"email\"]}", 404));
+    assert_int_equal(audit_count(f, "contact_optouts"), 0);
+
+    j = call(f, "PUT", path, "{\"opted_out\":[\"email\",\"sms\"]}", 200);
+    assert_true(json_is_true(json_object_get(j, "changed")));
+    assert_string_equal(json_string_value(json_object_get(json_array_get(
+                            json_object_get(j, "opted_out"), 0), "channel")), "email");
+    json_decref(j);
+    j = call(f, "PUT", path, "{\"opted_out\":[\"sms\",\"email\"]}", 200);   /* the same */
+    assert_true(json_is_false(json_object_get(j, "changed")));
+    json_decref(j);
+    assert_int_equal(audit_count(f, "contact_optouts"), 1);
+
+    json_t *r = recommend(f, x, "email");
+    assert_int_equal(json_array_size(json_object_get(r, "recommendations")), 0);
+    json_t *sup = json_object_get(r, "suppressed");
+    assert_string_equal(json_string_value(json_object_get(sup, "code")), "opted_out");
+    assert_non_null(strstr(json_string_value(json_object_get(sup, "reason")),
+                           "opted out of offers on email"));
+    assert_true(json_is_null(json_object_get(sup, "until")));
+    json_decref(r);
+    r = recommend(f, x, "mobile");
+    assert_true(json_array_size(json_object_get(r, "recommendations")) > 0);
+    json_decref(r);
+    r = recommend(f, x, NULL);
+    assert_true(json_array_size(json_object_get(r, "recommendations")) > 0);
+    json_decref(r);
+    char *metrics = NULL;
+    assert_int_equal(tu_http_text(&f->http, "/metrics", &metrics), 200);
+    assert_non_null(strstr(metrics, "tailor_recommendations_suppressed_total{rule=\"opted_out\"} 1"));
+    free(metrics);
+
+    /* Opting back in on sms leaves email, audited again; erasure removes
+     * what is left. */
+    j = call(f, "PUT", path, "{\"opted_out\":[\"email\"]}", 200);
+    assert_int_equal(json_array_size(json_object_get(j, "opted_out")), 1);
+    json_decref(j);
+    assert_int_equal(audit_count(f, "contact_optouts"), 2);
+    json_decref(call(f, "PUT", path, "{\"opted_out\":[\"email\",\"web\"]}", 200));
+    snprintf(path, sizeof path, "/api/v1/customers/%s", x);
+    j = call(f, "DELETE", path, NULL, 200);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "rows"),
+                                                        "contact_optouts")), 2);
+    json_decref(j);
+    free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_policy_routes),
         cmocka_unit_test(test_rules_take_effect),
+        cmocka_unit_test(test_customer_optouts),
     };
     return cmocka_run_group_tests(tests, tu_served_setup, tu_served_teardown);
 }

@@ -229,7 +229,7 @@ static void test_import_migrates_older_store(void **state)
     sqlite3 *db;
     assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
     /* The indexes of schema 9. */
-    assert_int_equal(sqlite3_exec(db, TU_UNDO_MIGRATION_12
+    assert_int_equal(sqlite3_exec(db, TU_UNDO_MIGRATIONS_FROM_12
                                       "CREATE INDEX events_customer ON events(customer_id);"
                                       "DROP INDEX events_customer_time;"
                                       "CREATE INDEX events_customer_product ON "

@@ -285,6 +285,16 @@ static void test_customer_rules(void **state)
     assert_false(tl_contact_customer_blocked(&c, &b));
     tl_contact_free(&c);
 
+    /* The customer's own opt-out of the request's channel comes first,
+     * with no end date. */
+    fold(&c, &p, "mobile", evs, sizeof evs / sizeof *evs);
+    tl_contact_opted_out(&c, "mobile", "2026-02-01T09:00:00Z");
+    assert_true(tl_contact_customer_blocked(&c, &b));
+    assert_string_equal(b.code, "opted_out");
+    assert_string_equal(b.until, "");
+    assert_non_null(strstr(b.reason, "opted out of offers on mobile on 2026-02-01"));
+    tl_contact_free(&c);
+
     /* A longer complaint window catches it, whatever the channel. */
     p.complaint_days = 100;
     fold(&c, &p, NULL, evs, sizeof evs / sizeof *evs);

@@ -221,7 +221,7 @@ static void make_v7_store(fixture *f, const char *a, const char *b)
     tl_store_close(st);
     sqlite3 *db;
     assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-    exec_ok(db, TU_UNDO_MIGRATION_12 "DROP TABLE rollouts;"
+    exec_ok(db, TU_UNDO_MIGRATIONS_FROM_12 "DROP TABLE rollouts;"
                 "DROP INDEX events_customer_time;"
                 "CREATE INDEX events_customer_product ON events(customer_id, product_id);"
                 "DROP TRIGGER customers_txn_delete; DROP TABLE transactions;"

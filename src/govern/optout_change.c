@@ -1,0 +1,114 @@
+/* optout_change.c — channel opt-outs and their audit entries
+ * (optout_change.h). */
+#include "govern/optout_change.h"
+
+#include <string.h>
+
+#include "govern/audit.h"
+#include "recommend/contact_policy.h"
+#include "store/customers.h"
+#include "store/optouts.h"
+
+static int add_row(void *ctx, const char *channel, const char *since)
+{
+    json_array_append_new(ctx, json_pack("{s:s, s:s}", "channel", channel, "since", since));
+    return 0;
+}
+
+int tl_optouts_json(tl_store *st, const char *customer_id, json_t **out, tl_err *err)
+{
+    *out = json_array();
+    if (!*out)
+        return tl_err_set(err, TL_ENOMEM, "out of memory");
+    int rc = tl_store_optouts_each(st, customer_id, add_row, *out, err);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* The names of doc's "opted_out", checked; borrowed from doc. */
+static int read_names(const json_t *doc, const char *names[TL_OPTOUTS_MAX], size_t *n,
+                      tl_err *err)
+{
+    json_t *list = json_is_object(doc) ? json_object_get(doc, "opted_out") : NULL;
+    if (!json_is_object(doc) || json_object_size(doc) != 1 || !json_is_array(list))
+        return tl_err_set(err, TL_EINPUT, "send {\"opted_out\": [channel names]}, e.g. "
+                          "{\"opted_out\": [\"email\", \"sms\"]}; [] opts back in everywhere");
+    if (json_array_size(list) > TL_OPTOUTS_MAX)
+        return tl_err_set(err, TL_EINPUT, "opted_out has %zu channels; at most %d",
+                          json_array_size(list), TL_OPTOUTS_MAX);
+    size_t i;
+    json_t *v;
+    *n = 0;
+    json_array_foreach(list, i, v) {
+        const char *name = json_string_value(v);
+        if (!name || !tl_contact_channel_valid(name))
+            return tl_err_set(err, TL_EINPUT, "opted_out[%zu]: a channel is "
+                              TL_CONTACT_CHANNEL_RULE, i);
+        for (size_t k = 0; k < *n; k++)
+            if (strcmp(names[k], name) == 0)
+                return tl_err_set(err, TL_EINPUT, "opted_out[%zu]: \"%s\" is listed twice", i,
+                                  name);
+        names[(*n)++] = name;
+    }
+    return TL_OK;
+}
+
+/* The channels of a [{"channel", "since"}] list, as a sorted array of
+ * names (new reference). */
+static json_t *channel_names(const json_t *rows)
+{
+    json_t *names = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+        json_array_append(names, json_object_get(r, "channel"));
+    return names;
+}
+
+int tl_optouts_change(tl_store *st, const char *customer_id, const json_t *doc,
+                      const char *channel, const char *route, bool *changed, tl_err *err)
+{
+    const char *names[TL_OPTOUTS_MAX];
+    size_t n = 0;
+    bool exists = false;
+    json_t *before = NULL, *after = NULL, *audit = NULL;
+    *changed = false;
+    int rc = read_names(doc, names, &n, err);
+    if (!rc)
+        rc = tl_store_customer_exists(st, customer_id, &exists, err);
+    if (!rc && !exists)
+        rc = tl_err_set(err, TL_ENOTFOUND, "customer '%s' not found", customer_id);
+    if (rc)
+        return rc;
+    if ((rc = tl_store_begin(st, err)))
+        return rc;
+    if ((rc = tl_optouts_json(st, customer_id, &before, err)) ||
+        (rc = tl_store_optouts_set(st, customer_id, names, n, err)) ||
+        (rc = tl_optouts_json(st, customer_id, &after, err)))
+        goto done;
+    json_t *was = channel_names(before), *now = channel_names(after);
+    *changed = !json_equal(was, now);
+    if (*changed) {
+        audit = json_pack("{s:s, s:s, s:o, s:o}", "channel", channel, "route", route, "before",
+                          was, "after", now);
+        rc = audit ? tl_audit_append_json(st, customer_id, "contact_optouts", audit, err)
+                   : tl_err_set(err, TL_ENOMEM, "out of memory");
+    } else {
+        json_decref(was);
+        json_decref(now);
+    }
+    if (!rc)
+        rc = tl_store_commit(st, err);
+done:
+    if (rc) {
+        tl_store_rollback(st);
+        *changed = false;
+    }
+    json_decref(before);
+    json_decref(after);
+    json_decref(audit);
+    return rc;
+}

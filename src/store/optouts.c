@@ -1,0 +1,88 @@
+/* optouts.c — the contact_optouts table (optouts.h). */
+#include "store/optouts.h"
+#include "store/store_int.h"
+
+#include <stdio.h>
+
+int tl_store_optouts_each(tl_store *st, const char *customer_id,
+                          int (*cb)(void *ctx, const char *channel, const char *since),
+                          void *ctx, tl_err *err)
+{
+    int owned;
+    sqlite3_stmt *s = tl__store_cached(
+        st, "SELECT channel, since FROM contact_optouts WHERE customer_id=?1 ORDER BY channel",
+        &owned, err);
+    if (!s)
+        return TL_EDB;
+    tl__bind_text(s, 1, customer_id);
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW)
+        if (cb(ctx, (const char *)sqlite3_column_text(s, 0),
+               (const char *)sqlite3_column_text(s, 1)))
+            break;
+    int rc = step == SQLITE_ROW || step == SQLITE_DONE
+                 ? TL_OK
+                 : tl__store_fail(st, err, "read contact opt-outs");
+    tl__store_release(s, owned);
+    return rc;
+}
+
+int tl_store_optout_find(tl_store *st, const char *customer_id, const char *channel,
+                         bool *found, char *since, size_t since_size, tl_err *err)
+{
+    int owned;
+    sqlite3_stmt *s = tl__store_cached(
+        st, "SELECT since FROM contact_optouts WHERE customer_id=?1 AND channel=?2", &owned,
+        err);
+    if (!s)
+        return TL_EDB;
+    tl__bind_text(s, 1, customer_id);
+    tl__bind_text(s, 2, channel);
+    int step = sqlite3_step(s);
+    *found = step == SQLITE_ROW;
+    if (*found && since)
+        snprintf(since, since_size, "%s", (const char *)sqlite3_column_text(s, 0));
+    int rc = step == SQLITE_ROW || step == SQLITE_DONE
+                 ? TL_OK
+                 : tl__store_fail(st, err, "read a contact opt-out");
+    tl__store_release(s, owned);
+    return rc;
+}
+
+int tl_store_optouts_set(tl_store *st, const char *customer_id, const char *const *channels,
+                         size_t n, tl_err *err)
+{
+    /* The wanted set goes through a temporary table so that one statement
+     * removes the rest and one adds the new, keeping kept rows' times. */
+    if (sqlite3_exec(st->db, "CREATE TEMP TABLE IF NOT EXISTS optout_want(channel TEXT "
+                             "PRIMARY KEY); DELETE FROM optout_want;",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "set contact opt-outs");
+    sqlite3_stmt *s = NULL;
+    int rc = TL_OK;
+    if (sqlite3_prepare_v2(st->db, "INSERT OR IGNORE INTO optout_want VALUES(?1)", -1, &s,
+                           NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "set contact opt-outs");
+    for (size_t i = 0; i < n && !rc; i++) {
+        tl__bind_text(s, 1, channels[i]);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = tl__store_fail(st, err, "set contact opt-outs");
+        sqlite3_reset(s);
+    }
+    sqlite3_finalize(s);
+    static const char *const steps[] = {
+        "DELETE FROM contact_optouts WHERE customer_id=?1 AND channel NOT IN "
+        "(SELECT channel FROM optout_want)",
+        "INSERT OR IGNORE INTO contact_optouts(customer_id, channel, since) SELECT ?1, channel, "
+        "strftime('%Y-%m-%dT%H:%M:%SZ','now') FROM optout_want",
+    };
+    for (size_t i = 0; i < 2 && !rc; i++) {
+        if (sqlite3_prepare_v2(st->db, steps[i], -1, &s, NULL) != SQLITE_OK)
+            return tl__store_fail(st, err, "set contact opt-outs");
+        tl__bind_text(s, 1, customer_id);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = tl__store_fail(st, err, "set contact opt-outs");
+        sqlite3_finalize(s);
+    }
+    return rc;
+}
