@@ -1,4 +1,5 @@
-/* h_policy.c — the contact policy: read and change. */
+/* h_policy.c — the contact policy (read and change) and each customer's own
+ * channel opt-outs. */
 #include "http/handlers.h"
 
 #include <microhttpd.h>
