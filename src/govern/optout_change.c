@@ -2,6 +2,7 @@
  * (optout_change.h). */
 #include "govern/optout_change.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "govern/audit.h"
@@ -28,9 +29,8 @@ int tl_optouts_json(tl_store *st, const char *customer_id, json_t **out, tl_err 
     return rc;
 }
 
-/* The names of doc's "opted_out", checked; borrowed from doc. */
-static int read_names(const json_t *doc, const char *names[TL_OPTOUTS_MAX], size_t *n,
-                      tl_err *err)
+/* doc's "opted_out" list, checked; borrowed from doc. */
+static int read_list(const json_t *doc, const json_t **out, tl_err *err)
 {
     json_t *list = json_is_object(doc) ? json_object_get(doc, "opted_out") : NULL;
     if (!json_is_object(doc) || json_object_size(doc) != 1 || !json_is_array(list))
@@ -41,18 +41,17 @@ static int read_names(const json_t *doc, const char *names[TL_OPTOUTS_MAX], size
                           json_array_size(list), TL_OPTOUTS_MAX);
     size_t i;
     json_t *v;
-    *n = 0;
     json_array_foreach(list, i, v) {
         const char *name = json_string_value(v);
         if (!name || !tl_contact_channel_valid(name))
             return tl_err_set(err, TL_EINPUT, "opted_out[%zu]: a channel is "
                               TL_CONTACT_CHANNEL_RULE, i);
-        for (size_t k = 0; k < *n; k++)
-            if (strcmp(names[k], name) == 0)
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(json_string_value(json_array_get(list, k)), name) == 0)
                 return tl_err_set(err, TL_EINPUT, "opted_out[%zu]: \"%s\" is listed twice", i,
                                   name);
-        names[(*n)++] = name;
     }
+    *out = list;
     return TL_OK;
 }
 
@@ -69,27 +68,31 @@ static json_t *channel_names(const json_t *rows)
 }
 
 int tl_optouts_change(tl_store *st, const char *customer_id, const json_t *doc,
-                      const char *channel, const char *route, bool *changed, tl_err *err)
+                      const char *channel, const char *route, json_t **after, bool *changed,
+                      tl_err *err)
 {
-    const char *names[TL_OPTOUTS_MAX];
-    size_t n = 0;
+    const json_t *list = NULL;
     bool exists = false;
-    json_t *before = NULL, *after = NULL, *audit = NULL;
+    json_t *before = NULL, *audit = NULL;
+    char *wanted = NULL;
+    *after = NULL;
     *changed = false;
-    int rc = read_names(doc, names, &n, err);
+    int rc = read_list(doc, &list, err);
     if (!rc)
         rc = tl_store_customer_exists(st, customer_id, &exists, err);
     if (!rc && !exists)
         rc = tl_err_set(err, TL_ENOTFOUND, "customer '%s' not found", customer_id);
+    if (!rc && !(wanted = json_dumps(list, JSON_COMPACT)))
+        rc = tl_err_set(err, TL_ENOMEM, "out of memory");
     if (rc)
         return rc;
     if ((rc = tl_store_begin(st, err)))
-        return rc;
-    if ((rc = tl_optouts_json(st, customer_id, &before, err)) ||
-        (rc = tl_store_optouts_set(st, customer_id, names, n, err)) ||
-        (rc = tl_optouts_json(st, customer_id, &after, err)))
         goto done;
-    json_t *was = channel_names(before), *now = channel_names(after);
+    if ((rc = tl_optouts_json(st, customer_id, &before, err)) ||
+        (rc = tl_store_optouts_set(st, customer_id, wanted, err)) ||
+        (rc = tl_optouts_json(st, customer_id, after, err)))
+        goto done;
+    json_t *was = channel_names(before), *now = channel_names(*after);
     *changed = !json_equal(was, now);
     if (*changed) {
         audit = json_pack("{s:s, s:s, s:o, s:o}", "channel", channel, "route", route, "before",
@@ -105,10 +108,12 @@ int tl_optouts_change(tl_store *st, const char *customer_id, const json_t *doc,
 done:
     if (rc) {
         tl_store_rollback(st);
+        json_decref(*after);
+        *after = NULL;
         *changed = false;
     }
+    free(wanted);
     json_decref(before);
-    json_decref(after);
     json_decref(audit);
     return rc;
 }

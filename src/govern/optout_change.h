@@ -17,10 +17,12 @@ int tl_optouts_json(tl_store *st, const char *customer_id, json_t **out, tl_err 
 
 /* Reads {"opted_out": ["email", …]} (at most TL_OPTOUTS_MAX channel names,
  * each as contact_policy.h's channels, none twice) and makes it the
- * customer's set, in a transaction of its own. TL_EINPUT naming the item;
- * TL_ENOTFOUND for an unknown customer. Setting the set in force writes
- * nothing (*changed false). */
+ * customer's set, in a transaction of its own; *after receives the set now
+ * in force as tl_optouts_json gives it (new reference). TL_EINPUT naming
+ * the item; TL_ENOTFOUND for an unknown customer. Setting the set in force
+ * writes nothing (*changed false). */
 int tl_optouts_change(tl_store *st, const char *customer_id, const json_t *doc,
-                      const char *channel, const char *route, bool *changed, tl_err *err);
+                      const char *channel, const char *route, json_t **after, bool *changed,
+                      tl_err *err);
 
 #endif

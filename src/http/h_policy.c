@@ -39,15 +39,10 @@ int tl_h_policy_put(tl_request *rq, tl_response *rs)
                                      "changed", changed));
 }
 
-/* {"customer_id", "opted_out": [{channel, since}]}, plus "changed" after
- * a PUT. */
-static int optouts_reply(tl_request *rq, tl_response *rs, const char *id, int changed)
+/* {"customer_id", "opted_out": list}, plus "changed" after a PUT (changed
+ * >= 0). Takes the list's reference. */
+static int optouts_reply(tl_response *rs, const char *id, json_t *list, int changed)
 {
-    json_t *list;
-    tl_err err;
-    int rc = tl_optouts_json(rq->st, id, &list, &err);
-    if (rc)
-        return tl_respond_from_err(rs, rc, err.msg);
     json_t *body = json_pack("{s:s, s:o}", "customer_id", id, "opted_out", list);
     if (body && changed >= 0)
         json_object_set_new(body, "changed", json_boolean(changed));
@@ -58,13 +53,16 @@ int tl_h_optouts_get(tl_request *rq, tl_response *rs)
 {
     const char *id = rq->params.values[0];
     bool exists;
+    json_t *list;
     tl_err err;
     int rc = tl_store_customer_exists(rq->st, id, &exists, &err);
     if (rc)
         return tl_respond_from_err(rs, rc, err.msg);
     if (!exists)
         return tl_respond_error(rs, MHD_HTTP_NOT_FOUND, "not_found", "no such customer");
-    return optouts_reply(rq, rs, id, -1);
+    if ((rc = tl_optouts_json(rq->st, id, &list, &err)))
+        return tl_respond_from_err(rs, rc, err.msg);
+    return optouts_reply(rs, id, list, -1);
 }
 
 int tl_h_optouts_put(tl_request *rq, tl_response *rs)
@@ -74,11 +72,12 @@ int tl_h_optouts_put(tl_request *rq, tl_response *rs)
     if (!body)
         return 0;
     bool changed = false;
+    json_t *list;
     tl_err err;
     int rc = tl_optouts_change(rq->st, id, body, "api", "/api/v1/customers/{id}/contact-optouts",
-                               &changed, &err);
+                               &list, &changed, &err);
     json_decref(body);
     if (rc)
         return tl_respond_from_err(rs, rc, err.msg);
-    return optouts_reply(rq, rs, id, changed);
+    return optouts_reply(rs, id, list, changed);
 }

@@ -49,40 +49,28 @@ int tl_store_optout_find(tl_store *st, const char *customer_id, const char *chan
     return rc;
 }
 
-int tl_store_optouts_set(tl_store *st, const char *customer_id, const char *const *channels,
-                         size_t n, tl_err *err)
+int tl_store_optouts_set(tl_store *st, const char *customer_id, const char *channels_json,
+                         tl_err *err)
 {
-    /* The wanted set goes through a temporary table so that one statement
-     * removes the rest and one adds the new, keeping kept rows' times. */
-    if (sqlite3_exec(st->db, "CREATE TEMP TABLE IF NOT EXISTS optout_want(channel TEXT "
-                             "PRIMARY KEY); DELETE FROM optout_want;",
-                     NULL, NULL, NULL) != SQLITE_OK)
-        return tl__store_fail(st, err, "set contact opt-outs");
-    sqlite3_stmt *s = NULL;
-    int rc = TL_OK;
-    if (sqlite3_prepare_v2(st->db, "INSERT OR IGNORE INTO optout_want VALUES(?1)", -1, &s,
-                           NULL) != SQLITE_OK)
-        return tl__store_fail(st, err, "set contact opt-outs");
-    for (size_t i = 0; i < n && !rc; i++) {
-        tl__bind_text(s, 1, channels[i]);
-        if (sqlite3_step(s) != SQLITE_DONE)
-            rc = tl__store_fail(st, err, "set contact opt-outs");
-        sqlite3_reset(s);
-    }
-    sqlite3_finalize(s);
     static const char *const steps[] = {
         "DELETE FROM contact_optouts WHERE customer_id=?1 AND channel NOT IN "
-        "(SELECT channel FROM optout_want)",
-        "INSERT OR IGNORE INTO contact_optouts(customer_id, channel, since) SELECT ?1, channel, "
-        "strftime('%Y-%m-%dT%H:%M:%SZ','now') FROM optout_want",
+        "(SELECT value FROM json_each(?2))",
+        "INSERT OR IGNORE INTO contact_optouts(customer_id, channel, since) SELECT ?1, value, "
+        "strftime('%Y-%m-%dT%H:%M:%SZ','now') FROM json_each(?2)",
     };
-    for (size_t i = 0; i < 2 && !rc; i++) {
-        if (sqlite3_prepare_v2(st->db, steps[i], -1, &s, NULL) != SQLITE_OK)
-            return tl__store_fail(st, err, "set contact opt-outs");
+    for (size_t i = 0; i < 2; i++) {
+        int owned;
+        sqlite3_stmt *s = tl__store_cached(st, steps[i], &owned, err);
+        if (!s)
+            return TL_EDB;
         tl__bind_text(s, 1, customer_id);
-        if (sqlite3_step(s) != SQLITE_DONE)
-            rc = tl__store_fail(st, err, "set contact opt-outs");
-        sqlite3_finalize(s);
+        tl__bind_text(s, 2, channels_json);
+        int rc = sqlite3_step(s) == SQLITE_DONE
+                     ? TL_OK
+                     : tl__store_fail(st, err, "set contact opt-outs");
+        tl__store_release(s, owned);
+        if (rc)
+            return rc;
     }
-    return rc;
+    return TL_OK;
 }

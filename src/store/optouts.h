@@ -21,10 +21,11 @@ int tl_store_optouts_each(tl_store *st, const char *customer_id,
 int tl_store_optout_find(tl_store *st, const char *customer_id, const char *channel,
                          bool *found, char *since, size_t since_size, tl_err *err);
 
-/* Makes the customer's opt-outs exactly `channels`: new ones are recorded
- * now, kept ones keep their time, others are removed. Call inside a write
- * transaction; the customer must exist (TL_EDB otherwise). */
-int tl_store_optouts_set(tl_store *st, const char *customer_id, const char *const *channels,
-                         size_t n, tl_err *err);
+/* Makes the customer's opt-outs exactly the channels of `channels_json`
+ * (a JSON array of names): new ones are recorded now, kept ones keep their
+ * time, others are removed. Call inside a write transaction; the customer
+ * must exist (TL_EDB otherwise). */
+int tl_store_optouts_set(tl_store *st, const char *customer_id, const char *channels_json,
+                         tl_err *err);
 
 #endif

@@ -282,6 +282,7 @@ static void test_customer_optouts(void **state)
     }
     json_decref(call(f, "PUT", "/api/v1/customers/NoSuchOne/contact-optouts",
                      "{\"opted_out\":[\"email\"]}", 404));
+    json_decref(call(f, "GET", "/api/v1/customers/NoSuchOne/contact-optouts", NULL, 404));
     assert_int_equal(audit_count(f, "contact_optouts"), 0);
 
     j = call(f, "PUT", path, "{\"opted_out\":[\"email\",\"sms\"]}", 200);
