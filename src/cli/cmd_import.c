@@ -38,6 +38,10 @@ static void usage(FILE *f)
             "                         accepted and dismissed), at (ISO-8601; default now),\n"
             "                         channel, idempotency_key (a key already stored is\n"
             "                         skipped); an acceptance becomes a holding\n"
+            "  --optouts FILE         channels customers opted out of: customer_id,\n"
+            "                         channel, opted_out (yes, the default; no opts back\n"
+            "                         in); no offers are served on such a channel; each\n"
+            "                         change is audited\n"
             "  --quiet                print no summary\n"
             "  --help                 this text\n\n"
             "Each option may be given more than once. A FILE is CSV (.csv, with a header\n"
@@ -115,6 +119,7 @@ int tl_cmd_import(int argc, char **argv)
         {"posts", required_argument, NULL, OPT_KIND + TL_KIND_POSTS},
         {"consent", required_argument, NULL, OPT_KIND + TL_KIND_CONSENT},
         {"events", required_argument, NULL, OPT_KIND + TL_KIND_EVENTS},
+        {"optouts", required_argument, NULL, OPT_KIND + TL_KIND_OPTOUTS},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0}};

@@ -30,7 +30,8 @@ static void usage(FILE *f)
             "  --explain       also list every excluded product and the rule that excluded it\n"
             "  --model SPEC    sentence encoder: builtin (default) or a model folder\n"
             "  --channel NAME  where the offers will be shown: the contact policy's cap\n"
-            "                  for that channel applies (none applies without it)\n"
+            "                  for that channel applies (none applies without it), and\n"
+            "                  a customer who opted out of it gets no offers\n"
             "  --help          this text\n");
 }
 

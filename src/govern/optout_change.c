@@ -67,14 +67,50 @@ static json_t *channel_names(const json_t *rows)
     return names;
 }
 
+/* Inside the caller's write transaction: makes `wanted` (a JSON array of
+ * names) the customer's set, whose rows before the change are `before`,
+ * and audits the change. *after (may be NULL) receives the rows now in
+ * force (new reference). */
+static int apply(tl_store *st, const char *customer_id, const json_t *before,
+                 const json_t *wanted, const char *channel, const char *route, json_t **after,
+                 bool *changed, tl_err *err)
+{
+    json_t *now_rows = NULL, *audit = NULL;
+    char *text = json_dumps(wanted, JSON_COMPACT);
+    int rc = text ? tl_store_optouts_set(st, customer_id, text, err)
+                  : tl_err_set(err, TL_ENOMEM, "out of memory");
+    if (!rc)
+        rc = tl_optouts_json(st, customer_id, &now_rows, err);
+    if (!rc) {
+        json_t *was = channel_names(before), *now = channel_names(now_rows);
+        *changed = !json_equal(was, now);
+        if (*changed) {
+            audit = json_pack("{s:s, s:s, s:o, s:o}", "channel", channel, "route", route,
+                              "before", was, "after", now);
+            rc = audit ? tl_audit_append_json(st, customer_id, "contact_optouts", audit, err)
+                       : tl_err_set(err, TL_ENOMEM, "out of memory");
+        } else {
+            json_decref(was);
+            json_decref(now);
+        }
+    }
+    if (!rc && after) {
+        *after = now_rows;
+        now_rows = NULL;
+    }
+    free(text);
+    json_decref(now_rows);
+    json_decref(audit);
+    return rc;
+}
+
 int tl_optouts_change(tl_store *st, const char *customer_id, const json_t *doc,
                       const char *channel, const char *route, json_t **after, bool *changed,
                       tl_err *err)
 {
     const json_t *list = NULL;
     bool exists = false;
-    json_t *before = NULL, *audit = NULL;
-    char *wanted = NULL;
+    json_t *before = NULL;
     *after = NULL;
     *changed = false;
     int rc = read_list(doc, &list, err);
@@ -82,38 +118,61 @@ int tl_optouts_change(tl_store *st, const char *customer_id, const json_t *doc,
         rc = tl_store_customer_exists(st, customer_id, &exists, err);
     if (!rc && !exists)
         rc = tl_err_set(err, TL_ENOTFOUND, "customer '%s' not found", customer_id);
-    if (!rc && !(wanted = json_dumps(list, JSON_COMPACT)))
-        rc = tl_err_set(err, TL_ENOMEM, "out of memory");
     if (rc)
         return rc;
     if ((rc = tl_store_begin(st, err)))
-        goto done;
-    if ((rc = tl_optouts_json(st, customer_id, &before, err)) ||
-        (rc = tl_store_optouts_set(st, customer_id, wanted, err)) ||
-        (rc = tl_optouts_json(st, customer_id, after, err)))
-        goto done;
-    json_t *was = channel_names(before), *now = channel_names(*after);
-    *changed = !json_equal(was, now);
-    if (*changed) {
-        audit = json_pack("{s:s, s:s, s:o, s:o}", "channel", channel, "route", route, "before",
-                          was, "after", now);
-        rc = audit ? tl_audit_append_json(st, customer_id, "contact_optouts", audit, err)
-                   : tl_err_set(err, TL_ENOMEM, "out of memory");
-    } else {
-        json_decref(was);
-        json_decref(now);
-    }
-    if (!rc)
+        return rc;
+    if (!(rc = tl_optouts_json(st, customer_id, &before, err)) &&
+        !(rc = apply(st, customer_id, before, list, channel, route, after, changed, err)))
         rc = tl_store_commit(st, err);
-done:
     if (rc) {
         tl_store_rollback(st);
         json_decref(*after);
         *after = NULL;
         *changed = false;
     }
-    free(wanted);
     json_decref(before);
-    json_decref(audit);
+    return rc;
+}
+
+/* Index of `name` among the rows' channels, or -1. */
+static long find_channel(const json_t *rows, const char *name)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+        if (strcmp(json_string_value(json_object_get(r, "channel")), name) == 0)
+            return (long)i;
+    return -1;
+}
+
+int tl_optout_set_one(tl_store *st, const char *customer_id, const char *name, bool opted_out,
+                      const char *channel, const char *route, bool *changed, tl_err *err)
+{
+    *changed = false;
+    if (!tl_contact_channel_valid(name))
+        return tl_err_set(err, TL_EINPUT, "a channel is " TL_CONTACT_CHANNEL_RULE);
+    json_t *before = NULL, *wanted = NULL;
+    int rc = tl_optouts_json(st, customer_id, &before, err);
+    if (rc)
+        return rc;
+    long at = find_channel(before, name);
+    if ((at >= 0) == opted_out)
+        goto done;   /* already so: nothing to write or audit */
+    if (opted_out && json_array_size(before) >= TL_OPTOUTS_MAX) {
+        rc = tl_err_set(err, TL_EINPUT, "customer '%s' has opted out of %d channels already; "
+                        "at most %d", customer_id, TL_OPTOUTS_MAX, TL_OPTOUTS_MAX);
+        goto done;
+    }
+    wanted = channel_names(before);
+    if (!wanted || (opted_out ? json_array_append_new(wanted, json_string(name))
+                              : json_array_remove(wanted, (size_t)at))) {
+        rc = tl_err_set(err, TL_ENOMEM, "out of memory");
+        goto done;
+    }
+    rc = apply(st, customer_id, before, wanted, channel, route, NULL, changed, err);
+done:
+    json_decref(before);
+    json_decref(wanted);
     return rc;
 }

@@ -1,7 +1,8 @@
 /* optout_change.h — a customer's channel opt-outs (store/optouts.h) read
  * and changed, each change audited (kind "contact_optouts", subject the
  * customer, doc {channel, route, before, after}) in the same transaction.
- * GET/PUT /api/v1/customers/{id}/contact-optouts go through here. */
+ * GET/PUT /api/v1/customers/{id}/contact-optouts and `tailor import
+ * --optouts` go through here. */
 #ifndef TL_GOVERN_OPTOUT_CHANGE_H
 #define TL_GOVERN_OPTOUT_CHANGE_H
 
@@ -24,5 +25,13 @@ int tl_optouts_json(tl_store *st, const char *customer_id, json_t **out, tl_err 
 int tl_optouts_change(tl_store *st, const char *customer_id, const json_t *doc,
                       const char *channel, const char *route, json_t **after, bool *changed,
                       tl_err *err);
+
+/* Opts the customer out of one channel (`opted_out` true) or back in
+ * (false), inside the caller's write transaction, with the same audit
+ * entry as a PUT when anything changed (*changed). TL_EINPUT for a name
+ * that is no channel or a set that would exceed TL_OPTOUTS_MAX. The
+ * customer must exist. `tailor import --optouts` goes through here. */
+int tl_optout_set_one(tl_store *st, const char *customer_id, const char *name, bool opted_out,
+                      const char *channel, const char *route, bool *changed, tl_err *err);
 
 #endif

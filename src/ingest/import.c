@@ -17,7 +17,7 @@ const char *tl_kind_name(tl_kind k)
 {
     static const char *const names[TL_KIND_COUNT] = {
         "customers", "products", "reviews", "holdings", "monthly", "transactions", "posts",
-        "consent", "events"};
+        "consent", "events", "optouts"};
     return (unsigned)k < TL_KIND_COUNT ? names[k] : "unknown";
 }
 

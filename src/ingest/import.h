@@ -30,6 +30,7 @@ typedef enum tl_kind {
     TL_KIND_POSTS,
     TL_KIND_CONSENT,   /* per-customer consent (changes audited) */
     TL_KIND_EVENTS,    /* feedback on offers (shown, clicked, accepted, dismissed) */
+    TL_KIND_OPTOUTS,   /* customers' channel opt-outs (changes audited) */
     TL_KIND_COUNT
 } tl_kind;
 

@@ -36,10 +36,12 @@
 #include "base/str.h"
 #include "base/strset.h"
 #include "govern/consent_change.h"
+#include "govern/optout_change.h"
 #include "ingest/csv.h"
 #include "ingest/jsonl.h"
 #include "ingest/jsonpos.h"
 #include "ingest/owners.h"
+#include "recommend/contact_policy.h"
 #include "store/bulk.h"
 #include "store/customers.h"
 #include "store/events.h"
@@ -154,6 +156,13 @@ static const fdef event_fields[E_N] = {
     [E_KEY] = {"idempotency_key", {"event_id"}, false, false},
 };
 
+enum { O_CUSTOMER, O_CHANNEL, O_OPTED_OUT, O_N };
+static const fdef optout_fields[O_N] = {
+    [O_CUSTOMER] = {"customer_id", {NULL}, true, false},
+    [O_CHANNEL] = {"channel", {NULL}, true, false},
+    [O_OPTED_OUT] = {"opted_out", {"opt_out"}, false, false},
+};
+
 static const struct {
     const fdef *fields;
     size_t n;
@@ -162,7 +171,7 @@ static const struct {
     [TL_KIND_REVIEWS] = {review_fields, R_N},      [TL_KIND_HOLDINGS] = {holding_fields, H_N},
     [TL_KIND_MONTHLY] = {monthly_fields, M_N},     [TL_KIND_TRANSACTIONS] = {txn_fields, T_N},
     [TL_KIND_POSTS] = {post_fields, S_N},          [TL_KIND_CONSENT] = {consent_fields, K_N},
-    [TL_KIND_EVENTS] = {event_fields, E_N},
+    [TL_KIND_EVENTS] = {event_fields, E_N},        [TL_KIND_OPTOUTS] = {optout_fields, O_N},
 };
 
 /* Writes the matching form of a field name: ASCII lower case without '_',
@@ -2158,6 +2167,66 @@ static int events_row_write(reader *rd, tl_import *imp, tl_err *err)
     return rc;
 }
 
+/* ---- channel opt-outs ----------------------------------------------------------- */
+
+/* One channel per record; opted_out defaults to yes (no: opted back in). */
+static int decode_optout(reader *rd, const char **id, const char **channel, bool *out,
+                         tl_err *err)
+{
+    int rc;
+    if ((rc = get_id(rd, O_CUSTOMER, id, err)) || (rc = get_text(rd, O_CHANNEL, channel, err)))
+        return rc;
+    if (!tl_contact_channel_valid(*channel))
+        return fail(rd, O_CHANNEL, err, "a channel is " TL_CONTACT_CHANNEL_RULE);
+    const char *v = rd->r.v[O_OPTED_OUT];
+    int yes = 1;
+    if (v && (!tl_consent_parse_bool(v, &yes) || tl_strcaseeq(v, "granted") ||
+              tl_strcaseeq(v, "withdrawn")))
+        return fail(rd, O_OPTED_OUT, err, "must be true/false, yes/no or 1/0");
+    *out = yes == 1;
+    return TL_OK;
+}
+
+static int optouts_row_check(reader *rd, tl_import *imp, tl_err *err)
+{
+    const char *id, *channel;
+    bool out = true;
+    int rc = decode_optout(rd, &id, &channel, &out, err);
+    if (!rc)
+        rc = require_known(rd, imp, TL_KIND_CUSTOMERS, O_CUSTOMER, id, err);
+    if (rc)
+        return rc;
+    /* One record per customer and channel: two would make the result
+     * depend on order. IDs hold no control characters, so US separates. */
+    tl_buf *key = &rd->s->scratch;
+    tl_buf_reset(key);
+    if (tl_buf_printf(key, "%s\x1f%s", id, channel))
+        return tl_err_set(err, TL_ENOMEM, "out of memory");
+    rc = tl_import_add_id(imp, TL_KIND_OPTOUTS, key->data);
+    if (rc < 0)
+        return tl_err_set(err, rc, "out of memory");
+    if (rc == 0)
+        return fail(rd, O_CHANNEL, err, "duplicate: this customer's %s opt-out given twice "
+                                        "in this import", channel);
+    return TL_OK;
+}
+
+static int optouts_row_write(reader *rd, tl_import *imp, tl_err *err)
+{
+    const char *id, *channel;
+    bool out = true, changed;
+    int rc = decode_optout(rd, &id, &channel, &out, err);
+    if (rc)
+        return rc;
+    rc = tl_optout_set_one(imp->st, id, channel, out, "cli", "tailor import --optouts",
+                           &changed, err);
+    if (rc == TL_EINPUT)   /* the set would grow past its limit: name the record */
+        return fail(rd, O_CHANNEL, err, "%s", err->msg);
+    if (!rc)
+        imp->counts.changed[TL_KIND_OPTOUTS] += changed;
+    return rc;
+}
+
 typedef int (*row_fn)(reader *rd, tl_import *imp, tl_err *err);
 static const struct {
     row_fn check, write;
@@ -2171,6 +2240,7 @@ static const struct {
     [TL_KIND_POSTS] = {posts_row_check, posts_row_write},
     [TL_KIND_CONSENT] = {consent_row_check, consent_row_write},
     [TL_KIND_EVENTS] = {events_row_check, events_row_write},
+    [TL_KIND_OPTOUTS] = {optouts_row_check, optouts_row_write},
 };
 
 /* ---- progress --------------------------------------------------------------- */
