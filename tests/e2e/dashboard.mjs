@@ -262,6 +262,27 @@ async function flows(browser, base, vp, full) {
       return ids.length > 0 && !ids.includes(t) && !document.querySelector('#recommendations [aria-busy]');
     }, taken);
     await page.waitForFunction(n => [...document.querySelectorAll('#holdings a')].some(a => a.textContent.trim() === n), takenName);
+
+    // Channel opt-outs: a bad name is caught before sending; "email" is
+    // recorded (the API then holds e-mail offers back) and opted back in.
+    const optoutsUrl = `${base}/api/v1/customers/${encodeURIComponent(id)}/contact-optouts`;
+    const optedOut = async () => (await (await fetch(optoutsUrl)).json()).opted_out.map(r => r.channel);
+    await page.waitForSelector('#optouts .empty');
+    await page.fill('#optout-channel', 'e mail');
+    await page.click('#optout-add');
+    await page.waitForSelector('#optout-form .error');
+    assert.deepEqual(await optedOut(), [], 'a bad channel name is not sent');
+    await page.fill('#optout-channel', 'email');
+    await page.click('#optout-add');
+    await page.waitForSelector('#optouts .optout-list li');
+    assert.match(await page.textContent('#optouts .optout-list li'), /email\s*no offers since \d{4}-\d\d-\d\d/);
+    assert.deepEqual(await optedOut(), ['email'], 'the opt-out is stored');
+    const held = await (await fetch(`${base}/api/v1/customers/${encodeURIComponent(id)}/recommendations?channel=email`)).json();
+    assert.equal(held.suppressed && held.suppressed.code, 'opted_out', 'offers by e-mail are held back');
+    await shot(page, `${tag}-04b-optout`);
+    await page.click('#optouts .optout-list button');
+    await page.waitForSelector('#optouts .empty');
+    assert.deepEqual(await optedOut(), [], 'opted back in');
   }
 
   // A product page, from a recommendation's link.

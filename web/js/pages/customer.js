@@ -6,6 +6,7 @@ import { catalogue } from '../catalogue.js';
 import { h, replace, fmtMoney, fmtNum, fmtPct } from '../dom.js';
 import { card, fill, tag, meter, sentimentBar, dl, empty, errorBox, pageHeader, announce, skeleton } from '../ui.js';
 import { spendingChart } from '../chart.js';
+import { optoutsCard } from '../optouts.js';
 
 const EVIDENCE_LABELS = {
   need: 'Need', figure: 'Figure', field: 'Profile', post: 'Post', rule: 'Rule',
@@ -61,10 +62,12 @@ export function render(root, params, signal, id) {
   const posts = card('Posts and sentiment', { id: 'posts', class: 'card-posts' });
   const consent = card('Consent', { id: 'consent', class: 'card-consent' });
   const txns = card('Recent transactions', { id: 'transactions', class: 'card-txns' });
+  const optouts = optoutsCard(encodeURIComponent(id), signal);
 
   root.append(h('div', { class: 'grid-customer' },
     h('div', { class: 'col-main' }, recs.el, spend.el, cats.el, txns.el),
-    h('div', { class: 'col-side' }, needs.el, profile.el, consent.el, holdings.el, posts.el)));
+    h('div', { class: 'col-side' }, needs.el, profile.el, consent.el, optouts.el, holdings.el,
+      posts.el)));
 
   const enc = encodeURIComponent(id);
 
