@@ -1,5 +1,6 @@
 /* fuzz_csv.c — the CSV reader, the table check pass and, for raw
- * transactions (checked while written), a whole import into memory, over
+ * transactions (checked while written) and channel opt-outs (whose limit
+ * per customer is met while written), a whole import into memory, over
  * arbitrary bytes: must never crash, leak or read out of bounds, every
  * field must be a NUL-free string of the length it reports, and the store
  * must never refuse what the checks let through.
@@ -60,8 +61,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             tl_strset_free(&imp.ids[k]);
     }
 
-    /* 3. Transactions: the whole import, customers C1 and C2 beside. */
-    if (kind != TL_KIND_TRANSACTIONS)
+    /* 3. Transactions and opt-outs: the whole import, customers C1 and C2
+     * beside. */
+    if (kind != TL_KIND_TRANSACTIONS && kind != TL_KIND_OPTOUTS)
         return 0;
     static const char *const batch_rows[] = {"", "1", "2", "3"};
     setenv("TAILOR_IMPORT_BATCH_ROWS", batch_rows[data[0] >> 4 & 3], 1);
