@@ -2,7 +2,9 @@
 #include "store/reports.h"
 #include "store/store_int.h"
 
-int tl_store_report_counts(tl_store *st, tl_report_counts *out, tl_err *err)
+int tl_store_report_counts(tl_store *st, tl_report_counts *out,
+                           int (*per_channel)(void *ctx, const tl_report_channel *c),
+                           void *ctx, tl_err *err)
 {
     *out = (tl_report_counts){0};
     int rc;
@@ -15,20 +17,27 @@ int tl_store_report_counts(tl_store *st, tl_report_counts *out, tl_err *err)
         return rc;
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(st->db,
-                           "SELECT coalesce(sum(kind='shown'),0), coalesce(sum(kind='clicked'),0), "
-                           "coalesce(sum(kind='accepted'),0), coalesce(sum(kind='dismissed'),0), "
-                           "coalesce(sum(kind='complained'),0) FROM events",
+                           "SELECT channel, sum(kind='shown') AS shown, sum(kind='clicked'), "
+                           "sum(kind='accepted'), sum(kind='dismissed'), sum(kind='complained') "
+                           "FROM events GROUP BY channel ORDER BY shown DESC, channel",
                            -1, &s, NULL) != SQLITE_OK)
         return tl__store_fail(st, err, "count events");
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        out->shown = sqlite3_column_int64(s, 0);
-        out->clicked = sqlite3_column_int64(s, 1);
-        out->accepted = sqlite3_column_int64(s, 2);
-        out->dismissed = sqlite3_column_int64(s, 3);
-        out->complained = sqlite3_column_int64(s, 4);
-    } else {
-        rc = tl__store_fail(st, err, "count events");
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        tl_report_channel c = {(const char *)sqlite3_column_text(s, 0),
+                               sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
+                               sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4),
+                               sqlite3_column_int64(s, 5)};
+        out->shown += c.shown;
+        out->clicked += c.clicked;
+        out->accepted += c.accepted;
+        out->dismissed += c.dismissed;
+        out->complained += c.complained;
+        if (per_channel && per_channel(ctx, &c))
+            break;
     }
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = tl__store_fail(st, err, "count events");
     sqlite3_finalize(s);
     return rc;
 }

@@ -1,5 +1,5 @@
 /* reports.h — portfolio figures for the overview report: table sizes and
- * offer feedback per day. Read-only; each call is a handful of aggregate
+ * offer feedback per channel and per day. Read-only; each call is a handful of aggregate
  * queries (prepared per call: reports are rare). */
 #ifndef TL_STORE_REPORTS_H
 #define TL_STORE_REPORTS_H
@@ -12,7 +12,19 @@ typedef struct tl_report_counts {
     long long complained;                            /* complaint events, all time */
 } tl_report_counts;
 
-int tl_store_report_counts(tl_store *st, tl_report_counts *out, tl_err *err);
+/* Offer feedback on one channel, all time. */
+typedef struct tl_report_channel {
+    const char *channel;                             /* NULL: events that named none */
+    long long shown, clicked, accepted, dismissed, complained;
+} tl_report_channel;
+
+/* The table sizes and the event totals, summed from one pass over the
+ * events by channel; `per_channel` (may be NULL) sees each channel's
+ * figures, most shown first, valid during the call only. Return non-zero
+ * from it to stop (the totals are then partial). */
+int tl_store_report_counts(tl_store *st, tl_report_counts *out,
+                           int (*per_channel)(void *ctx, const tl_report_channel *c),
+                           void *ctx, tl_err *err);
 
 typedef struct tl_report_day {
     const char *day;                                 /* "YYYY-MM-DD" (UTC) */

@@ -340,6 +340,15 @@ async function flows(browser, base, vp, full) {
   assert.equal(shownCustomers, api.customers, 'the overview shows the customer count');
   assert.ok(api.recommendations_served >= 3, 'displayed recommendations were counted as shown');
   await page.waitForSelector('#trend [data-chart="feedback"][data-drawn="true"] canvas');
+  // Offers by channel: the API's rows in its order, the dashboard's own
+  // showings on a staff channel, tagged.
+  await page.waitForSelector('#channel-table tbody tr');
+  const shownChannels = await page.$$eval('#channel-table tbody tr', rows => rows.map(r => ({
+    channel: r.dataset.channel, staff: !!r.querySelector('.tag'), shown: Number(r.cells[1].textContent.replace(/,/g, '')) })));
+  assert.deepEqual(shownChannels, api.by_channel.map(c => ({ channel: c.channel ?? '', staff: c.staff, shown: c.shown })),
+    'the channel table shows the report\'s rows');
+  assert.ok(api.by_channel.some(c => c.channel === 'dashboard' && c.staff && c.shown >= 3),
+    'the dashboard\'s showings are on a staff channel');
   const biasStatus = (await fetch(base + '/api/v1/reports/bias')).status;
   if (biasStatus === 404) {
     await page.waitForSelector('#bias-unavailable');

@@ -43,20 +43,28 @@ static long long int_at(json_t *o, const char *key)
     return (long long)json_integer_value(v);
 }
 
-static void post_event(fixture *f, const char *customer, const char *kind, const char *product,
-                       const char *key)
+/* Posts an event on `channel` (NULL: none named). */
+static void post_event_on(fixture *f, const char *customer, const char *kind,
+                          const char *product, const char *key, const char *channel)
 {
-    char path[256], body[512];
+    char path[256], body[512], on[64] = "";
     snprintf(path, sizeof path, "/api/v1/customers/%s/events", customer);
+    if (channel)
+        snprintf(on, sizeof on, "\"channel\":\"%s\",", channel);
     snprintf(body, sizeof body,
-             "{\"kind\":\"%s\",\"product_id\":\"%s\",\"channel\":\"test\","
-             "\"idempotency_key\":\"%s\"}",
-             kind, product, key);
+             "{\"kind\":\"%s\",\"product_id\":\"%s\",%s\"idempotency_key\":\"%s\"}", kind,
+             product, on, key);
     long st;
     json_t *j = call(f, "POST", path, body, &st);
     if (st != 200 && st != 201)
         fail_msg("POST %s %s: %ld", path, body, st);
     json_decref(j);
+}
+
+static void post_event(fixture *f, const char *customer, const char *kind, const char *product,
+                       const char *key)
+{
+    post_event_on(f, customer, kind, product, key, "test");
 }
 
 static void test_overview(void **state)
@@ -130,6 +138,91 @@ static void test_overview(void **state)
     json_decref(products);
     json_decref(before);
     json_decref(after);
+}
+
+/* The overview's entry for `channel` (NULL: events naming none); fails
+ * when missing. Borrowed from the report. */
+static json_t *channel_entry(json_t *report, const char *channel)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(report, "by_channel"), i, c) {
+        json_t *name = json_object_get(c, "channel");
+        if (channel ? json_is_string(name) && strcmp(json_string_value(name), channel) == 0
+                    : json_is_null(name))
+            return c;
+    }
+    fail_msg("no by_channel entry for %s", channel ? channel : "(none)");
+    return NULL;
+}
+
+/* Feedback per channel, staff screens marked as the contact policy says,
+ * adding up to the totals. */
+static void test_overview_by_channel(void **state)
+{
+    fixture *f = *state;
+    json_t *customers = get_ok(f, "/api/v1/customers?limit=1");
+    json_t *products = get_ok(f, "/api/v1/products");
+    const char *cid = json_string_value(
+        json_object_get(json_array_get(json_object_get(customers, "items"), 0), "customer_id"));
+    const char *a = json_string_value(
+        json_object_get(json_array_get(json_object_get(products, "items"), 2), "product_id"));
+    const char *b = json_string_value(
+        json_object_get(json_array_get(json_object_get(products, "items"), 3), "product_id"));
+    post_event_on(f, cid, "shown", a, "c-dash-1", "dashboard");
+    post_event_on(f, cid, "shown", b, "c-dash-2", "dashboard");
+    post_event_on(f, cid, "accepted", a, "c-dash-3", "dashboard");
+    post_event_on(f, cid, "shown", a, "c-mail-1", "email");
+    post_event_on(f, cid, "clicked", a, "c-mail-2", "email");
+    post_event_on(f, cid, "shown", b, "c-none-1", NULL);
+
+    json_t *r = get_ok(f, "/api/v1/reports/overview");
+    json_t *dash = channel_entry(r, "dashboard"), *mail = channel_entry(r, "email");
+    assert_true(json_is_true(json_object_get(dash, "staff")));
+    assert_true(json_is_false(json_object_get(mail, "staff")));
+    assert_true(json_is_false(json_object_get(channel_entry(r, NULL), "staff")));
+    assert_true(int_at(dash, "shown") >= 2);
+    assert_true(int_at(mail, "clicked") >= 1);
+    assert_true(fabs(json_real_value(json_object_get(dash, "acceptance_rate")) -
+                     (double)int_at(dash, "accepted") / (double)int_at(dash, "shown")) < 1e-9);
+    /* The channels add up to the totals; staff_shown is the staff ones'. */
+    long long sums[5] = {0}, staff = 0;
+    static const char *const kinds[5] = {"shown", "clicked", "accepted", "dismissed",
+                                         "complained"};
+    size_t i;
+    json_t *c, *prev = NULL;
+    json_array_foreach(json_object_get(r, "by_channel"), i, c) {
+        for (int k = 0; k < 5; k++)
+            sums[k] += int_at(c, kinds[k]);
+        if (json_is_true(json_object_get(c, "staff")))
+            staff += int_at(c, "shown");
+        if (prev)   /* most shown first */
+            assert_true(int_at(prev, "shown") >= int_at(c, "shown"));
+        prev = c;
+    }
+    json_t *ev = json_object_get(r, "events");
+    for (int k = 0; k < 5; k++)
+        assert_int_equal(sums[k], int_at(ev, kinds[k]));
+    assert_int_equal(int_at(ev, "staff_shown"), staff);
+    json_decref(r);
+
+    /* The policy decides which channels are staff screens. */
+    long st;
+    json_t *put = call(f, "PUT", "/api/v1/contact-policy", "{\"staff_channels\":[\"email\"]}",
+                       &st);
+    assert_int_equal(st, 200);
+    json_decref(put);
+    r = get_ok(f, "/api/v1/reports/overview");
+    assert_true(json_is_false(json_object_get(channel_entry(r, "dashboard"), "staff")));
+    assert_true(json_is_true(json_object_get(channel_entry(r, "email"), "staff")));
+    assert_int_equal(int_at(json_object_get(r, "events"), "staff_shown"),
+                     int_at(channel_entry(r, "email"), "shown"));
+    json_decref(r);
+    put = call(f, "PUT", "/api/v1/contact-policy", "{\"staff_channels\":[\"dashboard\"]}", &st);
+    assert_int_equal(st, 200);
+    json_decref(put);
+    json_decref(customers);
+    json_decref(products);
 }
 
 static void test_activity_filter(void **state)
@@ -272,6 +365,7 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_overview),
+        cmocka_unit_test(test_overview_by_channel),
         cmocka_unit_test(test_activity_filter),
         cmocka_unit_test(test_holds_filter),
         cmocka_unit_test(test_post_sentiment),

@@ -4,7 +4,7 @@
 // managers and compliance staff.
 import { api, ApiError } from '../api.js';
 import { h, replace, fmtNum, fmtPct } from '../dom.js';
-import { card, fill, tag, empty, pageHeader } from '../ui.js';
+import { card, fill, tag, meter, empty, pageHeader } from '../ui.js';
 import { feedbackChart } from '../chart.js';
 import { rolloutCard } from '../rollout.js';
 import { policyCard } from '../policy.js';
@@ -24,16 +24,18 @@ const METRIC_FLAG = { offer_di: 'offer', acceptance_di: 'acceptance', score_di: 
 export function render(root, params, signal) {
   const kpis = h('div', { class: 'kpis', id: 'kpis' });
   const trend = card('Offers shown and acceptance rate, last 90 days', { id: 'trend' });
+  const channels = card('Offers by channel', { id: 'channels' });
   const bias = card('Bias report', { id: 'bias' });
-  root.append(pageHeader('Overview'), kpis, trend.el, rolloutCard(signal), policyCard(signal), bias.el, auditCard());
+  root.append(pageHeader('Overview'), kpis, trend.el, channels.el, rolloutCard(signal), policyCard(signal), bias.el, auditCard());
 
   const overview = api('/reports/overview', { signal, query: { days: 90 } });
   fill(kpis, () => overview, d => KPIS.map(([k, label, f]) => h('div', { class: 'kpi card', dataset: { kpi: k } },
     h('span', { class: 'kpi-label' }, label), h('span', { class: 'kpi-value' }, f(d[k])))), { signal, lines: 2 });
   fill(trend.body, () => overview, d => d.by_day.length
     ? h('div', {}, feedbackChart(everyDay(d.by_day)), h('p', { class: 'muted small' },
-        `Totals: ${fmtNum(d.events.shown)} shown, ${fmtNum(d.events.clicked)} clicked, ${fmtNum(d.events.accepted)} accepted, ${fmtNum(d.events.dismissed)} dismissed, ${fmtNum(d.events.complained || 0)} complaint${d.events.complained === 1 ? '' : 's'}.`))
+        `Totals: ${fmtNum(d.events.shown)} shown${d.events.staff_shown ? ` (${fmtNum(d.events.staff_shown)} of them on staff screens)` : ''}, ${fmtNum(d.events.clicked)} clicked, ${fmtNum(d.events.accepted)} accepted, ${fmtNum(d.events.dismissed)} dismissed, ${fmtNum(d.events.complained || 0)} complaint${d.events.complained === 1 ? '' : 's'}.`))
     : empty('No offer was shown in the last 90 days: feedback from the channels will appear here.'), { signal, lines: 6 });
+  fill(channels.body, () => overview, d => channelTable(d.by_channel || []), { signal, lines: 4 });
 
   fill(bias.body, async () => {
     try {
@@ -44,6 +46,25 @@ export function render(root, params, signal) {
     }
   }, d => d ? biasReport(d) : h('p', { class: 'notice', id: 'bias-unavailable' }, 'Bias report not available on this server.'),
   { signal, lines: 6 });
+}
+
+// Feedback per channel, all time: staff screens (what relationship managers
+// saw, not the customer) tagged; the acceptance rate as a bar scaled to the
+// best channel's, so channels compare at a glance.
+function channelTable(rows) {
+  if (!rows.length) return empty('No feedback from any channel yet.');
+  const best = Math.max(...rows.map(r => r.acceptance_rate || 0)) || 1;
+  const num = v => h('td', { class: 'num' }, fmtNum(v));
+  return h('div', {},
+    h('div', { class: 'table-wrap' }, h('table', { class: 'table compact', id: 'channel-table' },
+      h('thead', {}, h('tr', {}, ['Channel', 'Shown', 'Clicked', 'Accepted', 'Dismissed', 'Complaints', 'Acceptance'].map((t, i) =>
+        h('th', { scope: 'col', class: i && i < 6 ? 'num' : '' }, t)))),
+      h('tbody', {}, rows.map(r => h('tr', { dataset: { channel: r.channel ?? '' } },
+        h('th', { scope: 'row' }, r.channel ?? h('span', { class: 'muted' }, 'not named'), r.staff ? ' ' : null, r.staff ? tag('staff', 'tag-muted') : null),
+        num(r.shown), num(r.clicked), num(r.accepted), num(r.dismissed), num(r.complained),
+        h('td', { class: 'cell-meter' }, r.acceptance_rate == null ? h('span', { class: 'muted' }, '—')
+          : meter(r.acceptance_rate / best, fmtPct(r.acceptance_rate, 1), { aria: `Acceptance ${fmtPct(r.acceptance_rate, 1)}` }))))))),
+    h('p', { class: 'muted small' }, 'Acceptance is accepted ÷ shown on that channel. Staff screens are the contact policy\'s staff channels: their showings are what staff saw and count as no contact with the customer.'));
 }
 
 // The days from the first with events (at least two weeks back) to today,
