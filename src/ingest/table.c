@@ -44,6 +44,7 @@
 #include "recommend/contact_policy.h"
 #include "store/bulk.h"
 #include "store/customers.h"
+#include "store/event_tally.h"
 #include "store/events.h"
 #include "store/holdings.h"
 #include "store/monthly.h"
@@ -266,6 +267,7 @@ typedef struct table_source {
     tl_buf scratch;                      /* names, pair keys: reused */
     tl_owner_map owners;                 /* write pass: customers of the transactions */
     txn_batch batch;                     /* write pass: transactions to sort and write */
+    tl_event_batch *events;              /* write pass: events for the overview's tally */
 } table_source;
 
 /* ---- fingerprints ------------------------------------------------------------ */
@@ -2151,7 +2153,7 @@ static int events_row_write(reader *rd, tl_import *imp, tl_err *err)
     bool duplicate;
     int rc = decode_event(rd, &e, at, err);
     if (!rc)
-        rc = tl_store_event_add(imp->st, &e, &duplicate, err);
+        rc = tl_store_event_add(imp->st, &e, rd->s->events, &duplicate, err);
     if (rc || duplicate)
         return rc;
     imp->counts.changed[TL_KIND_EVENTS]++;
@@ -2392,8 +2394,15 @@ static int table_write(tl_source *src, tl_import *imp, tl_err *err)
         rc = customers_in_bulk(imp, &paused, err);
     if (!rc && paused)
         rc = tl_store_customer_search_pause(imp->st, err);
+    /* Events are counted for the overview once per import, not per row. */
+    if (!rc && s->base.kind == TL_KIND_EVENTS && !(s->events = tl_event_batch_new()))
+        rc = tl_err_set(err, TL_ENOMEM, "out of memory");
     if (!rc)
         rc = run_pass(s, imp, true, err);
+    if (!rc && s->events)
+        rc = tl_store_event_batch_flush(imp->st, s->events, err);
+    tl_event_batch_free(s->events);
+    s->events = NULL;
     if (!rc && paused)
         rc = tl_store_customer_search_resume(imp->st, err);
     if (rc == TL_EINPUT && s->base.kind == TL_KIND_TRANSACTIONS)
@@ -2414,6 +2423,7 @@ static void table_destroy(tl_source *src)
     caches_free(s);
     tl_owner_map_free(&s->owners);
     batch_free(&s->batch);
+    tl_event_batch_free(s->events);
     tl_buf_free(&s->scratch);
     free(s->base.path);
     free(s);

@@ -30,7 +30,7 @@ int tl_feedback_record(tl_engine *e, tl_store *st, const tl_event *ev, bool *dup
         return rc;
     if ((rc = tl_store_begin(st, err)))
         return rc;
-    rc = tl_store_event_add(st, ev, duplicate, err);
+    rc = tl_store_event_add(st, ev, NULL, duplicate, err);
     /* Only a new event teaches the model: a repeated idempotency key
      * counts once. */
     int learned = 0;

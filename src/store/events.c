@@ -2,8 +2,11 @@
 #include "store/events.h"
 #include "store/store_int.h"
 
+#include "base/isotime.h"
+
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 const char *const tl_event_kinds[] = {"shown", "clicked", "accepted", "dismissed",
                                       "complained", NULL};
@@ -22,13 +25,22 @@ bool tl_event_kind_needs_product(const char *kind)
     return strcmp(kind, "accepted") == 0 || strcmp(kind, "dismissed") == 0;
 }
 
-int tl_store_event_add(tl_store *st, const tl_event *e, bool *duplicate, tl_err *err)
+int tl_store_event_add(tl_store *st, const tl_event *e, tl_event_batch *batch, bool *duplicate,
+                       tl_err *err)
 {
+    /* An event without a time happened now; the day it lands on is also
+     * the tally's key. */
+    char now[TL_ISOTIME_LEN + 1];
+    const char *at = e->at;
+    if (!at) {
+        if (!tl_isotime_format(time(NULL), now))
+            return tl_err_set(err, TL_EINTERNAL, "cannot format the time now");
+        at = now;
+    }
     sqlite3_stmt *s = tl__store_stmt(
         st, TL_STMT_EVENT_ADD,
         "INSERT INTO events(customer_id, product_id, kind, channel, idempotency_key, at) "
-        "VALUES(?1,?2,?3,?4,?5,coalesce(?6,strftime('%Y-%m-%dT%H:%M:%SZ','now'))) "
-        "ON CONFLICT(idempotency_key) DO NOTHING",
+        "VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(idempotency_key) DO NOTHING",
         err);
     if (!s)
         return TL_EDB;
@@ -37,13 +49,23 @@ int tl_store_event_add(tl_store *st, const tl_event *e, bool *duplicate, tl_err 
     tl__bind_text(s, 3, e->kind);
     tl__bind_text(s, 4, e->channel);
     tl__bind_text(s, 5, e->idempotency_key);
-    tl__bind_text(s, 6, e->at);
-    if (sqlite3_step(s) != SQLITE_DONE)
+    tl__bind_text(s, 6, at);
+    int step = sqlite3_step(s);
+    bool added = step == SQLITE_DONE && sqlite3_changes(st->db) > 0;
+    sqlite3_reset(s);
+    if (step != SQLITE_DONE)
         return tl__store_fail(st, err, "write event");
     if (duplicate)
-        *duplicate = sqlite3_changes(st->db) == 0;
-    sqlite3_reset(s);
-    return TL_OK;
+        *duplicate = !added;
+    if (!added)
+        return TL_OK;
+    /* Counted for the overview (event_tally.h), in the caller's
+     * transaction or with the caller's batch. */
+    if (batch)
+        return tl_event_batch_count(batch, at, e->channel, e->kind) ? tl_err_set(err, TL_ENOMEM,
+                                                                                "out of memory")
+                                                                    : TL_OK;
+    return tl_store_event_tally_add(st, at, e->channel, e->kind, 1, err);
 }
 
 int tl_store_events_recent(tl_store *st, const char *customer_id, const char *since,

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "store/event_tally.h"
 #include "store/store.h"
 
 typedef struct tl_event {
@@ -27,9 +28,12 @@ const char *tl_event_kind_find(const char *kind, bool ignore_case);
 /* Accepted and dismissed events must name their product. */
 bool tl_event_kind_needs_product(const char *kind);
 
-/* Records an event; *duplicate (may be NULL) tells that the key was seen
- * before and nothing was written. */
-int tl_store_event_add(tl_store *st, const tl_event *e, bool *duplicate, tl_err *err);
+/* Records an event and counts it in the overview's tally: at once when
+ * `batch` is NULL, else in the batch, which the caller flushes in the same
+ * transaction (event_tally.h). *duplicate (may be NULL) tells that the key
+ * was seen before and nothing was written. */
+int tl_store_event_add(tl_store *st, const tl_event *e, tl_event_batch *batch, bool *duplicate,
+                       tl_err *err);
 
 /* Visits the customer's events at or after `since` (the store's time
  * form), newest first, at most `limit`. The strings are valid during the

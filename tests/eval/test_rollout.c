@@ -372,7 +372,7 @@ static void add_event(tl_store *st, const char *cust, const char *kind, const ch
 {
     tl_event e = {cust, "P1", kind, "test", NULL, at};
     tl_err err;
-    if (tl_store_event_add(st, &e, NULL, &err))
+    if (tl_store_event_add(st, &e, NULL, NULL, &err))
         fail_msg("%s", err.msg);
 }
 

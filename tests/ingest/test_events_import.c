@@ -2,8 +2,10 @@
  * real binary into a real store: CSV and JSON Lines land with their times
  * in the store's form, an acceptance becomes a holding from its day, keys
  * make a re-import change nothing, every bad record is refused with its
- * place and leaves the store as it was, and the rollout report counts
- * imported events. Skipped when the tailor binary has not been built. */
+ * place and leaves the store as it was, the rollout report counts imported
+ * events, and the overview's tally of events per day, channel and kind
+ * follows every way events come and go. Skipped when the tailor binary has
+ * not been built. */
 #include "testutil.h"
 
 #include <sqlite3.h>
@@ -16,6 +18,8 @@
 #include "base/isotime.h"
 #include "eval/rollout_report.h"
 #include "govern/rollout_change.h"
+#include "store/events.h"
+#include "store/reports.h"
 #include "store/store.h"
 
 typedef struct fx {
@@ -292,6 +296,82 @@ static void test_rollout_counts_imported(void **state)
     tl_store_close(st);
 }
 
+/* The tally (migration 14) against the events themselves: no (day,
+ * channel, kind) differs either way. Returns the events counted. */
+static long long expect_tally_matches(fx *f, const char *when)
+{
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    static const char sql[] =
+        "WITH direct AS (SELECT substr(at, 1, 10) AS day, coalesce(channel, '') AS channel,"
+        "  kind, count(*) AS n FROM events GROUP BY 1, 2, 3),"
+        " kept AS (SELECT day, channel, kind, n FROM event_tally WHERE n != 0)"
+        " SELECT (SELECT count(*) FROM (SELECT * FROM direct EXCEPT SELECT * FROM kept)),"
+        " (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM direct)),"
+        " (SELECT count(*) FROM events)";
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    if (sqlite3_column_int(q, 0) || sqlite3_column_int(q, 1))
+        fail_msg("%s: %d counts missing from the tally, %d in it that are not events", when,
+                 sqlite3_column_int(q, 0), sqlite3_column_int(q, 1));
+    long long n = sqlite3_column_int64(q, 2);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return n;
+}
+
+static void test_tally_follows_events(void **state)
+{
+    fx *f = *state;
+    if (!f)
+        skip();
+    /* Filled by the migration the earlier test ran, and kept by imports. */
+    long long before = expect_tally_matches(f, "after the earlier imports");
+    assert_true(before > 0);
+
+    /* An import: new events counted once, duplicates not at all, days and
+     * channels apart, none named counted as such. */
+    char *csv = put(f, "tally.csv", "customer_id,product_id,kind,at,channel,event_id\n"
+                                    "A1,P1,shown,2026-03-01T10:00:00Z,email,t-1\n"
+                                    "A1,P1,shown,2026-03-01T23:59:59Z,email,t-2\n"
+                                    "A1,P1,shown,2026-03-02,email,t-3\n"
+                                    "A2,P1,clicked,2026-03-01,,t-4\n"
+                                    "A3,P2,shown,2026-03-01,branch,t-5\n");
+    assert_int_equal(tu_run_tailor(NULL, NULL, NULL, "import", "--db", f->db, "--events", csv,
+                                   NULL),
+                     0);
+    assert_int_equal(tu_run_tailor(NULL, NULL, NULL, "import", "--db", f->db, "--events", csv,
+                                   NULL),
+                     0);
+    assert_int_equal(expect_tally_matches(f, "after an import and its repeat"), before + 5);
+
+    /* One at a time (the API's way), with and without a time; a repeated
+     * key is not counted again. */
+    tl_store *st;
+    tl_err err;
+    assert_int_equal(tl_store_open(f->db, 0, &st, &err), 0);
+    tl_event one = {"A2", "P2", "shown", "mobile", "t-api-1", NULL};
+    tl_event dated = {"A2", "P2", "dismissed", "mobile", NULL, "2026-03-01T08:00:00Z"};
+    bool dup;
+    assert_int_equal(tl_store_event_add(st, &one, NULL, &dup, &err), 0);
+    assert_false(dup);
+    assert_int_equal(tl_store_event_add(st, &one, NULL, &dup, &err), 0);
+    assert_true(dup);
+    assert_int_equal(tl_store_event_add(st, &dated, NULL, &dup, &err), 0);
+    /* The report reads the tally: the channels' figures are the events'. */
+    tl_report_counts c;
+    assert_int_equal(tl_store_report_counts(st, &c, NULL, NULL, &err), 0);
+    assert_int_equal(c.shown + c.clicked + c.accepted + c.dismissed + c.complained, before + 7);
+    tl_store_close(st);
+    assert_int_equal(expect_tally_matches(f, "after events one at a time"), before + 7);
+
+    /* Erasure takes the customer's events out of it. */
+    assert_int_equal(tu_run_tailor(NULL, NULL, NULL, "erase", "--db", f->db, "A1", NULL), 0);
+    assert_true(expect_tally_matches(f, "after an erasure") < before + 7);
+    free(csv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -300,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_bad_files_change_nothing),
         cmocka_unit_test(test_import_migrates_older_store),
         cmocka_unit_test(test_rollout_counts_imported),
+        cmocka_unit_test(test_tally_follows_events),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

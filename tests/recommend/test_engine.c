@@ -168,7 +168,7 @@ static void test_held_and_dismissed(void **state)
     char top[64];
     snprintf(top, sizeof top, "%s", r.items[0].name);
     tl_event ev = {"Trip", r.items[0].product_id, "dismissed", "app", NULL, NULL};
-    assert_int_equal(tl_store_event_add(f->st, &ev, NULL, &err), 0);
+    assert_int_equal(tl_store_event_add(f->st, &ev, NULL, NULL, &err), 0);
     tl_rec_result_free(&r);
     assert_false(recommends(f, "Trip", 20, top, NULL));
 }

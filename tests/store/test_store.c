@@ -218,7 +218,7 @@ static void test_learned_showings(void **state)
         {"c1", "p2", "shown", "branch", NULL, "2026-01-05T00:00:00Z"},
     };
     for (size_t i = 0; i < sizeof evs / sizeof *evs; i++)
-        assert_int_equal(tl_store_event_add(f->st, &evs[i], NULL, &err), 0);
+        assert_int_equal(tl_store_event_add(f->st, &evs[i], NULL, NULL, &err), 0);
     long long shown, resolved;
     assert_int_equal(tl_store_learned_showings(f->st, "c1", "p1", NULL, &shown, &resolved, &err),
                      0);
