@@ -84,16 +84,6 @@ typedef struct offer_stats {
     tl_product_events ev;
 } offer_stats;
 
-static int add_offer(void *ctx, const char *product_id, const tl_product_events *e)
-{
-    offer_stats *o = ctx;
-    if (strcmp(product_id, o->id) == 0) {
-        o->ev = *e;
-        return 1;
-    }
-    return 0;
-}
-
 static void suggest(json_t *arr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void suggest(json_t *arr, const char *fmt, ...)
 {
@@ -125,7 +115,7 @@ int tl_product_insights(tl_store *st, const char *product_id, json_t **out, tl_e
     }
     if ((rc = tl_store_reviews_each(st, product_id, add_review, &r, err)) ||
         (rc = tl_store_holders_each(st, product_id, add_holder, h, err)) ||
-        (rc = tl_store_events_by_product(st, add_offer, &o, err)))
+        (rc = tl_store_events_of_product(st, product_id, &o.ev, err)))
         goto done;
     /* The product's own feedback text counts as one more review. */
     const char *feedback = json_string_value(json_object_get(pj, "customer_feedback"));

@@ -123,3 +123,26 @@ int tl_store_events_by_product(tl_store *st,
     sqlite3_finalize(s);
     return rc;
 }
+
+int tl_store_events_of_product(tl_store *st, const char *product_id, tl_product_events *out,
+                               tl_err *err)
+{
+    *out = (tl_product_events){0};
+    int owned;
+    sqlite3_stmt *s = tl__store_cached(st,
+                                       "SELECT coalesce(sum(kind='shown'),0), "
+                                       "coalesce(sum(kind='clicked'),0), "
+                                       "coalesce(sum(kind='accepted'),0), "
+                                       "coalesce(sum(kind='dismissed'),0) FROM events "
+                                       "WHERE product_id=?1",
+                                       &owned, err);
+    if (!s)
+        return TL_EDB;
+    tl__bind_text(s, 1, product_id);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *out = (tl_product_events){sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
+                                   sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3)};
+    tl__store_release(s, owned);
+    return step == SQLITE_ROW ? TL_OK : tl__store_fail(st, err, "count a product's events");
+}

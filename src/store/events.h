@@ -55,4 +55,9 @@ int tl_store_events_by_product(tl_store *st,
                                          const tl_product_events *c),
                                void *ctx, tl_err *err);
 
+/* The same for one product (zeros when it has no events): a range of the
+ * events_product index, not a pass over every event. */
+int tl_store_events_of_product(tl_store *st, const char *product_id, tl_product_events *out,
+                               tl_err *err);
+
 #endif

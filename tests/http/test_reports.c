@@ -67,6 +67,19 @@ static void post_event(fixture *f, const char *customer, const char *kind, const
     post_event_on(f, customer, kind, product, key, "test");
 }
 
+/* The "offers" figures of a product's insights (new reference). */
+static json_t *offers_of(fixture *f, const char *product)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/products/%s/insights", product);
+    json_t *j = get_ok(f, path);
+    json_t *o = json_incref(json_object_get(j, "offers"));
+    json_decref(j);
+    if (!json_is_object(o))
+        fail_msg("%s: no offers object", path);
+    return o;
+}
+
 static void test_overview(void **state)
 {
     fixture *f = *state;
@@ -87,6 +100,7 @@ static void test_overview(void **state)
     json_t *p1 = json_array_get(json_object_get(products, "items"), 1);
     const char *a = json_string_value(json_object_get(p0, "product_id"));
     const char *b = json_string_value(json_object_get(p1, "product_id"));
+    json_t *ia0 = offers_of(f, a), *ib0 = offers_of(f, b);
     post_event(f, cid, "shown", a, "r-shown-1");
     post_event(f, cid, "shown", b, "r-shown-2");
     post_event(f, cid, "shown", b, "r-shown-3");
@@ -109,6 +123,18 @@ static void test_overview(void **state)
     assert_int_equal(int_at(after, "recommendations_served"), shown);
     assert_true(fabs(json_real_value(json_object_get(after, "acceptance_rate")) -
                      (double)accepted / (double)shown) < 1e-9);
+    /* Each product's insights count its own events. */
+    json_t *ia1 = offers_of(f, a), *ib1 = offers_of(f, b);
+    assert_int_equal(int_at(ia1, "shown") - int_at(ia0, "shown"), 1);
+    assert_int_equal(int_at(ia1, "accepted") - int_at(ia0, "accepted"), 1);
+    assert_int_equal(int_at(ia1, "dismissed") - int_at(ia0, "dismissed"), 0);
+    assert_int_equal(int_at(ib1, "shown") - int_at(ib0, "shown"), 2);
+    assert_int_equal(int_at(ib1, "accepted") - int_at(ib0, "accepted"), 0);
+    assert_int_equal(int_at(ib1, "dismissed") - int_at(ib0, "dismissed"), 1);
+    json_decref(ia0);
+    json_decref(ib0);
+    json_decref(ia1);
+    json_decref(ib1);
     /* The accepted offer became a holding. */
     assert_int_equal(int_at(after, "holdings") - int_at(before, "holdings"), 1);
 
