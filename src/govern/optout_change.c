@@ -43,9 +43,9 @@ static int read_list(const json_t *doc, const json_t **out, tl_err *err)
     json_t *v;
     json_array_foreach(list, i, v) {
         const char *name = json_string_value(v);
-        if (!name || !tl_contact_channel_valid(name))
-            return tl_err_set(err, TL_EINPUT, "opted_out[%zu]: a channel is "
-                              TL_CONTACT_CHANNEL_RULE, i);
+        if (!name || !tl_contact_optout_name_valid(name))
+            return tl_err_set(err, TL_EINPUT, "opted_out[%zu]: must be " TL_CONTACT_OPTOUT_RULE,
+                              i);
         for (size_t k = 0; k < i; k++)
             if (strcmp(json_string_value(json_array_get(list, k)), name) == 0)
                 return tl_err_set(err, TL_EINPUT, "opted_out[%zu]: \"%s\" is listed twice", i,
@@ -150,8 +150,8 @@ int tl_optout_set_one(tl_store *st, const char *customer_id, const char *name, b
                       const char *channel, const char *route, bool *changed, tl_err *err)
 {
     *changed = false;
-    if (!tl_contact_channel_valid(name))
-        return tl_err_set(err, TL_EINPUT, "a channel is " TL_CONTACT_CHANNEL_RULE);
+    if (!tl_contact_optout_name_valid(name))
+        return tl_err_set(err, TL_EINPUT, "must be " TL_CONTACT_OPTOUT_RULE);
     json_t *before = NULL, *wanted = NULL;
     int rc = tl_optouts_json(st, customer_id, &before, err);
     if (rc)

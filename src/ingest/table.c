@@ -2178,8 +2178,8 @@ static int decode_optout(reader *rd, const char **id, const char **channel, bool
     int rc;
     if ((rc = get_id(rd, O_CUSTOMER, id, err)) || (rc = get_text(rd, O_CHANNEL, channel, err)))
         return rc;
-    if (!tl_contact_channel_valid(*channel))
-        return fail(rd, O_CHANNEL, err, "a channel is " TL_CONTACT_CHANNEL_RULE);
+    if (!tl_contact_optout_name_valid(*channel))
+        return fail(rd, O_CHANNEL, err, "must be " TL_CONTACT_OPTOUT_RULE);
     const char *v = rd->r.v[O_OPTED_OUT];
     int yes = 1;
     if (v && (!tl_consent_parse_bool(v, &yes) || tl_strcaseeq(v, "granted") ||

@@ -35,6 +35,11 @@ bool tl_contact_channel_valid(const char *s)
     return n >= 1 && n < TL_CONTACT_CHANNEL_MAX;
 }
 
+bool tl_contact_optout_name_valid(const char *s)
+{
+    return strcmp(s, TL_CONTACT_EVERY_CHANNEL) == 0 || tl_contact_channel_valid(s);
+}
+
 const char *const tl_contact_codes[TL_CONTACT_NCODES] = {
     [TL_CONTACT_DISMISSED] = "dismissed", [TL_CONTACT_FATIGUE] = "fatigue",
     [TL_CONTACT_COMPLAINT] = "complaint", [TL_CONTACT_CAP] = "contact_cap",
@@ -544,8 +549,10 @@ bool tl_contact_customer_blocked(const tl_contact *c, tl_contact_block *out)
     if (c->optout_channel[0]) {
         /* The customer's own choice: no end date. */
         out->code = tl_contact_codes[TL_CONTACT_OPTED_OUT];
-        snprintf(out->reason, sizeof out->reason, "the customer opted out of offers on %s on %s",
-                 c->optout_channel, day_of(c->optout_since, d1));
+        bool every = strcmp(c->optout_channel, TL_CONTACT_EVERY_CHANNEL) == 0;
+        snprintf(out->reason, sizeof out->reason, "the customer opted out of offers on %s%s on %s",
+                 every ? "every channel" : "", every ? "" : c->optout_channel,
+                 day_of(c->optout_since, d1));
         return true;
     }
     if (c->complaint_at[0]) {

@@ -72,6 +72,12 @@ json_t *tl_contact_policy_to_json(const tl_contact_policy *p);
 bool tl_contact_channel_valid(const char *s);
 #define TL_CONTACT_CHANNEL_RULE "1 to 32 letters, digits, '-', '_' or '.'"
 
+/* A customer's opt-out names a channel or "*": every channel (an
+ * objection to direct marketing as a whole). */
+#define TL_CONTACT_EVERY_CHANNEL "*"
+bool tl_contact_optout_name_valid(const char *s);
+#define TL_CONTACT_OPTOUT_RULE "a channel (" TL_CONTACT_CHANNEL_RULE ") or * for every channel"
+
 /* Whether `channel` (NULL: none) is one of the policy's staff channels. */
 bool tl_contact_staff_channel(const tl_contact_policy *p, const char *channel);
 

@@ -461,13 +461,17 @@ static int contact_open(tl_store *st, const char *customer_id, const char *chann
     time_t now = time(NULL);
     tl_contact_init(c, p, channel, now);
     if (channel) {
+        /* The channel's own opt-out, else one from every channel. */
         bool out;
         char since[32];
-        if ((rc = tl_store_optout_find(st, customer_id, channel, &out, since, sizeof since,
-                                       err)))
+        const char *named = channel;
+        if ((rc = tl_store_optout_find(st, customer_id, named, &out, since, sizeof since, err)))
+            return rc;
+        if (!out && (rc = tl_store_optout_find(st, customer_id, named = TL_CONTACT_EVERY_CHANNEL,
+                                               &out, since, sizeof since, err)))
             return rc;
         if (out)
-            tl_contact_opted_out(c, channel, since);
+            tl_contact_opted_out(c, named, since);
     }
     int days = tl_contact_horizon_days(p, channel);
     char since[TL_ISOTIME_LEN + 1];

@@ -279,7 +279,15 @@ async function flows(browser, base, vp, full) {
     assert.deepEqual(await optedOut(), ['email'], 'the opt-out is stored');
     const held = await (await fetch(`${base}/api/v1/customers/${encodeURIComponent(id)}/recommendations?channel=email`)).json();
     assert.equal(held.suppressed && held.suppressed.code, 'opted_out', 'offers by e-mail are held back');
+    // "*" is every channel, shown in words.
+    await page.fill('#optout-channel', '*');
+    await page.click('#optout-add');
+    await page.waitForFunction(() => document.querySelectorAll('#optouts .optout-list li').length === 2);
+    assert.match(await page.textContent('#optouts .optout-list'), /every channel/);
+    assert.deepEqual((await optedOut()).sort(), ['*', 'email']);
     await shot(page, `${tag}-04b-optout`);
+    await page.click('#optouts .optout-list button');
+    await page.waitForFunction(() => document.querySelectorAll('#optouts .optout-list li').length === 1);
     await page.click('#optouts .optout-list button');
     await page.waitForSelector('#optouts .empty');
     assert.deepEqual(await optedOut(), [], 'opted back in');

@@ -270,7 +270,7 @@ static void test_customer_optouts(void **state)
         {"[\"email\"]", "send {\"opted_out\": [channel names]}"},
         {"{\"opted_out\":\"email\"}", "send {\"opted_out\""},
         {"{\"opted_out\":[\"email\"],\"x\":1}", "send {\"opted_out\""},
-        {"{\"opted_out\":[\"email\",\"e mail\"]}", "opted_out[1]: a channel is 1 to 32"},
+        {"{\"opted_out\":[\"email\",\"e mail\"]}", "opted_out[1]: must be a channel (1 to 32"},
         {"{\"opted_out\":[\"sms\",\"sms\"]}", "opted_out[1]: \"sms\" is listed twice"},
         {"{\"opted_out\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]}", "at most 16"},
     };
@@ -314,12 +314,36 @@ static void test_customer_optouts(void **state)
     assert_non_null(strstr(metrics, "tailor_recommendations_suppressed_total{rule=\"opted_out\"} 1"));
     free(metrics);
 
-    /* Opting back in on sms leaves email, audited again; erasure removes
-     * what is left. */
+    /* Opting back in on sms leaves email, audited again. */
     j = call(f, "PUT", path, "{\"opted_out\":[\"email\"]}", 200);
     assert_int_equal(json_array_size(json_object_get(j, "opted_out")), 1);
     json_decref(j);
     assert_int_equal(audit_count(f, "contact_optouts"), 2);
+
+    /* "*": no offers on any channel named, the channel's own opt-out said
+     * first; requests naming none (staff screens) are unaffected. */
+    json_decref(call(f, "PUT", path, "{\"opted_out\":[\"*\",\"email\"]}", 200));
+    r = recommend(f, x, "mobile");
+    assert_int_equal(json_array_size(json_object_get(r, "recommendations")), 0);
+    sup = json_object_get(r, "suppressed");
+    assert_string_equal(json_string_value(json_object_get(sup, "code")), "opted_out");
+    assert_non_null(strstr(json_string_value(json_object_get(sup, "reason")),
+                           "opted out of offers on every channel on "));
+    json_decref(r);
+    r = recommend(f, x, "email");
+    assert_non_null(strstr(json_string_value(json_object_get(json_object_get(r, "suppressed"),
+                                                             "reason")),
+                           "opted out of offers on email on "));
+    json_decref(r);
+    r = recommend(f, x, NULL);
+    assert_true(json_array_size(json_object_get(r, "recommendations")) > 0);
+    json_decref(r);
+    j = call(f, "PUT", path, "{\"opted_out\":[\"**\"]}", 400);
+    assert_non_null(strstr(tu_error_message(j), "or * for every channel"));
+    json_decref(j);
+    json_decref(call(f, "PUT", path, "{\"opted_out\":[\"email\"]}", 200));
+
+    /* Erasure removes what is left. */
     json_decref(call(f, "PUT", path, "{\"opted_out\":[\"email\",\"web\"]}", 200));
     snprintf(path, sizeof path, "/api/v1/customers/%s", x);
     j = call(f, "DELETE", path, NULL, 200);

@@ -132,10 +132,10 @@ static void test_good_file_and_reimport(void **state)
     char list[256];
     /* opted_out left out or empty means yes. */
     char *good = put(f, "optouts.csv", "customer_id,channel,opted_out\n"
-                                       "A1,email,\nA1,sms,YES\nA2,letter,1\n");
-    import_ok(f, good, "optouts                3 read          3 written");
+                                       "A1,email,\nA1,sms,YES\nA2,letter,1\nA2,*,true\n");
+    import_ok(f, good, "optouts                4 read          4 written");
     assert_string_equal(optouts_of(f, "A1", list), "email,sms");
-    assert_string_equal(optouts_of(f, "A2", list), "letter");
+    assert_string_equal(optouts_of(f, "A2", list), "*,letter");
     assert_string_equal(optouts_of(f, "A3", list), "");
 
     /* One audit entry per change, saying what changed and how. */
@@ -147,7 +147,7 @@ static void test_good_file_and_reimport(void **state)
     assert_int_equal(audit_count(f, "A3", &seen), 0);
 
     /* The same file again changes nothing and audits nothing. */
-    import_ok(f, good, "optouts                3 read          0 written");
+    import_ok(f, good, "optouts                4 read          0 written");
     assert_int_equal(audit_count(f, "A1", &seen), 2);
 
     /* JSON Lines: opting back in (JSON false) removes the channel; opting
@@ -206,8 +206,8 @@ static void test_bad_files(void **state)
     if (!f)
         skip();
     reject(f, "name.csv", "customer_id,channel\nA1,email\nA2,e mail\n",
-           "name.csv:row 3, field channel: a channel is 1 to 32 letters, digits, '-', '_' or "
-           "'.' (value \"e mail\")");
+           "name.csv:row 3, field channel: must be a channel (1 to 32 letters, digits, '-', "
+           "'_' or '.') or * for every channel (value \"e mail\")");
     reject(f, "bool.csv", "customer_id,channel,opted_out\nA1,email,maybe\n",
            "bool.csv:row 2, field opted_out: must be true/false, yes/no or 1/0 (value "
            "\"maybe\")");
