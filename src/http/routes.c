@@ -119,8 +119,9 @@ const tl_route tl_routes[] = {
      "The channels the customer asked not to receive offers on: opted_out [{channel, since}]",
      TL_ACCESS_APP, ""},
     {"PUT", "/api/v1/customers/{id}/contact-optouts", H_OPTOUTS_PUT,
-     "Set the channels the customer opts out of: {opted_out: [names]} ([] opts back in); "
-     "a request for offers on one of them gets none (suppressed: opted_out); audited",
+     "Set the channels the customer opts out of: {opted_out: [names]} (\"*\": every "
+     "channel; [] opts back in); a request for offers on one of them gets none (suppressed: "
+     "opted_out); audited",
      TL_ACCESS_APP, ""},
     {"POST", "/api/v1/consent", H_CONSENT_BULK,
      "Consent for many customers, all or nothing: a JSON array of {customer_id, "
@@ -149,8 +150,8 @@ const tl_route tl_routes[] = {
      "to ten minutes old may be served; \"cached\" says which)",
      TL_ACCESS_ANALYST, "min_group refresh"},
     {"GET", "/api/v1/reports/overview", H_REPORT_OVERVIEW,
-     "Portfolio figures: customers, products, holdings, offers shown, accepted and dismissed, "
-     "acceptance rate overall and per day: days",
+     "Portfolio figures: customers, products, holdings, offers shown (on staff screens "
+     "apart), accepted and dismissed, acceptance rate overall, per channel and per day: days",
      TL_ACCESS_ANALYST, "days"},
     {"GET", "/api/v1/rollouts", H_ROLLOUTS_LIST,
      "Rollouts, newest first, and the running one: each personalises a share of the customers "
