@@ -3,6 +3,8 @@
 #include "store/bulk.h"
 
 #include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -540,21 +542,76 @@ const char *tl_store_path(const tl_store *st)
 
 int tl_store_counts_get(tl_store *st, tl_store_counts *out, tl_err *err)
 {
-    static const char *const tables[] = {"customers", "products", "transactions", "monthly",
-                                         "posts",     "holdings", "reviews",      "events"};
-    long long *dst[] = {&out->customers, &out->products, &out->transactions, &out->monthly,
-                        &out->posts,     &out->holdings, &out->reviews,      &out->events};
-    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
-        char sql[64];
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
-        sqlite3_stmt *s;
-        if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-            return tl__store_fail(st, err, "count rows");
-        int step = sqlite3_step(s);
-        *dst[i] = sqlite3_column_int64(s, 0);
-        sqlite3_finalize(s);
-        if (step != SQLITE_ROW)
-            return tl__store_fail(st, err, "count rows");
+    static const struct {
+        const char *sql;
+        size_t offset;
+    } counts[] = {
+        {"SELECT count(*) FROM customers", offsetof(tl_store_counts, customers)},
+        {"SELECT count(*) FROM products", offsetof(tl_store_counts, products)},
+        {"SELECT count(*) FROM transactions", offsetof(tl_store_counts, transactions)},
+        {"SELECT count(*) FROM monthly", offsetof(tl_store_counts, monthly)},
+        {"SELECT count(*) FROM posts", offsetof(tl_store_counts, posts)},
+        {"SELECT count(*) FROM holdings", offsetof(tl_store_counts, holdings)},
+        {"SELECT count(*) FROM reviews", offsetof(tl_store_counts, reviews)},
+        {"SELECT coalesce(sum(n), 0) FROM event_tally", offsetof(tl_store_counts, events)},
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
+        int rc = tl__store_scalar(st, counts[i].sql,
+                                  (long long *)((char *)out + counts[i].offset), "count rows",
+                                  err);
+        if (rc)
+            return rc;
     }
     return TL_OK;
+}
+
+/* The last counts per store file: one slot, as a process serves one store. */
+static struct {
+    pthread_mutex_t lock;
+    char *path;               /* owned; NULL until the first count */
+    struct timespec at;       /* CLOCK_MONOTONIC */
+    tl_store_counts counts;
+    bool counting;            /* a thread is counting now */
+} recent = {PTHREAD_MUTEX_INITIALIZER, NULL, {0, 0}, {0}, false};
+
+static double seconds_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) * 1e-9;
+}
+
+int tl_store_counts_recent(tl_store *st, int max_age_s, tl_store_counts *out, tl_err *err)
+{
+    pthread_mutex_lock(&recent.lock);
+    bool same = recent.path && strcmp(recent.path, st->path) == 0;
+    bool fresh = same && seconds_since(&recent.at) < max_age_s;
+    if (fresh || (same && recent.counting)) {
+        *out = recent.counts;
+        pthread_mutex_unlock(&recent.lock);
+        return TL_OK;
+    }
+    recent.counting = true;
+    pthread_mutex_unlock(&recent.lock);
+    int rc = tl_store_counts_get(st, out, err);
+    pthread_mutex_lock(&recent.lock);
+    recent.counting = false;
+    if (!rc) {
+        char *path = same ? recent.path : strdup(st->path);
+        if (path) {
+            if (path != recent.path)
+                free(recent.path);
+            recent.path = path;
+            recent.counts = *out;
+            clock_gettime(CLOCK_MONOTONIC, &recent.at);
+        }
+    }
+    pthread_mutex_unlock(&recent.lock);
+    return rc;
+}
+
+int tl_store_ping(tl_store *st, tl_err *err)
+{
+    long long version;
+    return tl__store_scalar(st, "PRAGMA user_version", &version, "read the store", err);
 }

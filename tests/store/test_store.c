@@ -233,6 +233,37 @@ static void test_learned_showings(void **state)
     assert_int_equal(shown, 0);
 }
 
+/* Counts: events summed from the tally; the recent counts are kept for
+ * their age and recounted past it. */
+static void test_counts(void **state)
+{
+    fixture *f = *state;
+    tl_err err;
+    tl_customer c = person("n1", "Nia Roe", 41, "{}");
+    bool changed;
+    assert_int_equal(tl_store_customer_upsert(f->st, &c, &changed, &err), 0);
+    static const tl_event evs[] = {
+        {"n1", NULL, "clicked", "mobile", "k-1", "2026-01-01T00:00:00Z"},
+        {"n1", NULL, "clicked", "mobile", "k-1", "2026-01-01T00:00:00Z"},   /* a repeat */
+        {"n1", NULL, "complained", NULL, NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof evs / sizeof *evs; i++)
+        assert_int_equal(tl_store_event_add(f->st, &evs[i], NULL, NULL, &err), 0);
+    tl_store_counts a, b;
+    assert_int_equal(tl_store_counts_get(f->st, &a, &err), 0);
+    assert_int_equal(a.customers, 1);
+    assert_int_equal(a.events, 2);
+    assert_int_equal(tl_store_counts_recent(f->st, 3600, &b, &err), 0);
+    assert_int_equal(b.customers, 1);
+    c = person("n2", "Ola Sun", 52, "{}");
+    assert_int_equal(tl_store_customer_upsert(f->st, &c, &changed, &err), 0);
+    assert_int_equal(tl_store_counts_recent(f->st, 3600, &b, &err), 0);
+    assert_int_equal(b.customers, 1);   /* counted less than an hour ago */
+    assert_int_equal(tl_store_counts_recent(f->st, 0, &b, &err), 0);
+    assert_int_equal(b.customers, 2);   /* older than 0 s: counted again */
+    assert_int_equal(tl_store_ping(f->st, &err), 0);
+}
+
 static void test_embeddings_cache(void **state)
 {
     fixture *f = *state;
@@ -426,6 +457,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_foreign_keys_and_holdings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_embeddings_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_learned_showings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guards, setup, teardown),
         cmocka_unit_test_setup_teardown(test_products_stamp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_size_and_journal, setup, teardown),
