@@ -5,62 +5,34 @@
  * for byte as it was, and the defaults reach customers without a record
  * only. Skipped when the tailor binary has not been built. */
 #include "testutil.h"
+#include "importfx.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "store/audit.h"
 #include "store/consent.h"
 #include "store/store.h"
 
-typedef struct fx {
-    char *dir, *db;
-} fx;
-
-static bool have_binary(void)
-{
-    const char *bin = getenv("TAILOR_BIN");
-    return bin && access(bin, X_OK) == 0;
-}
-
-static char *put(fx *f, const char *name, const char *text)
-{
-    char *p = tu_join(f->dir, name);
-    tu_write_file(p, text);
-    return p;
-}
+typedef tu_import_fx fx;
 
 static int setup(void **state)
 {
-    if (!have_binary())
-        return 0;
-    fx *f = calloc(1, sizeof *f);
-    f->dir = tu_mkdtemp();
-    f->db = tu_join(f->dir, "s.db");
-    char *c = put(f, "customers.csv", "customer_id,age\nA1,30\nA2,40\nA3,50\n");
-    char *err = NULL;
-    int rc = tu_run_tailor(NULL, &err, NULL, "import", "--db", f->db, "--customers", c, NULL);
-    if (rc)
-        fail_msg("customers: exit %d: %s", rc, err);
-    free(err);
-    free(c);
-    *state = f;
+    *state = tu_have_tailor() ? tu_import_fx_new("customer_id,age\nA1,30\nA2,40\nA3,50\n", NULL)
+                              : NULL;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fx *f = *state;
-    if (!f)
-        return 0;
-    tu_rmtree(f->dir);
-    free(f->dir);
-    free(f->db);
-    free(f);
+    tu_import_fx_free(*state);
     return 0;
+}
+
+static char *put(fx *f, const char *name, const char *text)
+{
+    return tu_import_fx_put(f, name, text);
 }
 
 static tl_consent consent_of(fx *f, const char *id)
@@ -75,31 +47,10 @@ static tl_consent consent_of(fx *f, const char *id)
     return c;
 }
 
-typedef struct audit_seen {
-    int n;
-    char last_doc[1024];
-} audit_seen;
-
-static int on_audit(void *ctx, const tl_audit_row *r)
+/* Audit entries of `kind` for `subject`; the newest doc into seen[1024]. */
+static int audit_count(fx *f, const char *subject, const char *kind, char seen[1024])
 {
-    audit_seen *s = ctx;
-    if (s->n++ == 0)   /* newest first */
-        snprintf(s->last_doc, sizeof s->last_doc, "%s", r->doc);
-    return 0;
-}
-
-/* Audit entries of `kind` for `subject`; the newest doc into seen. */
-static int audit_count(fx *f, const char *subject, const char *kind, audit_seen *seen)
-{
-    tl_store *st;
-    tl_err err;
-    memset(seen, 0, sizeof *seen);
-    tl_audit_query q = {subject, kind, NULL, 1000, 0};
-    if (tl_store_open(f->db, TL_STORE_READONLY, &st, &err) ||
-        tl_store_audit_query(st, &q, on_audit, seen, NULL, &err))
-        fail_msg("audit: %s", err.msg);
-    tl_store_close(st);
-    return seen->n;
+    return tu_import_fx_audit_count(f, subject, kind, seen, 1024);
 }
 
 static void expect_consent(fx *f, const char *id, int p, int s, int l, int recorded)
@@ -129,13 +80,13 @@ static void test_good_file_and_reimport(void **state)
     expect_consent(f, "A3", 1, 1, 0, 0);   /* not in the file: still on the defaults */
 
     /* One audit entry per changed customer, saying what changed and how. */
-    audit_seen seen;
-    assert_int_equal(audit_count(f, "A1", "consent", &seen), 1);
-    assert_non_null(strstr(seen.last_doc, "\"route\":\"tailor import --consent\""));
-    assert_non_null(strstr(seen.last_doc, "\"recorded\":false"));
-    assert_non_null(strstr(seen.last_doc, "\"after\":{\"personalisation\":false"));
-    assert_int_equal(audit_count(f, "A2", "consent", &seen), 1);
-    assert_int_equal(audit_count(f, "A3", "consent", &seen), 0);
+    char seen[1024];
+    assert_int_equal(audit_count(f, "A1", "consent", seen), 1);
+    assert_non_null(strstr(seen, "\"route\":\"tailor import --consent\""));
+    assert_non_null(strstr(seen, "\"recorded\":false"));
+    assert_non_null(strstr(seen, "\"after\":{\"personalisation\":false"));
+    assert_int_equal(audit_count(f, "A2", "consent", seen), 1);
+    assert_int_equal(audit_count(f, "A3", "consent", seen), 0);
 
     /* The same file again changes nothing and audits nothing. */
     rc = tu_run_tailor(&out, &err, NULL, "import", "--db", f->db, "--consent", good, NULL);
@@ -143,7 +94,7 @@ static void test_good_file_and_reimport(void **state)
     assert_non_null(strstr(out, "consent                2 read          0 written"));
     free(out);
     free(err);
-    assert_int_equal(audit_count(f, "A1", "consent", &seen), 1);
+    assert_int_equal(audit_count(f, "A1", "consent", seen), 1);
 
     /* JSON Lines, one field alone: the others keep their recorded values. */
     char *one = put(f, "one.jsonl", "{\"customer_id\":\"A1\",\"llm\":false}\n"
@@ -156,9 +107,9 @@ static void test_good_file_and_reimport(void **state)
     free(err);
     expect_consent(f, "A1", 0, 1, 0, 1);
     expect_consent(f, "A2", 1, 0, 0, 1);
-    assert_int_equal(audit_count(f, "A1", "consent", &seen), 2);
-    assert_non_null(strstr(seen.last_doc, "\"recorded\":true"));
-    assert_int_equal(audit_count(f, "A2", "consent", &seen), 1);
+    assert_int_equal(audit_count(f, "A1", "consent", seen), 2);
+    assert_non_null(strstr(seen, "\"recorded\":true"));
+    assert_int_equal(audit_count(f, "A2", "consent", seen), 1);
 
     /* Customers and their consent in one import; a JSON array file. */
     char *c4 = put(f, "c4.csv", "customer_id,age\nA4,22\n");
@@ -177,24 +128,9 @@ static void test_good_file_and_reimport(void **state)
     free(k4);
 }
 
-/* Imports `name` holding `text` as consent; expects exit 1 with `want` in
- * the message and the store unchanged byte for byte. */
 static void reject(fx *f, const char *name, const char *text, const char *want)
 {
-    char *path = put(f, name, text);
-    size_t n1, n2;
-    char *before = tu_read_file(f->db, &n1), *err = NULL;
-    int rc = tu_run_tailor(NULL, &err, NULL, "import", "--db", f->db, "--consent", path, NULL);
-    if (rc != 1 || !strstr(err, want))
-        fail_msg("%s: exit %d, stderr \"%s\"; wanted \"%s\"", name, rc, err, want);
-    assert_non_null(strstr(err, "(nothing was imported)"));
-    char *after = tu_read_file(f->db, &n2);
-    assert_int_equal(n1, n2);
-    assert_memory_equal(before, after, n1);
-    free(before);
-    free(after);
-    free(err);
-    free(path);
+    tu_import_fx_reject(f, "--consent", name, text, want);
 }
 
 static void test_bad_files(void **state)
@@ -218,8 +154,8 @@ static void test_bad_files(void **state)
                                                      "missing");
     /* Nothing of it landed, nor was audited. */
     expect_consent(f, "A1", 1, 1, 0, 0);
-    audit_seen seen;
-    assert_int_equal(audit_count(f, NULL, "consent", &seen), 0);
+    char seen[1024];
+    assert_int_equal(audit_count(f, NULL, "consent", seen), 0);
 }
 
 static void test_defaults(void **state)
@@ -238,8 +174,8 @@ static void test_defaults(void **state)
     assert_non_null(strstr(out, "llm             no"));
     free(out);
     free(err);
-    audit_seen seen;
-    assert_int_equal(audit_count(f, NULL, "consent_defaults", &seen), 0);
+    char seen[1024];
+    assert_int_equal(audit_count(f, NULL, "consent_defaults", seen), 0);
 
     /* LLM opt-out by default: A2 (no record) flips, A1 (recorded) stays. */
     rc = tu_run_tailor(&out, &err, NULL, "consent", "defaults", "--db", f->db, "--llm", "yes",
@@ -252,16 +188,16 @@ static void test_defaults(void **state)
     free(err);
     expect_consent(f, "A2", 1, 0, 1, 0);
     expect_consent(f, "A1", 1, 1, 0, 1);
-    assert_int_equal(audit_count(f, "store", "consent_defaults", &seen), 1);
-    assert_non_null(strstr(seen.last_doc, "\"before\":{\"personalisation\":true,"
+    assert_int_equal(audit_count(f, "store", "consent_defaults", seen), 1);
+    assert_non_null(strstr(seen, "\"before\":{\"personalisation\":true,"
                                           "\"social_data\":true,\"llm\":false"));
-    assert_non_null(strstr(seen.last_doc, "\"after\":{\"personalisation\":true,"
+    assert_non_null(strstr(seen, "\"after\":{\"personalisation\":true,"
                                           "\"social_data\":false,\"llm\":true}"));
 
     /* The same again: nothing to audit. */
     assert_int_equal(tu_run_tailor(NULL, NULL, NULL, "consent", "defaults", "--db", f->db,
                                    "--llm", "yes", NULL), 0);
-    assert_int_equal(audit_count(f, NULL, "consent_defaults", &seen), 1);
+    assert_int_equal(audit_count(f, NULL, "consent_defaults", seen), 1);
 
     /* A file importing a customer on the defaults records the defaults'
      * values for the fields it leaves out. */

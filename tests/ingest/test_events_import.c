@@ -7,6 +7,7 @@
  * follows every way events come and go. Skipped when the tailor binary has
  * not been built. */
 #include "testutil.h"
+#include "importfx.h"
 
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -22,55 +23,27 @@
 #include "store/reports.h"
 #include "store/store.h"
 
-typedef struct fx {
-    char *dir, *db;
-} fx;
-
-static bool have_binary(void)
-{
-    const char *bin = getenv("TAILOR_BIN");
-    return bin && access(bin, X_OK) == 0;
-}
-
-static char *put(fx *f, const char *name, const char *text)
-{
-    char *p = tu_join(f->dir, name);
-    tu_write_file(p, text);
-    return p;
-}
+typedef tu_import_fx fx;
 
 static int setup(void **state)
 {
-    if (!have_binary())
-        return 0;
-    fx *f = calloc(1, sizeof *f);
-    f->dir = tu_mkdtemp();
-    f->db = tu_join(f->dir, "s.db");
-    char *c = put(f, "customers.csv", "customer_id,age\nA1,30\nA2,40\nA3,50\n");
-    char *p = put(f, "products.csv", "product_id,name,category\nP1,Travel Card,Card\n"
-                                     "P2,Home Loan,Loan\n");
-    char *err = NULL;
-    int rc = tu_run_tailor(NULL, &err, NULL, "import", "--db", f->db, "--customers", c,
-                           "--products", p, NULL);
-    if (rc)
-        fail_msg("customers: exit %d: %s", rc, err);
-    free(err);
-    free(c);
-    free(p);
-    *state = f;
+    *state = tu_have_tailor()
+                 ? tu_import_fx_new("customer_id,age\nA1,30\nA2,40\nA3,50\n",
+                                    "product_id,name,category\nP1,Travel Card,Card\n"
+                                    "P2,Home Loan,Loan\n")
+                 : NULL;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fx *f = *state;
-    if (!f)
-        return 0;
-    tu_rmtree(f->dir);
-    free(f->dir);
-    free(f->db);
-    free(f);
+    tu_import_fx_free(*state);
     return 0;
+}
+
+static char *put(fx *f, const char *name, const char *text)
+{
+    return tu_import_fx_put(f, name, text);
 }
 
 /* The store's events and holdings as one text, through `tailor export`. */

@@ -6,62 +6,33 @@
  * offers from `tailor recommend`. Skipped when the tailor binary has not
  * been built. */
 #include "testutil.h"
+#include "importfx.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "store/audit.h"
 #include "store/optouts.h"
 #include "store/store.h"
 
-typedef struct fx {
-    char *dir, *db;
-} fx;
-
-static bool have_binary(void)
-{
-    const char *bin = getenv("TAILOR_BIN");
-    return bin && access(bin, X_OK) == 0;
-}
-
-static char *put(fx *f, const char *name, const char *text)
-{
-    char *p = tu_join(f->dir, name);
-    tu_write_file(p, text);
-    return p;
-}
+typedef tu_import_fx fx;
 
 static int setup(void **state)
 {
-    if (!have_binary())
-        return 0;
-    fx *f = calloc(1, sizeof *f);
-    f->dir = tu_mkdtemp();
-    f->db = tu_join(f->dir, "s.db");
-    char *c = put(f, "customers.csv", "customer_id,age\nA1,30\nA2,40\nA3,50\n");
-    char *err = NULL;
-    int rc = tu_run_tailor(NULL, &err, NULL, "import", "--db", f->db, "--customers", c, NULL);
-    if (rc)
-        fail_msg("customers: exit %d: %s", rc, err);
-    free(err);
-    free(c);
-    *state = f;
+    *state = tu_have_tailor() ? tu_import_fx_new("customer_id,age\nA1,30\nA2,40\nA3,50\n", NULL)
+                              : NULL;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fx *f = *state;
-    if (!f)
-        return 0;
-    tu_rmtree(f->dir);
-    free(f->dir);
-    free(f->db);
-    free(f);
+    tu_import_fx_free(*state);
     return 0;
+}
+
+static char *put(fx *f, const char *name, const char *text)
+{
+    return tu_import_fx_put(f, name, text);
 }
 
 static int add_name(void *ctx, const char *channel, const char *since)
@@ -86,30 +57,10 @@ static const char *optouts_of(fx *f, const char *id, char list[256])
     return list;
 }
 
-typedef struct audit_seen {
-    int n;
-    char last_doc[1024];
-} audit_seen;
-
-static int on_audit(void *ctx, const tl_audit_row *r)
+/* The customer's opt-out audit entries; the newest doc into seen[1024]. */
+static int audit_count(fx *f, const char *subject, char seen[1024])
 {
-    audit_seen *s = ctx;
-    if (s->n++ == 0)   /* newest first */
-        snprintf(s->last_doc, sizeof s->last_doc, "%s", r->doc);
-    return 0;
-}
-
-static int audit_count(fx *f, const char *subject, audit_seen *seen)
-{
-    tl_store *st;
-    tl_err err;
-    memset(seen, 0, sizeof *seen);
-    tl_audit_query q = {subject, "contact_optouts", NULL, 1000, 0};
-    if (tl_store_open(f->db, TL_STORE_READONLY, &st, &err) ||
-        tl_store_audit_query(st, &q, on_audit, seen, NULL, &err))
-        fail_msg("audit: %s", err.msg);
-    tl_store_close(st);
-    return seen->n;
+    return tu_import_fx_audit_count(f, subject, "contact_optouts", seen, 1024);
 }
 
 /* Imports `path` as opt-outs; expects success and `summary` in stdout. */
@@ -139,16 +90,16 @@ static void test_good_file_and_reimport(void **state)
     assert_string_equal(optouts_of(f, "A3", list), "");
 
     /* One audit entry per change, saying what changed and how. */
-    audit_seen seen;
-    assert_int_equal(audit_count(f, "A1", &seen), 2);
-    assert_non_null(strstr(seen.last_doc, "\"route\":\"tailor import --optouts\""));
-    assert_non_null(strstr(seen.last_doc, "\"before\":[\"email\"],\"after\":[\"email\","
+    char seen[1024];
+    assert_int_equal(audit_count(f, "A1", seen), 2);
+    assert_non_null(strstr(seen, "\"route\":\"tailor import --optouts\""));
+    assert_non_null(strstr(seen, "\"before\":[\"email\"],\"after\":[\"email\","
                                           "\"sms\"]"));
-    assert_int_equal(audit_count(f, "A3", &seen), 0);
+    assert_int_equal(audit_count(f, "A3", seen), 0);
 
     /* The same file again changes nothing and audits nothing. */
     import_ok(f, good, "optouts                4 read          0 written");
-    assert_int_equal(audit_count(f, "A1", &seen), 2);
+    assert_int_equal(audit_count(f, "A1", seen), 2);
 
     /* JSON Lines: opting back in (JSON false) removes the channel; opting
      * back in to a channel never opted out of writes nothing. */
@@ -159,8 +110,8 @@ static void test_good_file_and_reimport(void **state)
     import_ok(f, back, "optouts                2 read          1 written");
     assert_string_equal(optouts_of(f, "A1", list), "sms");
     assert_string_equal(optouts_of(f, "A3", list), "");
-    assert_int_equal(audit_count(f, "A1", &seen), 3);
-    assert_non_null(strstr(seen.last_doc, "\"before\":[\"email\",\"sms\"],\"after\":"
+    assert_int_equal(audit_count(f, "A1", seen), 3);
+    assert_non_null(strstr(seen, "\"before\":[\"email\",\"sms\"],\"after\":"
                                           "[\"sms\"]"));
 
     /* Customers and their opt-outs in one import; a JSON array file. */
@@ -180,24 +131,9 @@ static void test_good_file_and_reimport(void **state)
     free(o4);
 }
 
-/* Imports `name` holding `text` as opt-outs; expects exit 1 with `want` in
- * the message and the store unchanged byte for byte. */
 static void reject(fx *f, const char *name, const char *text, const char *want)
 {
-    char *path = put(f, name, text);
-    size_t n1, n2;
-    char *before = tu_read_file(f->db, &n1), *err = NULL;
-    int rc = tu_run_tailor(NULL, &err, NULL, "import", "--db", f->db, "--optouts", path, NULL);
-    if (rc != 1 || !strstr(err, want))
-        fail_msg("%s: exit %d, stderr \"%s\"; wanted \"%s\"", name, rc, err, want);
-    assert_non_null(strstr(err, "(nothing was imported)"));
-    char *after = tu_read_file(f->db, &n2);
-    assert_int_equal(n1, n2);
-    assert_memory_equal(before, after, n1);
-    free(before);
-    free(after);
-    free(err);
-    free(path);
+    tu_import_fx_reject(f, "--optouts", name, text, want);
 }
 
 static void test_bad_files(void **state)
@@ -238,8 +174,8 @@ static void test_bad_files(void **state)
     char list[256];
     assert_string_equal(optouts_of(f, "A1", list), "");
     assert_string_equal(optouts_of(f, "A2", list), "");
-    audit_seen seen;
-    assert_int_equal(audit_count(f, NULL, &seen), 0);
+    char seen[1024];
+    assert_int_equal(audit_count(f, NULL, seen), 0);
 }
 
 /* What the opt-out does: no offers on that channel, others unaffected. */
