@@ -35,6 +35,8 @@ static const export_table pseudo[] = {
      "SELECT customer_id AS customer, personalisation, social_data, llm, updated_at FROM "
      "consent",
      "customer_id"},
+    {"contact_optouts", "SELECT customer_id AS customer, channel, since FROM contact_optouts",
+     "customer_id, channel"},
 };
 
 static const export_table full_tables[] = {
@@ -49,6 +51,7 @@ static const export_table full_tables[] = {
     {"holdings", "SELECT * FROM holdings", "customer_id, product_id"},
     {"events", "SELECT * FROM events", "id"},
     {"consent", "SELECT * FROM consent", "customer_id"},
+    {"contact_optouts", "SELECT * FROM contact_optouts", "customer_id, channel"},
 };
 
 static const export_table *table_at(bool full, size_t i)

@@ -109,7 +109,7 @@ static void check_store(const char *dir, const char *db)
                      0);
     int n_files;
     char *all = slurp_dir(out, &n_files);
-    assert_int_equal(n_files, 6);
+    assert_int_equal(n_files, 7);
     assert_no_identity(db, all);
     free(all);
     /* The pseudonym links tables: every monthly row's customer is one of
@@ -144,7 +144,7 @@ static void check_store(const char *dir, const char *db)
                                    NULL),
                      0);
     all = slurp_dir(outj, &n_files);
-    assert_int_equal(n_files, 6);
+    assert_int_equal(n_files, 7);
     assert_no_identity(db, all);
     free(all);
     char *jpath = tu_join(outj, "customers.jsonl");
@@ -178,7 +178,7 @@ static void check_store(const char *dir, const char *db)
                                    "--full", NULL),
                      0);
     all = slurp_dir(full, &n_files);
-    assert_int_equal(n_files, 7);   /* posts too */
+    assert_int_equal(n_files, 8);   /* posts too */
     char *name = NULL;
     assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(h, "SELECT name FROM customers LIMIT 1", -1, &s, NULL),
@@ -223,7 +223,9 @@ static void test_export_generated_bank(void **state)
                                   "idempotency_key,at) SELECT id,'CC-CLASSIC','shown','app',"
                                   "'key-'||id,'2026-01-01T00:00:00Z' FROM customers;"
                                   "INSERT INTO consent SELECT id,1,0,0,'2026-01-01T00:00:00Z' "
-                                  "FROM customers LIMIT 5",
+                                  "FROM customers LIMIT 5;"
+                                  "INSERT INTO contact_optouts SELECT id,'email',"
+                                  "'2026-01-02T00:00:00Z' FROM customers LIMIT 3",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(h);
