@@ -135,7 +135,8 @@ const tl_route tl_routes[] = {
     {"GET", "/api/v1/products/{id}", H_PRODUCT_GET,
      "One product with its reviews and parsed eligibility rules", TL_ACCESS_ANALYST, ""},
     {"GET", "/api/v1/products/{id}/insights", H_PRODUCT_INSIGHTS,
-     "Review sentiment and themes, holders against target, offer rates, suggestions: llm",
+     "Review sentiment and themes, holders against target, offer rates (showings on staff "
+     "screens apart), suggestions: llm",
      TL_ACCESS_ANALYST, "llm"},
     {"GET", "/api/v1/audit", H_AUDIT_LIST,
      "Audit log, newest first: customer, kind, since, limit, offset", TL_ACCESS_ANALYST,

@@ -61,6 +61,18 @@ bool tl_contact_staff_channel(const tl_contact_policy *p, const char *channel)
     return false;
 }
 
+char *tl_contact_staff_json(const tl_contact_policy *p)
+{
+    if (!p || !p->n_staff)
+        return NULL;
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < p->n_staff; i++)
+        json_array_append_new(a, json_string(p->staff[i]));
+    char *text = a ? json_dumps(a, JSON_COMPACT) : NULL;
+    json_decref(a);
+    return text;
+}
+
 bool tl_contact_rate_parse(const char *s, long long *n, long long *d)
 {
     const char *slash = strchr(s, '/');

@@ -81,6 +81,11 @@ bool tl_contact_optout_name_valid(const char *s);
 /* Whether `channel` (NULL: none) is one of the policy's staff channels. */
 bool tl_contact_staff_channel(const tl_contact_policy *p, const char *channel);
 
+/* The staff channels as a JSON array of names, for the store's queries;
+ * NULL when there are none (or p is NULL) or out of memory (tell them
+ * apart by p->n_staff). New string, freed by the caller. */
+char *tl_contact_staff_json(const tl_contact_policy *p);
+
 /* The command line's forms of a rule: a rate "N/D" (fatigue: N showings
  * in D days) and a cap "CHANNEL=N/D", whose channel is the text before
  * the last '=' (its first *channel_len bytes), checked later with the rest

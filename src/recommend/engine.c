@@ -863,20 +863,6 @@ int tl_engine_learn_prepare(tl_engine *e, tl_store *st, const char *customer_id,
     return TL_OK;
 }
 
-/* The staff channels as a JSON array, for the store; NULL when none.
- * New string, freed by the caller. */
-static char *staff_json(const tl_contact_policy *p)
-{
-    if (!p || !p->n_staff)
-        return NULL;
-    json_t *a = json_array();
-    for (size_t i = 0; i < p->n_staff; i++)
-        json_array_append_new(a, json_string(p->staff[i]));
-    char *text = json_dumps(a, JSON_COMPACT);
-    json_decref(a);
-    return text;
-}
-
 int tl_engine_learn_apply(tl_engine *e, tl_store *st, const tl_learn_sample *sm,
                           const char *customer_id, const char *product_id, const char *kind,
                           const tl_contact_policy *staff, tl_err *err)
@@ -887,7 +873,7 @@ int tl_engine_learn_apply(tl_engine *e, tl_store *st, const tl_learn_sample *sm,
      * negative flips or confirms it; without one it is a sample of its
      * own. */
     long long shown = 0, resolved = 0;
-    char *skip = staff_json(staff);
+    char *skip = tl_contact_staff_json(staff);
     if (staff && staff->n_staff && !skip)
         return tl_err_set(err, TL_ENOMEM, "out of memory");
     int rc = tl_store_learned_showings(st, customer_id, product_id, skip, &shown, &resolved,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "recommend/contact_policy.h"
 #include "recommend/eligibility.h"
 #include "store/events.h"
 #include "store/holdings.h"
@@ -109,13 +110,22 @@ int tl_product_insights(tl_store *st, const char *product_id, json_t **out, tl_e
     memset(&r, 0, sizeof r);
     holder_stats *h = calloc(1, sizeof *h);
     offer_stats o = {product_id, {0}};
-    if (!h) {
+    /* Showings on staff screens are told apart; an unreadable stored policy
+     * is no reason to withhold the figures, so its default then says. */
+    tl_contact_policy policy;
+    tl_err ignored;
+    if (tl_contact_policy_load(st, &policy, &ignored) != TL_OK)
+        tl_contact_policy_default(&policy);
+    char *staff = tl_contact_staff_json(&policy);
+    if (!h || (policy.n_staff && !staff)) {
+        free(h);
+        free(staff);
         json_decref(pj);
         return tl_err_set(err, TL_ENOMEM, "out of memory");
     }
     if ((rc = tl_store_reviews_each(st, product_id, add_review, &r, err)) ||
         (rc = tl_store_holders_each(st, product_id, add_holder, h, err)) ||
-        (rc = tl_store_events_of_product(st, product_id, &o.ev, err)))
+        (rc = tl_store_events_of_product(st, product_id, staff, &o.ev, err)))
         goto done;
     /* The product's own feedback text counts as one more review. */
     const char *feedback = json_string_value(json_object_get(pj, "customer_feedback"));
@@ -188,7 +198,7 @@ int tl_product_insights(tl_store *st, const char *product_id, json_t **out, tl_e
 
     *out = json_pack(
         "{s:s, s:s?, s:{s:i, s:i, s:i, s:i, s:o, s:o}, s:{s:i, s:o, s:o}, s:{s:o, s:o}, "
-        "s:{s:I, s:I, s:I, s:o, s:o}, s:o}",
+        "s:{s:I, s:I, s:I, s:I, s:o, s:o}, s:o}",
         "product_id", product_id, "name", name, "reviews", "n", r.n, "positive", r.pos,
         "negative", r.neg, "neutral", r.neu, "mean_score",
         r.n ? json_real(round(r.sum / r.n * 1000) / 1000) : json_null(), "themes", themes,
@@ -196,7 +206,7 @@ int tl_product_insights(tl_store *st, const char *product_id, json_t **out, tl_e
         "age_bands", bands, "target", "min_age",
         min_age >= 0 ? json_integer(min_age) : json_null(), "max_age",
         max_age >= 0 ? json_integer(max_age) : json_null(), "offers", "shown",
-        (json_int_t)o.ev.shown, "accepted", (json_int_t)o.ev.accepted, "dismissed",
+        (json_int_t)o.ev.shown, "staff_shown", (json_int_t)o.ev.staff_shown, "accepted", (json_int_t)o.ev.accepted, "dismissed",
         (json_int_t)o.ev.dismissed, "acceptance_rate",
         isnan(acc_rate) ? json_null() : json_real(round(acc_rate * 1000) / 1000),
         "dismissal_rate", isnan(dis_rate) ? json_null() : json_real(round(dis_rate * 1000) / 1000),
@@ -205,6 +215,7 @@ int tl_product_insights(tl_store *st, const char *product_id, json_t **out, tl_e
         rc = tl_err_set(err, TL_ENOMEM, "out of memory");
 done:
     free(h);
+    free(staff);
     json_decref(pj);
     return rc;
 }

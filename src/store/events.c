@@ -114,7 +114,7 @@ int tl_store_events_by_product(tl_store *st,
     int step, rc = TL_OK;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         tl_product_events c = {sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
-                               sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4)};
+                               sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4), 0};
         if (cb(ctx, (const char *)sqlite3_column_text(s, 0), &c))
             break;
     }
@@ -124,25 +124,27 @@ int tl_store_events_by_product(tl_store *st,
     return rc;
 }
 
-int tl_store_events_of_product(tl_store *st, const char *product_id, tl_product_events *out,
-                               tl_err *err)
+int tl_store_events_of_product(tl_store *st, const char *product_id, const char *staff_json,
+                               tl_product_events *out, tl_err *err)
 {
     *out = (tl_product_events){0};
     int owned;
-    sqlite3_stmt *s = tl__store_cached(st,
-                                       "SELECT coalesce(sum(kind='shown'),0), "
-                                       "coalesce(sum(kind='clicked'),0), "
-                                       "coalesce(sum(kind='accepted'),0), "
-                                       "coalesce(sum(kind='dismissed'),0) FROM events "
-                                       "WHERE product_id=?1",
-                                       &owned, err);
+    sqlite3_stmt *s = tl__store_cached(
+        st,
+        "SELECT coalesce(sum(kind='shown'),0), coalesce(sum(kind='clicked'),0), "
+        "coalesce(sum(kind='accepted'),0), coalesce(sum(kind='dismissed'),0), "
+        "coalesce(sum(kind='shown' AND channel IN (SELECT value FROM json_each(?2))),0) "
+        "FROM events WHERE product_id=?1",
+        &owned, err);
     if (!s)
         return TL_EDB;
     tl__bind_text(s, 1, product_id);
+    tl__bind_text(s, 2, staff_json ? staff_json : "[]");
     int step = sqlite3_step(s);
     if (step == SQLITE_ROW)
         *out = (tl_product_events){sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
-                                   sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3)};
+                                   sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3),
+                                   sqlite3_column_int64(s, 4)};
     tl__store_release(s, owned);
     return step == SQLITE_ROW ? TL_OK : tl__store_fail(st, err, "count a product's events");
 }

@@ -45,9 +45,12 @@ int tl_store_events_recent(tl_store *st, const char *customer_id, const char *si
                                      const char *channel, const char *at),
                            void *ctx, tl_err *err);
 
-/* Per product: how often it was shown, clicked, accepted and dismissed. */
+/* Per product: how often it was shown, clicked, accepted and dismissed;
+ * staff_shown: of the showings, those on staff channels (what staff saw),
+ * counted by tl_store_events_of_product only. */
 typedef struct tl_product_events {
     long long shown, clicked, accepted, dismissed;
+    long long staff_shown;
 } tl_product_events;
 
 int tl_store_events_by_product(tl_store *st,
@@ -56,8 +59,9 @@ int tl_store_events_by_product(tl_store *st,
                                void *ctx, tl_err *err);
 
 /* The same for one product (zeros when it has no events): a range of the
- * events_product index, not a pass over every event. */
-int tl_store_events_of_product(tl_store *st, const char *product_id, tl_product_events *out,
-                               tl_err *err);
+ * events_product index, not a pass over every event. `staff_json` is a
+ * JSON array of the staff channels (NULL: none). */
+int tl_store_events_of_product(tl_store *st, const char *product_id, const char *staff_json,
+                               tl_product_events *out, tl_err *err);
 
 #endif

@@ -301,6 +301,8 @@ async function flows(browser, base, vp, full) {
   await page.waitForSelector('#rules .card-body table, #rules .card-body .empty');
   await page.waitForSelector('#reviews .review-summary, #reviews .empty');
   await page.waitForSelector('#holders .kpi-value');
+  // It was displayed on the customer page: a showing on a staff screen.
+  await page.waitForSelector('#offers-staff');
   const holders = Number((await page.textContent('#holders .kpi-value')).replace(/,/g, ''));
   assert.equal(await page.$$eval('#holders .holders li', l => l.length), Math.min(holders, 8), 'the product lists who holds it');
   await page.waitForFunction(() => !document.querySelector('[aria-busy]'));

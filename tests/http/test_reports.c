@@ -195,12 +195,20 @@ static void test_overview_by_channel(void **state)
         json_object_get(json_array_get(json_object_get(products, "items"), 2), "product_id"));
     const char *b = json_string_value(
         json_object_get(json_array_get(json_object_get(products, "items"), 3), "product_id"));
+    json_t *offers_a0 = offers_of(f, a);
     post_event_on(f, cid, "shown", a, "c-dash-1", "dashboard");
     post_event_on(f, cid, "shown", b, "c-dash-2", "dashboard");
     post_event_on(f, cid, "accepted", a, "c-dash-3", "dashboard");
     post_event_on(f, cid, "shown", a, "c-mail-1", "email");
     post_event_on(f, cid, "clicked", a, "c-mail-2", "email");
     post_event_on(f, cid, "shown", b, "c-none-1", NULL);
+
+    /* The product's insights tell its staff showings apart too. */
+    json_t *offers_a1 = offers_of(f, a);
+    assert_int_equal(int_at(offers_a1, "shown") - int_at(offers_a0, "shown"), 2);
+    assert_int_equal(int_at(offers_a1, "staff_shown") - int_at(offers_a0, "staff_shown"), 1);
+    json_decref(offers_a0);
+    json_decref(offers_a1);
 
     json_t *r = get_ok(f, "/api/v1/reports/overview");
     json_t *dash = channel_entry(r, "dashboard"), *mail = channel_entry(r, "email");

@@ -111,7 +111,8 @@ export function render(root, params, signal, id) {
       h('ul', { class: 'bars' },
         h('li', {}, h('span', { class: 'bar-name' }, 'Acceptance'), meter(o.acceptance_rate ?? 0, fmtPct(o.acceptance_rate, 1), { class: 'good' })),
         h('li', {}, h('span', { class: 'bar-name' }, 'Dismissal'), meter(o.dismissal_rate ?? 0, fmtPct(o.dismissal_rate, 1), { class: 'bad' }))),
-      o.shown ? null : h('p', { class: 'muted small' }, 'Not shown to anyone yet: rates appear once offers are shown.'));
+      o.shown ? null : h('p', { class: 'muted small' }, 'Not shown to anyone yet: rates appear once offers are shown.'),
+      o.staff_shown ? h('p', { class: 'muted small', id: 'offers-staff' }, `${fmtNum(o.staff_shown)} of the showings were on staff screens (what relationship managers saw).`) : null);
   }, { signal, lines: 3 });
 
   fill(sugg.body, () => ins, i => i.suggestions && i.suggestions.length
