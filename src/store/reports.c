@@ -1,7 +1,7 @@
 /* reports.c — aggregate queries for the overview report. The feedback
- * figures come from event_tally (events per day, channel and kind, kept by
- * triggers: migration 14), so a page view costs the same at any number of
- * events. */
+ * figures come from event_tally (events per day, channel and kind, kept up
+ * to date by every event written: event_tally.h), so a page view costs the
+ * same at any number of events. */
 #include "store/reports.h"
 #include "store/store_int.h"
 
@@ -52,8 +52,8 @@ int tl_store_report_events_by_day(tl_store *st, int days,
                                   tl_err *err)
 {
     sqlite3_stmt *s;
-    /* `at` is ISO 8601 UTC, so its first ten characters are the day and
-     * compare as text. */
+    /* A tally's day is the first ten characters of the events' `at` (ISO
+     * 8601 UTC), so days compare as text. */
     if (sqlite3_prepare_v2(st->db,
                            "SELECT day, sum(n * (kind='shown')), sum(n * (kind='clicked')), "
                            "sum(n * (kind='accepted')), sum(n * (kind='dismissed')) "

@@ -1,6 +1,6 @@
 /* reports.h — portfolio figures for the overview report: table sizes and
  * offer feedback per channel and per day. Read-only; each call is a handful of aggregate
- * queries (prepared per call: reports are rare). */
+ * queries (prepared per call: reports are rare), none over the events themselves. */
 #ifndef TL_STORE_REPORTS_H
 #define TL_STORE_REPORTS_H
 
@@ -18,10 +18,10 @@ typedef struct tl_report_channel {
     long long shown, clicked, accepted, dismissed, complained;
 } tl_report_channel;
 
-/* The table sizes and the event totals, summed from one pass over the
- * events by channel; `per_channel` (may be NULL) sees each channel's
- * figures, most shown first, valid during the call only. Return non-zero
- * from it to stop (the totals are then partial). */
+/* The table sizes and the event totals, summed per channel from the
+ * events' tally (event_tally.h); `per_channel` (may be NULL) sees each
+ * channel's figures, most shown first, valid during the call only. Return
+ * non-zero from it to stop (the totals are then partial). */
 int tl_store_report_counts(tl_store *st, tl_report_counts *out,
                            int (*per_channel)(void *ctx, const tl_report_channel *c),
                            void *ctx, tl_err *err);
