@@ -102,6 +102,11 @@ export function render(root, params, signal, id) {
         ? h('p', { class: 'small' }, h('a', { href: '#/customers?holds=' + encodeURIComponent(id) }, `All ${fmtNum(list.total)} holders ›`)) : null);
   }, { signal, lines: 5 });
 
+  // How many showings were what relationship managers saw, in words.
+  const staffLine = (staff, shown) => (staff === shown
+    ? (shown === 1 ? 'The one showing was' : `All ${fmtNum(shown)} showings were`)
+    : `${fmtNum(staff)} of ${fmtNum(shown)} showings ${staff === 1 ? 'was' : 'were'}`) +
+    ' on staff screens (what relationship managers saw).';
   fill(offers.body, () => ins, i => {
     const o = i.offers;
     return h('div', {}, h('div', { class: 'kpis small' },
@@ -112,7 +117,7 @@ export function render(root, params, signal, id) {
         h('li', {}, h('span', { class: 'bar-name' }, 'Acceptance'), meter(o.acceptance_rate ?? 0, fmtPct(o.acceptance_rate, 1), { class: 'good' })),
         h('li', {}, h('span', { class: 'bar-name' }, 'Dismissal'), meter(o.dismissal_rate ?? 0, fmtPct(o.dismissal_rate, 1), { class: 'bad' }))),
       o.shown ? null : h('p', { class: 'muted small' }, 'Not shown to anyone yet: rates appear once offers are shown.'),
-      o.staff_shown ? h('p', { class: 'muted small', id: 'offers-staff' }, `${fmtNum(o.staff_shown)} of the showings were on staff screens (what relationship managers saw).`) : null);
+      o.staff_shown ? h('p', { class: 'muted small', id: 'offers-staff' }, staffLine(o.staff_shown, o.shown)) : null);
   }, { signal, lines: 3 });
 
   fill(sugg.body, () => ins, i => i.suggestions && i.suggestions.length
