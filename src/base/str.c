@@ -111,6 +111,17 @@ bool tl_strcaseeq(const char *s, const char *t)
     return *s == *t;
 }
 
+char *tl_ascii_lower_dup(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i <= n; i++)
+        out[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + ('a' - 'A')) : s[i];
+    return out;
+}
+
 char *tl_strtrim(char *s)
 {
     char *p = s;

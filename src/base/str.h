@@ -26,6 +26,11 @@ char *tl_strndup(const char *s, size_t n);
 /* True when s equals t ignoring ASCII case. */
 bool tl_strcaseeq(const char *s, const char *t);
 
+/* A copy of s with ASCII letters in lower case (other bytes as they are),
+ * so strstr on two such copies finds what strcasestr finds, several times
+ * faster; NULL when out of memory. The caller frees it. */
+char *tl_ascii_lower_dup(const char *s);
+
 /* Trims ASCII blanks at both ends in place; returns s. */
 char *tl_strtrim(char *s);
 

@@ -113,11 +113,13 @@ static int add_product(void *ctx, const tl_product *p)
     memset(cp, 0, sizeof *cp);
     cp->id = strdup(p->id);
     cp->name = strdup(p->name);
+    cp->name_lower = tl_ascii_lower_dup(p->name);
     cp->category = strdup(p->category);
     cp->doc = json_loads(p->doc, 0, NULL);
-    if (!cp->id || !cp->name || !cp->category || !cp->doc) {
+    if (!cp->id || !cp->name || !cp->name_lower || !cp->category || !cp->doc) {
         free(cp->id);
         free(cp->name);
+        free(cp->name_lower);
         free(cp->category);
         json_decref(cp->doc);
         l->failed = 1;
@@ -263,6 +265,7 @@ void tl_catalogue_unref(tl_catalogue *c)
     for (size_t i = 0; i < c->n; i++) {
         free(c->products[i].id);
         free(c->products[i].name);
+        free(c->products[i].name_lower);
         free(c->products[i].category);
         json_decref(c->products[i].doc);
     }

@@ -16,6 +16,7 @@
 
 typedef struct tl_cat_product {
     char *id, *name, *category;   /* owned */
+    char *name_lower;             /* owned: name in ASCII lower case, for finding it in posts */
     json_t *doc;                  /* owned reference */
     tl_eligibility elig;
     double annual_fee;            /* highest annual fee in the text, 0 when none/unknown */

@@ -496,14 +496,20 @@ static void exclude(json_t *arr, const tl_cat_product *p, const char *code, cons
     json_array_append_new(arr, x);
 }
 
-/* Products the customer's posts name, with how the post feels about them. */
+/* Products the customer's posts name, with how the post feels about them.
+ * Every post is matched against every product: both sides in lower case
+ * (the catalogue keeps its names so), then strstr. */
 static json_t *post_sentiment(const tl_catalogue *cat, const tl_customer_view *v)
 {
     json_t *arr = json_array();
+    char *lower[TL_VIEW_MAX_POSTS] = {0};
+    for (size_t k = 0; k < v->n_posts; k++)
+        if (!(lower[k] = tl_ascii_lower_dup(v->posts[k].text)))
+            goto done;
     for (size_t i = 0; i < cat->n; i++) {
         const tl_cat_product *p = &cat->products[i];
         for (size_t k = 0; k < v->n_posts; k++) {
-            if (!post_names(v->posts[k].text, p->name))
+            if (!*p->name_lower || !strstr(lower[k], p->name_lower))
                 continue;
             const tl_sentiment *s = &v->posts[k].sentiment;
             json_array_append_new(
@@ -513,6 +519,9 @@ static json_t *post_sentiment(const tl_catalogue *cat, const tl_customer_view *v
             break;
         }
     }
+done:
+    for (size_t k = 0; k < v->n_posts; k++)
+        free(lower[k]);
     return arr;
 }
 

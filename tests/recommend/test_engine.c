@@ -147,6 +147,32 @@ static void test_posts_steer(void **state)
     tl_rec_result_free(&r);
 }
 
+/* A post naming a product, in any case, lists it among the products
+ * mentioned, with the post; a post naming none lists nothing. */
+static void test_products_mentioned(void **state)
+{
+    fixture *f = *state;
+    if (!f)
+        skip();
+    static const char *const posts[] = {"Paid the hotel with my VISA PLATINUM card, "
+                                        "smooth as ever", NULL};
+    add_customer(f, "Mentions", 40, 9000, posts);
+    static const char *const none[] = {"Lovely weather for a walk today", NULL};
+    add_customer(f, "Mentionless", 40, 9000, none);
+    tl_rec_opts o = {.k = 3, .personalise = 1, .social = 1};
+    tl_rec_result r;
+    tl_err err;
+    assert_int_equal(tl_engine_recommend(f->eng, f->st, "Mentions", &o, &r, &err), 0);
+    assert_int_equal(json_array_size(r.post_sentiment), 1);
+    json_t *m = json_array_get(r.post_sentiment, 0);
+    assert_string_equal(json_string_value(json_object_get(m, "name")), "Visa Platinum");
+    assert_non_null(strstr(json_string_value(json_object_get(m, "post")), "VISA PLATINUM"));
+    tl_rec_result_free(&r);
+    assert_int_equal(tl_engine_recommend(f->eng, f->st, "Mentionless", &o, &r, &err), 0);
+    assert_int_equal(json_array_size(r.post_sentiment), 0);
+    tl_rec_result_free(&r);
+}
+
 static void test_held_and_dismissed(void **state)
 {
     fixture *f = *state;
@@ -199,6 +225,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_age_limits), cmocka_unit_test(test_posts_steer),
+        cmocka_unit_test(test_products_mentioned),
         cmocka_unit_test(test_held_and_dismissed),
         cmocka_unit_test(test_minimum_score_and_unknown)};
     return cmocka_run_group_tests(tests, setup, teardown);
