@@ -111,6 +111,21 @@ bool tl_strcaseeq(const char *s, const char *t)
     return *s == *t;
 }
 
+bool tl_parse_bool(const char *s, bool *out)
+{
+    static const struct {
+        const char *word;
+        bool value;
+    } words[] = {{"true", true}, {"false", false}, {"yes", true},
+                 {"no", false},  {"1", true},      {"0", false}};
+    for (size_t i = 0; s && i < sizeof words / sizeof *words; i++)
+        if (tl_strcaseeq(s, words[i].word)) {
+            *out = words[i].value;
+            return true;
+        }
+    return false;
+}
+
 char *tl_ascii_lower_dup(const char *s)
 {
     size_t n = strlen(s);

@@ -26,6 +26,10 @@ char *tl_strndup(const char *s, size_t n);
 /* True when s equals t ignoring ASCII case. */
 bool tl_strcaseeq(const char *s, const char *t);
 
+/* Reads true/false, yes/no or 1/0 (ASCII case ignored) into *out; false
+ * when `s` (may be NULL) is none of them. */
+bool tl_parse_bool(const char *s, bool *out);
+
 /* A copy of s with ASCII letters in lower case (other bytes as they are),
  * so strstr on two such copies finds what strcasestr finds, several times
  * faster; NULL when out of memory. The caller frees it. */

@@ -8,19 +8,15 @@
 
 bool tl_consent_parse_bool(const char *s, int *out)
 {
-    static const struct {
-        const char *word;
-        int value;
-    } words[] = {{"true", 1},    {"false", 0},   {"yes", 1}, {"no", 0},
-                 {"1", 1},       {"0", 0},       {"granted", 1},
-                 {"withdrawn", 0}};
-    if (!s)
-        return false;
-    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-        if (tl_strcaseeq(s, words[i].word)) {
-            *out = words[i].value;
-            return true;
-        }
+    bool b;
+    if (tl_parse_bool(s, &b)) {
+        *out = b;
+        return true;
+    }
+    if (s && (tl_strcaseeq(s, "granted") || tl_strcaseeq(s, "withdrawn"))) {
+        *out = tl_strcaseeq(s, "granted");
+        return true;
+    }
     return false;
 }
 

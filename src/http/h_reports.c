@@ -53,9 +53,8 @@ int tl_h_report_overview(tl_request *rq, tl_response *rs)
     /* Which channels are staff screens: an unreadable stored policy is no
      * reason to withhold the figures, so its default then says. */
     tl_contact_policy policy;
+    tl_contact_policy_load_or_default(rq->st, &policy);
     tl_err err;
-    if (tl_contact_policy_load(rq->st, &policy, &err) != TL_OK)
-        tl_contact_policy_default(&policy);
     tl_report_counts c;
     channels_ctx channels = {json_array(), &policy, 0};
     int rc = tl_store_report_counts(rq->st, &c, add_channel, &channels, &err);

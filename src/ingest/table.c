@@ -2180,12 +2180,11 @@ static int decode_optout(reader *rd, const char **id, const char **channel, bool
         return rc;
     if (!tl_contact_optout_name_valid(*channel))
         return fail(rd, O_CHANNEL, err, "must be " TL_CONTACT_OPTOUT_RULE);
+    /* Not consent's granted/withdrawn: they would read backwards here. */
     const char *v = rd->r.v[O_OPTED_OUT];
-    int yes = 1;
-    if (v && (!tl_consent_parse_bool(v, &yes) || tl_strcaseeq(v, "granted") ||
-              tl_strcaseeq(v, "withdrawn")))
+    *out = true;
+    if (v && !tl_parse_bool(v, out))
         return fail(rd, O_OPTED_OUT, err, "must be true/false, yes/no or 1/0");
-    *out = yes == 1;
     return TL_OK;
 }
 

@@ -379,6 +379,13 @@ int tl_contact_policy_load(tl_store *st, tl_contact_policy *out, tl_err *err)
     return rc;
 }
 
+void tl_contact_policy_load_or_default(tl_store *st, tl_contact_policy *out)
+{
+    tl_err ignored;
+    if (tl_contact_policy_load(st, out, &ignored) != TL_OK)
+        tl_contact_policy_default(out);
+}
+
 /* ---- one customer ------------------------------------------------------------ */
 
 struct tl_contact_product {

@@ -74,7 +74,7 @@ bool tl_contact_channel_valid(const char *s);
 
 /* A customer's opt-out names a channel or "*": every channel (an
  * objection to direct marketing as a whole). */
-#define TL_CONTACT_EVERY_CHANNEL "*"
+#define TL_CONTACT_EVERY_CHANNEL "*"   /* store/optouts.c looks for this row too */
 bool tl_contact_optout_name_valid(const char *s);
 #define TL_CONTACT_OPTOUT_RULE "a channel (" TL_CONTACT_CHANNEL_RULE ") or * for every channel"
 
@@ -102,6 +102,10 @@ int tl_contact_policy_parse(const char *text, tl_contact_policy *out, tl_err *er
 /* The policy in force: the store's, or the default when none was set.
  * TL_EDB when the stored document is unreadable. */
 int tl_contact_policy_load(tl_store *st, tl_contact_policy *out, tl_err *err);
+
+/* The same for readers that must not stop on an unreadable stored policy
+ * (feedback, reports): its default then applies. */
+void tl_contact_policy_load_or_default(tl_store *st, tl_contact_policy *out);
 
 /* Key of the policy document in the store's settings. */
 #define TL_CONTACT_POLICY_KEY "contact_policy"

@@ -462,16 +462,13 @@ static int contact_open(tl_store *st, const char *customer_id, const char *chann
     tl_contact_init(c, p, channel, now);
     if (channel) {
         /* The channel's own opt-out, else one from every channel. */
-        bool out;
+        bool out, every;
         char since[32];
-        const char *named = channel;
-        if ((rc = tl_store_optout_find(st, customer_id, named, &out, since, sizeof since, err)))
-            return rc;
-        if (!out && (rc = tl_store_optout_find(st, customer_id, named = TL_CONTACT_EVERY_CHANNEL,
-                                               &out, since, sizeof since, err)))
+        if ((rc = tl_store_optout_find(st, customer_id, channel, &out, &every, since,
+                                       sizeof since, err)))
             return rc;
         if (out)
-            tl_contact_opted_out(c, named, since);
+            tl_contact_opted_out(c, every ? TL_CONTACT_EVERY_CHANNEL : channel, since);
     }
     int days = tl_contact_horizon_days(p, channel);
     char since[TL_ISOTIME_LEN + 1];

@@ -14,9 +14,7 @@ int tl_feedback_record(tl_engine *e, tl_store *st, const tl_event *ev, bool *dup
      * that cannot be read stops recommendations with its error, not the
      * recording of feedback: its default staff channels apply here. */
     tl_contact_policy policy;
-    tl_err ignored;
-    if (tl_contact_policy_load(st, &policy, &ignored) != TL_OK)
-        tl_contact_policy_default(&policy);
+    tl_contact_policy_load_or_default(st, &policy);
     bool staff_view = strcmp(ev->kind, "shown") == 0 &&
                       tl_contact_staff_channel(&policy, ev->channel);
     /* Scored before the transaction, so the store's write lock is never

@@ -113,9 +113,7 @@ int tl_product_insights(tl_store *st, const char *product_id, json_t **out, tl_e
     /* Showings on staff screens are told apart; an unreadable stored policy
      * is no reason to withhold the figures, so its default then says. */
     tl_contact_policy policy;
-    tl_err ignored;
-    if (tl_contact_policy_load(st, &policy, &ignored) != TL_OK)
-        tl_contact_policy_default(&policy);
+    tl_contact_policy_load_or_default(st, &policy);
     char *staff = tl_contact_staff_json(&policy);
     if (!h || (policy.n_staff && !staff)) {
         free(h);

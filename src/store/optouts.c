@@ -28,20 +28,24 @@ int tl_store_optouts_each(tl_store *st, const char *customer_id,
 }
 
 int tl_store_optout_find(tl_store *st, const char *customer_id, const char *channel,
-                         bool *found, char *since, size_t since_size, tl_err *err)
+                         bool *found, bool *every, char *since, size_t since_size,
+                         tl_err *err)
 {
     int owned;
-    sqlite3_stmt *s = tl__store_cached(
-        st, "SELECT since FROM contact_optouts WHERE customer_id=?1 AND channel=?2", &owned,
-        err);
+    sqlite3_stmt *s = tl__store_cached(st,
+                                       "SELECT channel='*', since FROM contact_optouts "
+                                       "WHERE customer_id=?1 AND channel IN (?2, '*') "
+                                       "ORDER BY channel='*' LIMIT 1",
+                                       &owned, err);
     if (!s)
         return TL_EDB;
     tl__bind_text(s, 1, customer_id);
     tl__bind_text(s, 2, channel);
     int step = sqlite3_step(s);
     *found = step == SQLITE_ROW;
+    *every = *found && sqlite3_column_int(s, 0);
     if (*found && since)
-        snprintf(since, since_size, "%s", (const char *)sqlite3_column_text(s, 0));
+        snprintf(since, since_size, "%s", (const char *)sqlite3_column_text(s, 1));
     int rc = step == SQLITE_ROW || step == SQLITE_DONE
                  ? TL_OK
                  : tl__store_fail(st, err, "read a contact opt-out");

@@ -16,10 +16,12 @@ int tl_store_optouts_each(tl_store *st, const char *customer_id,
                           int (*cb)(void *ctx, const char *channel, const char *since),
                           void *ctx, tl_err *err);
 
-/* Whether the customer opted out of `channel`; when so, `since` (at least
- * 21 bytes, may be NULL) receives when. */
+/* Whether the customer opted out of `channel`, or of every channel (the
+ * row "*"); when so, *every tells which (the channel's own row first) and
+ * `since` (at least 21 bytes, may be NULL) receives when. */
 int tl_store_optout_find(tl_store *st, const char *customer_id, const char *channel,
-                         bool *found, char *since, size_t since_size, tl_err *err);
+                         bool *found, bool *every, char *since, size_t since_size,
+                         tl_err *err);
 
 /* Makes the customer's opt-outs exactly the channels of `channels_json`
  * (a JSON array of names): new ones are recorded now, kept ones keep their

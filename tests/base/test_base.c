@@ -38,6 +38,17 @@ static void test_parse_numbers(void **state)
     assert_false(tl_parse_double("12abc", true, &d));
     assert_true(tl_parse_double("-3.5", true, &d));
     assert_true(d == -3.5);
+    bool b = false;
+    assert_true(tl_parse_bool("YES", &b));
+    assert_true(b);
+    assert_true(tl_parse_bool("0", &b));
+    assert_false(b);
+    assert_false(tl_parse_bool("granted", &b));
+    assert_false(tl_parse_bool("", &b));
+    assert_false(tl_parse_bool(NULL, &b));
+    char *low = tl_ascii_lower_dup("Visa PLATINUM é");
+    assert_string_equal(low, "visa platinum é");
+    free(low);
 }
 
 static void test_months(void **state)

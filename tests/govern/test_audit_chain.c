@@ -20,28 +20,7 @@
 #include "store/customers.h"
 #include "store/store.h"
 
-typedef struct fixture {
-    char *dir, *db;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    f->dir = tu_mkdtemp();
-    f->db = tu_join(f->dir, "a.db");
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    tu_rmtree(f->dir);
-    free(f->db);
-    free(f->dir);
-    free(f);
-    return 0;
-}
+typedef tu_tmpdb fixture;
 
 static void exec_ok(const char *db, const char *sql)
 {
@@ -317,11 +296,11 @@ static void test_cli_and_http(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_intact_and_erasure, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tampering, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_older_entries, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_two_writers, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cli_and_http, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_intact_and_erasure, tu_tmpdb_setup, tu_tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_tampering, tu_tmpdb_setup, tu_tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_older_entries, tu_tmpdb_setup, tu_tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_two_writers, tu_tmpdb_setup, tu_tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_cli_and_http, tu_tmpdb_setup, tu_tmpdb_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,28 +17,7 @@
 #include "store/store.h"
 #include "store/transactions.h"
 
-typedef struct fixture {
-    char *dir, *db;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    f->dir = tu_mkdtemp();
-    f->db = tu_join(f->dir, "s.db");
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    tu_rmtree(f->dir);
-    free(f->db);
-    free(f->dir);
-    free(f);
-    return 0;
-}
+typedef tu_tmpdb fixture;
 
 static tl_customer person(const char *id)
 {
@@ -309,8 +288,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_home_is_pinned),
-        cmocka_unit_test_setup_teardown(test_collisions_and_erase, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_migration_8, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_collisions_and_erase, tu_tmpdb_setup, tu_tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_migration_8, tu_tmpdb_setup, tu_tmpdb_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,9 +25,9 @@ char *tu_import_fx_put(tu_import_fx *f, const char *name, const char *text)
 
 tu_import_fx *tu_import_fx_new(const char *customers_csv, const char *products_csv)
 {
-    tu_import_fx *f = calloc(1, sizeof *f);
-    f->dir = tu_mkdtemp();
-    f->db = tu_join(f->dir, "s.db");
+    void *state;
+    tu_tmpdb_setup(&state);
+    tu_import_fx *f = state;
     char *c = tu_import_fx_put(f, "fixture-customers.csv", customers_csv);
     char *p = products_csv ? tu_import_fx_put(f, "fixture-products.csv", products_csv) : NULL;
     char *err = NULL;
@@ -44,12 +44,7 @@ tu_import_fx *tu_import_fx_new(const char *customers_csv, const char *products_c
 
 void tu_import_fx_free(tu_import_fx *f)
 {
-    if (!f)
-        return;
-    tu_rmtree(f->dir);
-    free(f->dir);
-    free(f->db);
-    free(f);
+    tu_tmpdb_teardown((void **)&f);
 }
 
 typedef struct audit_seen {

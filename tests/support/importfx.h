@@ -8,9 +8,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef struct tu_import_fx {
-    char *dir, *db;   /* owned */
-} tu_import_fx;
+#include "testutil.h"
+
+typedef tu_tmpdb tu_import_fx;
 
 /* Whether $TAILOR_BIN names an executable (the tests skip() without). */
 bool tu_have_tailor(void);

@@ -42,6 +42,27 @@ char *tu_mkdtemp(void)
     return strdup(d);
 }
 
+int tu_tmpdb_setup(void **state)
+{
+    tu_tmpdb *f = calloc(1, sizeof *f);
+    f->dir = tu_mkdtemp();
+    f->db = tu_join(f->dir, "s.db");
+    *state = f;
+    return 0;
+}
+
+int tu_tmpdb_teardown(void **state)
+{
+    tu_tmpdb *f = *state;
+    if (!f)
+        return 0;
+    tu_rmtree(f->dir);
+    free(f->dir);
+    free(f->db);
+    free(f);
+    return 0;
+}
+
 void tu_rmtree(const char *path)
 {
     char cmd[4200];

@@ -34,6 +34,15 @@ const char *tu_shared_path(const char *rel);
 
 char *tu_mkdtemp(void);
 
+/* A fresh temporary directory and the path of a store in it (not yet
+ * created), for tests that make their own store: cmocka set-up and
+ * tear-down that put one in *state and remove it. */
+typedef struct tu_tmpdb {
+    char *dir, *db;   /* owned */
+} tu_tmpdb;
+int tu_tmpdb_setup(void **state);
+int tu_tmpdb_teardown(void **state);
+
 /* Removes a directory tree. */
 void tu_rmtree(const char *path);
 

@@ -6,8 +6,8 @@
 import { api } from './api.js';
 import { h, replace } from './dom.js';
 import { card, fill, empty, errorBox, announce } from './ui.js';
+import { CHANNEL_NAME } from './policy.js';
 
-const CHANNEL_RULE = /^([A-Za-z0-9._-]{1,32}|\*)$/;   // "*": every channel
 const COMMON_CHANNELS = ['email', 'sms', 'mobile', 'push', 'letter', 'phone'];
 const MAX_OPTOUTS = 16;
 const label = name => name === '*' ? 'every channel' : name;
@@ -57,7 +57,7 @@ export function optoutsCard(enc, signal) {
       replace(msg);
       const name = input.value.trim();
       const say = text => msg.append(h('p', { class: 'error', role: 'alert' }, text));
-      if (!CHANNEL_RULE.test(name)) return say('A channel is a name like email or sms: 1 to 32 letters, digits, - _ or . only; * means every channel.');
+      if (name !== '*' && !CHANNEL_NAME.test(name)) return say('A channel is a name like email or sms: 1 to 32 letters, digits, - _ or . only; * means every channel.');
       if (names.includes(name)) return say(`Already opted out of ${label(name)}.`);
       if (names.length >= MAX_OPTOUTS) return say(`At most ${MAX_OPTOUTS} channels.`);
       btn.disabled = true;

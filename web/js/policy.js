@@ -41,10 +41,13 @@ function parseCaps(text) {
 }
 const capsText = caps => caps.map(x => `${x.channel}=${x.offers}/${x.days}`).join(', ');
 
+// A channel's name as the server takes it (TL_CONTACT_CHANNEL_RULE).
+export const CHANNEL_NAME = /^[A-Za-z0-9._-]{1,32}$/;
+
 // "dashboard, branch" ⇄ staff channels; null when a name does not read.
 function parseStaff(text) {
   const names = text.split(',').map(s => s.trim()).filter(Boolean);
-  return names.every(n => /^[A-Za-z0-9._\-]{1,32}$/.test(n)) ? names : null;
+  return names.every(n => CHANNEL_NAME.test(n)) ? names : null;
 }
 
 function editForm(p, reload) {
