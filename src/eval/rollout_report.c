@@ -133,10 +133,8 @@ static int pick_latest(void *ctx, const tl_rollout *ro)
     return 1;   /* newest first: the first is the one */
 }
 
-int tl_rollout_report_build(tl_store *st, const char *name, tl_rollout_report *out,
-                            tl_err *err)
+static int build(tl_store *st, const char *name, tl_rollout_report *out, tl_err *err)
 {
-    memset(out, 0, sizeof *out);
     int rc;
     if (name) {
         rc = tl_store_rollout_get(st, name, &out->rollout, err);
@@ -199,6 +197,17 @@ int tl_rollout_report_build(tl_store *st, const char *name, tl_rollout_report *o
                            (double)k->accepted, k->accepted_sq, TL_Z95);
     out->split_p = tl_split_p(t->customers, k->customers, out->rollout.share);
     return TL_OK;
+}
+
+int tl_rollout_report_build(tl_store *st, const char *name, tl_rollout_report *out,
+                            tl_err *err)
+{
+    memset(out, 0, sizeof *out);
+    /* A pass over every event of the window. */
+    tl_store_scan_begin(st);
+    int rc = build(st, name, out, err);
+    tl_store_scan_end(st);
+    return rc;
 }
 
 void tl_rollout_report_free(tl_rollout_report *r)

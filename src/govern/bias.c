@@ -300,7 +300,7 @@ static void now_iso(char *out, size_t size)
     strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int tl_bias_report(tl_store *st, long long min_group, json_t **out, tl_err *err)
+static int build_report(tl_store *st, long long min_group, json_t **out, tl_err *err)
 {
     build b = {.items = json_array(), .index = json_object()};
     for (int d = 0; d < 2; d++) {
@@ -380,6 +380,15 @@ done:
     }
     json_decref(b.items);
     json_decref(b.index);
+    return rc;
+}
+
+int tl_bias_report(tl_store *st, long long min_group, json_t **out, tl_err *err)
+{
+    /* Passes over every offer event. */
+    tl_store_scan_begin(st);
+    int rc = build_report(st, min_group, out, err);
+    tl_store_scan_end(st);
     return rc;
 }
 

@@ -1,6 +1,7 @@
 /* store.c — connection, pragmas, schema migrations, transactions. */
 #include "store/store_int.h"
 #include "store/bulk.h"
+#include "store/write_gate.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -407,6 +408,10 @@ static int migrate(tl_store *st, bool readonly, tl_err *err)
     return exec(st, "PRAGMA temp_store=MEMORY", err);
 }
 
+/* store.h, tl_store_scan_begin: when reads go through a memory map. */
+#define MAP_ON "PRAGMA mmap_size=1073741824"
+#define MAP_OFF "PRAGMA mmap_size=0"
+
 /* Before SQLite initialises: no memory statistics (tailor reads none),
  * which spares every allocation a global mutex. Too late once any
  * connection is open; then the call fails harmlessly. */
@@ -421,6 +426,7 @@ static void configure_sqlite(void)
  * polled every 100 microseconds instead. */
 #define BUSY_FINE_TRIES 100      /* of 100 microseconds */
 #define BUSY_COARSE_TRIES 2495   /* then of 2 milliseconds */
+#define BUSY_TOTAL_MS (BUSY_FINE_TRIES / 10 + BUSY_COARSE_TRIES * 2)
 
 static int busy_wait(void *arg, int tries)
 {
@@ -465,17 +471,17 @@ int tl_store_open(const char *path, int flags, tl_store **out, tl_err *err)
         goto fail_open;
     if (!readonly && !(flags & TL_STORE_BULK_CREATE) && (rc = tl_store_use_wal(st, err)))
         goto fail_open;
-    /* Reads through a memory map (read-only; up to 1 GiB of the file): a
-     * scan then reads the kernel's page cache where it lies instead of
-     * copying every page out of it, which halves a pass over the events
-     * (docs/store.md). tailor never shrinks a store file, the one thing a
-     * map cannot survive. */
     if ((rc = exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
-                       "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
-                       "PRAGMA mmap_size=1073741824", err)))
+                       "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY", err)))
+        goto fail_open;
+    /* A read-only process never writes, so its map is never thrown away
+     * by its own commits: it reads through one throughout. */
+    st->readonly = readonly;
+    if (readonly && (rc = exec(st, MAP_ON, err)))
         goto fail_open;
     if ((rc = migrate(st, readonly, err)))
         goto fail_open;
+    st->gate = readonly ? NULL : tl_write_gate_for(path);
     *out = st;
     return TL_OK;
 
@@ -487,10 +493,19 @@ fail_path:
     return rc;
 }
 
+static void gate_leave(tl_store *st)
+{
+    if (st->gate_held) {
+        st->gate_held = false;
+        tl_write_gate_leave(st->gate);
+    }
+}
+
 void tl_store_close(tl_store *st)
 {
     if (!st)
         return;
+    gate_leave(st);
     for (int i = 0; i < TL_STMT_COUNT; i++)
         sqlite3_finalize(st->stmts[i]);
     for (int i = 0; i < TL_STORE_SQL_CACHE; i++)
@@ -513,20 +528,37 @@ static int run_cached(tl_store *st, const char *sql, tl_err *err)
     return rc;
 }
 
+/* This process's writers queue at the file's gate first (write_gate.h),
+ * so SQLite's busy handler only ever waits for other processes. */
 int tl_store_begin(tl_store *st, tl_err *err)
 {
-    return run_cached(st, "BEGIN IMMEDIATE", err);
+    bool entered = false;
+    if (st->gate && !st->gate_held) {
+        if (tl_write_gate_enter(st->gate, BUSY_TOTAL_MS))
+            return tl_err_set(err, TL_EDB,
+                              "%s: database is locked (another writer in this process held it "
+                              "for over %d s)", st->path, BUSY_TOTAL_MS / 1000);
+        st->gate_held = entered = true;
+    }
+    int rc = run_cached(st, "BEGIN IMMEDIATE", err);
+    if (rc && entered)
+        gate_leave(st);
+    return rc;
 }
 
 int tl_store_commit(tl_store *st, tl_err *err)
 {
-    return run_cached(st, "COMMIT", err);
+    int rc = run_cached(st, "COMMIT", err);
+    if (sqlite3_get_autocommit(st->db))
+        gate_leave(st);
+    return rc;
 }
 
 void tl_store_rollback(tl_store *st)
 {
     if (!sqlite3_get_autocommit(st->db))
         exec(st, "ROLLBACK", NULL);
+    gate_leave(st);
 }
 
 int tl_store_read_begin(tl_store *st, tl_err *err)
@@ -539,6 +571,18 @@ void tl_store_read_end(tl_store *st)
     tl_err err;
     if (!sqlite3_get_autocommit(st->db) && run_cached(st, "COMMIT", &err))
         exec(st, "ROLLBACK", NULL);
+}
+
+void tl_store_scan_begin(tl_store *st)
+{
+    if (!st->readonly && st->scans++ == 0)
+        exec(st, MAP_ON, NULL);
+}
+
+void tl_store_scan_end(tl_store *st)
+{
+    if (!st->readonly && st->scans > 0 && --st->scans == 0)
+        exec(st, MAP_OFF, NULL);
 }
 
 const char *tl_store_path(const tl_store *st)

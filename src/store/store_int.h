@@ -4,9 +4,11 @@
 #define TL_STORE_INT_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "store/store.h"
+#include "store/write_gate.h"
 
 /* Every cached statement has a slot; tables' files prepare theirs lazily
  * through tl__store_stmt(). */
@@ -66,6 +68,10 @@ struct tl_store {
     int64_t place_last;  /* migration 8's tl_txn_place: the last id given */
     int scan_valid;      /* bulk.c: TL_STMT_BULK_TXN_SCAN is on row scan_id */
     int64_t scan_id;
+    tl_write_gate *gate; /* write_gate.h: NULL for read-only stores */
+    bool gate_held;      /* between tl_store_begin and the transaction's end */
+    bool readonly;
+    int scans;           /* tl_store_scan_begin depth: reads are mapped while > 0 */
 };
 
 /* Returns the cached statement for `id`, preparing `sql` the first time,
