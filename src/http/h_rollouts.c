@@ -3,9 +3,10 @@
 
 #include <math.h>
 #include <microhttpd.h>
+#include <string.h>
 
-#include "eval/rollout_report.h"
 #include "govern/rollout_change.h"
+#include "http/rollout_cache.h"
 #include "recommend/rollout.h"
 
 static int add_rollout(void *ctx, const tl_rollout *r)
@@ -73,12 +74,15 @@ int tl_h_rollout_stop(tl_request *rq, tl_response *rs)
 
 int tl_h_rollout_report(tl_request *rq, tl_response *rs)
 {
-    tl_rollout_report r;
+    /* Served again while nothing it counts has changed
+     * (http/rollout_cache.h), or built now on refresh=true: each build
+     * passes over the window's events. */
+    const char *refresh = tl_request_arg(rq, "refresh");
+    json_t *doc = NULL;
     tl_err err;
-    int rc = tl_rollout_report_build(rq->st, rq->params.values[0], &r, &err);
+    int rc = tl_rollout_report_recent(rq->st, rq->params.values[0], TL_ROLLOUT_REPORT_MAX_AGE_S,
+                                      refresh && strcmp(refresh, "true") == 0, &doc, &err);
     if (rc)
         return tl_respond_from_err(rs, rc, err.msg);
-    json_t *doc = tl_rollout_report_json(&r);
-    tl_rollout_report_free(&r);
     return tl_respond_json(rs, MHD_HTTP_OK, doc);
 }

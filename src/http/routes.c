@@ -167,7 +167,9 @@ const tl_route tl_routes[] = {
     {"GET", "/api/v1/rollouts/{name}/report", H_ROLLOUT_REPORT,
      "A rollout's lift: each arm's conversion with 95% intervals, the difference, relative "
      "lift, p-value, smallest detectable difference, split check and cumulative daily "
-     "conversion", TL_ACCESS_ANALYST, ""},
+     "conversion; generated_at, and cached: true when served again unchanged since (any event "
+     "on the window's days, or the rollout stopping, builds it anew; at most 10 minutes old); "
+     "refresh=true builds it now", TL_ACCESS_ANALYST, "refresh"},
     {"GET", "/api/v1/contact-policy", H_POLICY_GET,
      "The contact policy in force and the default: dismissal_days, fatigue {showings, days}, "
      "complaint_days, caps [{channel, offers, days}], staff_channels (showings there are "

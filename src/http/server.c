@@ -18,6 +18,7 @@
 #include "http/async.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
+#include "http/rollout_cache.h"
 #include "http/static.h"
 #include "llm/config.h"
 #include "llm/service.h"
@@ -553,6 +554,7 @@ void tl_server_stop(tl_server *s)
     }
     /* After the connections it was checkpointing for are closed. */
     tl_checkpointer_stop(s->ckpt);
+    tl_rollout_report_cache_clear();
     tl_engine_close(s->engine);
     tl_ratelimit_free(s->limiter);
     pthread_key_delete(s->store_key);

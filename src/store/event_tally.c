@@ -151,3 +151,23 @@ int tl_store_event_batch_flush(tl_store *st, tl_event_batch *b, tl_err *err)
     clear(b);
     return TL_OK;
 }
+
+int tl_store_event_tally_between(tl_store *st, const char *from, const char *to, long long *n,
+                                 tl_err *err)
+{
+    int owned;
+    sqlite3_stmt *s = tl__store_cached(
+        st,
+        "SELECT coalesce(sum(n), 0) FROM event_tally "
+        "WHERE day >= substr(?1, 1, 10) AND (?2 IS NULL OR day <= substr(?2, 1, 10))",
+        &owned, err);
+    if (!s)
+        return TL_EDB;
+    tl__bind_text(s, 1, from);
+    tl__bind_text(s, 2, to);
+    int step = sqlite3_step(s);
+    *n = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    int rc = step == SQLITE_ROW ? TL_OK : tl__store_fail(st, err, "sum the event tally");
+    tl__store_release(s, owned);
+    return rc;
+}

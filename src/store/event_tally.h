@@ -30,4 +30,10 @@ int tl_store_event_batch_flush(tl_store *st, tl_event_batch *b, tl_err *err);
 int tl_store_event_tally_add(tl_store *st, const char *day, const char *channel,
                              const char *kind, long long n, tl_err *err);
 
+/* *n = the events counted on the days from `from` to `to` (ISO times or
+ * days; their first 10 characters), both included; `to` NULL: no end.
+ * What changes whenever an event of those days is written or erased. */
+int tl_store_event_tally_between(tl_store *st, const char *from, const char *to, long long *n,
+                                 tl_err *err);
+
 #endif

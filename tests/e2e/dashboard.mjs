@@ -460,6 +460,12 @@ async function rolloutFlow(browser, base, vp, rep, stop) {
   assert.equal((await page.textContent('#rollout-verdict')).trim(), rep.lift.verdict, 'the verdict is the report\'s');
   assert.match(await page.textContent('#rollout-lift'), /95% interval/, 'the lift comes with its interval');
   assert.equal(await page.$$eval('#rollout-segments tbody tr', r => r.length), rep.segments.length, 'one row per segment');
+  if (stop) {
+    // Nothing was recorded since the API's report: the card's is that one, kept.
+    assert.equal((await page.textContent('#rollout-generated')).trim(),
+      `Counted at ${rep.generated_at}: no event of the rollout's days has been recorded or erased since.`,
+      'the card says when its report was counted, and that it was kept');
+  }
   assert.match(await page.textContent('#rollout-complaints'),
     new RegExp(`^Complaints \\(guardrail\\): ${rep.arms.treatment.complainers} personalised customers .* and ${rep.arms.control.complainers} in the control`),
     'the complaints guardrail is the report\'s');

@@ -7,6 +7,7 @@
 #include "httptest.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,11 +185,90 @@ static void test_rollout_end_to_end(void **state)
     json_decref(j);
 }
 
+static json_t *report(fixture *f, const char *name, bool refresh, bool cached)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/rollouts/%s/report%s", name,
+             refresh ? "?refresh=true" : "");
+    json_t *rep = call(f, "GET", path, NULL, 200);
+    if (json_is_true(json_object_get(rep, "cached")) != cached)
+        fail_msg("%s: cached is %s", path, cached ? "false" : "not false");
+    assert_true(json_is_string(json_object_get(rep, "generated_at")));
+    return rep;
+}
+
+/* Showings in the window, both arms. */
+static long long arm_shown(json_t *rep)
+{
+    json_t *arms = json_object_get(rep, "arms");
+    return json_integer_value(json_object_get(json_object_get(arms, "treatment"), "shown")) +
+           json_integer_value(json_object_get(json_object_get(arms, "control"), "shown"));
+}
+
+static void post_shown(fixture *f, const char *customer_id)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/customers/%s/events", customer_id);
+    json_decref(call(f, "POST", path, "{\"kind\": \"shown\"}", 201));
+}
+
+/* A report is served again while nothing it counts has changed: any event
+ * on its window's days, its rollout stopping, or refresh=true builds it
+ * anew, and the figures are always those of a report built now. */
+static void test_report_kept_while_unchanged(void **state)
+{
+    fixture *f = *state;
+    json_t *list = call(f, "GET", "/api/v1/customers?limit=60", NULL, 200);
+    json_t *items = json_object_get(list, "items");
+    assert_true(json_array_size(items) >= 3);
+
+    /* The stopped pilot: built, then kept, with the same figures. */
+    json_t *first = report(f, "pilot", true, false);
+    json_t *again = report(f, "pilot", false, true);
+    assert_true(json_equal(json_object_get(first, "arms"), json_object_get(again, "arms")));
+    assert_true(json_equal(json_object_get(first, "daily"), json_object_get(again, "daily")));
+    json_decref(again);
+    /* An event today, on the window's last day (after its end: the figures
+     * stay), is a change to look at. */
+    post_shown(f, json_string_value(json_object_get(json_array_get(items, 0), "customer_id")));
+    again = report(f, "pilot", false, false);
+    assert_true(json_equal(json_object_get(first, "arms"), json_object_get(again, "arms")));
+    json_decref(again);
+    json_decref(report(f, "pilot", false, true));
+    json_decref(first);
+
+    /* A running rollout: each showing is counted at the next view. (Its
+     * window starts at the second it started, which may hold the showings
+     * above: counted from what the first report says.) */
+    json_decref(call(f, "POST", "/api/v1/rollouts", "{\"name\": \"pilot-2\", \"share\": 0.5}",
+                     201));
+    first = report(f, "pilot-2", false, false);
+    long long before = arm_shown(first);
+    json_decref(report(f, "pilot-2", false, true));
+    for (size_t i = 0; i < 2; i++) {
+        post_shown(f, json_string_value(json_object_get(json_array_get(items, i + 1),
+                                                        "customer_id")));
+        json_t *now = report(f, "pilot-2", false, false);
+        assert_int_equal(arm_shown(now), before + (long long)i + 1);
+        json_decref(now);
+    }
+    json_decref(first);
+    /* Stopped: built anew for its window, whatever was kept (what it
+     * counts then depends on the second it stopped in). */
+    json_decref(report(f, "pilot-2", false, true));
+    json_decref(call(f, "POST", "/api/v1/rollouts/stop", NULL, 200));
+    json_t *stopped = report(f, "pilot-2", false, false);
+    assert_true(json_is_string(json_object_get(json_object_get(stopped, "rollout"), "ended_at")));
+    json_decref(stopped);
+    json_decref(list);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_starts),
         cmocka_unit_test(test_rollout_end_to_end),
+        cmocka_unit_test(test_report_kept_while_unchanged),
     };
     return cmocka_run_group_tests(tests, tu_served_setup, tu_served_teardown);
 }

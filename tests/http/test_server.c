@@ -4,6 +4,7 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -705,7 +706,10 @@ static void test_query_args(void **state)
             if (strcmp(rt->method, "GET") == 0) {
                 snprintf(path, sizeof path, "%s?%.*s=%s", base, (int)len, q, v);
                 request(f, rt->method, path, NULL, NULL, &r);
-                if (r.status >= 400)
+                /* A {name} (a rollout) names none here: past the argument
+                 * check, the handler answers 404. */
+                bool unnamed = strstr(rt->pattern, "{name}") && r.status == 404;
+                if (r.status >= 400 && !unnamed)
                     fail_msg("%s %s: %ld %.300s", rt->method, path, r.status, r.body.data);
                 reply_free(&r);
             }

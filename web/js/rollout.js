@@ -163,7 +163,9 @@ function report(d) {
     split.observed_treatment_share != null ? h('p', { class: 'muted small', id: 'rollout-split' },
       `Split check: ${fmtPct(split.observed_treatment_share, 1)} of the customers shown offers are in the personalised arm, ${fmtPct(split.expected_treatment_share, 0)} by design (p = ${split.p_value.toFixed(3)}).`) : null,
     h('p', { class: 'muted small' }, 'Conversion: the share of customers shown at least one offer during the rollout who accepted one. ',
-      'Customers count in their assigned arm, also those whose own consent kept them from personalisation.'));
+      'Customers count in their assigned arm, also those whose own consent kept them from personalisation.'),
+    d.generated_at ? h('p', { class: 'muted small', id: 'rollout-generated' }, `Counted at ${d.generated_at}`,
+      d.cached ? ': no event of the rollout\'s days has been recorded or erased since.' : '.') : null);
 }
 
 // The guardrail: do personalised customers complain more than the hold-out?
