@@ -35,5 +35,6 @@ int tl_cmd_consent(int argc, char **argv);
 int tl_cmd_rollout(int argc, char **argv);
 int tl_cmd_policy(int argc, char **argv);
 int tl_cmd_audit(int argc, char **argv);
+int tl_cmd_store(int argc, char **argv);
 
 #endif

@@ -31,6 +31,7 @@ static const tl_command commands[] = {
     {"rollout", tl_cmd_rollout, "pilot personalisation on a share of customers; report the lift"},
     {"policy", tl_cmd_policy, "the contact policy: dismissals, fatigue, complaints, channel caps"},
     {"audit", tl_cmd_audit, "check that the audit log is as written (audit verify)"},
+    {"store", tl_cmd_store, "check a store's file, keys, tally and search index; repair them"},
     {"eval", tl_cmd_eval, "measure sentiment, intents or matching on labelled data (CSV)"},
 };
 
