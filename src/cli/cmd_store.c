@@ -16,10 +16,12 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: tailor store check --db FILE [--full] [--json]\n"
             "       tailor store repair --db FILE\n\n"
-            "check looks at a store four ways:\n"
+            "check looks at a store five ways:\n"
             "  file          SQLite's check of the file's pages and records (quick_check;\n"
             "                with --full, integrity_check: every index against its table too)\n"
             "  foreign keys  rows that refer to a customer or product no longer there\n"
+            "  customer IDs  IDs that begin with \"erased:\", reserved for erased customers'\n"
+            "                audit entries (stores written before they were refused)\n"
             "  event tally   the counts per day, channel and kind the overview reads, against\n"
             "                the events themselves\n"
             "  search index  the customer search's index, against the customers\n"
@@ -33,8 +35,9 @@ static void usage(FILE *f)
             "             tailor is brought up to date first)\n"
             "  --full     check also every index against its table (slower)\n"
             "  --json     one JSON object: db, full, sound, file {problems, first},\n"
-            "             foreign_keys {orphans, first}, event_tally {out_of_step, first},\n"
-            "             search_index {in_step} (the last three null for a damaged file)\n"
+            "             foreign_keys {orphans, first}, reserved_ids {customers, first},\n"
+            "             event_tally {out_of_step, first}, search_index {in_step} (all but\n"
+            "             file null for a damaged file)\n"
             "  --help     this text\n\n"
             "Exit 0 when the store is sound (after a repair: sound again), 1 when not.\n");
 }
@@ -56,6 +59,13 @@ static void print_check(const char *db, const tl_store_check *c)
                c->orphans == 1 ? "row refers" : "rows refer", c->orphan_first);
     else
         printf("  foreign keys:  ok\n");
+    if (c->reserved_ids)
+        printf("  customer IDs:  %lld %s with \"erased:\", reserved for erased customers' "
+               "audit entries (the first: %s): their entries cannot be told from an erased "
+               "customer's, nor pseudonymised by erasure; give them other IDs at the source\n",
+               c->reserved_ids, c->reserved_ids == 1 ? "begins" : "begin", c->reserved_first);
+    else
+        printf("  customer IDs:  ok\n");
     if (c->tally_off)
         printf("  event tally:   OUT OF STEP for %lld (day, channel, kind); the first: %s\n",
                c->tally_off, c->tally_first);
@@ -73,15 +83,19 @@ static json_t *check_json(const char *db, const tl_store_check *c)
     json_t *orphans = checked ? json_pack("{s:I, s:s?}", "orphans", (json_int_t)c->orphans,
                                           "first", c->orphans ? c->orphan_first : NULL)
                               : json_null();
+    json_t *reserved = checked ? json_pack("{s:I, s:s?}", "customers",
+                                           (json_int_t)c->reserved_ids, "first",
+                                           c->reserved_ids ? c->reserved_first : NULL)
+                               : json_null();
     json_t *tally = checked ? json_pack("{s:I, s:s?}", "out_of_step", (json_int_t)c->tally_off,
                                         "first", c->tally_off ? c->tally_first : NULL)
                             : json_null();
     json_t *search = checked ? json_pack("{s:b}", "in_step", c->search_ok) : json_null();
-    return json_pack("{s:s, s:b, s:b, s:{s:I, s:s?}, s:o, s:o, s:o}", "db", db, "full", c->full,
-                     "sound", tl_store_check_ok(c), "file", "problems",
+    return json_pack("{s:s, s:b, s:b, s:{s:I, s:s?}, s:o, s:o, s:o, s:o}", "db", db, "full",
+                     c->full, "sound", tl_store_check_ok(c), "file", "problems",
                      (json_int_t)c->file_problems, "first",
                      c->file_problems ? c->file_first : NULL, "foreign_keys", orphans,
-                     "event_tally", tally, "search_index", search);
+                     "reserved_ids", reserved, "event_tally", tally, "search_index", search);
 }
 
 int tl_cmd_store(int argc, char **argv)

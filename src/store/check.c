@@ -68,6 +68,24 @@ static int check_orphans(tl_store *st, tl_store_check *out, tl_err *err)
     return step == SQLITE_DONE ? TL_OK : tl__store_fail(st, err, "check the foreign keys");
 }
 
+/* A range of the primary key: IDs from "erased:" up to, not including,
+ * "erased;" (the next character). */
+static int check_reserved(tl_store *st, tl_store_check *out, tl_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT count(*), min(id) FROM customers "
+                           "WHERE id >= 'erased:' AND id < 'erased;'",
+                           -1, &s, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "check the customer IDs");
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW && (out->reserved_ids = sqlite3_column_int64(s, 0)))
+        snprintf(out->reserved_first, sizeof out->reserved_first, "%s",
+                 sqlite3_column_text(s, 1));
+    sqlite3_finalize(s);
+    return step == SQLITE_ROW ? TL_OK : tl__store_fail(st, err, "check the customer IDs");
+}
+
 static int check_tally(tl_store *st, tl_store_check *out, tl_err *err)
 {
     sqlite3_stmt *s;
@@ -118,7 +136,8 @@ int tl_store_check_run(tl_store *st, bool full, tl_store_check *out, tl_err *err
     /* The other checks read what the file holds: meaningless, and perhaps
      * harmful, once SQLite found it damaged. */
     if (!rc && !out->file_problems)
-        if (!(rc = check_orphans(st, out, err)) && !(rc = check_tally(st, out, err)))
+        if (!(rc = check_orphans(st, out, err)) && !(rc = check_reserved(st, out, err)) &&
+            !(rc = check_tally(st, out, err)))
             rc = check_search(st, out, err);
     if (out->file_problems)
         out->search_ok = false;
@@ -127,7 +146,8 @@ int tl_store_check_run(tl_store *st, bool full, tl_store_check *out, tl_err *err
 
 bool tl_store_check_ok(const tl_store_check *c)
 {
-    return !c->file_problems && !c->orphans && !c->tally_off && c->search_ok;
+    return !c->file_problems && !c->orphans && !c->reserved_ids && !c->tally_off &&
+           c->search_ok;
 }
 
 int tl_store_repair_derived(tl_store *st, tl_err *err)

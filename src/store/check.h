@@ -1,5 +1,6 @@
 /* check.h — is a store sound? SQLite's own checks of the file and of the
- * foreign keys, and the two things tailor derives from its tables and
+ * foreign keys, customer IDs an older tailor let in that are now reserved,
+ * and the two things tailor derives from its tables and
  * keeps in step as it writes: the tally of events per day, channel and
  * kind (event_tally.h) and the customers' search index. Those two are kept
  * by tailor's own writes only: rows changed with another tool (sqlite3 by
@@ -21,6 +22,9 @@ typedef struct tl_store_check {
     char file_first[256];     /* the first of them */
     long long orphans;        /* rows whose foreign key names a missing parent */
     char orphan_first[160];   /* "transactions: a row refers to a missing customers row" */
+    long long reserved_ids;   /* customers whose ID begins as erasure's pseudonyms do
+                                 (customers.h), written before such IDs were refused */
+    char reserved_first[160];
     long long tally_off;      /* (day, channel, kind) whose tally differs from the events */
     char tally_first[160];    /* "2026-03-01 web shown: tally 4, events 5" */
     bool search_ok;           /* the search index matches the customers */

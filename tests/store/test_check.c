@@ -1,6 +1,6 @@
 /* test_check.c — `tailor store check` finds what another tool's writes
  * leave behind (the event tally and the search index out of step, rows
- * without their customer, a damaged file) and `tailor store repair`
+ * without their customer, a reserved customer ID, a damaged file) and `tailor store repair`
  * rebuilds the derived parts from their tables, leaving the rest, and
  * refuses to rebuild on a damaged file. */
 #include "testutil.h"
@@ -139,15 +139,25 @@ static void test_found_and_repaired(void **state)
                                               "in_step")));
     json_decref(doc);
 
-    /* Repair: both rebuilt, the orphans left (exit 1 still). */
+    /* A customer an older tailor let in under a reserved ID. */
+    sql_by_hand(f->db, "INSERT INTO customers(id, doc, updated_at)"
+                       "  VALUES('erased:old-system-7', '{}', '2025-01-01T00:00:00Z');");
+    c = check(f->db);
+    assert_int_equal(c.reserved_ids, 1);
+    assert_string_equal(c.reserved_first, "erased:old-system-7");
+
+    /* Repair: both rebuilt, the orphans and the reserved ID left (exit 1
+     * still). */
     char *out = NULL;
     assert_int_equal(tu_run_tailor(&out, NULL, NULL, "store", "repair", "--db", f->db, NULL), 1);
     assert_non_null(strstr(out, "rebuilt the event tally and the search index\n"));
     assert_non_null(strstr(out, "  event tally:   ok\n"));
     assert_non_null(strstr(out, "  search index:  ok\n"));
     assert_non_null(strstr(out, "to a missing parent"));
+    assert_non_null(strstr(out, "  customer IDs:  1 begins with \"erased:\""));
     free(out);
     c = check(f->db);
+    assert_int_equal(c.reserved_ids, 1);
     assert_int_equal(c.tally_off, 0);
     assert_true(c.search_ok);
     assert_true(c.orphans > 0);
@@ -195,6 +205,7 @@ static void test_damaged_file(void **state)
     assert_non_null(first);
     assert_null(strchr(first, '\n'));
     assert_true(json_is_null(json_object_get(doc, "event_tally")));
+    assert_true(json_is_null(json_object_get(doc, "reserved_ids")));
     json_decref(doc);
     char *errs = NULL;
     assert_int_equal(tu_run_tailor(NULL, &errs, NULL, "store", "repair", "--db", bad, NULL), 1);
