@@ -1,5 +1,6 @@
 /* cmd_audit.c — `tailor audit verify`: is the audit log as it was written? */
 #include "cli/commands.h"
+#include "cli/print_json.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -107,11 +108,8 @@ int tl_cmd_audit(int argc, char **argv)
     }
     if (json) {
         json_t *doc = tl_audit_verdict_json(&v);
-        char *text = json_dumps(doc, JSON_COMPACT);
+        tl_cli_print_json(doc, JSON_COMPACT);
         json_decref(doc);
-        if (text)
-            puts(text);
-        free(text);
     } else {
         print_verdict(db, &v);
     }

@@ -1,5 +1,6 @@
 /* cmd_erase.c — `tailor erase`: the right to erasure from the command line. */
 #include "cli/commands.h"
+#include "cli/print_json.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -62,10 +63,7 @@ int tl_cmd_erase(int argc, char **argv)
         return TL_EXIT_FAIL;
     }
     if (json) {
-        char *text = json_dumps(report, JSON_COMPACT);
-        if (text)
-            puts(text);
-        free(text);
+        tl_cli_print_json(report, JSON_COMPACT);
     } else {
         size_t i;
         json_t *e;

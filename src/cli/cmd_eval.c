@@ -3,6 +3,7 @@
  * options, reads the files, runs the task and prints its report as text or
  * JSON. */
 #include "cli/commands.h"
+#include "cli/print_json.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -312,10 +313,7 @@ int tl_cmd_eval(int argc, char **argv)
         return TL_EXIT_FAIL;
     }
     if (a.json) {
-        char *text = json_dumps(report, JSON_COMPACT | JSON_REAL_PRECISION(12));
-        if (text)
-            puts(text);
-        free(text);
+        tl_cli_print_json(report, JSON_COMPACT | JSON_REAL_PRECISION(12));
     } else {
         print_text(&a, report);
     }

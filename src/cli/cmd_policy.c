@@ -1,6 +1,7 @@
 /* cmd_policy.c — `tailor policy show|set`: the contact policy, how often a
  * customer may be offered products. */
 #include "cli/commands.h"
+#include "cli/print_json.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -203,14 +204,6 @@ static void print_policy(const tl_contact_policy *p)
                       : "none (every showing counts)\n");
 }
 
-static void print_json(json_t *doc)
-{
-    char *text = json_dumps(doc, JSON_COMPACT);
-    if (text)
-        puts(text);
-    free(text);
-}
-
 /* The document of --file, with the options' changes laid over it. */
 static int merged_changes(const policy_args *a, json_t **out, tl_err *err)
 {
@@ -270,7 +263,7 @@ int tl_cmd_policy(int argc, char **argv)
         rc = tl_contact_policy_load(st, &policy, &err);
     if (!rc && a.json) {
         json_t *doc = tl_contact_policy_to_json(&policy);
-        print_json(doc);
+        tl_cli_print_json(doc, JSON_COMPACT);
         json_decref(doc);
     } else if (!rc) {
         print_policy(&policy);

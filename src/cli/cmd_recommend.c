@@ -1,5 +1,6 @@
 /* cmd_recommend.c — `tailor recommend`: one customer's recommendations. */
 #include "cli/commands.h"
+#include "cli/print_json.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -109,11 +110,8 @@ int tl_cmd_recommend(int argc, char **argv)
     }
     if (json) {
         json_t *j = tl_rec_result_to_json(eng, &r);
-        char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(12));
+        tl_cli_print_json(j, JSON_COMPACT | JSON_REAL_PRECISION(12));
         json_decref(j);
-        if (text)
-            puts(text);
-        free(text);
     } else {
         printf("customer  %s\n%s\n%s\n\n", r.customer_id, r.profile_summary, r.product_offering);
         if (r.suppressed.code)

@@ -1,5 +1,6 @@
 /* cmd_report.c — `tailor report bias`: the fairness report. */
 #include "cli/commands.h"
+#include "cli/print_json.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -87,10 +88,7 @@ int tl_cmd_report(int argc, char **argv)
         return TL_EXIT_FAIL;
     }
     if (json) {
-        char *text = json_dumps(report, JSON_COMPACT | JSON_REAL_PRECISION(12));
-        if (text)
-            puts(text);
-        free(text);
+        tl_cli_print_json(report, JSON_COMPACT | JSON_REAL_PRECISION(12));
     } else {
         tl_bias_print(report, stdout);
     }

@@ -1,6 +1,7 @@
 /* cmd_rollout.c — `tailor rollout start|stop|status|report`: personalise a
  * share of the customers, hold the rest out, and measure the lift. */
 #include "cli/commands.h"
+#include "cli/print_json.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -96,14 +97,6 @@ static void print_rollout(const tl_rollout *r)
            r->ended_at[0] ? " to " : "", r->ended_at, r->salt);
 }
 
-static void print_json(json_t *doc)
-{
-    char *text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(12));
-    if (text)
-        puts(text);
-    free(text);
-}
-
 typedef struct status_list {
     json_t *arr;   /* --json: the rollouts (borrowed), else NULL: printed */
     size_t n;
@@ -133,7 +126,7 @@ static int status(tl_store *st, const rollout_args *a, tl_err *err)
     status_list l = {.arr = a->json ? json_array() : NULL};
     int rc = tl_store_rollouts_each(st, list_one, &l, err);
     if (!rc && l.arr)
-        print_json(l.arr);
+        tl_cli_print_json(l.arr, JSON_COMPACT | JSON_REAL_PRECISION(12));
     else if (!rc && !l.n)
         printf("no rollout is running: every customer is personalised as consent allows\n"
                "rollouts, newest first:\n");
@@ -154,7 +147,7 @@ static int report(tl_store *st, const rollout_args *a, tl_err *err)
         return rc;
     if (a->json) {
         json_t *doc = tl_rollout_report_json(&r);
-        print_json(doc);
+        tl_cli_print_json(doc, JSON_COMPACT | JSON_REAL_PRECISION(12));
         json_decref(doc);
     } else {
         tl_rollout_report_print(stdout, &r);

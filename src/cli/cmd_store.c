@@ -1,6 +1,7 @@
 /* cmd_store.c — `tailor store check` and `tailor store repair`: is a store
  * sound, and rebuilding what tailor derives from its tables. */
 #include "cli/commands.h"
+#include "cli/print_json.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -160,11 +161,8 @@ int tl_cmd_store(int argc, char **argv)
     }
     if (json) {
         json_t *doc = check_json(db, &check);
-        char *text = json_dumps(doc, JSON_COMPACT);
+        tl_cli_print_json(doc, JSON_COMPACT);
         json_decref(doc);
-        if (text)
-            puts(text);
-        free(text);
     } else {
         print_check(db, &check);
     }
