@@ -8,7 +8,6 @@
 
 #include <jansson.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,16 +20,6 @@
 #include "store/store.h"
 
 typedef tu_tmpdb fixture;
-
-static void exec_ok(const char *db, const char *sql)
-{
-    sqlite3 *h;
-    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-    char *msg = NULL;
-    if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("%s: %s", sql, msg);
-    sqlite3_close(h);
-}
 
 /* A store with customers C1 and C2 and `n` audit entries about them and
  * about the store itself. */
@@ -118,7 +107,7 @@ static void test_tampering(void **state)
     char head[65];
     tl_audit_verdict v = verify(f, NULL);
     memcpy(head, v.head, sizeof head);
-    exec_ok(f->db, "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;");
+    tu_sql(f->db, "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;");
     static const struct {
         const char *sql;
         long long broken_at;
@@ -134,8 +123,8 @@ static void test_tampering(void **state)
         remove(copy);
         char sql[512];
         snprintf(sql, sizeof sql, "VACUUM INTO '%s'", copy);
-        exec_ok(f->db, sql);
-        exec_ok(copy, cases[i].sql);
+        tu_sql(f->db, sql);
+        tu_sql(copy, cases[i].sql);
         fixture g = {f->dir, copy};
         v = verify(&g, NULL);
         if (v.broken != 1 || v.breaks[0].id != cases[i].broken_at)
@@ -144,19 +133,19 @@ static void test_tampering(void **state)
     free(copy);
 
     /* Removing entry 5 breaks entry 6, whose link named it. */
-    exec_ok(f->db, "DELETE FROM audit WHERE id = 5");
+    tu_sql(f->db, "DELETE FROM audit WHERE id = 5");
     v = verify(f, head);
     assert_int_equal(v.broken, 1);
     assert_int_equal(v.breaks[0].id, 6);
     assert_true(v.anchor_found);   /* the anchored newest entry is still as written */
     /* An entry slipped in without a chain is counted as broken. */
-    exec_ok(f->db, "INSERT INTO audit(id, at, subject, kind, doc) VALUES(5, "
+    tu_sql(f->db, "INSERT INTO audit(id, at, subject, kind, doc) VALUES(5, "
                    "'2026-01-01T00:00:00.000Z', 'C1', 'consent', '{}')");
     v = verify(f, head);
     assert_int_equal(v.broken, 2);
     assert_int_equal(v.breaks[0].id, 5);
     /* Cutting the newest entry off loses the anchor taken from it. */
-    exec_ok(f->db, "DELETE FROM audit WHERE id = 10");
+    tu_sql(f->db, "DELETE FROM audit WHERE id = 10");
     v = verify(f, head);
     assert_false(v.anchor_found);
     json_t *j = tl_audit_verdict_json(&v);
@@ -174,7 +163,7 @@ static void test_older_entries(void **state)
 {
     fixture *f = *state;
     fill(f, 0);
-    exec_ok(f->db, "INSERT INTO audit(at, subject, kind, doc) VALUES"
+    tu_sql(f->db, "INSERT INTO audit(at, subject, kind, doc) VALUES"
                    "('2025-01-01T00:00:00.000Z', 'C1', 'consent', '{}'),"
                    "('2025-01-02T00:00:00.000Z', 'C2', 'consent', '{}')");
     tl_store *st;
@@ -273,7 +262,7 @@ static void test_cli_and_http(void **state)
     tl_server_stop(srv);
 
     /* Tampered: the CLI says where, and exits 1. */
-    exec_ok(f->db, "DROP TRIGGER audit_no_update;"
+    tu_sql(f->db, "DROP TRIGGER audit_no_update;"
                    "UPDATE audit SET doc = '{\"n\":0}' WHERE id = 3");
     assert_int_equal(tu_run_tailor(&out, &err, NULL, "audit", "verify", "--db", f->db,
                                    "--anchor", head, NULL), 1);

@@ -6,7 +6,6 @@
 #include "testutil.h"
 
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,18 +55,6 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Runs SQL on the file with a connection of its own, as another tool
- * would: no tailor triggers' partners, foreign keys off. */
-static void sql_by_hand(const char *db, const char *sql)
-{
-    sqlite3 *h;
-    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-    char *msg = NULL;
-    if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("%s: %s", sql, msg);
-    sqlite3_close(h);
-}
-
 static tl_store_check check(const char *db)
 {
     tl_store *st = NULL;
@@ -111,7 +98,7 @@ static void test_found_and_repaired(void **state)
 {
     fixture *f = *state;
     /* Events written and counted wrongly behind tailor's back. */
-    sql_by_hand(f->db, "INSERT INTO events(customer_id, kind, channel, at)"
+    tu_sql(f->db, "INSERT INTO events(customer_id, kind, channel, at)"
                        "  VALUES('C0000001', 'accepted', 'branch', '2026-03-09T09:00:00Z');"
                        "UPDATE event_tally SET n = n + 2 WHERE day = '2026-03-02' AND channel = 'web';");
     tl_store_check c = check(f->db);
@@ -124,7 +111,7 @@ static void test_found_and_repaired(void **state)
 
     /* A customer deleted by hand: the search index still lists them, and
      * their holdings and monthly totals have no customer. */
-    sql_by_hand(f->db, "DROP TRIGGER customers_search_delete;"
+    tu_sql(f->db, "DROP TRIGGER customers_search_delete;"
                        "DELETE FROM customers WHERE id = 'C0000002';");
     c = check(f->db);
     assert_false(c.search_ok);
@@ -140,7 +127,7 @@ static void test_found_and_repaired(void **state)
     json_decref(doc);
 
     /* A customer an older tailor let in under a reserved ID. */
-    sql_by_hand(f->db, "INSERT INTO customers(id, doc, updated_at)"
+    tu_sql(f->db, "INSERT INTO customers(id, doc, updated_at)"
                        "  VALUES('erased:old-system-7', '{}', '2025-01-01T00:00:00Z');");
     c = check(f->db);
     assert_int_equal(c.reserved_ids, 1);
@@ -184,7 +171,7 @@ static void test_damaged_file(void **state)
     fixture *f = *state;
     char *bad = tu_join(f->dir, "bad.db");
     /* Checkpointed into the file, then copied: the copy has no log. */
-    sql_by_hand(f->db, "PRAGMA wal_checkpoint(TRUNCATE);");
+    tu_sql(f->db, "PRAGMA wal_checkpoint(TRUNCATE);");
     size_t len = 0;
     char *bytes = tu_read_file(f->db, &len);
     assert_non_null(bytes);

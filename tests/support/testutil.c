@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,4 +213,15 @@ int tu_generate_bank(const char *dir, const char *customers, const char *seed)
         fprintf(stderr, "generate: %s\n", err ? err : "");
     free(err);
     return rc ? -1 : 0;
+}
+
+void tu_sql(const char *db, const char *sql)
+{
+    sqlite3 *h = NULL;
+    if (sqlite3_open(db, &h) != SQLITE_OK)
+        fail_msg("open %s: %s", db, h ? sqlite3_errmsg(h) : "out of memory");
+    char *msg = NULL;
+    if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg);
+    sqlite3_close(h);
 }

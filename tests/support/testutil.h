@@ -52,6 +52,11 @@ char *tu_join(const char *dir, const char *name);
 /* Writes `text` to path (truncating). Fails the test on error. */
 void tu_write_file(const char *path, const char *text);
 
+/* Runs sql on the store file db through a connection of its own, as
+ * another tool would (no tailor functions or settings: foreign keys off);
+ * fails the test, with SQLite's message, on an error. */
+void tu_sql(const char *db, const char *sql);
+
 /* Reads a whole file; malloc'd, NUL-terminated; NULL if missing. */
 char *tu_read_file(const char *path, size_t *len);
 
