@@ -45,10 +45,14 @@ for row in /customer_data/AlisonGaines78:16 /customer_transaction_insights/Aliso
         "$tp99" "$p50" "$pp50" "$pp99" "$ratio"
 done
 # The API's own route (with reasons and evidence), against the peer's
-# recommendations at one connection.
+# recommendations, at one connection and at 16 (a mobile app's traffic:
+# every answer audited, the writers queued in turn).
 path=/api/v1/customers/AlisonGaines78/recommendations?k=3
-read -r t50 tp50 tp99 < <(measure "http://127.0.0.1:18081$path" 1)
-read -r p50 pp50 pp99 < <(measure "http://127.0.0.1:18082/product_recommendations/AlisonGaines78" 1)
-ratio=$(awk -v a="$t50" -v b="$p50" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }')
-printf "%-44s %5s %12s %10s %10s %12s %10s %10s %8s\n" "/api/v1/…/recommendations" 1 "$t50" \
-    "$tp50" "$tp99" "$p50" "$pp50" "$pp99" "$ratio"
+for conns in 1 16; do
+    read -r t50 tp50 tp99 < <(measure "http://127.0.0.1:18081$path" "$conns")
+    read -r p50 pp50 pp99 < <(measure "http://127.0.0.1:18082/product_recommendations/AlisonGaines78" \
+        "$conns")
+    ratio=$(awk -v a="$t50" -v b="$p50" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }')
+    printf "%-44s %5s %12s %10s %10s %12s %10s %10s %8s\n" "/api/v1/…/recommendations" "$conns" \
+        "$t50" "$tp50" "$tp99" "$p50" "$pp50" "$pp99" "$ratio"
+done
