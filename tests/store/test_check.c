@@ -15,17 +15,14 @@
 #include "store/events.h"
 #include "store/store.h"
 
-typedef struct {
-    char *dir, *db;   /* owned */
-} fixture;
+typedef tu_tmpdb fixture;
 
 /* A generated bank of 30 customers with 40 events over four days, written
  * by tailor (so tallied as it writes). */
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    f->dir = tu_mkdtemp();
-    f->db = tu_join(f->dir, "s.db");
+    tu_tmpdb_setup(state);
+    fixture *f = *state;
     if (tu_generate_bank(f->dir, "30", "7"))
         return -1;
     tu_import_generated(f->dir, f->db);
@@ -41,17 +38,6 @@ static int setup(void **state)
         assert_int_equal(tl_store_event_add(st, &e, NULL, NULL, &err), 0);
     }
     tl_store_close(st);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    tu_rmtree(f->dir);
-    free(f->dir);
-    free(f->db);
-    free(f);
     return 0;
 }
 
@@ -226,5 +212,5 @@ int main(void)
         cmocka_unit_test(test_damaged_file),
         cmocka_unit_test(test_usage),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, tu_tmpdb_teardown);
 }
