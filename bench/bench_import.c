@@ -218,25 +218,33 @@ static double run_import(const char *label, const char *dir, const char *db, lon
     return w;
 }
 
+/* Runs a sqlite3 shell command line as a peer, timed: prints its line
+ * (`label`) and the wall-time ratio against `ours` (`versus` says against
+ * what); returns -1 when there is no working sqlite3 shell. */
+static int time_shell_peer(const char *label, const char *versus, const char *cmd, long rows,
+                           double ours)
+{
+    double c0 = cpu_of(RUSAGE_CHILDREN), w0 = wall_now();
+    int status = system(cmd);
+    double w = wall_now() - w0, c = cpu_of(RUSAGE_CHILDREN) - c0;
+    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        printf("%-22s skipped (no working sqlite3 shell)\n", label);
+        return -1;
+    }
+    printf("%-22s %7.2f s wall %7.2f s cpu %9.0f rows/s (wall) %9.0f rows/s (cpu)\n", label, w,
+           c, (double)rows / w, (double)rows / c);
+    printf("ratio tailor/sqlite3%s (rows/s, wall): %.2f\n", versus, w / ours);
+    return 0;
+}
+
 /* The peer: the sqlite3 shell loading `file` into a plain table of a new
- * database, in one transaction. Prints its line and the wall-time ratio
- * against `ours`; returns -1 when there is no working sqlite3 shell. */
+ * database, in one transaction. */
 static int run_peer(const char *dir, const char *file, const char *db, long rows, double ours)
 {
     char cmd[8600];
     snprintf(cmd, sizeof cmd, "sqlite3 '%s/%s' '.mode csv' '.import %s/%s t' >/dev/null 2>&1",
              dir, db, dir, file);
-    double c0 = cpu_of(RUSAGE_CHILDREN), w0 = wall_now();
-    int st = system(cmd);
-    double w = wall_now() - w0, c = cpu_of(RUSAGE_CHILDREN) - c0;
-    if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        printf("%-22s skipped (no working sqlite3 shell)\n", "sqlite3 .import");
-        return -1;
-    }
-    printf("%-22s %7.2f s wall %7.2f s cpu %9.0f rows/s (wall) %9.0f rows/s (cpu)\n",
-           "sqlite3 .import", w, c, (double)rows / w, (double)rows / c);
-    printf("ratio tailor/sqlite3 (rows/s, wall): %.2f\n", w / ours);
-    return 0;
+    return time_shell_peer("sqlite3 .import", "", cmd, rows, ours);
 }
 
 /* The events peer again, doing the same writes as tailor: into a store of
@@ -261,17 +269,7 @@ static int run_peer_events_schema(const char *dir, long rows, double ours)
              "idempotency_key) SELECT customer_id, kind, product_id, at, channel, "
              "idempotency_key FROM scratch' 'DROP TABLE scratch' >/dev/null 2>&1",
              db, dir);
-    double c0 = cpu_of(RUSAGE_CHILDREN), w0 = wall_now();
-    int status = system(cmd);
-    double w = wall_now() - w0, c = cpu_of(RUSAGE_CHILDREN) - c0;
-    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        printf("%-22s skipped (no working sqlite3 shell)\n", "sqlite3, same schema");
-        return -1;
-    }
-    printf("%-22s %7.2f s wall %7.2f s cpu %9.0f rows/s (wall) %9.0f rows/s (cpu)\n",
-           "sqlite3, same schema", w, c, (double)rows / w, (double)rows / c);
-    printf("ratio tailor/sqlite3 into the same schema (rows/s, wall): %.2f\n", w / ours);
-    return 0;
+    return time_shell_peer("sqlite3, same schema", " into the same schema", cmd, rows, ours);
 }
 
 int main(int argc, char **argv)
