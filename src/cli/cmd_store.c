@@ -140,17 +140,20 @@ int tl_cmd_store(int argc, char **argv)
     tl_err_clear(&err);
     tl_store *st = NULL;
     tl_store_check check;
+    tl_progress bar;
+    tl_progress_start(&bar, "checking", TL_STORE_CHECK_PARTS, !json);
     int rc = tl_store_open(db, 0, &st, &err);
     if (!rc)
-        rc = tl_store_check_run(st, full, &check, &err);
+        rc = tl_store_check_run(st, full, &bar, &check, &err);
     if (!rc && repair && check.file_problems)
         rc = tl_err_set(&err, TL_EDB,
                         "%s is damaged (SQLite: %s): restore it from a backup; nothing was "
                         "rebuilt",
                         db, check.file_first);
     if (!rc && repair && (check.tally_off || !check.search_ok)) {
+        tl_progress_start(&bar, "checking again", TL_STORE_CHECK_PARTS, true);
         if (!(rc = tl_store_repair_derived(st, &err)))
-            rc = tl_store_check_run(st, full, &check, &err);
+            rc = tl_store_check_run(st, full, &bar, &check, &err);
         if (!rc)
             printf("rebuilt the event tally and the search index\n");
     }

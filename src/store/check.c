@@ -128,17 +128,23 @@ static int check_search(tl_store *st, tl_store_check *out, tl_err *err)
     return rc;
 }
 
-int tl_store_check_run(tl_store *st, bool full, tl_store_check *out, tl_err *err)
+int tl_store_check_run(tl_store *st, bool full, tl_progress *progress, tl_store_check *out,
+                       tl_err *err)
 {
+    static int (*const after_file[])(tl_store *, tl_store_check *, tl_err *) = {
+        check_orphans, check_reserved, check_tally, check_search};
     memset(out, 0, sizeof *out);
     out->full = full;
     int rc = check_file(st, full, out, err);
     /* The other checks read what the file holds: meaningless, and perhaps
      * harmful, once SQLite found it damaged. */
-    if (!rc && !out->file_problems)
-        if (!(rc = check_orphans(st, out, err)) && !(rc = check_reserved(st, out, err)) &&
-            !(rc = check_tally(st, out, err)))
-            rc = check_search(st, out, err);
+    for (size_t i = 0; !rc && !out->file_problems && i < 4; i++) {
+        if (progress)
+            tl_progress_update(progress, i + 1);
+        rc = after_file[i](st, out, err);
+    }
+    if (progress)
+        tl_progress_end(progress, TL_STORE_CHECK_PARTS);
     if (out->file_problems)
         out->search_ok = false;
     return rc;

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "base/err.h"
+#include "base/progress.h"
 #include "store/store.h"
 
 typedef struct tl_store_check {
@@ -32,8 +33,11 @@ typedef struct tl_store_check {
 
 /* Runs every check on st (opened writable: the search index's check is a
  * command SQLite only takes there; it writes nothing and is rolled back).
- * Problems found are in *out, not an error; TL_EDB when a check cannot run. */
-int tl_store_check_run(tl_store *st, bool full, tl_store_check *out, tl_err *err);
+ * Problems found are in *out, not an error; TL_EDB when a check cannot run.
+ * `progress` (NULL: none) counts the TL_STORE_CHECK_PARTS parts done. */
+#define TL_STORE_CHECK_PARTS 5
+int tl_store_check_run(tl_store *st, bool full, tl_progress *progress, tl_store_check *out,
+                       tl_err *err);
 
 /* Nothing found. */
 bool tl_store_check_ok(const tl_store_check *c);

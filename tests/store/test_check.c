@@ -47,7 +47,7 @@ static tl_store_check check(const char *db)
     tl_err err;
     tl_store_check c;
     assert_int_equal(tl_store_open(db, 0, &st, &err), 0);
-    if (tl_store_check_run(st, true, &c, &err))
+    if (tl_store_check_run(st, true, NULL, &c, &err))
         fail_msg("check: %s", err.msg);
     tl_store_close(st);
     return c;
