@@ -48,6 +48,18 @@ int tl_h_metrics(tl_request *rq, tl_response *rs)
                       "tailor_store_rows{table=\"events\"} %lld\n",
                       c.customers, c.products, c.transactions, c.monthly, c.posts, c.holdings,
                       c.events);
+    unsigned long long writes;
+    double waited;
+    tl_store_write_waits(&writes, &waited);
+    tl_buf_printf(&rs->body,
+                  "# HELP tailor_store_write_transactions_total Write transactions begun.\n"
+                  "# TYPE tailor_store_write_transactions_total counter\n"
+                  "tailor_store_write_transactions_total %llu\n"
+                  "# HELP tailor_store_write_wait_seconds_total Time write transactions waited "
+                  "for their turn (other writers of the store).\n"
+                  "# TYPE tailor_store_write_wait_seconds_total counter\n"
+                  "tailor_store_write_wait_seconds_total %.6f\n",
+                  writes, waited);
     if (tl_metrics_render(&rs->body))
         return tl_respond_error(rs, 500, "internal", "metrics too large");
     return 0;

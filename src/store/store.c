@@ -4,6 +4,7 @@
 #include "store/write_gate.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -528,10 +529,27 @@ static int run_cached(tl_store *st, const char *sql, tl_err *err)
     return rc;
 }
 
+/* tl_store_write_waits: counted by tl_store_begin, lock-free. */
+static _Atomic unsigned long long writes_begun, write_wait_ns;
+
+static unsigned long long monotonic_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (unsigned long long)t.tv_sec * 1000000000ull + (unsigned long long)t.tv_nsec;
+}
+
+void tl_store_write_waits(unsigned long long *transactions, double *seconds)
+{
+    *transactions = atomic_load(&writes_begun);
+    *seconds = (double)atomic_load(&write_wait_ns) / 1e9;
+}
+
 /* This process's writers queue at the file's gate first (write_gate.h),
  * so SQLite's busy handler only ever waits for other processes. */
 int tl_store_begin(tl_store *st, tl_err *err)
 {
+    unsigned long long t0 = monotonic_ns();
     bool entered = false;
     if (st->gate && !st->gate_held) {
         if (tl_write_gate_enter(st->gate, BUSY_TOTAL_MS))
@@ -543,6 +561,10 @@ int tl_store_begin(tl_store *st, tl_err *err)
     int rc = run_cached(st, "BEGIN IMMEDIATE", err);
     if (rc && entered)
         gate_leave(st);
+    if (!rc) {
+        atomic_fetch_add(&writes_begun, 1);
+        atomic_fetch_add(&write_wait_ns, monotonic_ns() - t0);
+    }
     return rc;
 }
 

@@ -55,6 +55,11 @@ void tl_store_rollback(tl_store *st);
 int tl_store_read_begin(tl_store *st, tl_err *err);
 void tl_store_read_end(tl_store *st);
 
+/* This process's write transactions begun since it started, and the
+ * seconds they waited for their turn (at the file's write gate, then for
+ * SQLite's lock): how much writers hold each other up. All stores. */
+void tl_store_write_waits(unsigned long long *transactions, double *seconds);
+
 /* Around a long scan (a report over the events): reads through a
  * read-only memory map of up to 1 GiB of the file until the matching end,
  * the kernel's page cache read in place instead of each page copied out of

@@ -415,6 +415,20 @@ static void *post_many(void *arg)
     return NULL;
 }
 
+/* tailor_store_write_transactions_total from /metrics. */
+static unsigned long long writes_begun(fixture *f)
+{
+    char *text = NULL;
+    assert_int_equal(tu_http_text(&f->http, "/metrics", &text), 200);
+    const char *at = strstr(text, "\ntailor_store_write_transactions_total ");
+    assert_non_null(at);
+    unsigned long long n = strtoull(at + strlen("\ntailor_store_write_transactions_total "),
+                                    NULL, 10);
+    assert_non_null(strstr(text, "\ntailor_store_write_wait_seconds_total "));
+    free(text);
+    return n;
+}
+
 static void test_concurrency_and_consent(void **state)
 {
     fixture *f = *state;
@@ -427,6 +441,7 @@ static void test_concurrency_and_consent(void **state)
                                           "product_id"));
     assert_non_null(product);
     long long before = global_samples(f);
+    unsigned long long writes = writes_begun(f);
     poster ps[4];
     pthread_t th[4];
     for (int i = 0; i < 4; i++) {
@@ -438,6 +453,8 @@ static void test_concurrency_and_consent(void **state)
         assert_int_equal(ps[i].failures, 0);
     }
     assert_int_equal(global_samples(f), before + 100);
+    /* Each showing was one write transaction, counted for operations. */
+    assert_true(writes_begun(f) >= writes + 100);
 
     /* A click is a weak positive: the product's learned lift rises. */
     json_t *r1 = recs(f, "AlisonGaines78");
