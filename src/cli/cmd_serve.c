@@ -21,7 +21,7 @@ static void usage(FILE *f)
             "  --host ADDR          IPv4 address to bind (default 127.0.0.1, this machine only;\n"
             "                       any other address needs API tokens)\n"
             "  --port N             TCP port (default 8000; 0 picks a free one)\n"
-            "  --threads N          worker threads (default 2)\n"
+            "  --threads N          worker threads (default one per core, 2 to 16)\n"
             "  --cors-origin URL    let pages from URL call the API, e.g.\n"
             "                       http://localhost:3000 for the prototype's React client\n"
             "                       (default: same origin only)\n"

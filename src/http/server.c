@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "base/str.h"
@@ -61,12 +62,21 @@ typedef struct request_state {
     tl_pending *pending;       /* suspended while an LLM worker finishes it */
 } request_state;
 
+/* One worker per online core, between 2 (a request
+ * waiting on the disk leaves another to run) and 16. Reads scale with
+ * them; writes take turns at the store's gate (store/write_gate.h). */
+static unsigned default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 2 ? 2u : n > 16 ? 16u : (unsigned)n;
+}
+
 void tl_server_opts_default(tl_server_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->host = "127.0.0.1";
     o->port = 8000;
-    o->threads = 2;
+    o->threads = default_threads();
     o->max_body = 1u << 20;
     o->conn_limit = 1024;
     o->conn_timeout_s = 30;
@@ -503,7 +513,7 @@ int tl_server_start(const tl_server_opts *o, tl_server **out, tl_err *err)
          * (one format, and nothing about requests it was not meant to say). */
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 2u,
+        MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : default_threads(),
         MHD_OPTION_CONNECTION_LIMIT, o->conn_limit ? o->conn_limit : 1024u,
         MHD_OPTION_CONNECTION_TIMEOUT, o->conn_timeout_s ? o->conn_timeout_s : 30u,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_conn_per_ip ? o->max_conn_per_ip : 64u,

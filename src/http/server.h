@@ -17,7 +17,7 @@ typedef struct tl_server_opts {
     const char *host;          /* default "127.0.0.1" */
     int port;                  /* 0 picks a free port; see tl_server_port */
     const char *db_path;       /* required */
-    unsigned threads;          /* worker threads, default 2 */
+    unsigned threads;          /* worker threads, default one per core (2 to 16) */
     const char *cors_origin;   /* allowed Origin, or NULL for same origin only */
     size_t max_body;           /* bytes, default 1 MiB */
     unsigned conn_limit;       /* default 1024 */
