@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 #include "base/buf.h"
@@ -150,6 +151,17 @@ static int teardown(void **state)
     free(f->dir);
     free(f);
     return 0;
+}
+
+/* One worker per online core by default, from 2 to 16. */
+static void test_default_threads(void **state)
+{
+    (void)state;
+    tl_server_opts o;
+    tl_server_opts_default(&o);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned want = cores < 2 ? 2u : cores > 16 ? 16u : (unsigned)cores;
+    assert_int_equal(o.threads, want);
 }
 
 static void test_customer_data(void **state)
@@ -764,7 +776,7 @@ int main(void)
         cmocka_unit_test(test_upsert),          cmocka_unit_test(test_system_routes),
         cmocka_unit_test(test_cors),            cmocka_unit_test(test_recommendations_and_feedback),
         cmocka_unit_test(test_consent),         cmocka_unit_test(test_query_args),
-        cmocka_unit_test(test_products_match),
+        cmocka_unit_test(test_products_match),  cmocka_unit_test(test_default_threads),
     };
     int rc;
     if (!tu_shared_dir()) {
