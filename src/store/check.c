@@ -133,12 +133,15 @@ int tl_store_check_run(tl_store *st, bool full, tl_progress *progress, tl_store_
 {
     static int (*const after_file[])(tl_store *, tl_store_check *, tl_err *) = {
         check_orphans, check_reserved, check_tally, check_search};
+    _Static_assert(sizeof after_file / sizeof *after_file + 1 == TL_STORE_CHECK_PARTS,
+                   "the file's check and the others are the parts counted");
     memset(out, 0, sizeof *out);
     out->full = full;
     int rc = check_file(st, full, out, err);
     /* The other checks read what the file holds: meaningless, and perhaps
      * harmful, once SQLite found it damaged. */
-    for (size_t i = 0; !rc && !out->file_problems && i < 4; i++) {
+    size_t parts = sizeof after_file / sizeof *after_file;
+    for (size_t i = 0; !rc && !out->file_problems && i < parts; i++) {
         if (progress)
             tl_progress_update(progress, i + 1);
         rc = after_file[i](st, out, err);
