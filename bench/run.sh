@@ -33,7 +33,7 @@ echo "== encoder against PyTorch and ONNX Runtime"
 bash "$here/encoder_peers.sh" "$build"
 
 if [ -d "$shared/seed-data" ]; then
-    echo "== API under wrk (16 connections, 10 s each)"
+    echo "== API under wrk (16 and 1 connections, 10 s each)"
     bash "$here/api.sh" "$build/tailor" "$shared/seed-data"
 else
     echo "== API benchmark skipped: $shared/seed-data not found"
