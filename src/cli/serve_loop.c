@@ -50,8 +50,8 @@ int tl_serve_until_signal(const tl_server_opts *so, const char *banner)
         fprintf(stderr, "tailor serve: %s\n", err.msg);
         return TL_EXIT_FAIL;
     }
-    printf("tailor: serving %s on http://%s:%d/ (Ctrl-C to stop)\n", so->db_path, so->host,
-           tl_server_port(srv));
+    printf("tailor: serving %s on http://%s:%d/ with %u worker threads (Ctrl-C to stop)\n",
+           so->db_path, so->host, tl_server_port(srv), so->threads);
     if (tl_tokens_count(so->tokens))
         printf("tailor: %zu API tokens; every route but /healthz needs one\n",
                tl_tokens_count(so->tokens));
