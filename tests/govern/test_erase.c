@@ -389,11 +389,6 @@ static void test_erasure_everywhere(void **state)
     free(id);
 }
 
-static unsigned char *read_all(const char *path, size_t *len)
-{
-    return (unsigned char *)tu_read_file(path, len);
-}
-
 static void test_cli_erase_all_or_nothing(void **state)
 {
     fixture *f = *state;
@@ -405,8 +400,8 @@ static void test_cli_erase_all_or_nothing(void **state)
     size_t wal_len = strlen(f->db) + 8;
     char *wal = malloc(wal_len);
     snprintf(wal, wal_len, "%s-wal", f->db);
-    size_t n1, n2;
-    unsigned char *before = read_all(f->db, &n1);
+    size_t n1;
+    char *before = tu_read_file(f->db, &n1);
     assert_non_null(before);
     char *err = NULL;
     assert_int_equal(tu_run_tailor(NULL, &err, NULL, "erase", "--db", f->db, a, "NoSuchCustomer",
@@ -415,11 +410,8 @@ static void test_cli_erase_all_or_nothing(void **state)
     assert_non_null(strstr(err, "not found"));
     assert_null(strstr(err, "NoSuchCustomer"));
     free(err);
-    unsigned char *after = read_all(f->db, &n2);
-    assert_int_equal(n1, n2);
-    assert_memory_equal(before, after, n1);
+    tu_assert_file_unchanged(f->db, before, n1);
     assert_int_not_equal(access(wal, F_OK), 0);
-    free(after);
     assert_int_equal(sql_int(f->db, "SELECT count(*) FROM customers WHERE id=?1", a), 1);
     /* All given IDs in one go. */
     char *out = NULL;
@@ -439,7 +431,6 @@ static void test_cli_erase_all_or_nothing(void **state)
     assert_int_equal(tu_run_tailor(NULL, NULL, NULL, "erase", "--db", f->db, NULL), 2);
     assert_int_equal(tu_run_tailor(&out, NULL, NULL, "erase", "--help", NULL), 0);
     free(out);
-    free(before);
     free(wal);
     free(a);
     free(b);

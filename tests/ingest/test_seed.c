@@ -161,7 +161,7 @@ static void expect_reject(fx *f, const char *file, const char *from, const char 
     char prefix[4400];
     snprintf(prefix, sizeof prefix, "%s/%s:%d:%d: ", copy, file, line, col);
 
-    size_t before_len, after_len;
+    size_t before_len;
     char *before = tu_read_file(f->db, &before_len);
     assert_non_null(before);
     tl_import_counts c;
@@ -170,11 +170,7 @@ static void expect_reject(fx *f, const char *file, const char *from, const char 
     assert_int_equal(rc, TL_EINPUT);
     if (strncmp(err.msg, prefix, strlen(prefix)) != 0 || !strstr(err.msg, what))
         fail_msg("message\n  got:  %s\n  want: %s…%s…", err.msg, prefix, what);
-    char *after = tu_read_file(f->db, &after_len);
-    assert_int_equal(before_len, after_len);
-    assert_memory_equal(before, after, before_len);
-    free(before);
-    free(after);
+    tu_assert_file_unchanged(f->db, before, before_len);
 
     char *fresh = tu_join(f->dir, "fresh.db");
     rc = import_seed(copy, fresh, &c, &err);

@@ -386,7 +386,7 @@ static void reject(fx *f, tl_kind kind, const char *name, const char *text, cons
      * exact message is checked against the populated store below. */
 
     /* 2. A populated store stays byte for byte the same. */
-    size_t before_len, after_len;
+    size_t before_len;
     char *before = tu_read_file(f->db, &before_len);
     assert_non_null(before);
     tl_err_clear(&err);
@@ -395,14 +395,10 @@ static void reject(fx *f, tl_kind kind, const char *name, const char *text, cons
         fail_msg("%s: import returned %d, not TL_EINPUT: %s", name, rc, err.msg);
     if (strcmp(rel(f, err.msg), want) != 0)
         fail_msg("message\n  got:  %s\n  want: %s", rel(f, err.msg), want);
-    char *after = tu_read_file(f->db, &after_len);
-    assert_int_equal(before_len, after_len);
-    assert_memory_equal(before, after, before_len);
+    tu_assert_file_unchanged(f->db, before, before_len);
     snprintf(walp, sizeof walp, "%s-wal", f->db);
     if (stat(walp, &sb) == 0)
         assert_int_equal(sb.st_size, 0);
-    free(before);
-    free(after);
     free(p);
 }
 
@@ -977,7 +973,7 @@ static void test_txn_error_rolls_back(void **state)
         n += (size_t)snprintf(text + n, sizeof text - n, "C9,N%d,2024-02-01,1\n", i);
     snprintf(text + n, sizeof text - n, "C9,N100,2024-02-30,1\n");
     char *tp = put(f, "t9.csv", text);
-    size_t before_len, after_len;
+    size_t before_len;
     char *before = tu_read_file(f->db, &before_len);
     tl_err err;
     tl_err_clear(&err);
@@ -985,11 +981,7 @@ static void test_txn_error_rolls_back(void **state)
     assert_int_equal(rc, TL_EINPUT);
     assert_string_equal(rel(f, err.msg), "t9.csv:row 102, field date: not a date (YYYY-MM-DD) "
                                          "(value \"2024-02-30\")");
-    char *after = tu_read_file(f->db, &after_len);
-    assert_int_equal(before_len, after_len);
-    assert_memory_equal(before, after, before_len);
-    free(before);
-    free(after);
+    tu_assert_file_unchanged(f->db, before, before_len);
     free(cp);
     free(tp);
 }

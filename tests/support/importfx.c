@@ -81,17 +81,13 @@ void tu_import_fx_reject(tu_import_fx *f, const char *flag, const char *name, co
                          const char *want)
 {
     char *path = tu_import_fx_put(f, name, text);
-    size_t n1, n2;
+    size_t n1;
     char *before = tu_read_file(f->db, &n1), *err = NULL;
     int rc = tu_run_tailor(NULL, &err, NULL, "import", "--db", f->db, flag, path, NULL);
     if (rc != 1 || !err || !strstr(err, want))
         fail_msg("%s: exit %d, stderr \"%s\"; wanted \"%s\"", name, rc, err ? err : "", want);
     assert_non_null(strstr(err, "(nothing was imported)"));
-    char *after = tu_read_file(f->db, &n2);
-    assert_int_equal(n1, n2);
-    assert_memory_equal(before, after, n1);
-    free(before);
-    free(after);
+    tu_assert_file_unchanged(f->db, before, n1);
     free(err);
     free(path);
 }

@@ -225,3 +225,15 @@ void tu_sql(const char *db, const char *sql)
         fail_msg("%s: %s", sql, msg);
     sqlite3_close(h);
 }
+
+void tu_assert_file_unchanged(const char *path, char *before, size_t len)
+{
+    size_t now_len = 0;
+    char *now = tu_read_file(path, &now_len);
+    assert_non_null(before);
+    assert_non_null(now);
+    assert_int_equal(now_len, len);
+    assert_memory_equal(now, before, len);
+    free(now);
+    free(before);
+}

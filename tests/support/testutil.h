@@ -60,6 +60,11 @@ void tu_sql(const char *db, const char *sql);
 /* Reads a whole file; malloc'd, NUL-terminated; NULL if missing. */
 char *tu_read_file(const char *path, size_t *len);
 
+/* Fails the test unless the file at path holds exactly `before` (len
+ * bytes, as tu_read_file read it earlier: nothing written, nothing
+ * half-written); frees before. */
+void tu_assert_file_unchanged(const char *path, char *before, size_t len);
+
 /* Runs the tailor binary ($TAILOR_BIN) with the given arguments (NULL
  * terminated), capturing stdout and stderr into malloc'd strings (may pass
  * NULL to discard). `stdin_text` may be NULL. Returns the exit status. */
