@@ -149,3 +149,21 @@ char *tl_strtrim(char *s)
     s[n] = '\0';
     return s;
 }
+
+const char *tl_str_find(const char *hay, size_t hay_len, const char *needle, size_t needle_len)
+{
+    if (needle_len == 0)
+        return hay;
+    if (needle_len > hay_len)
+        return NULL;
+    const char *p = hay, *last = hay + (hay_len - needle_len);
+    while (p <= last) {
+        p = memchr(p, needle[0], (size_t)(last - p) + 1);
+        if (!p)
+            return NULL;
+        if (memcmp(p + 1, needle + 1, needle_len - 1) == 0)
+            return p;
+        p++;
+    }
+    return NULL;
+}

@@ -35,6 +35,13 @@ bool tl_parse_bool(const char *s, bool *out);
  * faster; NULL when out of memory. The caller frees it. */
 char *tl_ascii_lower_dup(const char *s);
 
+/* The first occurrence of needle[0..needle_len) in hay[0..hay_len), or
+ * NULL; hay itself for an empty needle (strstr's answers). For the short
+ * texts and needles of the ranking path (posts, product names, keywords):
+ * glibc's strstr prepares every needle for a long haystack first, which
+ * cost more there than the search. */
+const char *tl_str_find(const char *hay, size_t hay_len, const char *needle, size_t needle_len);
+
 /* Trims ASCII blanks at both ends in place; returns s. */
 char *tl_strtrim(char *s);
 

@@ -38,13 +38,22 @@ void tl_learn_segment(int age, const char *risk, char *buf, size_t size)
     snprintf(buf, size, "age:%s|risk:%s", band, r);
 }
 
+/* prefix then value, cut as snprintf cuts: ranking names every
+ * product's features, and snprintf was most of that. */
+static void feature_name(char out[TL_LEARN_KEY_MAX], const char *prefix, const char *value)
+{
+    size_t n = tl_strlcpy(out, prefix, TL_LEARN_KEY_MAX);
+    if (n < TL_LEARN_KEY_MAX - 1)
+        tl_strlcpy(out + n, value, TL_LEARN_KEY_MAX - n);
+}
+
 void tl_learn_feature_names(const char *product_id, const char *category,
                             char names[TL_LEARN_NF][TL_LEARN_KEY_MAX])
 {
-    snprintf(names[TL_LEARN_BIAS], TL_LEARN_KEY_MAX, "bias");
-    snprintf(names[TL_LEARN_SCORE], TL_LEARN_KEY_MAX, "score");
-    snprintf(names[TL_LEARN_PRODUCT], TL_LEARN_KEY_MAX, "p:%s", product_id);
-    snprintf(names[TL_LEARN_CATEGORY], TL_LEARN_KEY_MAX, "c:%s", category ? category : "");
+    feature_name(names[TL_LEARN_BIAS], "bias", "");
+    feature_name(names[TL_LEARN_SCORE], "score", "");
+    feature_name(names[TL_LEARN_PRODUCT], "p:", product_id);
+    feature_name(names[TL_LEARN_CATEGORY], "c:", category ? category : "");
 }
 
 void tl_learn_features(double engine_score, double x[TL_LEARN_NF])

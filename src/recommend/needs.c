@@ -126,26 +126,26 @@ static void raise(tl_needs *n, tl_need_id id, double w, int kind, const char *fm
     va_end(ap);
 }
 
-/* How many of the keywords occur in a lower-cased post at a word start.
- * strstr finds candidates; only those are checked for the word boundary. */
-static int keyword_hits(const char *lower, const char *keywords)
+/* How many of the keywords occur in a lower-cased post (len bytes) at a
+ * word start. The search finds candidates; only those are checked for the
+ * word boundary. */
+static int keyword_hits(const char *lower, size_t len, const char *keywords)
 {
     int hits = 0;
-    char kw[48];
     const char *k = keywords;
     while (*k) {
         const char *end = strchr(k, ',');
-        size_t len = end ? (size_t)(end - k) : strlen(k);
-        if (len && len < sizeof kw) {
-            memcpy(kw, k, len);
-            kw[len] = '\0';
-            for (const char *p = strstr(lower, kw); p; p = strstr(p + 1, kw))
+        size_t klen = end ? (size_t)(end - k) : strlen(k);
+        if (klen) {
+            const char *stop = lower + len;
+            for (const char *p = tl_str_find(lower, len, k, klen); p;
+                 p = tl_str_find(p + 1, (size_t)(stop - p - 1), k, klen))
                 if (p == lower || !isalnum((unsigned char)p[-1])) {
                     hits++;
                     break;
                 }
         }
-        k += len;
+        k += klen;
         if (*k == ',')
             k++;
     }
@@ -300,7 +300,7 @@ static void posts(const tl_customer_view *v, const float *need_vecs, const float
                 best = sims[k];
         }
         for (int k = 0; k < TL_NEED_COUNT; k++) {
-            int hits = keyword_hits(lower, defs[k].keywords);
+            int hits = keyword_hits(lower, len, defs[k].keywords);
             double w = 0;
             if (best > 0.05f && sims[k] >= 0.75f * best)
                 w += 0.25 + 0.35 * (sims[k] / best);

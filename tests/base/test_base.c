@@ -198,6 +198,37 @@ static void test_vec_dot(void **state)
     assert_true(tl_vec_dot(y, y, 3) == 4.0f);
 }
 
+/* tl_str_find gives strstr's answer for every needle cut from a text and
+ * for needles that are not in it, at every offset of the haystack; the
+ * haystack is not NUL-terminated where it ends, and bytes past it never
+ * match. */
+static void test_str_find(void **state)
+{
+    (void)state;
+    const char text[] = "my visa platinum card, the visa card; aaab aab ab";
+    size_t n = strlen(text);
+    const char *absent[] = {"mastercard", "aaaab", "visa  card", "x"};
+    for (size_t off = 0; off <= n; off++) {
+        const char *hay = text + off;
+        size_t hay_len = n - off;
+        for (size_t i = 0; i < n; i++)
+            for (size_t len = 0; i + len <= n && len < 12; len++) {
+                char needle[16];
+                memcpy(needle, text + i, len);
+                needle[len] = '\0';
+                if (tl_str_find(hay, hay_len, needle, len) != strstr(hay, needle))
+                    fail_msg("offset %zu, needle '%s'", off, needle);
+            }
+        for (size_t i = 0; i < sizeof absent / sizeof *absent; i++)
+            assert_null(tl_str_find(hay, hay_len, absent[i], strlen(absent[i])));
+    }
+    /* The match must lie inside hay_len: " ab" is only at the very end. */
+    assert_null(tl_str_find(text, n - 1, " ab", 3));
+    assert_ptr_equal(tl_str_find(text, n, " ab", 3), text + n - 3);
+    assert_ptr_equal(tl_str_find(text, 0, "", 0), text);
+    assert_null(tl_str_find(text, 0, "m", 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +236,7 @@ int main(void)
         cmocka_unit_test(test_buf_cap),       cmocka_unit_test(test_strset),
         cmocka_unit_test(test_errors),        cmocka_unit_test(test_dotenv),
         cmocka_unit_test(test_digest),        cmocka_unit_test(test_vec_dot),
+        cmocka_unit_test(test_str_find),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
