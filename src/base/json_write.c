@@ -200,3 +200,155 @@ int tl_json_write(tl_buf *b, const json_t *v, int precision)
         return TL_EINPUT;
     return write_value(b, v, precision, 0);
 }
+
+/* ---- the streaming writer ---- */
+
+void tl_jw_init(tl_jw *w, tl_buf *b)
+{
+    w->b = b;
+    w->rc = TL_OK;
+    w->depth = 0;
+    w->has_item[0] = 0;
+}
+
+/* The comma before a value in an array (keys write their own). */
+static int value_start(tl_jw *w)
+{
+    if (w->rc)
+        return 0;
+    if (w->depth > 0 && w->has_item[w->depth] == 2) {
+        w->has_item[w->depth] = 1;   /* after a key: no comma */
+        return 1;
+    }
+    if (w->has_item[w->depth] && (w->rc = tl_buf_putc(w->b, ',')))
+        return 0;
+    w->has_item[w->depth] = 1;
+    return 1;
+}
+
+static void open_level(tl_jw *w, char c)
+{
+    if (!value_start(w))
+        return;
+    if (w->depth + 1 >= TL_JW_MAX_DEPTH) {
+        w->rc = TL_EINPUT;
+        return;
+    }
+    if (!(w->rc = tl_buf_putc(w->b, c)))
+        w->has_item[++w->depth] = 0;
+}
+
+void tl_jw_object(tl_jw *w)
+{
+    open_level(w, '{');
+}
+
+void tl_jw_array(tl_jw *w)
+{
+    open_level(w, '[');
+}
+
+void tl_jw_end(tl_jw *w, char close)
+{
+    if (w->rc)
+        return;
+    if (w->depth == 0) {
+        w->rc = TL_EINPUT;
+        return;
+    }
+    w->depth--;
+    w->rc = tl_buf_putc(w->b, close);
+}
+
+void tl_jw_key(tl_jw *w, const char *key)
+{
+    if (w->rc)
+        return;
+    if (w->has_item[w->depth] && (w->rc = tl_buf_putc(w->b, ',')))
+        return;
+    if (!(w->rc = write_string(w->b, key, strlen(key))))
+        w->rc = tl_buf_putc(w->b, ':');
+    w->has_item[w->depth] = 2;   /* the value follows without a comma */
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t utf8_valid_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    unsigned min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+        len = 3, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+        len = 4, min = 0x10000;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    unsigned cp = c & (0x7Fu >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+void tl_jw_str(tl_jw *w, const char *s)
+{
+    if (!s) {
+        tl_jw_null(w);
+        return;
+    }
+    if (!value_start(w))
+        return;
+    size_t n = strlen(s), i = 0, len;
+    const unsigned char *u = (const unsigned char *)s;
+    while (i < n && (len = utf8_valid_len(u + i, n - i)))
+        i += len;
+    if (i == n) {
+        w->rc = write_string(w->b, s, n);
+        return;
+    }
+    /* Rare: a copy with each invalid byte replaced. */
+    tl_buf fixed;
+    tl_buf_init(&fixed, n * 3 + 1);
+    int rc = tl_buf_append(&fixed, s, i);
+    while (!rc && i < n) {
+        len = utf8_valid_len(u + i, n - i);
+        rc = len ? tl_buf_append(&fixed, s + i, len) : tl_buf_puts(&fixed, "\xEF\xBF\xBD");
+        i += len ? len : 1;
+    }
+    w->rc = rc ? rc : write_string(w->b, fixed.data, fixed.len);
+    tl_buf_free(&fixed);
+}
+
+void tl_jw_int(tl_jw *w, long long v)
+{
+    if (value_start(w))
+        w->rc = write_integer(w->b, (json_int_t)v);
+}
+
+void tl_jw_real(tl_jw *w, double v)
+{
+    if (value_start(w))
+        w->rc = isfinite(v) ? write_real(w->b, v, 12) : TL_EINPUT;
+}
+
+void tl_jw_bool(tl_jw *w, int v)
+{
+    if (value_start(w))
+        w->rc = tl_buf_puts(w->b, v ? "true" : "false");
+}
+
+void tl_jw_null(tl_jw *w)
+{
+    if (value_start(w))
+        w->rc = tl_buf_puts(w->b, "null");
+}

@@ -26,4 +26,33 @@
  * partial text. */
 int tl_json_write(tl_buf *b, const json_t *v, int precision);
 
+/* A document written value by value, without building a jansson tree
+ * first (for the documents written on every request: building and freeing
+ * the tree cost more than the rest of writing it). The text is the same
+ * as tl_json_write's for the same tree at precision 12. Calls may be
+ * chained without checks: the first error sticks in `rc` and every later
+ * call does nothing. Nesting deeper than TL_JW_MAX_DEPTH is an error.
+ * Strings are checked as UTF-8; an invalid byte is written as U+FFFD, so
+ * the text always reads back (a text cut at a byte limit may end inside
+ * a character). */
+#define TL_JW_MAX_DEPTH 32
+
+typedef struct tl_jw {
+    tl_buf *b;                                /* borrowed */
+    int rc;                                   /* 0, or the first error */
+    int depth;
+    unsigned char has_item[TL_JW_MAX_DEPTH];  /* a value written at that level */
+} tl_jw;
+
+void tl_jw_init(tl_jw *w, tl_buf *b);
+void tl_jw_object(tl_jw *w);        /* { */
+void tl_jw_array(tl_jw *w);         /* [ */
+void tl_jw_end(tl_jw *w, char close);   /* '}' or ']' */
+void tl_jw_key(tl_jw *w, const char *key);   /* key is ASCII without escapes */
+void tl_jw_str(tl_jw *w, const char *s);     /* NULL writes null */
+void tl_jw_int(tl_jw *w, long long v);
+void tl_jw_real(tl_jw *w, double v);         /* as a jansson real, 12 digits */
+void tl_jw_bool(tl_jw *w, int v);
+void tl_jw_null(tl_jw *w);
+
 #endif

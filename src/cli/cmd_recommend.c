@@ -99,8 +99,9 @@ int tl_cmd_recommend(int argc, char **argv)
             tl_rec_result_free(&r);
     }
     if (!rc && !explain) {
-        json_decref(r.excluded);
+        free(r.excluded);
         r.excluded = NULL;
+        r.n_excluded = 0;
     }
     if (rc) {
         fprintf(stderr, "tailor recommend: %s\n", err.msg);
@@ -126,12 +127,9 @@ int tl_cmd_recommend(int argc, char **argv)
         }
         if (r.excluded) {
             printf("\nexcluded:\n");
-            size_t i;
-            json_t *x;
-            json_array_foreach(r.excluded, i, x)
-                printf("   %s: %s (%s)\n", json_string_value(json_object_get(x, "name")),
-                       json_string_value(json_object_get(x, "reason")),
-                       json_string_value(json_object_get(x, "code")));
+            for (size_t i = 0; i < r.n_excluded; i++)
+                printf("   %s: %s (%s)\n", r.excluded[i].name, r.excluded[i].reason,
+                       r.excluded[i].code);
         }
     }
     tl_rec_result_free(&r);

@@ -7,43 +7,54 @@
 #include <string.h>
 
 #include "base/digest.h"
+#include "base/buf.h"
 #include "base/json_write.h"
 #include "govern/pseudonym.h"
 #include "recommend/contact_policy.h"
 #include "store/audit.h"
 
-static json_t *rounded(double v)
+/* Scores, strengths and weights at 4 decimals: enough to say why, short. */
+static double rounded(double v)
 {
-    return json_real(round(v * 10000) / 10000);
+    return round(v * 10000) / 10000;
 }
 
 /* Needs with their evidence: kind and a reference, never a post's text. */
-static json_t *needs_doc(const tl_needs *n)
+static void write_needs(tl_jw *w, const tl_needs *n)
 {
     static const char *const kinds[] = {"post", "figure", "field", "holding"};
-    json_t *arr = json_array();
+    tl_jw_array(w);
     for (size_t i = 0; i < n->n; i++) {
         const tl_need *need = &n->needs[i];
-        json_t *evs = json_array();
+        tl_jw_object(w);
+        tl_jw_key(w, "need");
+        tl_jw_str(w, tl_need_def_get(need->id)->key);
+        tl_jw_key(w, "strength");
+        tl_jw_real(w, rounded(need->strength));
+        tl_jw_key(w, "evidence");
+        tl_jw_array(w);
         for (size_t k = 0; k < need->n_evidence; k++) {
             const tl_evidence *ev = &need->evidence[k];
-            json_t *e = json_pack("{s:s}", "kind", kinds[ev->kind]);
+            tl_jw_object(w);
+            tl_jw_key(w, "kind");
+            tl_jw_str(w, kinds[ev->kind]);
+            tl_jw_key(w, "ref");
             if (ev->kind == TL_EV_POST) {
                 char hex[TL_SHA256_HEX_LEN + 1], ref[32];
                 tl_sha256_hex(ev->text, strlen(ev->text), hex);
                 snprintf(ref, sizeof ref, "sha256:%.16s", hex);
-                json_object_set_new(e, "ref", json_string(ref));
+                tl_jw_str(w, ref);
             } else {
-                json_object_set_new(e, "ref", json_string(ev->text));
+                tl_jw_str(w, ev->text);
             }
-            json_object_set_new(e, "weight", rounded(ev->weight));
-            json_array_append_new(evs, e);
+            tl_jw_key(w, "weight");
+            tl_jw_real(w, rounded(ev->weight));
+            tl_jw_end(w, '}');
         }
-        json_array_append_new(arr, json_pack("{s:s, s:o, s:o}", "need",
-                                             tl_need_def_get(need->id)->key, "strength",
-                                             rounded(need->strength), "evidence", evs));
+        tl_jw_end(w, ']');
+        tl_jw_end(w, '}');
     }
-    return arr;
+    tl_jw_end(w, ']');
 }
 
 /* Rules whose code says all: a held product, and the contact policy's,
@@ -54,48 +65,115 @@ static int short_rule(const char *code)
     return strcmp(code, "held") == 0 || tl_contact_code_find(code) >= 0;
 }
 
-json_t *tl_audit_rec_doc(const tl_engine *e, const tl_rec_result *r, const tl_rec_opts *o,
-                         const tl_audit_origin *origin)
+/* An audit entry is written for every answer, so it is kept short: the
+ * rule's code says all for the rules short_rule lists, a score says why
+ * one fell below the threshold; eligibility rules keep their text, which
+ * holds the rule's limit and the customer's figure at the time. */
+static void write_excluded(tl_jw *w, const tl_rec_result *r)
 {
-    json_t *products = json_array();
+    tl_jw_array(w);
+    for (size_t i = 0; i < r->n_excluded; i++) {
+        const tl_rec_exclusion *x = &r->excluded[i];
+        /* Withheld with all the others: "suppressed" says why, once. */
+        if (r->suppressed.code && strcmp(x->code, r->suppressed.code) == 0)
+            continue;
+        tl_jw_object(w);
+        tl_jw_key(w, "product_id");
+        tl_jw_str(w, x->product_id);
+        tl_jw_key(w, "rule");
+        tl_jw_str(w, x->code);
+        if (strcmp(x->code, "below_threshold") == 0 && !isnan(x->score)) {
+            tl_jw_key(w, "score");
+            tl_jw_real(w, x->score);
+        } else if (!short_rule(x->code)) {
+            tl_jw_key(w, "reason");
+            tl_jw_str(w, x->reason);
+        }
+        tl_jw_end(w, '}');
+    }
+    tl_jw_end(w, ']');
+}
+
+int tl_audit_rec_write(tl_buf *out, const tl_engine *e, const tl_rec_result *r,
+                       const tl_rec_opts *o, const tl_audit_origin *origin)
+{
+    tl_jw w;
+    tl_jw_init(&w, out);
+    tl_jw_object(&w);
+    tl_jw_key(&w, "channel");
+    tl_jw_str(&w, origin->channel);
+    tl_jw_key(&w, "route");
+    tl_jw_str(&w, origin->route);
+    tl_jw_key(&w, "k");
+    tl_jw_int(&w, o ? o->k : 0);
+    tl_jw_key(&w, "products");
+    tl_jw_array(&w);
     for (size_t i = 0; i < r->n_items; i++) {
         const tl_rec_item *it = &r->items[i];
-        json_array_append_new(products,
-                              json_pack("{s:s, s:i, s:o, s:s, s:s?}", "product_id",
-                                        it->product_id, "rank", (int)i + 1, "score",
-                                        rounded(it->score), "category", it->category, "need",
-                                        it->need));
+        tl_jw_object(&w);
+        tl_jw_key(&w, "product_id");
+        tl_jw_str(&w, it->product_id);
+        tl_jw_key(&w, "rank");
+        tl_jw_int(&w, (long long)i + 1);
+        tl_jw_key(&w, "score");
+        tl_jw_real(&w, rounded(it->score));
+        tl_jw_key(&w, "category");
+        tl_jw_str(&w, it->category);
+        tl_jw_key(&w, "need");
+        tl_jw_str(&w, it->need);
+        tl_jw_end(&w, '}');
     }
-    json_t *excluded = json_array();
-    size_t i;
-    json_t *x;
-    /* An audit entry is written for every answer, so it is kept short: the
-     * rule's code says all for the rules short_rule lists, a score says why
-     * one fell below the threshold; eligibility rules keep their text,
-     * which holds the rule's limit and the customer's figure at the time. */
-    json_array_foreach(r->excluded, i, x) {
-        const char *code = json_string_value(json_object_get(x, "code"));
-        /* Withheld with all the others: "suppressed" says why, once. */
-        if (code && r->suppressed.code && strcmp(code, r->suppressed.code) == 0)
-            continue;
-        json_t *entry = json_pack("{s:O, s:O}", "product_id", json_object_get(x, "product_id"),
-                                  "rule", json_object_get(x, "code"));
-        if (code && strcmp(code, "below_threshold") == 0 && json_object_get(x, "score"))
-            json_object_set(entry, "score", json_object_get(x, "score"));
-        else if (!code || !short_rule(code))
-            json_object_set(entry, "reason", json_object_get(x, "reason"));
-        json_array_append_new(excluded, entry);
+    tl_jw_end(&w, ']');
+    tl_jw_key(&w, "excluded");
+    write_excluded(&w, r);
+    tl_jw_key(&w, "needs");
+    write_needs(&w, &r->needs);
+    tl_jw_key(&w, "encoder");
+    tl_jw_str(&w, tl_engine_encoder_id(e));
+    tl_jw_key(&w, "ranking_version");
+    tl_jw_str(&w, TL_RANKING_VERSION);
+    tl_jw_key(&w, "llm");
+    tl_jw_object(&w);
+    tl_jw_key(&w, "used");
+    tl_jw_bool(&w, origin->llm_used != 0);
+    tl_jw_key(&w, "prompt_hash");
+    tl_jw_str(&w, origin->prompt_hash);
+    if (origin->llm_pending) {
+        tl_jw_key(&w, "pending");
+        tl_jw_bool(&w, 1);
     }
+    tl_jw_end(&w, '}');
     /* The rollout arm says why a customer got generally suitable offers
      * although they consented to personalisation. */
-    return json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:s, s:s, s:{s:b, s:o}, s:o, s:s?, s:o}",
-                     "channel", origin->channel, "route", origin->route, "k", o ? o->k : 0,
-                     "products", products, "excluded", excluded, "needs", needs_doc(&r->needs),
-                     "encoder", tl_engine_encoder_id(e), "ranking_version", TL_RANKING_VERSION,
-                     "llm", "used", origin->llm_used != 0, "prompt_hash",
-                     origin->prompt_hash ? json_string(origin->prompt_hash) : json_null(),
-                     "rollout", tl_rec_rollout_json(r), "offer_channel", o ? o->channel : NULL,
-                     "suppressed", tl_rec_suppressed_json(r));
+    tl_jw_key(&w, "rollout");
+    if (r->arm == TL_ARM_NONE) {
+        tl_jw_null(&w);
+    } else {
+        tl_jw_object(&w);
+        tl_jw_key(&w, "name");
+        tl_jw_str(&w, r->rollout);
+        tl_jw_key(&w, "arm");
+        tl_jw_str(&w, tl_arm_name(r->arm));
+        tl_jw_end(&w, '}');
+    }
+    tl_jw_key(&w, "offer_channel");
+    tl_jw_str(&w, o ? o->channel : NULL);
+    tl_jw_key(&w, "suppressed");
+    const tl_contact_block *b = &r->suppressed;
+    if (!b->code) {
+        tl_jw_null(&w);
+    } else {
+        tl_jw_object(&w);
+        tl_jw_key(&w, "code");
+        tl_jw_str(&w, b->code);
+        tl_jw_key(&w, "reason");
+        tl_jw_str(&w, b->reason);
+        tl_jw_key(&w, "until");
+        tl_jw_str(&w, b->until[0] ? b->until : NULL);
+        tl_jw_end(&w, '}');
+    }
+    tl_jw_end(&w, '}');
+    return w.rc;
 }
 
 int tl_audit_append_json(tl_store *st, const char *subject, const char *kind, json_t *doc,
@@ -119,8 +197,18 @@ int tl_audit_recommendation(tl_store *st, const char *customer_id, const tl_engi
                             const tl_rec_result *r, const tl_rec_opts *o,
                             const tl_audit_origin *origin, tl_err *err)
 {
-    json_t *doc = tl_audit_rec_doc(e, r, o, origin);
-    int rc = tl_audit_append_json(st, customer_id, "recommendation", doc, err);
-    json_decref(doc);
+    tl_buf text;
+    tl_buf_init(&text, 64u << 20);
+    int rc = tl_audit_rec_write(&text, e, r, o, origin);
+    if (rc)
+        rc = tl_err_set(err, rc == TL_ENOMEM ? TL_ENOMEM : TL_EINPUT,
+                        "cannot write the audit entry of a recommendation (%s)",
+                        rc == TL_ENOMEM ? "out of memory" : "a value JSON cannot hold");
+    char key[TL_ERASED_SUBJECT_LEN + 1];
+    if (!rc)
+        rc = tl_audit_subject_key(st, customer_id, key, err);
+    if (!rc)
+        rc = tl_store_audit_append(st, customer_id, key, "recommendation", text.data, NULL, err);
+    tl_buf_free(&text);
     return rc;
 }

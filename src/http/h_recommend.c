@@ -16,10 +16,10 @@
 #include "store/events.h"
 #include "store/products.h"
 
-/* Recommends, builds the audit entry and hands both to llm_text.c, which
- * appends the entry before anything is served (a recommendation that
- * cannot be audited is not served) and answers, with the LLM's texts when
- * asked for, configured and consented to. Exclusions are always computed
+/* Recommends and hands the result to llm_text.c, which appends its audit
+ * entry before anything is served (a recommendation that cannot be audited
+ * is not served) and answers, with the LLM's texts when asked for,
+ * configured and consented to. Exclusions are always computed
  * (the audit names the rules that excluded products) and dropped from the
  * response unless the client asked for them. */
 static int recommend_served(tl_request *rq, tl_response *rs, tl_rec_opts *o, int explain,
@@ -35,14 +35,19 @@ static int recommend_served(tl_request *rq, tl_response *rs, tl_rec_opts *o, int
      * own instead of upgrading a snapshot another writer may have passed. */
     tl_store_read_end(rq->st);
     tl_audit_origin origin = {.channel = "api", .route = route};
-    json_t *audit = tl_audit_rec_doc(rq->engine, &r, o, &origin);
-    if (!explain) {
-        json_decref(r.excluded);
-        r.excluded = NULL;
+    json_t *doc;
+    if (shape == TL_LLM_SHAPE_V1) {
+        /* The answer lists the exclusions only when asked; the audit
+         * entry always does, so the result keeps them. */
+        tl_rec_exclusion *excluded = r.excluded;
+        if (!explain)
+            r.excluded = NULL;
+        doc = tl_rec_result_to_json(rq->engine, &r);
+        r.excluded = excluded;
+    } else {
+        doc = tl_rec_result_to_prototype_json(&r);
     }
-    json_t *doc = shape == TL_LLM_SHAPE_V1 ? tl_rec_result_to_json(rq->engine, &r)
-                                           : tl_rec_result_to_prototype_json(&r);
-    tl_llm_respond_recs(rq, rs, &r, doc, shape, llm_wanted, audit);
+    tl_llm_respond_recs(rq, rs, &r, doc, shape, llm_wanted, o, &origin);
     tl_rec_result_free(&r);
     return 0;
 }

@@ -145,7 +145,8 @@ static int defer(tl_response *rs, text_job *j)
 }
 
 int tl_llm_respond_recs(tl_request *rq, tl_response *rs, const tl_rec_result *r, json_t *doc,
-                        int shape, int wanted, json_t *audit)
+                        int shape, int wanted, const tl_rec_opts *opts,
+                        const tl_audit_origin *origin)
 {
     const char *reason = NULL;
     tl_consent consent;
@@ -168,25 +169,23 @@ int tl_llm_respond_recs(tl_request *rq, tl_response *rs, const tl_rec_result *r,
             tl_customer_free(&c);
         }
     }
-    if (audit) {
-        json_t *llm = json_object_get(audit, "llm");
-        if (!reason) {
-            json_object_set_new(llm, "prompt_hash", json_string(j->prompt.hash));
-            json_object_set_new(llm, "pending", json_true());
-        }
-        int rc = tl_audit_append_json(rq->st, r->customer_id, "recommendation", audit, &err);
-        json_decref(audit);
-        if (rc) {
-            if (j)
-                tl_llm_prompt_free(&j->prompt);
-            free(j);
-            json_decref(doc);
-            return tl_respond_from_err(rs, rc, err.msg);
-        }
-        tl_metrics_served((int)r->arm);
-        if (r->suppressed.code)
-            tl_metrics_suppressed(r->suppressed.code);
+    tl_audit_origin served = *origin;
+    if (!reason) {
+        served.prompt_hash = j->prompt.hash;
+        served.llm_pending = 1;
     }
+    int rc = tl_audit_recommendation(rq->st, r->customer_id, rq->engine, r, opts, &served,
+                                     &err);
+    if (rc) {
+        if (j)
+            tl_llm_prompt_free(&j->prompt);
+        free(j);
+        json_decref(doc);
+        return tl_respond_from_err(rs, rc, err.msg);
+    }
+    tl_metrics_served((int)r->arm);
+    if (r->suppressed.code)
+        tl_metrics_suppressed(r->suppressed.code);
     if (reason) {
         if (j)
             tl_llm_prompt_free(&j->prompt);

@@ -11,6 +11,7 @@
 #ifndef TL_HTTP_LLM_TEXT_H
 #define TL_HTTP_LLM_TEXT_H
 
+#include "govern/audit.h"
 #include "http/request.h"
 #include "recommend/engine.h"
 
@@ -20,14 +21,15 @@ enum tl_llm_shape { TL_LLM_SHAPE_V1, TL_LLM_SHAPE_PROTOTYPE };
 int tl_llm_requested(tl_request *rq);
 
 /* Responds with doc (stolen), the JSON of r in the given shape; wanted: the
- * caller asked for LLM texts. audit (stolen, may be NULL) is the audit
- * entry of what is served: its "llm" member gets the prompt's hash and
- * "pending": true when a prompt goes to the LLM, and it is appended before
- * anything is sent (an error response instead when it cannot be). When
+ * caller asked for LLM texts. The audit entry of what is served (r with
+ * the options opts, served at origin) is appended before anything is sent,
+ * an error response instead when it cannot be; its "llm" member gets the
+ * prompt's hash and "pending": true when a prompt goes to the LLM. When
  * the LLM's texts are then served, an "llm_text" entry with the same
  * prompt hash follows it. */
 int tl_llm_respond_recs(tl_request *rq, tl_response *rs, const tl_rec_result *r, json_t *doc,
-                        int shape, int wanted, json_t *audit);
+                        int shape, int wanted, const tl_rec_opts *opts,
+                        const tl_audit_origin *origin);
 
 /* Responds with a product's insights (stolen): as they are (v1) or in the
  * prototype's [{"Suggestion"}] shape, with the model's suggestions when

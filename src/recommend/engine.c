@@ -479,18 +479,20 @@ static int contact_open(tl_store *st, const char *customer_id, const char *chann
                                   &f, err);
 }
 
-/* Records why p is not offered; `score` (NAN for none) is the figure a
- * threshold exclusion turned on, kept for the audit. */
-static void exclude(json_t *arr, const tl_cat_product *p, const char *code, const char *reason,
-                    double score)
+/* Records why p is not offered when the result lists exclusions; `score`
+ * (NAN for none) is the figure a threshold exclusion turned on, kept for
+ * the audit. The list has room for every product of the catalogue. */
+static void exclude(tl_rec_result *r, const tl_cat_product *p, const char *code,
+                    const char *reason, double score)
 {
-    if (!arr)
+    if (!r->excluded)
         return;
-    json_t *x = json_pack("{s:s, s:s, s:s, s:s}", "product_id", p->id, "name", p->name, "code",
-                          code, "reason", reason);
-    if (x && !isnan(score))
-        json_object_set_new(x, "score", json_real(round(score * 1000) / 1000));
-    json_array_append_new(arr, x);
+    tl_rec_exclusion *x = &r->excluded[r->n_excluded++];
+    x->product_id = p->id;
+    x->name = p->name;
+    x->code = code;
+    tl_strlcpy(x->reason, reason, sizeof x->reason);
+    x->score = isnan(score) ? NAN : round(score * 1000) / 1000;
 }
 
 /* Products the customer's posts name, with how the post feels about them.
@@ -500,13 +502,17 @@ static json_t *post_sentiment(const tl_catalogue *cat, const tl_customer_view *v
 {
     json_t *arr = json_array();
     char *lower[TL_VIEW_MAX_POSTS] = {0};
-    for (size_t k = 0; k < v->n_posts; k++)
+    size_t lower_len[TL_VIEW_MAX_POSTS];
+    for (size_t k = 0; k < v->n_posts; k++) {
         if (!(lower[k] = tl_ascii_lower_dup(v->posts[k].text)))
             goto done;
+        lower_len[k] = strlen(lower[k]);
+    }
     for (size_t i = 0; i < cat->n; i++) {
         const tl_cat_product *p = &cat->products[i];
+        size_t name_len = strlen(p->name_lower);
         for (size_t k = 0; k < v->n_posts; k++) {
-            if (!*p->name_lower || !strstr(lower[k], p->name_lower))
+            if (!name_len || !tl_str_find(lower[k], lower_len[k], p->name_lower, name_len))
                 continue;
             const tl_sentiment *s = &v->posts[k].sentiment;
             json_array_append_new(
@@ -732,11 +738,12 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
      * channel's cap count at once. */
     if ((rc = contact_open(st, customer_id, o ? o->channel : NULL, &policy, &contact, err)))
         goto done;
-    out->excluded = o && o->explain ? json_array() : NULL;
     tl_applicant app;
     applicant_from_view(v, &app);
     cands = calloc(cat->n ? cat->n : 1, sizeof *cands);
-    if (!cands) {
+    if (o && o->explain)
+        out->excluded = malloc((cat->n ? cat->n : 1) * sizeof *out->excluded);
+    if (!cands || (o && o->explain && !out->excluded)) {
         rc = tl_err_set(err, TL_ENOMEM, "out of memory");
         goto done;
     }
@@ -745,19 +752,19 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
     for (size_t i = 0; i < cat->n; i++) {
         const tl_cat_product *p = &cat->products[i];
         if (tl_view_holds(v, p->id)) {
-            exclude(out->excluded, p, "held", "the customer already holds this product", NAN);
+            exclude(out, p, "held", "the customer already holds this product", NAN);
             continue;
         }
         tl_contact_block block;
         if (suppressed || tl_contact_product_blocked(&contact, p->id, &block)) {
             const tl_contact_block *b = suppressed ? &out->suppressed : &block;
-            exclude(out->excluded, p, b->code, b->reason, NAN);
+            exclude(out, p, b->code, b->reason, NAN);
             continue;
         }
         cand *c = &cands[nc];
         tl_eligibility_check(&p->elig, &app, NULL, &c->verdict);
         if (!c->verdict.eligible) {
-            exclude(out->excluded, p, c->verdict.code, c->verdict.reason, NAN);
+            exclude(out, p, c->verdict.code, c->verdict.reason, NAN);
             continue;
         }
         score_components(e, &x, i, c);
@@ -825,7 +832,7 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
                 char reason[96];
                 snprintf(reason, sizeof reason, "score %.3f is below the minimum %.2f",
                          cands[i].score, e->w.min_score);
-                exclude(out->excluded, &cat->products[cands[i].idx], "below_threshold", reason,
+                exclude(out, &cat->products[cands[i].idx], "below_threshold", reason,
                         cands[i].score);
             }
     }
@@ -928,7 +935,7 @@ void tl_rec_result_free(tl_rec_result *r)
         return;
     for (size_t i = 0; i < r->n_items; i++)
         json_decref(r->items[i].evidence);
-    json_decref(r->excluded);
+    free(r->excluded);
     json_decref(r->post_sentiment);
     tl_catalogue_unref(r->catalogue);
     memset(r, 0, sizeof *r);
@@ -962,6 +969,20 @@ json_t *tl_rec_suppressed_json(const tl_rec_result *r)
         return json_null();
     return json_pack("{s:s, s:s, s:s?}", "code", b->code, "reason", b->reason, "until",
                      b->until[0] ? b->until : NULL);
+}
+
+json_t *tl_rec_excluded_json(const tl_rec_result *r)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < r->n_excluded; i++) {
+        const tl_rec_exclusion *x = &r->excluded[i];
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "product_id", x->product_id, "name",
+                              x->name, "code", x->code, "reason", x->reason);
+        if (o && !isnan(x->score))
+            json_object_set_new(o, "score", json_real(x->score));
+        json_array_append_new(arr, o);
+    }
+    return arr;
 }
 
 json_t *tl_rec_rollout_json(const tl_rec_result *r)
@@ -1006,7 +1027,7 @@ json_t *tl_rec_result_to_json(const tl_engine *e, const tl_rec_result *r)
     if (r->arm != TL_ARM_NONE)
         json_object_set_new(o, "rollout", tl_rec_rollout_json(r));
     if (r->excluded)
-        json_object_set(o, "excluded", r->excluded);
+        json_object_set_new(o, "excluded", tl_rec_excluded_json(r));
     return o;
 }
 

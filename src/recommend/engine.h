@@ -75,6 +75,15 @@ typedef struct tl_rec_item {
     json_t *evidence;       /* array, owned */
 } tl_rec_item;
 
+/* A product not offered, and why. */
+typedef struct tl_rec_exclusion {
+    const char *product_id, *name;   /* borrowed from the result's pinned catalogue */
+    const char *code;                /* the rule's code, static */
+    char reason[200];
+    double score;                    /* the score a below_threshold exclusion turned on,
+                                        to 3 decimals; NAN for every other rule */
+} tl_rec_exclusion;
+
 typedef struct tl_rec_result {
     char customer_id[72];
     tl_needs needs;
@@ -82,7 +91,9 @@ typedef struct tl_rec_result {
     char product_offering[640];
     tl_rec_item items[20];
     size_t n_items;
-    json_t *excluded;       /* array of {product_id, name, code, reason} (explain), owned */
+    tl_rec_exclusion *excluded;   /* with explain: the products not offered, n_excluded
+                                     of them, owned; NULL without explain */
+    size_t n_excluded;
     json_t *post_sentiment; /* products the posts speak of, owned */
     void *catalogue;        /* pinned catalogue: items borrow from it */
     char segment[64];       /* learning segment, "" when personalisation is off */
@@ -140,6 +151,10 @@ void tl_engine_learned(tl_engine *e);
  * global_events,weight,p_accept}, "suppressed":{code,reason,until}|null,
  * ["rollout":{name,arm}], ["excluded"]}. New reference. */
 json_t *tl_rec_result_to_json(const tl_engine *e, const tl_rec_result *r);
+
+/* [{"product_id", "name", "code", "reason"[, "score"]}] of the excluded
+ * products, empty without explain. New reference. */
+json_t *tl_rec_excluded_json(const tl_rec_result *r);
 
 /* {"name", "arm"} of the rollout the result was served under, or JSON null
  * when none ran. New reference. */

@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include <float.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -146,6 +147,161 @@ static void test_random_documents(void **state)
     }
 }
 
+/* Streams v through the tl_jw calls; false when v holds a string with a
+ * NUL (tl_jw_str takes C strings) or nests too deep, which the caller
+ * skips. */
+static bool stream_value(tl_jw *w, const json_t *v, int depth)
+{
+    const char *key;
+    json_t *x;
+    size_t i;
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        if (depth + 1 >= TL_JW_MAX_DEPTH)
+            return false;
+        tl_jw_object(w);
+        json_object_foreach((json_t *)v, key, x) {
+            tl_jw_key(w, key);
+            if (!stream_value(w, x, depth + 1))
+                return false;
+        }
+        tl_jw_end(w, '}');
+        return true;
+    case JSON_ARRAY:
+        if (depth + 1 >= TL_JW_MAX_DEPTH)
+            return false;
+        tl_jw_array(w);
+        json_array_foreach(v, i, x)
+            if (!stream_value(w, x, depth + 1))
+                return false;
+        tl_jw_end(w, ']');
+        return true;
+    case JSON_STRING:
+        if (strlen(json_string_value(v)) != json_string_length(v))
+            return false;
+        tl_jw_str(w, json_string_value(v));
+        return true;
+    case JSON_INTEGER:
+        tl_jw_int(w, json_integer_value(v));
+        return true;
+    case JSON_REAL:
+        tl_jw_real(w, json_real_value(v));
+        return true;
+    case JSON_TRUE:
+    case JSON_FALSE:
+        tl_jw_bool(w, json_is_true(v));
+        return true;
+    case JSON_NULL:
+        tl_jw_null(w);
+        return true;
+    }
+    return false;
+}
+
+/* The streaming writer gives tl_json_write's text at precision 12 for
+ * the same document, written value by value. */
+static void test_stream_random_documents(void **state)
+{
+    (void)state;
+    int compared = 0;
+    for (int i = 0; i < 5000; i++) {
+        json_t *v = random_value(0);
+        tl_buf want, got;
+        tl_buf_init(&want, 1u << 20);
+        tl_buf_init(&got, 1u << 20);
+        tl_jw w;
+        tl_jw_init(&w, &got);
+        assert_int_equal(tl_json_write(&want, v, 12), 0);
+        if (stream_value(&w, v, 0)) {
+            assert_int_equal(w.rc, 0);
+            assert_int_equal(w.depth, 0);
+            if (strcmp(want.data, got.data) != 0)
+                fail_msg("tl_json_write: %s\ntl_jw:         %s", want.data, got.data);
+            compared++;
+        }
+        tl_buf_free(&want);
+        tl_buf_free(&got);
+        json_decref(v);
+    }
+    assert_true(compared > 2000);
+}
+
+/* Invalid UTF-8 is written as U+FFFD, so the text always reads back;
+ * NULL strings are null; valid multi-byte text is kept as it is. */
+static void test_stream_strings(void **state)
+{
+    (void)state;
+    tl_buf b;
+    tl_buf_init(&b, 4096);
+    tl_jw w;
+    tl_jw_init(&w, &b);
+    tl_jw_object(&w);
+    tl_jw_key(&w, "cut");
+    tl_jw_str(&w, "caf\xc3");              /* a text cut inside a character */
+    tl_jw_key(&w, "bad");
+    tl_jw_str(&w, "a\xff\xc0\x80\xed\xa0\x80z");   /* not UTF-8, overlong, a surrogate */
+    tl_jw_key(&w, "ok");
+    tl_jw_str(&w, "\xe2\x82\xac 5 \xf0\x9f\x98\x80 \"q\"\n");
+    tl_jw_key(&w, "none");
+    tl_jw_str(&w, NULL);
+    tl_jw_key(&w, "list");
+    tl_jw_array(&w);
+    tl_jw_int(&w, -3);
+    tl_jw_real(&w, 0.1235);
+    tl_jw_bool(&w, 0);
+    tl_jw_object(&w);
+    tl_jw_end(&w, '}');
+    tl_jw_end(&w, ']');
+    tl_jw_end(&w, '}');
+    assert_int_equal(w.rc, 0);
+    assert_string_equal(b.data, "{\"cut\":\"caf\xef\xbf\xbd\",\"bad\":\"a\xef\xbf\xbd"
+                                "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+                                "\xef\xbf\xbdz\",\"ok\":\"\xe2\x82\xac 5 \xf0\x9f\x98\x80 "
+                                "\\\"q\\\"\\n\",\"none\":null,\"list\":[-3,0.1235,false,{}]}");
+    json_error_t je;
+    json_t *back = json_loads(b.data, 0, &je);
+    assert_non_null(back);
+    json_decref(back);
+    tl_buf_free(&b);
+}
+
+/* Errors stick: too deep, closing nothing, a full buffer, a real that is
+ * not finite; nothing is written after the first. */
+static void test_stream_errors(void **state)
+{
+    (void)state;
+    tl_buf b;
+    tl_buf_init(&b, 4096);
+    tl_jw w;
+    tl_jw_init(&w, &b);
+    for (int i = 0; i < TL_JW_MAX_DEPTH; i++)
+        tl_jw_array(&w);
+    assert_int_not_equal(w.rc, 0);
+    size_t len = b.len;
+    tl_jw_int(&w, 1);
+    tl_jw_end(&w, ']');
+    assert_int_equal(b.len, len);
+
+    tl_buf_reset(&b);
+    tl_jw_init(&w, &b);
+    tl_jw_end(&w, '}');
+    assert_int_not_equal(w.rc, 0);
+
+    tl_buf_reset(&b);
+    tl_jw_init(&w, &b);
+    tl_jw_real(&w, NAN);
+    assert_int_not_equal(w.rc, 0);
+
+    tl_buf small;
+    tl_buf_init(&small, 8);
+    tl_jw_init(&w, &small);
+    tl_jw_array(&w);
+    tl_jw_str(&w, "longer than eight bytes");
+    assert_int_not_equal(w.rc, 0);
+    tl_buf_free(&small);
+    tl_buf_free(&b);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -165,6 +321,9 @@ int main(void)
         cmocka_unit_test(test_edge_cases),
         cmocka_unit_test(test_random_documents),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_stream_random_documents),
+        cmocka_unit_test(test_stream_strings),
+        cmocka_unit_test(test_stream_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
