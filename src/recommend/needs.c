@@ -2,6 +2,7 @@
 #include "recommend/needs.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "base/str.h"
 #include "base/vec.h"
+#include "text/keyword_set.h"
 
 /* Descriptions use the words product texts use, so that matching needs to
  * products works with any encoder. Keywords are lower-case stems matched at
@@ -126,30 +128,28 @@ static void raise(tl_needs *n, tl_need_id id, double w, int kind, const char *fm
     va_end(ap);
 }
 
-/* How many of the keywords occur in a lower-cased post (len bytes) at a
- * word start. The search finds candidates; only those are checked for the
- * word boundary. */
-static int keyword_hits(const char *lower, size_t len, const char *keywords)
+/* Every need's keywords in one set, built on first use and kept for the
+ * life of the process (the definitions are static too). */
+static tl_keyword_set *need_keywords;
+static pthread_once_t need_keywords_once = PTHREAD_ONCE_INIT;
+
+static void need_keywords_build(void)
 {
-    int hits = 0;
-    const char *k = keywords;
-    while (*k) {
-        const char *end = strchr(k, ',');
-        size_t klen = end ? (size_t)(end - k) : strlen(k);
-        if (klen) {
-            const char *stop = lower + len;
-            for (const char *p = tl_str_find(lower, len, k, klen); p;
-                 p = tl_str_find(p + 1, (size_t)(stop - p - 1), k, klen))
-                if (p == lower || !isalnum((unsigned char)p[-1])) {
-                    hits++;
-                    break;
-                }
-        }
-        k += klen;
-        if (*k == ',')
-            k++;
-    }
-    return hits;
+    const char *lists[TL_NEED_COUNT];
+    for (int k = 0; k < TL_NEED_COUNT; k++)
+        lists[k] = defs[k].keywords;
+    need_keywords = tl_keyword_set_build(lists, TL_NEED_COUNT);
+}
+
+/* hits[k] = how many of need k's keywords occur at a word start in the
+ * lower-cased post; all zero when the set could not be built. */
+static void keyword_hits(const char *lower, size_t len, int hits[TL_NEED_COUNT])
+{
+    pthread_once(&need_keywords_once, need_keywords_build);
+    if (need_keywords)
+        tl_keyword_set_count(need_keywords, lower, len, hits);
+    else
+        memset(hits, 0, TL_NEED_COUNT * sizeof *hits);
 }
 
 static int has_category(const tl_customer_view *v, const char *name)
@@ -299,13 +299,14 @@ static void posts(const tl_customer_view *v, const float *need_vecs, const float
             if (sims[k] > best)
                 best = sims[k];
         }
+        int hits[TL_NEED_COUNT];
+        keyword_hits(lower, len, hits);
         for (int k = 0; k < TL_NEED_COUNT; k++) {
-            int hits = keyword_hits(lower, len, defs[k].keywords);
             double w = 0;
             if (best > 0.05f && sims[k] >= 0.75f * best)
                 w += 0.25 + 0.35 * (sims[k] / best);
-            if (hits)
-                w += 0.2 + 0.1 * (hits - 1);
+            if (hits[k])
+                w += 0.2 + 0.1 * (hits[k] - 1);
             if (w > 0)
                 raise(n, (tl_need_id)k, fmin(0.8, w), TL_EV_POST, "%.190s", text);
         }
