@@ -2,6 +2,7 @@
 #include "base/json_write.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -116,11 +117,29 @@ static int needs_escape(unsigned char c)
     return c < 0x20 || c == '"' || c == '\\';
 }
 
+/* Whether any of the 8 bytes in x needs an escape: a byte below 0x20, a
+ * '"' or a '\\' (the bit tricks for "a byte less than n" and "a zero byte",
+ * exact as a yes or no). Most strings need none, so they are read 8 bytes
+ * a step. */
+static int word_needs_escape(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t below_space = (x - ones * 0x20) & ~x & highs;
+    uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+    uint64_t quote = (q - ones) & ~q & highs, backslash = (bs - ones) & ~bs & highs;
+    return (below_space | quote | backslash) != 0;
+}
+
 static int write_string(tl_buf *b, const char *s, size_t len)
 {
     int rc = tl_buf_putc(b, '"');
     size_t run = 0;
     for (size_t i = 0; !rc && i < len; i++) {
+        uint64_t word;
+        while (i + 8 <= len && (memcpy(&word, s + i, 8), !word_needs_escape(word)))
+            i += 8;
+        if (i >= len)
+            break;
         unsigned char c = (unsigned char)s[i];
         if (!needs_escape(c))
             continue;

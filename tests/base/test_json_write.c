@@ -147,6 +147,35 @@ static void test_random_documents(void **state)
     }
 }
 
+/* Strings are read 8 bytes a step until one needs an escape: each
+ * special byte at every offset of strings of every length up to 40, among
+ * bytes that need none (0x20, 0x7f, UTF-8), is found and escaped as
+ * jansson escapes it. */
+static void test_string_escapes_at_every_offset(void **state)
+{
+    (void)state;
+    static const char specials[] = {'"', '\\', '\n', 0x1f, 0x01, '\t'};
+    for (size_t len = 1; len <= 40; len++)
+        for (size_t at = 0; at < len; at++)
+            for (size_t k = 0; k < sizeof specials; k++) {
+                char text[48];
+                for (size_t i = 0; i < len; i++)
+                    text[i] = "a \x7f~"[i % 4];
+                if (len >= 4) {   /* a two-byte character somewhere else */
+                    size_t u = (at + 2) % (len - 1);
+                    if (u != at && u + 1 != at) {
+                        text[u] = (char)0xc3;
+                        text[u + 1] = (char)0xa9;
+                    }
+                }
+                text[at] = specials[k];
+                json_t *v = json_stringn(text, len);
+                assert_non_null(v);
+                assert_same(v, 12);
+                json_decref(v);
+            }
+}
+
 /* Streams v through the tl_jw calls; false when v holds a string with a
  * NUL (tl_jw_str takes C strings) or nests too deep, which the caller
  * skips. */
@@ -321,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_edge_cases),
         cmocka_unit_test(test_random_documents),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_string_escapes_at_every_offset),
         cmocka_unit_test(test_stream_random_documents),
         cmocka_unit_test(test_stream_strings),
         cmocka_unit_test(test_stream_errors),
