@@ -371,3 +371,13 @@ void tl_jw_null(tl_jw *w)
     if (value_start(w))
         w->rc = tl_buf_puts(w->b, "null");
 }
+
+void tl_jw_value(tl_jw *w, const json_t *v)
+{
+    if (!v) {
+        tl_jw_null(w);
+        return;
+    }
+    if (value_start(w))
+        w->rc = write_value(w->b, v, 12, w->depth);
+}

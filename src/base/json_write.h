@@ -54,5 +54,8 @@ void tl_jw_int(tl_jw *w, long long v);
 void tl_jw_real(tl_jw *w, double v);         /* as a jansson real, 12 digits */
 void tl_jw_bool(tl_jw *w, int v);
 void tl_jw_null(tl_jw *w);
+/* A jansson value as tl_json_write writes it at precision 12; NULL writes
+ * null. */
+void tl_jw_value(tl_jw *w, const json_t *v);
 
 #endif

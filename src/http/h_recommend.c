@@ -35,19 +35,24 @@ static int recommend_served(tl_request *rq, tl_response *rs, tl_rec_opts *o, int
      * own instead of upgrading a snapshot another writer may have passed. */
     tl_store_read_end(rq->st);
     tl_audit_origin origin = {.channel = "api", .route = route};
-    json_t *doc;
+    tl_buf text;
+    tl_buf_init(&text, 64u << 20);
+    tl_jw answer;
+    tl_jw_init(&answer, &text);
+    tl_jw_object(&answer);
     if (shape == TL_LLM_SHAPE_V1) {
         /* The answer lists the exclusions only when asked; the audit
          * entry always does, so the result keeps them. */
         tl_rec_exclusion *excluded = r.excluded;
         if (!explain)
             r.excluded = NULL;
-        doc = tl_rec_result_to_json(rq->engine, &r);
+        tl_rec_result_write_members(&answer, rq->engine, &r);
         r.excluded = excluded;
     } else {
-        doc = tl_rec_result_to_prototype_json(&r);
+        tl_rec_result_write_prototype_members(&answer, &r);
     }
-    tl_llm_respond_recs(rq, rs, &r, doc, shape, llm_wanted, o, &origin);
+    tl_llm_respond_recs(rq, rs, &r, &answer, shape, llm_wanted, o, &origin);
+    tl_buf_free(&text);
     tl_rec_result_free(&r);
     return 0;
 }

@@ -53,6 +53,22 @@ static void finish(tl_response *rs, const char *subject, json_t *doc, int shape,
     tl_respond_json(rs, MHD_HTTP_OK, doc);
 }
 
+/* The deterministic answer, finished as text: "text_source" and "llm" are
+ * added to the object w has open, which is then closed and sent. */
+static void finish_text(tl_response *rs, tl_jw *w, const tl_llm_outcome *o)
+{
+    tl_jw_key(w, "text_source");
+    tl_jw_str(w, tl_llm_text_source(o));
+    tl_jw_key(w, "llm");
+    tl_llm_outcome_write(w, o);
+    tl_jw_end(w, '}');
+    if (w->rc)
+        tl_respond_error(rs, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                         "could not encode the response");
+    else
+        tl_respond_json_text(rs, MHD_HTTP_OK, w->b->data, w->b->len);
+}
+
 static void patch_recs(json_t *doc, int shape, const tl_llm_rec_text *t)
 {
     if (shape == TL_LLM_SHAPE_PROTOTYPE) {
@@ -144,7 +160,7 @@ static int defer(tl_response *rs, text_job *j)
     return 0;
 }
 
-int tl_llm_respond_recs(tl_request *rq, tl_response *rs, const tl_rec_result *r, json_t *doc,
+int tl_llm_respond_recs(tl_request *rq, tl_response *rs, const tl_rec_result *r, tl_jw *answer,
                         int shape, int wanted, const tl_rec_opts *opts,
                         const tl_audit_origin *origin)
 {
@@ -180,7 +196,6 @@ int tl_llm_respond_recs(tl_request *rq, tl_response *rs, const tl_rec_result *r,
         if (j)
             tl_llm_prompt_free(&j->prompt);
         free(j);
-        json_decref(doc);
         return tl_respond_from_err(rs, rc, err.msg);
     }
     tl_metrics_served((int)r->arm);
@@ -192,8 +207,17 @@ int tl_llm_respond_recs(tl_request *rq, tl_response *rs, const tl_rec_result *r,
         free(j);
         tl_llm_outcome o;
         tl_llm_outcome_fallback(&o, reason);
-        finish(rs, r->customer_id, doc, shape, TL_LLM_TASK_RECS, &o);
+        finish_text(rs, answer, &o);
         return 0;
+    }
+    /* The LLM's texts are patched into the answer: it becomes a tree. */
+    tl_jw_end(answer, '}');
+    json_t *doc = answer->rc ? NULL : json_loads(answer->b->data, 0, NULL);
+    if (!doc) {
+        tl_llm_prompt_free(&j->prompt);
+        free(j);
+        return tl_respond_error(rs, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                                "could not encode the response");
     }
     j->doc = doc;
     j->shape = shape;

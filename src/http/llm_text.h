@@ -20,14 +20,15 @@ enum tl_llm_shape { TL_LLM_SHAPE_V1, TL_LLM_SHAPE_PROTOTYPE };
 /* 1 when the query says llm=true (or 1, yes). */
 int tl_llm_requested(tl_request *rq);
 
-/* Responds with doc (stolen), the JSON of r in the given shape; wanted: the
- * caller asked for LLM texts. The audit entry of what is served (r with
+/* Responds with the JSON of r in the given shape, whose members `answer`
+ * holds in an object left open (its buffer stays the caller's); wanted:
+ * the caller asked for LLM texts. The audit entry of what is served (r with
  * the options opts, served at origin) is appended before anything is sent,
  * an error response instead when it cannot be; its "llm" member gets the
  * prompt's hash and "pending": true when a prompt goes to the LLM. When
  * the LLM's texts are then served, an "llm_text" entry with the same
  * prompt hash follows it. */
-int tl_llm_respond_recs(tl_request *rq, tl_response *rs, const tl_rec_result *r, json_t *doc,
+int tl_llm_respond_recs(tl_request *rq, tl_response *rs, const tl_rec_result *r, tl_jw *answer,
                         int shape, int wanted, const tl_rec_opts *opts,
                         const tl_audit_origin *origin);
 

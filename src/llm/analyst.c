@@ -20,13 +20,32 @@ const char *tl_llm_text_source(const tl_llm_outcome *o)
     return o->used ? "llm" : "deterministic";
 }
 
+void tl_llm_outcome_write(tl_jw *w, const tl_llm_outcome *o)
+{
+    tl_jw_object(w);
+    tl_jw_key(w, "used");
+    tl_jw_bool(w, o->used);
+    tl_jw_key(w, "model");
+    tl_jw_str(w, o->model[0] ? o->model : NULL);
+    tl_jw_key(w, "cached");
+    tl_jw_bool(w, o->cached);
+    tl_jw_key(w, "prompt_hash");
+    tl_jw_str(w, o->prompt_hash[0] ? o->prompt_hash : NULL);
+    tl_jw_key(w, "fallback_reason");
+    tl_jw_str(w, o->fallback_reason);
+    tl_jw_end(w, '}');
+}
+
 json_t *tl_llm_outcome_json(const tl_llm_outcome *o)
 {
-    return json_pack("{s:b, s:o, s:b, s:o, s:o}", "used", o->used, "model",
-                     o->model[0] ? json_string(o->model) : json_null(), "cached", o->cached,
-                     "prompt_hash", o->prompt_hash[0] ? json_string(o->prompt_hash) : json_null(),
-                     "fallback_reason",
-                     o->fallback_reason ? json_string(o->fallback_reason) : json_null());
+    tl_buf text;
+    tl_buf_init(&text, 4096);
+    tl_jw w;
+    tl_jw_init(&w, &text);
+    tl_llm_outcome_write(&w, o);
+    json_t *doc = w.rc ? NULL : json_loads(text.data, 0, NULL);
+    tl_buf_free(&text);
+    return doc;
 }
 
 void tl_llm_answer_free(tl_llm_answer *a)

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "base/json_write.h"
 #include "llm/config.h"
 #include "llm/prompt.h"
 #include "llm/validate.h"
@@ -33,7 +34,9 @@ void tl_llm_outcome_fallback(tl_llm_outcome *o, const char *reason);
 /* "llm" or "deterministic". */
 const char *tl_llm_text_source(const tl_llm_outcome *o);
 
-/* {"used", "model", "cached", "prompt_hash", "fallback_reason"}; new reference. */
+/* {"used", "model", "cached", "prompt_hash", "fallback_reason"}: written
+ * as a value into w, or as a tree (new reference). */
+void tl_llm_outcome_write(tl_jw *w, const tl_llm_outcome *o);
 json_t *tl_llm_outcome_json(const tl_llm_outcome *o);
 
 /* What a validated answer holds, by task. */

@@ -124,6 +124,11 @@ const char *tl_engine_encoder_id(const tl_engine *e)
     return tl_encoder_id(e->enc);
 }
 
+double tl_engine_learned_weight(const tl_engine *e)
+{
+    return e->w.learned;
+}
+
 static int embed(tl_engine *e, const char *const *texts, size_t n, float *out, tl_err *err)
 {
     if (e->enc_thread_safe)
@@ -939,131 +944,6 @@ void tl_rec_result_free(tl_rec_result *r)
     json_decref(r->post_sentiment);
     tl_catalogue_unref(r->catalogue);
     memset(r, 0, sizeof *r);
-}
-
-static json_t *needs_json(const tl_needs *n)
-{
-    json_t *arr = json_array();
-    for (size_t i = 0; i < n->n; i++) {
-        const tl_need *need = &n->needs[i];
-        const tl_need_def *d = tl_need_def_get(need->id);
-        json_t *evs = json_array();
-        static const char *const kinds[] = {"post", "figure", "field", "holding"};
-        for (size_t k = 0; k < need->n_evidence; k++)
-            json_array_append_new(evs, json_pack("{s:s, s:s, s:f}", "type",
-                                                 kinds[need->evidence[k].kind], "text",
-                                                 need->evidence[k].text, "weight",
-                                                 round(need->evidence[k].weight * 1000) / 1000));
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:f, s:o}", "need", d->key, "label",
-                                             d->label, "strength",
-                                             round(need->strength * 1000) / 1000, "evidence",
-                                             evs));
-    }
-    return arr;
-}
-
-json_t *tl_rec_suppressed_json(const tl_rec_result *r)
-{
-    const tl_contact_block *b = &r->suppressed;
-    if (!b->code)
-        return json_null();
-    return json_pack("{s:s, s:s, s:s?}", "code", b->code, "reason", b->reason, "until",
-                     b->until[0] ? b->until : NULL);
-}
-
-json_t *tl_rec_excluded_json(const tl_rec_result *r)
-{
-    json_t *arr = json_array();
-    for (size_t i = 0; i < r->n_excluded; i++) {
-        const tl_rec_exclusion *x = &r->excluded[i];
-        json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "product_id", x->product_id, "name",
-                              x->name, "code", x->code, "reason", x->reason);
-        if (o && !isnan(x->score))
-            json_object_set_new(o, "score", json_real(x->score));
-        json_array_append_new(arr, o);
-    }
-    return arr;
-}
-
-json_t *tl_rec_rollout_json(const tl_rec_result *r)
-{
-    if (r->arm == TL_ARM_NONE)
-        return json_null();
-    return json_pack("{s:s, s:s}", "name", r->rollout, "arm", tl_arm_name(r->arm));
-}
-
-json_t *tl_rec_result_to_json(const tl_engine *e, const tl_rec_result *r)
-{
-    json_t *recs = json_array();
-    for (size_t i = 0; i < r->n_items; i++) {
-        const tl_rec_item *it = &r->items[i];
-        json_t *reasons = json_array();
-        for (size_t k = 0; k < it->n_reasons; k++)
-            json_array_append_new(reasons, json_string(it->reasons[k]));
-        json_array_append_new(
-            recs, json_pack("{s:s, s:s, s:s, s:f, s:f, s:f, s:s?, s:o, s:O}", "product_id",
-                            it->product_id, "name", it->name, "category", it->category, "score",
-                            it->score, "p_accept", it->p_accept, "learned_lift",
-                            it->learned_lift, "need", it->need, "reasons", reasons, "evidence",
-                            it->evidence));
-    }
-    /* What p_accept means travels with it, with the evidence behind it. */
-    json_t *learning = json_pack(
-        "{s:s?, s:I, s:I, s:f, s:s}", "segment", r->segment[0] ? r->segment : NULL,
-        "segment_events", (json_int_t)r->segment_events, "global_events",
-        (json_int_t)r->global_events, "weight", e->w.learned, "p_accept",
-        "probability that this customer accepts the offer if it is shown, estimated by an "
-        "online logistic regression on feedback events of the customer's segment (age band x "
-        "risk profile) and of all customers; with no events it is the prior of 5% adjusted "
-        "by the match score, not a measurement");
-    json_t *o = json_pack("{s:s, s:o, s:o, s:s, s:s, s:s, s:O}", "customer_id", r->customer_id,
-                          "recommendations", recs, "needs", needs_json(&r->needs),
-                          "profile_summary", r->profile_summary, "product_offering",
-                          r->product_offering, "encoder", tl_engine_encoder_id(e),
-                          "products_mentioned",
-                          r->post_sentiment ? r->post_sentiment : json_array());
-    json_object_set_new(o, "learning", learning);
-    json_object_set_new(o, "suppressed", tl_rec_suppressed_json(r));
-    if (r->arm != TL_ARM_NONE)
-        json_object_set_new(o, "rollout", tl_rec_rollout_json(r));
-    if (r->excluded)
-        json_object_set_new(o, "excluded", tl_rec_excluded_json(r));
-    return o;
-}
-
-json_t *tl_rec_result_to_prototype_json(const tl_rec_result *r)
-{
-    json_t *recommended = json_array(), *products = json_array(), *sentiment = json_array();
-    for (size_t i = 0; i < r->n_items; i++) {
-        const tl_rec_item *it = &r->items[i];
-        char sim[32];
-        snprintf(sim, sizeof sim, "%.3f", it->score);
-        json_array_append_new(recommended,
-                              json_pack("{s:s, s:s, s:s}", "Product_Name", it->name,
-                                        "Product_Category", it->category, "Similarity", sim));
-        char reason[900] = "";
-        size_t used = 0;
-        for (size_t k = 0; k < it->n_reasons && used < sizeof reason; k++)
-            used += (size_t)snprintf(reason + used, sizeof reason - used, "%s%s.",
-                                     k ? " " : "", it->reasons[k]);
-        json_array_append_new(products, json_pack("{s:s, s:s}", "Product_Name", it->name,
-                                                  "Reason", reason));
-    }
-    /* Real sentiment: products the posts speak of, with the score mapped to
-     * 0..1 in the prototype's "Similarity" field. */
-    size_t i;
-    json_t *m;
-    json_array_foreach(r->post_sentiment, i, m) {
-        char s[32];
-        snprintf(s, sizeof s, "%.3f", (json_number_value(json_object_get(m, "score")) + 1) / 2);
-        json_array_append_new(
-            sentiment,
-            json_pack("{s:O, s:s, s:s, s:O}", "Product_Name", json_object_get(m, "name"),
-                      "Product_Category", "", "Similarity", s, "Sentiment",
-                      json_object_get(m, "sentiment")));
-    }
-    return json_pack("{s:s, s:o, s:o, s:o}", "profile", r->profile_summary, "recommended",
-                     recommended, "products_sentiment", sentiment, "products", products);
 }
 
 void tl_product_sims_free(tl_product_sims *s)

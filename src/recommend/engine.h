@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "base/json_write.h"
 #include "recommend/contact_policy.h"
 #include "recommend/eligibility.h"
 #include "recommend/learn.h"
@@ -49,6 +50,9 @@ int tl_engine_open(const char *encoder_spec, const tl_rank_weights *w, tl_engine
 void tl_engine_close(tl_engine *e);   /* accepts NULL */
 
 const char *tl_engine_encoder_id(const tl_engine *e);
+
+/* How much learned preferences move scores (tl_rank_weights.learned). */
+double tl_engine_learned_weight(const tl_engine *e);
 
 typedef struct tl_rec_opts {
     int k;                  /* 1..20, default 3 */
@@ -145,28 +149,24 @@ int tl_engine_learn_apply(tl_engine *e, tl_store *st, const tl_learn_sample *sm,
  * recommendation re-reads them. */
 void tl_engine_learned(tl_engine *e);
 
-/* {"customer_id", "recommendations":[{product_id,name,category,score,
- * p_accept,learned_lift,reasons,evidence}], "needs":[…], "profile_summary",
- * "product_offering", "encoder", "learning":{segment,segment_events,
- * global_events,weight,p_accept}, "suppressed":{code,reason,until}|null,
- * ["rollout":{name,arm}], ["excluded"]}. New reference. */
+/* The API's answer, {"customer_id", "recommendations":[{product_id,name,
+ * category,score,p_accept,learned_lift,need,reasons,evidence}], "needs":[…],
+ * "profile_summary", "product_offering", "encoder", "products_mentioned",
+ * "learning":{segment,segment_events,global_events,weight,p_accept},
+ * "suppressed":{code,reason,until}|null, ["rollout":{name,arm}],
+ * ["excluded":[{product_id,name,code,reason[,score]}] when r lists them]}:
+ * its members written into the object w has open (the caller may add its
+ * own, then closes it). src/recommend/rec_json.c writes both shapes. */
+void tl_rec_result_write_members(tl_jw *w, const tl_engine *e, const tl_rec_result *r);
+
+/* The same answer as a tree (new reference; NULL when out of memory). */
 json_t *tl_rec_result_to_json(const tl_engine *e, const tl_rec_result *r);
-
-/* [{"product_id", "name", "code", "reason"[, "score"]}] of the excluded
- * products, empty without explain. New reference. */
-json_t *tl_rec_excluded_json(const tl_rec_result *r);
-
-/* {"name", "arm"} of the rollout the result was served under, or JSON null
- * when none ran. New reference. */
-json_t *tl_rec_rollout_json(const tl_rec_result *r);
-
-/* {"code", "reason", "until"} when the contact policy held back every
- * offer, else JSON null. New reference. */
-json_t *tl_rec_suppressed_json(const tl_rec_result *r);
 
 /* The prototype's /product_recommendations shape: {"profile", "recommended":
  * [{Product_Name, Product_Category, Similarity}], "products_sentiment": […],
- * "products": [{Product_Name, Reason}]}. New reference. */
+ * "products": [{Product_Name, Reason}]}: its members into the open object
+ * of w, or as a tree (new reference). */
+void tl_rec_result_write_prototype_members(tl_jw *w, const tl_rec_result *r);
 json_t *tl_rec_result_to_prototype_json(const tl_rec_result *r);
 
 /* How close in meaning texts are to the products of the current catalogue,
