@@ -57,6 +57,18 @@ int tl_buf_reserve(tl_buf *b, size_t extra)
     return reserve(b, extra);
 }
 
+int tl_buf_extend(tl_buf *b, size_t n, char **at)
+{
+    *at = NULL;
+    int rc = reserve(b, n);
+    if (rc)
+        return rc;
+    *at = b->data + b->len;
+    b->len += n;
+    b->data[b->len] = '\0';
+    return TL_OK;
+}
+
 int tl_buf_append(tl_buf *b, const void *p, size_t n)
 {
     int rc = reserve(b, n);

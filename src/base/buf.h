@@ -32,6 +32,11 @@ int tl_buf_append(tl_buf *b, const void *p, size_t n);
 /* Makes room for `extra` more bytes without writing them, so a buffer
  * whose final size is known grows once. Same returns as tl_buf_append. */
 int tl_buf_reserve(tl_buf *b, size_t extra);
+
+/* Makes n more bytes part of the buffer for the caller to fill, at *at
+ * (the NUL after them is written): one call instead of an append per
+ * piece. Same returns as tl_buf_append; *at is NULL on failure. */
+int tl_buf_extend(tl_buf *b, size_t n, char **at);
 int tl_buf_puts(tl_buf *b, const char *s);
 int tl_buf_putc(tl_buf *b, char c);
 int tl_buf_printf(tl_buf *b, const char *fmt, ...)

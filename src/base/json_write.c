@@ -130,40 +130,62 @@ static int word_needs_escape(uint64_t x)
     return (below_space | quote | backslash) != 0;
 }
 
+/* The length of s's prefix that needs no escape, read 8 bytes a step. */
+static size_t plain_prefix(const char *s, size_t len)
+{
+    size_t i = 0;
+    uint64_t word;
+    while (i + 8 <= len && (memcpy(&word, s + i, 8), !word_needs_escape(word)))
+        i += 8;
+    while (i < len && !needs_escape((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
+/* Appends the escape of c, which needs one. */
+static int write_escape(tl_buf *b, unsigned char c)
+{
+    char esc[8] = {'\\', 0};
+    size_t n = 2;
+    switch (c) {
+    case '"': esc[1] = '"'; break;
+    case '\\': esc[1] = '\\'; break;
+    case '\b': esc[1] = 'b'; break;
+    case '\f': esc[1] = 'f'; break;
+    case '\n': esc[1] = 'n'; break;
+    case '\r': esc[1] = 'r'; break;
+    case '\t': esc[1] = 't'; break;
+    default:
+        /* jansson writes the other control characters as \u00XX. */
+        n = (size_t)snprintf(esc, sizeof esc, "\\u%04X", (unsigned)c);
+    }
+    return tl_buf_append(b, esc, n);
+}
+
 static int write_string(tl_buf *b, const char *s, size_t len)
 {
-    int rc = tl_buf_putc(b, '"');
-    size_t run = 0;
-    for (size_t i = 0; !rc && i < len; i++) {
-        uint64_t word;
-        while (i + 8 <= len && (memcpy(&word, s + i, 8), !word_needs_escape(word)))
-            i += 8;
-        if (i >= len)
-            break;
-        unsigned char c = (unsigned char)s[i];
-        if (!needs_escape(c))
-            continue;
-        if (i > run && (rc = tl_buf_append(b, s + run, i - run)))
-            break;
-        run = i + 1;
-        char esc[8] = {'\\', 0};
-        size_t n = 2;
-        switch (c) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\b': esc[1] = 'b'; break;
-        case '\f': esc[1] = 'f'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
-        default:
-            /* jansson writes the other control characters as \u00XX. */
-            n = (size_t)snprintf(esc, sizeof esc, "\\u%04X", (unsigned)c);
-        }
-        rc = tl_buf_append(b, esc, n);
+    size_t plain = plain_prefix(s, len);
+    char *at;
+    if (plain == len) {   /* most strings: one copy */
+        int rc = tl_buf_extend(b, len + 2, &at);
+        if (rc)
+            return rc;
+        at[0] = '"';
+        memcpy(at + 1, s, len);
+        at[len + 1] = '"';
+        return TL_OK;
     }
-    if (!rc && len > run)
-        rc = tl_buf_append(b, s + run, len - run);
+    /* Runs that need no escape copied whole, each escape between them. */
+    int rc = tl_buf_putc(b, '"');
+    size_t i = 0;
+    while (!rc && i < len) {
+        if (plain && (rc = tl_buf_append(b, s + i, plain)))
+            break;
+        i += plain;
+        if (i < len && !(rc = write_escape(b, (unsigned char)s[i])))
+            i++;
+        plain = plain_prefix(s + i, len - i);
+    }
     return rc ? rc : tl_buf_putc(b, '"');
 }
 
@@ -283,10 +305,17 @@ void tl_jw_key(tl_jw *w, const char *key)
 {
     if (w->rc)
         return;
-    if (w->has_item[w->depth] && (w->rc = tl_buf_putc(w->b, ',')))
+    /* [,]"key": in one piece: keys are the writer's own ASCII names. */
+    size_t len = strlen(key), comma = w->has_item[w->depth] ? 1 : 0;
+    char *at;
+    if ((w->rc = tl_buf_extend(w->b, comma + len + 3, &at)))
         return;
-    if (!(w->rc = write_string(w->b, key, strlen(key))))
-        w->rc = tl_buf_putc(w->b, ':');
+    if (comma)
+        *at++ = ',';
+    *at++ = '"';
+    memcpy(at, key, len);
+    at[len] = '"';
+    at[len + 1] = ':';
     w->has_item[w->depth] = 2;   /* the value follows without a comma */
 }
 
@@ -329,8 +358,16 @@ void tl_jw_str(tl_jw *w, const char *s)
         return;
     size_t n = strlen(s), i = 0, len;
     const unsigned char *u = (const unsigned char *)s;
-    while (i < n && (len = utf8_valid_len(u + i, n - i)))
+    uint64_t word;
+    while (i < n) {
+        if (i + 8 <= n && (memcpy(&word, s + i, 8), !(word & 0x8080808080808080ull))) {
+            i += 8;   /* ASCII, 8 bytes a step */
+            continue;
+        }
+        if (!(len = utf8_valid_len(u + i, n - i)))
+            break;
         i += len;
+    }
     if (i == n) {
         w->rc = write_string(w->b, s, n);
         return;

@@ -99,6 +99,17 @@ static void test_buf_cap(void **state)
     assert_int_equal(len, 10);
     assert_string_equal(s, "hello12345");
     free(s);
+    /* extend: room handed out to fill, NUL-terminated, within the cap. */
+    char *at;
+    assert_int_equal(tl_buf_extend(&b, 4, &at), 0);
+    memcpy(at, "abcd", 4);
+    assert_int_equal(tl_buf_extend(&b, 6, &at), 0);
+    memcpy(at, "efghij", 6);
+    assert_string_equal(b.data, "abcdefghij");
+    assert_int_equal(tl_buf_extend(&b, 1, &at), TL_ETOOBIG);
+    assert_null(at);
+    assert_int_equal(b.len, 10);
+    assert_string_equal(b.data, "abcdefghij");
     tl_buf_free(&b);
     tl_buf_free(NULL);
 }
