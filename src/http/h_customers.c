@@ -16,19 +16,55 @@
 #include "store/transactions.h"
 #include "text/sentiment.h"
 
-static json_t *customer_summary(const tl_customer *c)
+/* A customer's summary: the list's items and the 360's "customer". */
+static void write_summary(tl_jw *w, const tl_customer *c)
 {
-    return json_pack("{s:s, s:s?, s:s?, s:o, s:s?, s:s?, s:o, s:s?, s:s?, s:s?}", "customer_id",
-                     c->id, "name", c->name, "gender", c->gender, "age",
-                     c->age >= 0 ? json_integer(c->age) : json_null(), "city", c->city,
-                     "country", c->country, "balance", tl_json_number(c->balance), "currency",
-                     c->currency, "risk_profile", c->risk_profile, "account_status",
-                     c->account_status);
+    tl_jw_object(w);
+    tl_jw_key(w, "customer_id");
+    tl_jw_str(w, c->id);
+    tl_jw_key(w, "name");
+    tl_jw_str(w, c->name);
+    tl_jw_key(w, "gender");
+    tl_jw_str(w, c->gender);
+    tl_jw_key(w, "age");
+    if (c->age >= 0)
+        tl_jw_int(w, c->age);
+    else
+        tl_jw_null(w);
+    tl_jw_key(w, "city");
+    tl_jw_str(w, c->city);
+    tl_jw_key(w, "country");
+    tl_jw_str(w, c->country);
+    tl_jw_key(w, "balance");
+    tl_jw_number(w, c->balance);
+    tl_jw_key(w, "currency");
+    tl_jw_str(w, c->currency);
+    tl_jw_key(w, "risk_profile");
+    tl_jw_str(w, c->risk_profile);
+    tl_jw_key(w, "account_status");
+    tl_jw_str(w, c->account_status);
+    tl_jw_end(w, '}');
 }
 
+/* The summary as a tree (new reference; NULL when out of memory). */
+static json_t *customer_summary(const tl_customer *c)
+{
+    tl_buf text;
+    tl_buf_init(&text, 1u << 20);
+    tl_jw w;
+    tl_jw_init(&w, &text);
+    write_summary(&w, c);
+    json_t *doc = w.rc ? NULL : json_loads(text.data, 0, NULL);
+    tl_buf_free(&text);
+    return doc;
+}
+
+/* One customer of the list, written into the open array of the list. */
 static int add_summary(void *ctx, const tl_customer *c)
 {
-    return json_array_append_new(ctx, customer_summary(c)) != 0;
+    tl_jw *w = ctx;
+    write_summary(w, c);
+    return w->rc != 0;
 }
 
 int tl_h_customers_list(tl_request *rq, tl_response *rs)
@@ -68,18 +104,36 @@ int tl_h_customers_list(tl_request *rq, tl_response *rs)
         return tl_respond_error(rs, MHD_HTTP_BAD_REQUEST, "bad_request",
                                 "order must be asc or desc");
     q.descending = order && strcmp(order, "desc") == 0;
-    json_t *items = json_array();
+    /* Written as the rows come: a page of a thousand is no tree. */
+    tl_buf text;
+    tl_buf_init(&text, 64u << 20);
+    tl_jw w;
+    tl_jw_init(&w, &text);
+    tl_jw_object(&w);
+    tl_jw_key(&w, "items");
+    tl_jw_array(&w);
     long long total = 0;
     tl_err err;
-    int rc = tl_store_customers_list(rq->st, &q, add_summary, items, &total, &err);
+    int rc = tl_store_customers_list(rq->st, &q, add_summary, &w, &total, &err);
     if (rc) {
-        json_decref(items);
+        tl_buf_free(&text);
         return tl_respond_from_err(rs, rc, err.msg);
     }
-    return tl_respond_json(rs, MHD_HTTP_OK,
-                           json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
-                                     (json_int_t)total, "limit", (json_int_t)limit, "offset",
-                                     (json_int_t)offset));
+    tl_jw_end(&w, ']');
+    tl_jw_key(&w, "total");
+    tl_jw_int(&w, total);
+    tl_jw_key(&w, "limit");
+    tl_jw_int(&w, limit);
+    tl_jw_key(&w, "offset");
+    tl_jw_int(&w, offset);
+    tl_jw_end(&w, '}');
+    if (w.rc)
+        tl_respond_error(rs, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                         "could not encode the response");
+    else
+        tl_respond_json_text(rs, MHD_HTTP_OK, text.data, text.len);
+    tl_buf_free(&text);
+    return 0;
 }
 
 static int add_holding(void *ctx, const tl_holding *h)

@@ -21,13 +21,48 @@ void tl_insights_free(tl_insights *in)
     memset(in, 0, sizeof *in);
 }
 
-json_t *tl_json_number(double v)
+/* The one rule of tl_json_number and tl_jw_number: 0 for null, 1 for the
+ * integer *i, 2 for the real *r. */
+static int number_form(double v, long long *i, double *r)
 {
     if (isnan(v) || isinf(v))
+        return 0;
+    if (fabs(v) < 9e15 && v == floor(v)) {
+        *i = (long long)v;
+        return 1;
+    }
+    *r = round(v * 100.0) / 100.0;
+    return 2;
+}
+
+json_t *tl_json_number(double v)
+{
+    long long i = 0;
+    double r = 0;
+    switch (number_form(v, &i, &r)) {
+    case 1:
+        return json_integer((json_int_t)i);
+    case 2:
+        return json_real(r);
+    default:
         return json_null();
-    if (fabs(v) < 9e15 && v == floor(v))
-        return json_integer((json_int_t)v);
-    return json_real(round(v * 100.0) / 100.0);
+    }
+}
+
+void tl_jw_number(tl_jw *w, double v)
+{
+    long long i = 0;
+    double r = 0;
+    switch (number_form(v, &i, &r)) {
+    case 1:
+        tl_jw_int(w, i);
+        break;
+    case 2:
+        tl_jw_real(w, r);
+        break;
+    default:
+        tl_jw_null(w);
+    }
 }
 
 /* Statistics over the last (up to) 12 known months. */

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/json_write.h"
 #include "base/err.h"
 #include "forecast/forecast.h"
 #include "store/customers.h"
@@ -78,7 +79,9 @@ json_t *tl_forecast_to_json(const tl_forecast *f, int next_month);
 json_t *tl_insights_prediction_json(const tl_insights *in);
 
 /* A number as JSON: an integer when it has no fraction (the prototype's
- * files hold 20000, not 20000.0), else a real. */
+ * files hold 20000, not 20000.0), else a real to 2 decimals; null when not
+ * finite. As a new reference, or written into w. */
 json_t *tl_json_number(double v);
+void tl_jw_number(tl_jw *w, double v);
 
 #endif
