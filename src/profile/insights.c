@@ -168,7 +168,7 @@ static int add_flow(void *ctx, int month, double credits, double debits)
 
 /* Month-end balances walked back from today's balance, and the income
  * estimate from money in. Needs raw transactions. */
-static int flows(tl_store *st, const char *id, double balance_now, tl_insights *in, tl_err *err)
+static int flows(const tl_txn_summary *sum, double balance_now, tl_insights *in, tl_err *err)
 {
     if (in->n_months == 0)
         return TL_OK;
@@ -179,8 +179,8 @@ static int flows(tl_store *st, const char *id, double balance_now, tl_insights *
         rc = tl_err_set(err, TL_ENOMEM, "out of memory");
         goto done;
     }
-    if ((rc = tl_store_txn_flows(st, id, add_flow, &f, err)))
-        goto done;
+    for (size_t i = 0; i < sum->n_months; i++)
+        add_flow(&f, sum->months[i].month, sum->months[i].credits, sum->months[i].debits);
     if (f.credit_months)
         in->income_estimate = f.credit_sum / (double)f.credit_months;
     if (!isnan(balance_now) && f.credit_months) {
@@ -201,6 +201,17 @@ done:
     return rc;
 }
 
+/* The top TL_INSIGHTS_TOP groups of a summary, in its order, with their
+ * shares of what those groups spent. */
+static void top_shares(const tl_txn_group_total *g, size_t n, tl_share *dst, size_t *n_out)
+{
+    share_ctx c = {dst, n_out, 0};
+    for (size_t i = 0; i < n && !add_share(&c, g[i].key, g[i].total, g[i].count); i++)
+        ;
+    for (size_t i = 0; i < *n_out; i++)
+        dst[i].share = c.sum > 0 ? dst[i].total / c.sum : NAN;
+}
+
 int tl_insights_compute_for(tl_store *st, const tl_customer *cust, const json_t *doc,
                             tl_insights *out, tl_err *err)
 {
@@ -210,6 +221,7 @@ int tl_insights_compute_for(tl_store *st, const tl_customer *cust, const json_t 
     const char *customer_id = cust->id;
     tl_month_total *rows = NULL;
     size_t n = 0;
+    tl_txn_summary sum = {0};
     int rc;
     if ((rc = tl_store_monthly_get(st, customer_id, &rows, &n, err)))
         goto done;
@@ -235,26 +247,20 @@ int tl_insights_compute_for(tl_store *st, const tl_customer *cust, const json_t 
     }
     summarise(out);
 
-    share_ctx sc = {out->categories, &out->n_categories, 0};
-    if ((rc = tl_store_txn_breakdown(st, customer_id, TL_TXN_BY_CATEGORY, TL_INSIGHTS_TOP,
-                                     add_share, &sc, err)))
+    /* Categories, payment modes and monthly flows from one pass over the
+     * customer's transactions. */
+    if ((rc = tl_store_txn_summary(st, customer_id, &sum, err)))
         goto done;
-    for (size_t i = 0; i < out->n_categories; i++)
-        out->categories[i].share = sc.sum > 0 ? out->categories[i].total / sc.sum : NAN;
+    top_shares(sum.categories, sum.n_categories, out->categories, &out->n_categories);
     if (!out->n_categories)
         shares_from_doc(doc, "FrequentlyUsedTransactionCategory", out->categories,
                         &out->n_categories);
-    share_ctx pc = {out->payment_modes, &out->n_payment_modes, 0};
-    if ((rc = tl_store_txn_breakdown(st, customer_id, TL_TXN_BY_PAYMENT_MODE, TL_INSIGHTS_TOP,
-                                     add_share, &pc, err)))
-        goto done;
-    for (size_t i = 0; i < out->n_payment_modes; i++)
-        out->payment_modes[i].share = pc.sum > 0 ? out->payment_modes[i].total / pc.sum : NAN;
+    top_shares(sum.payment_modes, sum.n_payment_modes, out->payment_modes,
+               &out->n_payment_modes);
     if (!out->n_payment_modes)
         shares_from_doc(doc, "FrequentlyUsedPaymentMode", out->payment_modes,
                         &out->n_payment_modes);
-
-    if ((rc = flows(st, customer_id, cust->balance, out, err)))
+    if ((rc = flows(&sum, cust->balance, out, err)))
         goto done;
     if (isnan(out->income_estimate) && !isnan(cust->income))
         out->income_estimate = cust->income;
@@ -270,6 +276,7 @@ int tl_insights_compute_for(tl_store *st, const tl_customer *cust, const json_t 
     }
 done:
     free(rows);
+    tl_txn_summary_free(&sum);
     if (rc)
         tl_insights_free(out);
     return rc;

@@ -28,16 +28,34 @@ typedef struct tl_txn {
 int tl_store_txns_each(tl_store *st, const char *customer_id, int limit,
                        int (*cb)(void *ctx, const tl_txn *t), void *ctx, tl_err *err);
 
-/* Spending (debits) of a customer grouped by category or payment mode,
- * largest first. */
-typedef enum tl_txn_group { TL_TXN_BY_CATEGORY, TL_TXN_BY_PAYMENT_MODE } tl_txn_group;
-int tl_store_txn_breakdown(tl_store *st, const char *customer_id, tl_txn_group by, int limit,
-                           int (*cb)(void *ctx, const char *key, double total, long long count),
-                           void *ctx, tl_err *err);
+/* What a customer's transactions add up to, read in one pass over them:
+ * spending (debits) by category and by payment mode, money in and out per
+ * month. */
+typedef struct tl_txn_group_total {
+    char *key;            /* the category or payment mode, "Other" for none; owned */
+    double total;
+    long long count;
+} tl_txn_group_total;
 
-/* Money in and out per month for a customer, oldest first. */
-int tl_store_txn_flows(tl_store *st, const char *customer_id,
-                       int (*cb)(void *ctx, int month, double credits, double debits),
-                       void *ctx, tl_err *err);
+typedef struct tl_txn_month_flow {
+    int month;
+    double credits, debits;
+} tl_txn_month_flow;
+
+typedef struct tl_txn_summary {
+    tl_txn_group_total *categories;     /* largest total first */
+    size_t n_categories;
+    tl_txn_group_total *payment_modes;  /* most used first; ties of either in reverse
+                                           key order */
+    size_t n_payment_modes;
+    tl_txn_month_flow *months;          /* oldest first */
+    size_t n_months;
+} tl_txn_summary;
+
+/* Fills *out (free it with tl_txn_summary_free, also after an error). Sums
+ * run in the order the rows are stored, as SQL's sum() over them would. */
+int tl_store_txn_summary(tl_store *st, const char *customer_id, tl_txn_summary *out,
+                         tl_err *err);
+void tl_txn_summary_free(tl_txn_summary *s);   /* accepts NULL */
 
 #endif
