@@ -17,7 +17,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: tailor store check --db FILE [--full] [--json]\n"
             "       tailor store repair --db FILE\n\n"
-            "check looks at a store five ways:\n"
+            "check looks at a store six ways:\n"
             "  file          SQLite's check of the file's pages and records (quick_check;\n"
             "                with --full, integrity_check: every index against its table too)\n"
             "  foreign keys  rows that refer to a customer or product no longer there\n"
@@ -26,9 +26,14 @@ static void usage(FILE *f)
             "  event tally   the counts per day, channel and kind the overview reads, against\n"
             "                the events themselves\n"
             "  search index  the customer search's index, against the customers\n"
-            "tailor keeps the last two in step as it writes. Rows changed with another tool\n"
+            "  transaction   what each customer's transactions add up to (by category,\n"
+            "  summaries     payment mode and month), stored by imports for ranking and\n"
+            "                the 360, against the transactions; customers imported before\n"
+            "                they were stored are counted as missing (read slower, not wrong)\n"
+            "tailor keeps the last three in step as it writes. Rows changed with another tool\n"
             "(sqlite3 by hand, one table restored from a backup) leave them out of step:\n"
-            "repair rebuilds both from their tables, in one transaction, and checks again.\n"
+            "repair rebuilds them from their tables (missing summaries too), in one\n"
+            "transaction, and checks again.\n"
             "It changes nothing else: rows without their parent, and a damaged file, are a\n"
             "matter for a backup (repair refuses to rebuild on a damaged file).\n"
             "The audit log's chain has its own check: tailor audit verify.\n\n"
@@ -37,8 +42,9 @@ static void usage(FILE *f)
             "  --full     check also every index against its table (slower)\n"
             "  --json     one JSON object: db, full, sound, file {problems, first},\n"
             "             foreign_keys {orphans, first}, reserved_ids {customers, first},\n"
-            "             event_tally {out_of_step, first}, search_index {in_step} (all but\n"
-            "             file null for a damaged file)\n"
+            "             event_tally {out_of_step, first}, search_index {in_step},\n"
+            "             txn_summaries {out_of_step, missing, first} (all but file null\n"
+            "             for a damaged file)\n"
             "  --help     this text\n\n"
             "Exit 0 when the store is sound (after a repair: sound again), 1 when not.\n");
 }
@@ -73,8 +79,17 @@ static void print_check(const char *db, const tl_store_check *c)
     else
         printf("  event tally:   ok\n");
     printf("  search index:  %s\n", c->search_ok ? "ok" : "OUT OF STEP with the customers");
-    if (c->tally_off || !c->search_ok)
-        printf("tailor store repair --db %s rebuilds what is out of step\n", db);
+    if (c->summaries_off)
+        printf("  txn summaries: OUT OF STEP for %lld %s; the first: %s\n", c->summaries_off,
+               c->summaries_off == 1 ? "customer" : "customers", c->summaries_first);
+    else
+        printf("  txn summaries: ok\n");
+    if (c->summaries_missing)
+        printf("  (%lld %s transactions but no stored summary: read slower until a repair "
+               "or an import stores them)\n",
+               c->summaries_missing, c->summaries_missing == 1 ? "customer has" : "customers have");
+    if (c->tally_off || !c->search_ok || c->summaries_off || c->summaries_missing)
+        printf("tailor store repair --db %s rebuilds what is out of step or missing\n", db);
 }
 
 /* The parts not checked (a damaged file stops the check) are null. */
@@ -92,11 +107,17 @@ static json_t *check_json(const char *db, const tl_store_check *c)
                                         "first", c->tally_off ? c->tally_first : NULL)
                             : json_null();
     json_t *search = checked ? json_pack("{s:b}", "in_step", c->search_ok) : json_null();
-    return json_pack("{s:s, s:b, s:b, s:{s:I, s:s?}, s:o, s:o, s:o, s:o}", "db", db, "full",
-                     c->full, "sound", tl_store_check_ok(c), "file", "problems",
+    json_t *summaries = checked ? json_pack("{s:I, s:I, s:s?}", "out_of_step",
+                                            (json_int_t)c->summaries_off, "missing",
+                                            (json_int_t)c->summaries_missing, "first",
+                                            c->summaries_off ? c->summaries_first : NULL)
+                                : json_null();
+    return json_pack("{s:s, s:b, s:b, s:{s:I, s:s?}, s:o, s:o, s:o, s:o, s:o}", "db", db,
+                     "full", c->full, "sound", tl_store_check_ok(c), "file", "problems",
                      (json_int_t)c->file_problems, "first",
                      c->file_problems ? c->file_first : NULL, "foreign_keys", orphans,
-                     "reserved_ids", reserved, "event_tally", tally, "search_index", search);
+                     "reserved_ids", reserved, "event_tally", tally, "search_index", search,
+                     "txn_summaries", summaries);
 }
 
 int tl_cmd_store(int argc, char **argv)
@@ -150,12 +171,13 @@ int tl_cmd_store(int argc, char **argv)
                         "%s is damaged (SQLite: %s): restore it from a backup; nothing was "
                         "rebuilt",
                         db, check.file_first);
-    if (!rc && repair && (check.tally_off || !check.search_ok)) {
+    if (!rc && repair &&
+        (check.tally_off || !check.search_ok || check.summaries_off || check.summaries_missing)) {
         tl_progress_start(&bar, "checking again", TL_STORE_CHECK_PARTS, true);
         if (!(rc = tl_store_repair_derived(st, &err)))
             rc = tl_store_check_run(st, full, &bar, &check, &err);
         if (!rc)
-            printf("rebuilt the event tally and the search index\n");
+            printf("rebuilt the event tally, the search index and the transaction summaries\n");
     }
     tl_store_close(st);
     if (rc) {

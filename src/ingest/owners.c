@@ -16,8 +16,11 @@ void tl_owner_map_init(tl_owner_map *m)
 
 void tl_owner_map_free(tl_owner_map *m)
 {
-    for (size_t i = 0; i < m->n; i++)
+    for (size_t i = 0; i < m->n; i++) {
         free(m->v[i].months);
+        tl_txn_summary_free(m->v[i].summary);
+        free(m->v[i].summary);
+    }
     free(m->v);
     free(m->slots);
     tl_buf_free(&m->names);
@@ -115,4 +118,12 @@ int tl_owner_add_debit(tl_owner *o, int month, double amount)
     o->months[i].total += amount;
     o->months[i].count++;
     return TL_OK;
+}
+
+int tl_owner_add_to_summary(tl_owner *o, const tl_txn *t)
+{
+    if (!o->summary && !(o->summary = calloc(1, sizeof *o->summary)))
+        return TL_ENOMEM;
+    return tl_txn_summary_add(o->summary, t->month, t->amount, t->direction, t->category,
+                              t->payment_mode);
 }

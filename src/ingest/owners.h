@@ -15,6 +15,7 @@
 
 #include "base/buf.h"
 #include "store/monthly.h"
+#include "store/transactions.h"
 
 typedef struct tl_owner {
     size_t id_off;            /* the customer ID, NUL-terminated, in the map's names */
@@ -23,6 +24,7 @@ typedef struct tl_owner {
     bool fresh;               /* no stored transaction when first met */
     bool touched;             /* a row of theirs was inserted or updated */
     tl_month_total *months;   /* owned: fresh owners' debit totals, unordered */
+    tl_txn_summary *summary;  /* owned: fresh owners' summary (transactions.h), or NULL */
     size_t nmonths, cap;
     size_t last;              /* index of the month last added to */
     uint32_t batch;           /* the importer's batch they were first met in */
@@ -54,5 +56,8 @@ static inline const char *tl_owner_id(const tl_owner_map *m, size_t i)
 
 /* Adds one debit to a fresh owner's month. Returns 0 or TL_ENOMEM. */
 int tl_owner_add_debit(tl_owner *o, int month, double amount);
+
+/* Adds one written transaction to a fresh owner's summary. 0 or TL_ENOMEM. */
+int tl_owner_add_to_summary(tl_owner *o, const tl_txn *t);
 
 #endif

@@ -1689,12 +1689,13 @@ static int batch_remember_pairs(table_source *s, tl_err *err)
 }
 
 /* Counts a written row of owner o; fresh owners' debits go to their
- * months. */
+ * months, and each of their rows to their summary. */
 static int batch_wrote(tl_import *imp, tl_owner *o, const tl_txn *t, tl_err *err)
 {
     imp->counts.changed[TL_KIND_TRANSACTIONS]++;
     o->touched = true;
-    if (o->fresh && t->direction < 0 && tl_owner_add_debit(o, t->month, t->amount))
+    if (o->fresh && ((t->direction < 0 && tl_owner_add_debit(o, t->month, t->amount)) ||
+                     tl_owner_add_to_summary(o, t)))
         return tl_err_set(err, TL_ENOMEM, "out of memory");
     return TL_OK;
 }
@@ -1989,7 +1990,8 @@ static int txns_row_write(reader *rd, tl_import *imp, tl_err *err)
 
 /* After the last row: the monthly totals of every customer whose rows
  * changed — summed while writing for fresh customers, recomputed from the
- * table for the others (an update may have replaced any row). */
+ * table for the others (an update may have replaced any row) — and their
+ * transaction summaries, which ranking and the 360 read. */
 static int txns_finish(table_source *s, tl_import *imp, tl_err *err)
 {
     int rc = s->batch.n ? batch_flush(s, imp, false, err) : TL_OK;
@@ -2003,6 +2005,13 @@ static int txns_finish(table_source *s, tl_import *imp, tl_err *err)
         rc = o->fresh ? tl_store_monthly_replace(imp->st, id, o->months, o->nmonths, "computed",
                                                  err)
                       : tl_store_monthly_rebuild(imp->st, id, o->key, err);
+        bool changed;
+        if (!rc && o->fresh && o->summary) {
+            tl_txn_summary_order(o->summary);
+            rc = tl_store_txn_summary_put(imp->st, id, o->summary, &changed, err);
+        } else if (!rc) {
+            rc = tl_store_txn_summary_rebuild(imp->st, id, &changed, err);
+        }
     }
     return rc;
 }

@@ -2,8 +2,10 @@
  * its tables (check.h). */
 #include "store/check.h"
 #include "store/store_int.h"
+#include "store/transactions.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The tally as the events make it: what migration 14 first wrote, and
@@ -128,11 +130,39 @@ static int check_search(tl_store *st, tl_store_check *out, tl_err *err)
     return rc;
 }
 
+/* Every customer with transactions or a stored summary. */
+#define SUMMARY_SUBJECTS                                                                  \
+    "SELECT customer_id FROM txn_owners UNION SELECT customer_id FROM txn_summary"
+
+/* Each stored transaction summary against a sum of the transactions. */
+static int check_summaries(tl_store *st, tl_store_check *out, tl_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, SUMMARY_SUBJECTS, -1, &s, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "check the transaction summaries");
+    int step, rc = TL_OK;
+    while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(s, 0);
+        int state;
+        if ((rc = tl_store_txn_summary_compare(st, id, &state, err)))
+            break;
+        if (state == TL_SUMMARY_MISSING)
+            out->summaries_missing++;
+        if (state == TL_SUMMARY_DIFFERS && out->summaries_off++ == 0)
+            snprintf(out->summaries_first, sizeof out->summaries_first,
+                     "%.60s: stored summary differs from the transactions", id);
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = tl__store_fail(st, err, "check the transaction summaries");
+    sqlite3_finalize(s);
+    return rc;
+}
+
 int tl_store_check_run(tl_store *st, bool full, tl_progress *progress, tl_store_check *out,
                        tl_err *err)
 {
     static int (*const after_file[])(tl_store *, tl_store_check *, tl_err *) = {
-        check_orphans, check_reserved, check_tally, check_search};
+        check_orphans, check_reserved, check_tally, check_search, check_summaries};
     _Static_assert(sizeof after_file / sizeof *after_file + 1 == TL_STORE_CHECK_PARTS,
                    "the file's check and the others are the parts counted");
     memset(out, 0, sizeof *out);
@@ -156,7 +186,39 @@ int tl_store_check_run(tl_store *st, bool full, tl_progress *progress, tl_store_
 bool tl_store_check_ok(const tl_store_check *c)
 {
     return !c->file_problems && !c->orphans && !c->reserved_ids && !c->tally_off &&
-           c->search_ok;
+           c->search_ok && !c->summaries_off;
+}
+
+/* The IDs SUMMARY_SUBJECTS lists, copied: *ids (n of them) and each ID
+ * are the caller's to free, also after an error. */
+static int summary_subjects(tl_store *st, char ***ids, size_t *n, tl_err *err)
+{
+    *ids = NULL;
+    *n = 0;
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, SUMMARY_SUBJECTS, -1, &s, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "list the transaction summaries");
+    size_t cap = 0;
+    int step, rc = TL_OK;
+    while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 256;
+            char **p = realloc(*ids, cap * sizeof *p);
+            if (!p) {
+                rc = tl_err_set(err, TL_ENOMEM, "out of memory listing customers");
+                break;
+            }
+            *ids = p;
+        }
+        if (!((*ids)[*n] = strdup((const char *)sqlite3_column_text(s, 0))))
+            rc = tl_err_set(err, TL_ENOMEM, "out of memory listing customers");
+        else
+            (*n)++;
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = tl__store_fail(st, err, "list the transaction summaries");
+    sqlite3_finalize(s);
+    return rc;
 }
 
 int tl_store_repair_derived(tl_store *st, tl_err *err)
@@ -173,6 +235,23 @@ int tl_store_repair_derived(tl_store *st, tl_err *err)
         rc = tl_err_set(err, TL_EDB, "%s: rebuild the event tally and the search index: %s",
                         tl_store_path(st), msg ? msg : sqlite3_errmsg(st->db));
         sqlite3_free(msg);
+        tl_store_rollback(st);
+        return rc;
+    }
+    /* Every customer's transaction summary, stored anew where it differs
+     * or is missing; one left without transactions loses its rows. The IDs
+     * are read first: the rebuilds write the table the list reads. */
+    char **ids = NULL;
+    size_t n = 0;
+    rc = summary_subjects(st, &ids, &n, err);
+    for (size_t i = 0; i < n && !rc; i++) {
+        bool changed;
+        rc = tl_store_txn_summary_rebuild(st, ids[i], &changed, err);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
+    if (rc) {
         tl_store_rollback(st);
         return rc;
     }

@@ -29,22 +29,29 @@ typedef struct tl_store_check {
     long long tally_off;      /* (day, channel, kind) whose tally differs from the events */
     char tally_first[160];    /* "2026-03-01 web shown: tally 4, events 5" */
     bool search_ok;           /* the search index matches the customers */
+    long long summaries_off;  /* customers whose stored transaction summary differs from
+                                 their transactions */
+    char summaries_first[160];
+    long long summaries_missing; /* customers with transactions but no stored summary
+                                    (imported before it was kept): read slower, not
+                                    wrong; a repair stores them */
 } tl_store_check;
 
 /* Runs every check on st (opened writable: the search index's check is a
  * command SQLite only takes there; it writes nothing and is rolled back).
  * Problems found are in *out, not an error; TL_EDB when a check cannot run.
  * `progress` (NULL: none) counts the TL_STORE_CHECK_PARTS parts done. */
-#define TL_STORE_CHECK_PARTS 5
+#define TL_STORE_CHECK_PARTS 6
 int tl_store_check_run(tl_store *st, bool full, tl_progress *progress, tl_store_check *out,
                        tl_err *err);
 
 /* Nothing found. */
 bool tl_store_check_ok(const tl_store_check *c);
 
-/* Rebuilds the event tally and the search index from their tables, in one
- * transaction (all or nothing). Nothing else is changed: orphan rows and
- * damage to the file are a matter for a backup. */
+/* Rebuilds the event tally, the search index and the transaction
+ * summaries (missing ones too) from their tables, in one transaction (all
+ * or nothing). Nothing else is changed: orphan rows and damage to the
+ * file are a matter for a backup. */
 int tl_store_repair_derived(tl_store *st, tl_err *err);
 
 #endif

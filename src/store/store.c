@@ -204,6 +204,18 @@ static const char *const migrations[] = {
      "  PRIMARY KEY(day, channel, kind)) WITHOUT ROWID;"
      "INSERT INTO event_tally SELECT substr(at, 1, 10), coalesce(channel, ''), kind, count(*)"
      "  FROM events GROUP BY 1, 2, 3;"),
+    /* 14 → 15: what each customer's transactions add up to (transactions.h,
+     * tl_store_txn_summary), written by imports so that ranking and the 360
+     * read a few rows instead of every transaction. kind 0: a category,
+     * 1: a payment mode (key; debits and their count), 2: a month (month;
+     * debits, credits, count). A customer without rows here has them
+     * computed from the transactions on each read, as every customer of an
+     * older store does until it is imported again or repaired. */
+    ("CREATE TABLE txn_summary("
+     "  customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
+     "  kind INTEGER NOT NULL, key TEXT NOT NULL, month INTEGER NOT NULL,"
+     "  debits REAL NOT NULL, credits REAL NOT NULL, count INTEGER NOT NULL,"
+     "  PRIMARY KEY(customer_id, kind, key, month)) WITHOUT ROWID;"),
 };
 _Static_assert(sizeof migrations / sizeof *migrations == TL_STORE_SCHEMA_VERSION,
                "TL_STORE_SCHEMA_VERSION in store.h must equal the number of migrations");

@@ -27,7 +27,7 @@ enum {
 
 /* The schema version this build writes; stores are migrated up to it. It
  * is the number of migrations in store.c, which checks so at compile time. */
-#define TL_STORE_SCHEMA_VERSION 14
+#define TL_STORE_SCHEMA_VERSION 15
 
 /* How far the write-ahead log grows before it is copied back into the
  * database (SQLite counts pages: the count follows from the page size). */

@@ -53,6 +53,9 @@ enum tl__stmt_id {
     TL_STMT_AUDIT_LAST,
     TL_STMT_LLM_CACHE_GET,
     TL_STMT_LLM_CACHE_PUT,
+    TL_STMT_TXN_SUMMARY_GET,   /* transactions.c */
+    TL_STMT_TXN_SUMMARY_DELETE,
+    TL_STMT_TXN_SUMMARY_PUT,
     TL_STMT_COUNT
 };
 

@@ -6,6 +6,7 @@
 #include "txnkeys.h"
 
 #include <math.h>
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -112,6 +113,41 @@ static const char posts_csv[] = "customer_id,platform,topic,text,posted_at\n"
                                 "2024-03-01\n"
                                 "C2,,,Hello world,\n";
 
+/* The total and count of group key in a summary's list, or fails. */
+static const tl_txn_group_total *group(const tl_txn_group_total *g, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(g[i].key, key) == 0)
+            return &g[i];
+    fail_msg("no group %s", key);
+    return NULL;
+}
+
+/* The customer's summary as the import stored it (not recomputed): the
+ * stored rows are read back through a second connection. */
+static void stored_summary(const char *db, const char *id, tl_txn_summary *out)
+{
+    size_t rows = 0;
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *q;
+    assert_int_equal(
+        sqlite3_prepare_v2(h, "SELECT count(*) FROM txn_summary WHERE customer_id=?1", -1, &q,
+                           NULL),
+        SQLITE_OK);
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    rows = (size_t)sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(h);
+    tl_store *st;
+    tl_err err;
+    assert_int_equal(tl_store_open(db, TL_STORE_READONLY, &st, &err), 0);
+    assert_int_equal(tl_store_txn_summary(st, id, out, &err), 0);
+    tl_store_close(st);
+    assert_int_equal(rows, out->n_categories + out->n_payment_modes + out->n_months);
+}
+
 /* Imports one good file of every kind. */
 static void import_all_csv(fx *f, tl_import_counts *c)
 {
@@ -192,6 +228,28 @@ static void test_all_kinds_csv(void **state)
     assert_int_equal(m[1].count, 0);
     free(m);
 
+    /* What each customer's transactions add up to, stored by the import:
+     * C2's debit has no payment mode ("Other"), C3 has no transactions. */
+    tl_txn_summary sum;
+    stored_summary(f->db, "C1", &sum);
+    assert_int_equal(sum.n_categories, 2);
+    assert_string_equal(sum.categories[0].key, "Travel");   /* largest first */
+    assert_true(fabs(group(sum.categories, 2, "Dining")->total - 10.5) < 1e-9);
+    assert_int_equal(sum.n_payment_modes, 2);
+    assert_int_equal(group(sum.payment_modes, 2, "UPI")->count, 1);
+    assert_int_equal(sum.n_months, 2);
+    assert_int_equal(sum.months[0].month, 2024 * 12);
+    assert_true(fabs(sum.months[0].debits - 30.5) < 1e-9 && sum.months[0].credits == 0);
+    assert_true(fabs(sum.months[1].credits - 1000) < 1e-9 && sum.months[1].debits == 0);
+    assert_int_equal(sum.months[1].count, 1);
+    tl_txn_summary_free(&sum);
+    stored_summary(f->db, "C2", &sum);
+    assert_int_equal(group(sum.payment_modes, sum.n_payment_modes, "Other")->count, 1);
+    tl_txn_summary_free(&sum);
+    stored_summary(f->db, "C3", &sum);
+    assert_int_equal(sum.n_categories + sum.n_payment_modes + sum.n_months, 0);
+    tl_txn_summary_free(&sum);
+
     tl_store_counts sc;
     assert_int_equal(tl_store_counts_get(st, &sc, &err), 0);
     assert_int_equal(sc.customers, 3);
@@ -248,6 +306,14 @@ static void test_reimport_updates_changed_record(void **state)
     assert_true(fabs(m[0].total - 35.5) < 1e-9);   /* recomputed: 10.50 + 25 */
     free(m);
     tl_store_close(st);
+    /* The summary too: T2 is 25 now, T1 lost its category and mode. */
+    tl_txn_summary sum;
+    stored_summary(f->db, "C1", &sum);
+    assert_int_equal(sum.n_categories, 2);
+    assert_true(fabs(group(sum.categories, 2, "Travel")->total - 25) < 1e-9);
+    assert_true(fabs(group(sum.categories, 2, "Other")->total - 10.5) < 1e-9);
+    assert_true(fabs(sum.months[0].debits - 35.5) < 1e-9);
+    tl_txn_summary_free(&sum);
     /* Importing the changed files again changes nothing. */
     rc = import(f->db, &c, &err, K(CUSTOMERS), cp, K(TRANSACTIONS), tp, -1);
     assert_int_equal(rc, 0);

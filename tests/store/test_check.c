@@ -1,6 +1,7 @@
 /* test_check.c — `tailor store check` finds what another tool's writes
- * leave behind (the event tally and the search index out of step, rows
- * without their customer, a reserved customer ID, a damaged file) and `tailor store repair`
+ * leave behind (the event tally, the search index and the transaction
+ * summaries out of step, summaries missing, rows without their customer,
+ * a reserved customer ID, a damaged file) and `tailor store repair`
  * rebuilds the derived parts from their tables, leaving the rest, and
  * refuses to rebuild on a damaged file. */
 #include "testutil.h"
@@ -17,8 +18,9 @@
 
 typedef tu_tmpdb fixture;
 
-/* A generated bank of 30 customers with 40 events over four days, written
- * by tailor (so tallied as it writes). */
+/* A generated bank of 30 customers with 40 events over four days, and
+ * transactions of three of them, written by tailor (so tallied and
+ * summed as it writes). */
 static int setup(void **state)
 {
     tu_tmpdb_setup(state);
@@ -26,6 +28,21 @@ static int setup(void **state)
     if (tu_generate_bank(f->dir, "30", "7"))
         return -1;
     tu_import_generated(f->dir, f->db);
+    char *txns = tu_join(f->dir, "txns.csv");
+    FILE *fp = fopen(txns, "w");
+    assert_non_null(fp);
+    fputs("customer_id,txn_id,date,amount,direction,category,payment_mode\n", fp);
+    for (int i = 0; i < 60; i++)
+        fprintf(fp, "C%07d,T%d,2025-%02d-%02d,%d.%02d,%s,%s,%s\n", 3 + i % 3, i, 1 + i % 12,
+                1 + i % 28, 10 + i, i % 100, i % 7 ? "debit" : "credit",
+                i % 2 ? "Dining" : "Travel", i % 3 ? "UPI" : "Debit Card");
+    fclose(fp);
+    char *errs = NULL;
+    if (tu_run_tailor(NULL, &errs, NULL, "import", "--db", f->db, "--transactions", txns,
+                      "--quiet", NULL))
+        fail_msg("import: %s", errs ? errs : "");
+    free(errs);
+    free(txns);
     tl_store *st = NULL;
     tl_err err;
     assert_int_equal(tl_store_open(f->db, 0, &st, &err), 0);
@@ -75,6 +92,8 @@ static void test_sound_store(void **state)
     assert_int_equal(tu_run_tailor(&out, NULL, NULL, "store", "check", "--db", f->db, NULL), 0);
     assert_non_null(strstr(out, "  event tally:   ok\n"));
     assert_non_null(strstr(out, "  search index:  ok\n"));
+    assert_non_null(strstr(out, "  txn summaries: ok\n"));
+    assert_null(strstr(out, "no stored summary"));   /* the import stored them all */
     free(out);
 }
 
@@ -94,6 +113,18 @@ static void test_found_and_repaired(void **state)
     assert_true(c.search_ok);
     assert_int_equal(c.tally_off, 2);   /* 2026-03-02 on the web; the new day in branch */
     assert_string_equal(c.tally_first, "2026-03-02 web shown: tally 5, events 3");
+    assert_int_equal(c.summaries_off + c.summaries_missing, 0);
+
+    /* A summary changed by hand, another deleted: the first is out of
+     * step, the second only missing (read slower, not wrong). */
+    tu_sql(f->db, "UPDATE txn_summary SET count = count + 1"
+                  "  WHERE customer_id = 'C0000003' AND kind = 2;"
+                  "DELETE FROM txn_summary WHERE customer_id = 'C0000004';");
+    c = check(f->db);
+    assert_int_equal(c.summaries_off, 1);
+    assert_string_equal(c.summaries_first,
+                        "C0000003: stored summary differs from the transactions");
+    assert_int_equal(c.summaries_missing, 1);
 
     /* A customer deleted by hand: the search index still lists them, and
      * their holdings and monthly totals have no customer. */
@@ -110,6 +141,9 @@ static void test_found_and_repaired(void **state)
                      2);
     assert_false(json_is_true(json_object_get(json_object_get(doc, "search_index"),
                                               "in_step")));
+    json_t *sums = json_object_get(doc, "txn_summaries");
+    assert_true(json_integer_value(json_object_get(sums, "out_of_step")) >= 1);
+    assert_int_equal(json_integer_value(json_object_get(sums, "missing")), 1);
     json_decref(doc);
 
     /* A customer an older tailor let in under a reserved ID. */
@@ -123,9 +157,12 @@ static void test_found_and_repaired(void **state)
      * still). */
     char *out = NULL;
     assert_int_equal(tu_run_tailor(&out, NULL, NULL, "store", "repair", "--db", f->db, NULL), 1);
-    assert_non_null(strstr(out, "rebuilt the event tally and the search index\n"));
+    assert_non_null(
+        strstr(out, "rebuilt the event tally, the search index and the transaction summaries\n"));
     assert_non_null(strstr(out, "  event tally:   ok\n"));
     assert_non_null(strstr(out, "  search index:  ok\n"));
+    assert_non_null(strstr(out, "  txn summaries: ok\n"));
+    assert_null(strstr(out, "no stored summary"));
     assert_non_null(strstr(out, "to a missing parent"));
     assert_non_null(strstr(out, "  customer IDs:  1 begins with \"erased:\""));
     free(out);
@@ -133,6 +170,7 @@ static void test_found_and_repaired(void **state)
     assert_int_equal(c.reserved_ids, 1);
     assert_int_equal(c.tally_off, 0);
     assert_true(c.search_ok);
+    assert_int_equal(c.summaries_off + c.summaries_missing, 0);
     assert_true(c.orphans > 0);
     /* The rebuilt tally counts the event written by hand. */
     tl_store *st = NULL;

@@ -1,10 +1,13 @@
-/* test_txn_summary.c — tl_store_txn_summary, the one pass over a
- * customer's transactions behind insights, against SQL's GROUP BY over the
- * same rows: the same groups, totals and counts, in its documented order,
- * nothing of another customer, nothing for a customer without rows. */
+/* test_txn_summary.c — tl_store_txn_summary, what a customer's
+ * transactions add up to: computed in one pass, against SQL's GROUP BY
+ * over the same rows (the same groups, totals and counts, in its
+ * documented order, nothing of another customer, nothing for a customer
+ * without rows); and stored, read back instead of recomputed, written
+ * only when it changed, gone with the customer. */
 #include "testutil.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,11 +154,114 @@ static void test_against_group_by(void **state)
     tl_store_close(st);
 }
 
+static bool summaries_same(const tl_txn_summary *a, const tl_txn_summary *b)
+{
+    if (a->n_categories != b->n_categories || a->n_payment_modes != b->n_payment_modes ||
+        a->n_months != b->n_months)
+        return false;
+    for (size_t i = 0; i < a->n_categories; i++)
+        if (strcmp(a->categories[i].key, b->categories[i].key) ||
+            a->categories[i].total != b->categories[i].total ||
+            a->categories[i].count != b->categories[i].count)
+            return false;
+    for (size_t i = 0; i < a->n_payment_modes; i++)
+        if (strcmp(a->payment_modes[i].key, b->payment_modes[i].key) ||
+            a->payment_modes[i].total != b->payment_modes[i].total)
+            return false;
+    for (size_t i = 0; i < a->n_months; i++)
+        if (a->months[i].month != b->months[i].month ||
+            a->months[i].debits != b->months[i].debits ||
+            a->months[i].credits != b->months[i].credits ||
+            a->months[i].count != b->months[i].count)
+            return false;
+    return true;
+}
+
+static long long stored_rows(const char *db, const char *id)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *q;
+    assert_int_equal(
+        sqlite3_prepare_v2(h, "SELECT count(*) FROM txn_summary WHERE customer_id=?1", -1, &q,
+                           NULL),
+        SQLITE_OK);
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    long long n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(h);
+    return n;
+}
+
+static void test_stored(void **state)
+{
+    fixture *f = *state;
+    tl_err err;
+    tl_store *st;
+    assert_int_equal(tl_store_open(f->db, TL_STORE_CREATE, &st, &err), 0);
+    unsigned seed = 11;
+    add_txns(st, "A", 300, &seed);
+    add_txns(st, "B", 20, &seed);
+    /* Nothing stored yet (transactions written without an import): the
+     * summary is computed from the rows. */
+    assert_int_equal(stored_rows(f->db, "A"), 0);
+    tl_txn_summary computed, stored;
+    assert_int_equal(tl_store_txn_summary(st, "A", &computed, &err), 0);
+    assert_true(computed.n_months > 0);
+
+    /* Stored: the same numbers, bit for bit, one row per group and month. */
+    bool changed;
+    assert_int_equal(tl_store_txn_summary_rebuild(st, "A", &changed, &err), 0);
+    assert_true(changed);
+    assert_int_equal(stored_rows(f->db, "A"),
+                     (long long)(computed.n_categories + computed.n_payment_modes +
+                                 computed.n_months));
+    assert_int_equal(tl_store_txn_summary(st, "A", &stored, &err), 0);
+    assert_true(summaries_same(&computed, &stored));
+    tl_txn_summary_free(&stored);
+
+    /* Again: nothing to write, not a row changes. */
+    long long writes = tl_store_changes_total(st);
+    assert_int_equal(tl_store_txn_summary_rebuild(st, "A", &changed, &err), 0);
+    assert_false(changed);
+    assert_int_equal(tl_store_changes_total(st), writes);
+
+    /* Reads come from the stored rows: a changed row shows, and the next
+     * rebuild puts it right. */
+    tu_sql(f->db, "UPDATE txn_summary SET debits = debits + 1000 WHERE customer_id='A'"
+                  " AND kind = 2");
+    assert_int_equal(tl_store_txn_summary(st, "A", &stored, &err), 0);
+    assert_true(fabs(stored.months[0].debits - computed.months[0].debits - 1000) < 1e-6);
+    tl_txn_summary_free(&stored);
+    assert_int_equal(tl_store_txn_summary_rebuild(st, "A", &changed, &err), 0);
+    assert_true(changed);
+    assert_int_equal(tl_store_txn_summary(st, "A", &stored, &err), 0);
+    assert_true(summaries_same(&computed, &stored));
+    tl_txn_summary_free(&stored);
+
+    /* An empty summary stores no rows; B's own are untouched by A's. */
+    tl_txn_summary empty = {0};
+    assert_int_equal(tl_store_txn_summary_put(st, "B", &empty, &changed, &err), 0);
+    assert_false(changed);
+    assert_int_equal(stored_rows(f->db, "B"), 0);
+    assert_int_equal(tl_store_txn_summary_rebuild(st, "B", &changed, &err), 0);
+    assert_true(stored_rows(f->db, "B") > 0);
+
+    /* Gone with the customer. */
+    tu_sql(f->db, "PRAGMA foreign_keys=ON; DELETE FROM customers WHERE id='A'");
+    assert_int_equal(stored_rows(f->db, "A"), 0);
+    assert_true(stored_rows(f->db, "B") > 0);
+    tl_txn_summary_free(&computed);
+    tl_store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_against_group_by, tu_tmpdb_setup,
                                         tu_tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_stored, tu_tmpdb_setup, tu_tmpdb_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,11 +17,12 @@ const char *tu_shared_path(const char *rel);
 
 /* Makes a fresh temporary directory; returns a malloc'd path the caller
  * frees after tu_rmtree(). */
-/* SQL taking a current store back to before migration 12: no event tally
- * (14), no contact_optouts table (13), no audit chain column and migration
+/* SQL taking a current store back to before migration 12: no transaction
+ * summaries (15), no event tally (14), no contact_optouts table (13), no audit chain column and migration
  * 4's update trigger (12); for the migration tests that build faithful
  * older stores. */
 #define TU_UNDO_MIGRATIONS_FROM_12                                                        \
+    "DROP TABLE txn_summary;"                                                              \
     "DROP TABLE event_tally;"                                                              \
     "DROP TABLE contact_optouts;"                                                          \
     "DROP TRIGGER audit_no_update; ALTER TABLE audit DROP COLUMN chain;"                   \
