@@ -418,3 +418,15 @@ void tl_jw_value(tl_jw *w, const json_t *v)
     if (value_start(w))
         w->rc = write_value(w->b, v, 12, w->depth);
 }
+
+json_t *tl_jw_tree(void (*write)(tl_jw *w, const void *ctx), const void *ctx)
+{
+    tl_buf text;
+    tl_buf_init(&text, 64u << 20);
+    tl_jw w;
+    tl_jw_init(&w, &text);
+    write(&w, ctx);
+    json_t *doc = w.rc || w.depth ? NULL : json_loads(text.data, 0, NULL);
+    tl_buf_free(&text);
+    return doc;
+}

@@ -58,4 +58,9 @@ void tl_jw_null(tl_jw *w);
  * null. */
 void tl_jw_value(tl_jw *w, const json_t *v);
 
+/* What write(w, ctx) writes (one value) read back as a tree, for callers
+ * that edit a document the hot paths stream: a new reference, or NULL when
+ * out of memory or the writer failed. */
+json_t *tl_jw_tree(void (*write)(tl_jw *w, const void *ctx), const void *ctx);
+
 #endif

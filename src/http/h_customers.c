@@ -46,17 +46,15 @@ static void write_summary(tl_jw *w, const tl_customer *c)
     tl_jw_end(w, '}');
 }
 
+static void write_summary_of(tl_jw *w, const void *c)
+{
+    write_summary(w, c);
+}
+
 /* The summary as a tree (new reference; NULL when out of memory). */
 static json_t *customer_summary(const tl_customer *c)
 {
-    tl_buf text;
-    tl_buf_init(&text, 1u << 20);
-    tl_jw w;
-    tl_jw_init(&w, &text);
-    write_summary(&w, c);
-    json_t *doc = w.rc ? NULL : json_loads(text.data, 0, NULL);
-    tl_buf_free(&text);
-    return doc;
+    return tl_jw_tree(write_summary_of, c);
 }
 
 /* One customer of the list, written into the open array of the list. */

@@ -36,16 +36,14 @@ void tl_llm_outcome_write(tl_jw *w, const tl_llm_outcome *o)
     tl_jw_end(w, '}');
 }
 
+static void write_outcome(tl_jw *w, const void *o)
+{
+    tl_llm_outcome_write(w, o);
+}
+
 json_t *tl_llm_outcome_json(const tl_llm_outcome *o)
 {
-    tl_buf text;
-    tl_buf_init(&text, 4096);
-    tl_jw w;
-    tl_jw_init(&w, &text);
-    tl_llm_outcome_write(&w, o);
-    json_t *doc = w.rc ? NULL : json_loads(text.data, 0, NULL);
-    tl_buf_free(&text);
-    return doc;
+    return tl_jw_tree(write_outcome, o);
 }
 
 void tl_llm_answer_free(tl_llm_answer *a)

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/buf.h"
 #include "recommend/rollout.h"
 
 /* A string member; NULL writes null. */
@@ -198,30 +197,31 @@ void tl_rec_result_write_prototype_members(tl_jw *w, const tl_rec_result *r)
     tl_jw_end(w, ']');
 }
 
-/* The tree of what a members writer writes, for callers that edit it. */
-static json_t *as_tree(const tl_engine *e, const tl_rec_result *r, int prototype)
+/* What as_tree writes: one of the two shapes, as an object. */
+typedef struct tree_of {
+    const tl_engine *e;   /* NULL: the prototype's shape */
+    const tl_rec_result *r;
+} tree_of;
+
+static void write_object(tl_jw *w, const void *ctx)
 {
-    tl_buf text;
-    tl_buf_init(&text, 64u << 20);
-    tl_jw w;
-    tl_jw_init(&w, &text);
-    tl_jw_object(&w);
-    if (prototype)
-        tl_rec_result_write_prototype_members(&w, r);
+    const tree_of *t = ctx;
+    tl_jw_object(w);
+    if (t->e)
+        tl_rec_result_write_members(w, t->e, t->r);
     else
-        tl_rec_result_write_members(&w, e, r);
-    tl_jw_end(&w, '}');
-    json_t *doc = w.rc ? NULL : json_loads(text.data, 0, NULL);
-    tl_buf_free(&text);
-    return doc;
+        tl_rec_result_write_prototype_members(w, t->r);
+    tl_jw_end(w, '}');
 }
 
 json_t *tl_rec_result_to_json(const tl_engine *e, const tl_rec_result *r)
 {
-    return as_tree(e, r, 0);
+    tree_of t = {e, r};
+    return tl_jw_tree(write_object, &t);
 }
 
 json_t *tl_rec_result_to_prototype_json(const tl_rec_result *r)
 {
-    return as_tree(NULL, r, 1);
+    tree_of t = {NULL, r};
+    return tl_jw_tree(write_object, &t);
 }

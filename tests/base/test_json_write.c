@@ -331,6 +331,32 @@ static void test_stream_errors(void **state)
     tl_buf_free(&b);
 }
 
+static void write_pair(tl_jw *w, const void *ctx)
+{
+    tl_jw_object(w);
+    tl_jw_key(w, "n");
+    tl_jw_int(w, *(const int *)ctx);
+    tl_jw_key(w, "s");
+    tl_jw_str(w, "x");
+    if (*(const int *)ctx >= 0)
+        tl_jw_end(w, '}');   /* a negative n leaves the object open */
+}
+
+/* tl_jw_tree: what a writer writes, as a tree; nothing for an unfinished
+ * document. */
+static void test_stream_tree(void **state)
+{
+    (void)state;
+    int n = 7;
+    json_t *doc = tl_jw_tree(write_pair, &n);
+    assert_non_null(doc);
+    assert_int_equal(json_integer_value(json_object_get(doc, "n")), 7);
+    assert_string_equal(json_string_value(json_object_get(doc, "s")), "x");
+    json_decref(doc);
+    n = -1;
+    assert_null(tl_jw_tree(write_pair, &n));
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -354,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_stream_random_documents),
         cmocka_unit_test(test_stream_strings),
         cmocka_unit_test(test_stream_errors),
+        cmocka_unit_test(test_stream_tree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

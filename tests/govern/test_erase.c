@@ -80,23 +80,6 @@ static int teardown(void **state)
     return 0;
 }
 
-/* A single integer from SQL on a connection of our own. */
-static long long sql_int(const char *db, const char *sql, const char *arg)
-{
-    sqlite3 *h;
-    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(h));
-    if (arg)
-        sqlite3_bind_text(s, 1, arg, -1, SQLITE_TRANSIENT);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    long long v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(h);
-    return v;
-}
-
 /* A text value (malloc'd) from SQL. */
 static char *sql_text(const char *db, const char *sql, const char *arg)
 {
@@ -323,17 +306,17 @@ static void test_erasure_everywhere(void **state)
     long long mine[8], others[8], audit_mine, audit_all, customers;
     for (size_t t = 0; t < 7; t++) {
         snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE customer_id=?1", tables[t]);
-        mine[t] = sql_int(f->db, sql, id);
+        mine[t] = tu_sql_int(f->db, sql, id);
         snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE customer_id<>?1", tables[t]);
-        others[t] = sql_int(f->db, sql, id);
+        others[t] = tu_sql_int(f->db, sql, id);
         if (strcmp(tables[t], "events") && strcmp(tables[t], "consent") &&
             strcmp(tables[t], "monthly"))
             assert_true(mine[t] > 0);
     }
     assert_true(mine[4] > 0 && mine[5] > 0);
-    audit_mine = sql_int(f->db, "SELECT count(*) FROM audit WHERE subject=?1", id);
-    audit_all = sql_int(f->db, "SELECT count(*) FROM audit", NULL);
-    customers = sql_int(f->db, "SELECT count(*) FROM customers", NULL);
+    audit_mine = tu_sql_int(f->db, "SELECT count(*) FROM audit WHERE subject=?1", id);
+    audit_all = tu_sql_int(f->db, "SELECT count(*) FROM audit", NULL);
+    customers = tu_sql_int(f->db, "SELECT count(*) FROM customers", NULL);
     assert_true(audit_mine >= 2);
 
     snprintf(path, sizeof path, "/api/v1/customers/%s", id);
@@ -352,18 +335,18 @@ static void test_erasure_everywhere(void **state)
     /* Gone everywhere, others untouched. */
     for (size_t t = 0; t < 7; t++) {
         snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE customer_id=?1", tables[t]);
-        assert_int_equal(sql_int(f->db, sql, id), 0);
+        assert_int_equal(tu_sql_int(f->db, sql, id), 0);
         snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE customer_id<>?1", tables[t]);
-        assert_int_equal(sql_int(f->db, sql, id), others[t]);
+        assert_int_equal(tu_sql_int(f->db, sql, id), others[t]);
     }
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM customers", NULL), customers - 1);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM customers", NULL), customers - 1);
     /* The audit log keeps every entry, under the pseudonym, plus one for the
      * erasure itself. */
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit WHERE subject=?1", id), 0);
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit", NULL), audit_all + 1);
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit WHERE subject=?1", subject),
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM audit WHERE subject=?1", id), 0);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM audit", NULL), audit_all + 1);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM audit WHERE subject=?1", subject),
                      audit_mine + 1);
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit WHERE instr(doc, ?1) > 0", id),
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM audit WHERE instr(doc, ?1) > 0", id),
                      0);
     char q[160];
     snprintf(q, sizeof q, "/api/v1/audit?customer=%s&kind=erasure", subject);
@@ -412,7 +395,7 @@ static void test_cli_erase_all_or_nothing(void **state)
     free(err);
     tu_assert_file_unchanged(f->db, before, n1);
     assert_int_not_equal(access(wal, F_OK), 0);
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM customers WHERE id=?1", a), 1);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM customers WHERE id=?1", a), 1);
     /* All given IDs in one go. */
     char *out = NULL;
     assert_int_equal(tu_run_tailor(&out, NULL, NULL, "erase", "--db", f->db, "--json", a, b,
@@ -422,9 +405,9 @@ static void test_cli_erase_all_or_nothing(void **state)
     assert_int_equal(json_array_size(j), 2);
     json_decref(j);
     free(out);
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM customers WHERE id IN (?1)", a), 0);
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM customers WHERE id IN (?1)", b), 0);
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit WHERE kind='erasure' AND "
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM customers WHERE id IN (?1)", a), 0);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM customers WHERE id IN (?1)", b), 0);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM audit WHERE kind='erasure' AND "
                                     "substr(subject,1,7)='erased:'",
                              NULL),
                      3);   /* with the API's erasure above */

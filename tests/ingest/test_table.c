@@ -127,25 +127,13 @@ static const tl_txn_group_total *group(const tl_txn_group_total *g, size_t n, co
  * stored rows are read back through a second connection. */
 static void stored_summary(const char *db, const char *id, tl_txn_summary *out)
 {
-    size_t rows = 0;
-    sqlite3 *h;
-    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *q;
-    assert_int_equal(
-        sqlite3_prepare_v2(h, "SELECT count(*) FROM txn_summary WHERE customer_id=?1", -1, &q,
-                           NULL),
-        SQLITE_OK);
-    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    rows = (size_t)sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    sqlite3_close(h);
+    long long rows = tu_sql_int(db, "SELECT count(*) FROM txn_summary WHERE customer_id=?1", id);
     tl_store *st;
     tl_err err;
     assert_int_equal(tl_store_open(db, TL_STORE_READONLY, &st, &err), 0);
     assert_int_equal(tl_store_txn_summary(st, id, out, &err), 0);
     tl_store_close(st);
-    assert_int_equal(rows, out->n_categories + out->n_payment_modes + out->n_months);
+    assert_int_equal(rows, (long long)(out->n_categories + out->n_payment_modes + out->n_months));
 }
 
 /* Imports one good file of every kind. */

@@ -179,19 +179,7 @@ static bool summaries_same(const tl_txn_summary *a, const tl_txn_summary *b)
 
 static long long stored_rows(const char *db, const char *id)
 {
-    sqlite3 *h;
-    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *q;
-    assert_int_equal(
-        sqlite3_prepare_v2(h, "SELECT count(*) FROM txn_summary WHERE customer_id=?1", -1, &q,
-                           NULL),
-        SQLITE_OK);
-    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    long long n = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    sqlite3_close(h);
-    return n;
+    return tu_sql_int(db, "SELECT count(*) FROM txn_summary WHERE customer_id=?1", id);
 }
 
 static void test_stored(void **state)

@@ -226,6 +226,22 @@ void tu_sql(const char *db, const char *sql)
     sqlite3_close(h);
 }
 
+long long tu_sql_int(const char *db, const char *sql, const char *arg)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(h));
+    if (arg)
+        sqlite3_bind_text(s, 1, arg, -1, SQLITE_TRANSIENT);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    long long v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    return v;
+}
+
 void tu_assert_file_unchanged(const char *path, char *before, size_t len)
 {
     size_t now_len = 0;

@@ -18,9 +18,9 @@ const char *tu_shared_path(const char *rel);
 /* Makes a fresh temporary directory; returns a malloc'd path the caller
  * frees after tu_rmtree(). */
 /* SQL taking a current store back to before migration 12: no transaction
- * summaries (15), no event tally (14), no contact_optouts table (13), no audit chain column and migration
- * 4's update trigger (12); for the migration tests that build faithful
- * older stores. */
+ * summaries (15), no event tally (14), no contact_optouts table (13), no
+ * audit chain column and migration 4's update trigger (12); for the
+ * migration tests that build faithful older stores. */
 #define TU_UNDO_MIGRATIONS_FROM_12                                                        \
     "DROP TABLE txn_summary;"                                                              \
     "DROP TABLE event_tally;"                                                              \
@@ -57,6 +57,11 @@ void tu_write_file(const char *path, const char *text);
  * another tool would (no tailor functions or settings: foreign keys off);
  * fails the test, with SQLite's message, on an error. */
 void tu_sql(const char *db, const char *sql);
+
+/* The integer the first row's first column of sql gives on the store file
+ * db, read through a read-only connection of its own; arg (may be NULL)
+ * is bound to ?1. Fails the test on an error or no row. */
+long long tu_sql_int(const char *db, const char *sql, const char *arg);
 
 /* Reads a whole file; malloc'd, NUL-terminated; NULL if missing. */
 char *tu_read_file(const char *path, size_t *len);
