@@ -126,8 +126,8 @@ static int month_push(tl_txn_summary *s, const tl_txn_month_flow *m)
     return TL_OK;
 }
 
-/* Adds one transaction's amount to its month, searching from the newest
- * month added (rows mostly come in date order). */
+/* Adds one transaction's amount to its month. A customer has a few dozen
+ * months: a linear search, from the month added last. */
 static int month_add(tl_txn_summary *s, int month, double amount, int direction)
 {
     size_t i = s->n_months;
