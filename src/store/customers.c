@@ -189,32 +189,44 @@ static size_t utf8_length(const char *s)
     return n;
 }
 
+/* Appends one condition: " WHERE cond" for the first, " AND cond" after. */
+static size_t add_condition(char *out, size_t size, size_t n, const char *cond)
+{
+    if (n >= size)
+        return n;
+    return n + (size_t)snprintf(out + n, size - n, "%s%s", n ? " AND " : " WHERE ", cond);
+}
+
+/* No condition, no WHERE: SQLite counts a whole table from its pages only
+ * when the count has no WHERE at all ("WHERE 1" made it step through
+ * every row: 1 ms a page of the list at 20,000 customers). */
 static void where_clause(const tl_customer_query *q, char *out, size_t size)
 {
-    size_t n = (size_t)snprintf(out, size, " WHERE 1");
+    size_t n = 0;
+    out[0] = '\0';
     /* Three characters or more: the trigram index finds the candidates;
      * LIKE still decides, so both paths mean the same substring match. */
     if (q->search && utf8_length(q->search) >= 3)
-        n += (size_t)snprintf(out + n, size - n,
-                              " AND rowid IN (SELECT rowid FROM customers_search"
-                              " WHERE customers_search MATCH :fts)");
+        n = add_condition(out, size, n,
+                          "rowid IN (SELECT rowid FROM customers_search"
+                          " WHERE customers_search MATCH :fts)");
     if (q->search && *q->search)
-        n += (size_t)snprintf(out + n, size - n,
-                              " AND (id LIKE :like ESCAPE '\\' OR name LIKE :like ESCAPE '\\'"
-                              " OR city LIKE :like ESCAPE '\\')");
+        n = add_condition(out, size, n,
+                          "(id LIKE :like ESCAPE '\\' OR name LIKE :like ESCAPE '\\'"
+                          " OR city LIKE :like ESCAPE '\\')");
     if (q->risk_profile)
-        n += (size_t)snprintf(out + n, size - n, " AND risk_profile = :risk COLLATE NOCASE");
+        n = add_condition(out, size, n, "risk_profile = :risk COLLATE NOCASE");
     if (q->gender)
-        n += (size_t)snprintf(out + n, size - n, " AND gender = :gender COLLATE NOCASE");
+        n = add_condition(out, size, n, "gender = :gender COLLATE NOCASE");
     if (q->account_status)
-        n += (size_t)snprintf(out + n, size - n, " AND account_status = :status COLLATE NOCASE");
+        n = add_condition(out, size, n, "account_status = :status COLLATE NOCASE");
     if (q->holds)
-        n += (size_t)snprintf(out + n, size - n,
-                              " AND id IN (SELECT customer_id FROM holdings WHERE product_id = :holds)");
+        n = add_condition(out, size, n,
+                          "id IN (SELECT customer_id FROM holdings WHERE product_id = :holds)");
     if (q->age_min >= 0)
-        n += (size_t)snprintf(out + n, size - n, " AND age >= :amin");
+        n = add_condition(out, size, n, "age >= :amin");
     if (q->age_max >= 0)
-        snprintf(out + n, size - n, " AND age <= :amax");
+        add_condition(out, size, n, "age <= :amax");
 }
 
 /* The search as one FTS5 phrase: inside double quotes, with any double
