@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/cores.h"
 #include "base/progress.h"
 #include "base/str.h"
 #include "govern/audit.h"
@@ -279,7 +280,7 @@ int tl_cmd_score(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     const char *db = NULL, *export_path = NULL, *model = "builtin", *channel = NULL;
     int all = 0, k = 3, c;
-    long threads = sysconf(_SC_NPROCESSORS_ONLN);
+    long threads = tl_online_cores(1, 64);   /* --threads takes 1..64 too */
     int64_t v;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {

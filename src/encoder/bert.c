@@ -28,6 +28,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "base/cores.h"
 #include "base/arena.h"
 #include "base/log.h"
 #include "base/str.h"
@@ -649,8 +650,7 @@ static size_t default_threads(void)
     int64_t v;
     if (env && tl_parse_i64(env, &v) && v >= 1 && v <= 256)
         return (size_t)v;
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 64 ? 64 : (size_t)n;
+    return tl_online_cores(1, 64);
 }
 
 int tl_bert_load(const char *dir, const tl_bert_options *opt, tl_bert **out, tl_err *err)

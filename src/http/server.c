@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/cores.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "govern/access.h"
@@ -67,8 +68,7 @@ typedef struct request_state {
  * them; writes take turns at the store's gate (store/write_gate.h). */
 static unsigned default_threads(void)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 2 ? 2u : n > 16 ? 16u : (unsigned)n;
+    return tl_online_cores(2, 16);
 }
 
 void tl_server_opts_default(tl_server_opts *o)

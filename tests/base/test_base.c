@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/cores.h"
 #include "base/digest.h"
 #include "base/dotenv.h"
 #include "base/err.h"
@@ -240,6 +241,18 @@ static void test_str_find(void **state)
     assert_null(tl_str_find(text, 0, "m", 1));
 }
 
+/* Within the bounds whatever the machine: its own count between them. */
+static void test_online_cores(void **state)
+{
+    (void)state;
+    unsigned n = tl_online_cores(1, 4096);
+    assert_true(n >= 1);
+    assert_int_equal(tl_online_cores(1, 1), 1);
+    assert_int_equal(tl_online_cores(5000, 6000), 5000);   /* more than any machine has */
+    assert_int_equal(tl_online_cores(1, n), n);
+    assert_true(tl_online_cores(2, 16) >= 2 && tl_online_cores(2, 16) <= 16);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,7 +260,7 @@ int main(void)
         cmocka_unit_test(test_buf_cap),       cmocka_unit_test(test_strset),
         cmocka_unit_test(test_errors),        cmocka_unit_test(test_dotenv),
         cmocka_unit_test(test_digest),        cmocka_unit_test(test_vec_dot),
-        cmocka_unit_test(test_str_find),
+        cmocka_unit_test(test_str_find),      cmocka_unit_test(test_online_cores),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
