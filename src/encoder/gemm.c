@@ -9,6 +9,7 @@
 
 #include "base/err.h"
 #include "encoder/blas.h"
+#include "encoder/kern_avx2.h"
 #include "encoder/kern_avx512.h"
 #include "encoder/kern_bf16.h"
 
@@ -140,10 +141,15 @@ static float gelu_ref(float x)
     return 0.5f * x * (1.0f + erff(x * 0.70710678118654752f));
 }
 
-/* The epilogue over an m × cols block of C, for the BLAS path. */
+/* The epilogue over an m × cols block of C, for the BLAS path: in AVX2
+ * registers where the CPU has them (kern_avx2.h), else in plain C. */
 static void epi_block(size_t m, size_t col0, size_t cols, float *c, size_t ldc,
                       const tl_gemm_epi *e)
 {
+    if (tl_avx2_usable()) {
+        tl_avx2_epilogue(m, col0, cols, c, ldc, e);
+        return;
+    }
     for (size_t i = 0; i < m; i++) {
         float *row = c + i * ldc + col0;
         const float *add = e->add ? e->add + i * e->ld_add + col0 : NULL;
