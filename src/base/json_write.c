@@ -409,6 +409,30 @@ void tl_jw_null(tl_jw *w)
         w->rc = tl_buf_puts(w->b, "null");
 }
 
+void tl_jw_key_str(tl_jw *w, const char *key, const char *s)
+{
+    tl_jw_key(w, key);
+    tl_jw_str(w, s);
+}
+
+void tl_jw_key_int(tl_jw *w, const char *key, long long v)
+{
+    tl_jw_key(w, key);
+    tl_jw_int(w, v);
+}
+
+void tl_jw_key_real(tl_jw *w, const char *key, double v)
+{
+    tl_jw_key(w, key);
+    tl_jw_real(w, v);
+}
+
+void tl_jw_key_bool(tl_jw *w, const char *key, int v)
+{
+    tl_jw_key(w, key);
+    tl_jw_bool(w, v);
+}
+
 void tl_jw_value(tl_jw *w, const json_t *v)
 {
     if (!v) {

@@ -54,6 +54,12 @@ void tl_jw_int(tl_jw *w, long long v);
 void tl_jw_real(tl_jw *w, double v);         /* as a jansson real, 12 digits */
 void tl_jw_bool(tl_jw *w, int v);
 void tl_jw_null(tl_jw *w);
+/* A member of the open object: its key, then its value. */
+void tl_jw_key_str(tl_jw *w, const char *key, const char *s);   /* NULL writes null */
+void tl_jw_key_int(tl_jw *w, const char *key, long long v);
+void tl_jw_key_real(tl_jw *w, const char *key, double v);
+void tl_jw_key_bool(tl_jw *w, const char *key, int v);
+
 /* A jansson value as tl_json_write writes it at precision 12; NULL writes
  * null. */
 void tl_jw_value(tl_jw *w, const json_t *v);

@@ -10,6 +10,8 @@
 #include <immintrin.h>
 #include <math.h>
 
+#include "encoder/erf_poly.h"
+
 #define TA __attribute__((target("avx2,fma")))
 
 bool tl_avx2_usable(void)
@@ -25,12 +27,12 @@ TA static inline __m256 gelu8(__m256 x)
     const __m256 sign_bit = _mm256_set1_ps(-0.0f);
     __m256 z = _mm256_mul_ps(x, _mm256_set1_ps(0.70710678118654752f));
     __m256 az = _mm256_andnot_ps(sign_bit, z);
-    __m256 p = _mm256_set1_ps(0.0000430638f);
-    p = _mm256_fmadd_ps(p, az, _mm256_set1_ps(0.0002765672f));
-    p = _mm256_fmadd_ps(p, az, _mm256_set1_ps(0.0001520143f));
-    p = _mm256_fmadd_ps(p, az, _mm256_set1_ps(0.0092705272f));
-    p = _mm256_fmadd_ps(p, az, _mm256_set1_ps(0.0422820123f));
-    p = _mm256_fmadd_ps(p, az, _mm256_set1_ps(0.0705230784f));
+    __m256 p = _mm256_set1_ps(TL_ERF_A6);
+    p = _mm256_fmadd_ps(p, az, _mm256_set1_ps(TL_ERF_A5));
+    p = _mm256_fmadd_ps(p, az, _mm256_set1_ps(TL_ERF_A4));
+    p = _mm256_fmadd_ps(p, az, _mm256_set1_ps(TL_ERF_A3));
+    p = _mm256_fmadd_ps(p, az, _mm256_set1_ps(TL_ERF_A2));
+    p = _mm256_fmadd_ps(p, az, _mm256_set1_ps(TL_ERF_A1));
     p = _mm256_fmadd_ps(p, az, one);
     p = _mm256_mul_ps(p, p);   /* ^2 */
     p = _mm256_mul_ps(p, p);   /* ^4 */

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "encoder/erf_poly.h"
 #include "encoder/gemm.h"
 
 /* The baseline ISA of these helpers; callers' targets are supersets of it,
@@ -32,12 +33,12 @@ TL_VEC_TA TL_VEC_INLINE __m512 v_gelu(__m512 x)
     const __m512 one = _mm512_set1_ps(1.0f);
     __m512 z = _mm512_mul_ps(x, _mm512_set1_ps(0.70710678118654752f));
     __m512 az = _mm512_abs_ps(z);
-    __m512 p = _mm512_set1_ps(0.0000430638f);
-    p = _mm512_fmadd_ps(p, az, _mm512_set1_ps(0.0002765672f));
-    p = _mm512_fmadd_ps(p, az, _mm512_set1_ps(0.0001520143f));
-    p = _mm512_fmadd_ps(p, az, _mm512_set1_ps(0.0092705272f));
-    p = _mm512_fmadd_ps(p, az, _mm512_set1_ps(0.0422820123f));
-    p = _mm512_fmadd_ps(p, az, _mm512_set1_ps(0.0705230784f));
+    __m512 p = _mm512_set1_ps(TL_ERF_A6);
+    p = _mm512_fmadd_ps(p, az, _mm512_set1_ps(TL_ERF_A5));
+    p = _mm512_fmadd_ps(p, az, _mm512_set1_ps(TL_ERF_A4));
+    p = _mm512_fmadd_ps(p, az, _mm512_set1_ps(TL_ERF_A3));
+    p = _mm512_fmadd_ps(p, az, _mm512_set1_ps(TL_ERF_A2));
+    p = _mm512_fmadd_ps(p, az, _mm512_set1_ps(TL_ERF_A1));
     p = _mm512_fmadd_ps(p, az, one);
     p = _mm512_mul_ps(p, p);   /* ^2 */
     p = _mm512_mul_ps(p, p);   /* ^4 */

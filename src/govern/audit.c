@@ -27,17 +27,14 @@ static void write_needs(tl_jw *w, const tl_needs *n)
     for (size_t i = 0; i < n->n; i++) {
         const tl_need *need = &n->needs[i];
         tl_jw_object(w);
-        tl_jw_key(w, "need");
-        tl_jw_str(w, tl_need_def_get(need->id)->key);
-        tl_jw_key(w, "strength");
-        tl_jw_real(w, rounded(need->strength));
+        tl_jw_key_str(w, "need", tl_need_def_get(need->id)->key);
+        tl_jw_key_real(w, "strength", rounded(need->strength));
         tl_jw_key(w, "evidence");
         tl_jw_array(w);
         for (size_t k = 0; k < need->n_evidence; k++) {
             const tl_evidence *ev = &need->evidence[k];
             tl_jw_object(w);
-            tl_jw_key(w, "kind");
-            tl_jw_str(w, kinds[ev->kind]);
+            tl_jw_key_str(w, "kind", kinds[ev->kind]);
             tl_jw_key(w, "ref");
             if (ev->kind == TL_EV_POST) {
                 char hex[TL_SHA256_HEX_LEN + 1], ref[32];
@@ -47,8 +44,7 @@ static void write_needs(tl_jw *w, const tl_needs *n)
             } else {
                 tl_jw_str(w, ev->text);
             }
-            tl_jw_key(w, "weight");
-            tl_jw_real(w, rounded(ev->weight));
+            tl_jw_key_real(w, "weight", rounded(ev->weight));
             tl_jw_end(w, '}');
         }
         tl_jw_end(w, ']');
@@ -78,16 +74,12 @@ static void write_excluded(tl_jw *w, const tl_rec_result *r)
         if (r->suppressed.code && strcmp(x->code, r->suppressed.code) == 0)
             continue;
         tl_jw_object(w);
-        tl_jw_key(w, "product_id");
-        tl_jw_str(w, x->product_id);
-        tl_jw_key(w, "rule");
-        tl_jw_str(w, x->code);
+        tl_jw_key_str(w, "product_id", x->product_id);
+        tl_jw_key_str(w, "rule", x->code);
         if (strcmp(x->code, "below_threshold") == 0 && !isnan(x->score)) {
-            tl_jw_key(w, "score");
-            tl_jw_real(w, x->score);
+            tl_jw_key_real(w, "score", x->score);
         } else if (!short_rule(x->code)) {
-            tl_jw_key(w, "reason");
-            tl_jw_str(w, x->reason);
+            tl_jw_key_str(w, "reason", x->reason);
         }
         tl_jw_end(w, '}');
     }
@@ -100,27 +92,19 @@ int tl_audit_rec_write(tl_buf *out, const tl_engine *e, const tl_rec_result *r,
     tl_jw w;
     tl_jw_init(&w, out);
     tl_jw_object(&w);
-    tl_jw_key(&w, "channel");
-    tl_jw_str(&w, origin->channel);
-    tl_jw_key(&w, "route");
-    tl_jw_str(&w, origin->route);
-    tl_jw_key(&w, "k");
-    tl_jw_int(&w, o ? o->k : 0);
+    tl_jw_key_str(&w, "channel", origin->channel);
+    tl_jw_key_str(&w, "route", origin->route);
+    tl_jw_key_int(&w, "k", o ? o->k : 0);
     tl_jw_key(&w, "products");
     tl_jw_array(&w);
     for (size_t i = 0; i < r->n_items; i++) {
         const tl_rec_item *it = &r->items[i];
         tl_jw_object(&w);
-        tl_jw_key(&w, "product_id");
-        tl_jw_str(&w, it->product_id);
-        tl_jw_key(&w, "rank");
-        tl_jw_int(&w, (long long)i + 1);
-        tl_jw_key(&w, "score");
-        tl_jw_real(&w, rounded(it->score));
-        tl_jw_key(&w, "category");
-        tl_jw_str(&w, it->category);
-        tl_jw_key(&w, "need");
-        tl_jw_str(&w, it->need);
+        tl_jw_key_str(&w, "product_id", it->product_id);
+        tl_jw_key_int(&w, "rank", (long long)i + 1);
+        tl_jw_key_real(&w, "score", rounded(it->score));
+        tl_jw_key_str(&w, "category", it->category);
+        tl_jw_key_str(&w, "need", it->need);
         tl_jw_end(&w, '}');
     }
     tl_jw_end(&w, ']');
@@ -128,19 +112,14 @@ int tl_audit_rec_write(tl_buf *out, const tl_engine *e, const tl_rec_result *r,
     write_excluded(&w, r);
     tl_jw_key(&w, "needs");
     write_needs(&w, &r->needs);
-    tl_jw_key(&w, "encoder");
-    tl_jw_str(&w, tl_engine_encoder_id(e));
-    tl_jw_key(&w, "ranking_version");
-    tl_jw_str(&w, TL_RANKING_VERSION);
+    tl_jw_key_str(&w, "encoder", tl_engine_encoder_id(e));
+    tl_jw_key_str(&w, "ranking_version", TL_RANKING_VERSION);
     tl_jw_key(&w, "llm");
     tl_jw_object(&w);
-    tl_jw_key(&w, "used");
-    tl_jw_bool(&w, origin->llm_used != 0);
-    tl_jw_key(&w, "prompt_hash");
-    tl_jw_str(&w, origin->prompt_hash);
+    tl_jw_key_bool(&w, "used", origin->llm_used != 0);
+    tl_jw_key_str(&w, "prompt_hash", origin->prompt_hash);
     if (origin->llm_pending) {
-        tl_jw_key(&w, "pending");
-        tl_jw_bool(&w, 1);
+        tl_jw_key_bool(&w, "pending", 1);
     }
     tl_jw_end(&w, '}');
     /* The rollout arm says why a customer got generally suitable offers
@@ -150,26 +129,20 @@ int tl_audit_rec_write(tl_buf *out, const tl_engine *e, const tl_rec_result *r,
         tl_jw_null(&w);
     } else {
         tl_jw_object(&w);
-        tl_jw_key(&w, "name");
-        tl_jw_str(&w, r->rollout);
-        tl_jw_key(&w, "arm");
-        tl_jw_str(&w, tl_arm_name(r->arm));
+        tl_jw_key_str(&w, "name", r->rollout);
+        tl_jw_key_str(&w, "arm", tl_arm_name(r->arm));
         tl_jw_end(&w, '}');
     }
-    tl_jw_key(&w, "offer_channel");
-    tl_jw_str(&w, o ? o->channel : NULL);
+    tl_jw_key_str(&w, "offer_channel", o ? o->channel : NULL);
     tl_jw_key(&w, "suppressed");
     const tl_contact_block *b = &r->suppressed;
     if (!b->code) {
         tl_jw_null(&w);
     } else {
         tl_jw_object(&w);
-        tl_jw_key(&w, "code");
-        tl_jw_str(&w, b->code);
-        tl_jw_key(&w, "reason");
-        tl_jw_str(&w, b->reason);
-        tl_jw_key(&w, "until");
-        tl_jw_str(&w, b->until[0] ? b->until : NULL);
+        tl_jw_key_str(&w, "code", b->code);
+        tl_jw_key_str(&w, "reason", b->reason);
+        tl_jw_key_str(&w, "until", b->until[0] ? b->until : NULL);
         tl_jw_end(&w, '}');
     }
     tl_jw_end(&w, '}');

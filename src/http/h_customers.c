@@ -20,29 +20,21 @@
 static void write_summary(tl_jw *w, const tl_customer *c)
 {
     tl_jw_object(w);
-    tl_jw_key(w, "customer_id");
-    tl_jw_str(w, c->id);
-    tl_jw_key(w, "name");
-    tl_jw_str(w, c->name);
-    tl_jw_key(w, "gender");
-    tl_jw_str(w, c->gender);
+    tl_jw_key_str(w, "customer_id", c->id);
+    tl_jw_key_str(w, "name", c->name);
+    tl_jw_key_str(w, "gender", c->gender);
     tl_jw_key(w, "age");
     if (c->age >= 0)
         tl_jw_int(w, c->age);
     else
         tl_jw_null(w);
-    tl_jw_key(w, "city");
-    tl_jw_str(w, c->city);
-    tl_jw_key(w, "country");
-    tl_jw_str(w, c->country);
+    tl_jw_key_str(w, "city", c->city);
+    tl_jw_key_str(w, "country", c->country);
     tl_jw_key(w, "balance");
     tl_jw_number(w, c->balance);
-    tl_jw_key(w, "currency");
-    tl_jw_str(w, c->currency);
-    tl_jw_key(w, "risk_profile");
-    tl_jw_str(w, c->risk_profile);
-    tl_jw_key(w, "account_status");
-    tl_jw_str(w, c->account_status);
+    tl_jw_key_str(w, "currency", c->currency);
+    tl_jw_key_str(w, "risk_profile", c->risk_profile);
+    tl_jw_key_str(w, "account_status", c->account_status);
     tl_jw_end(w, '}');
 }
 
@@ -118,12 +110,9 @@ int tl_h_customers_list(tl_request *rq, tl_response *rs)
         return tl_respond_from_err(rs, rc, err.msg);
     }
     tl_jw_end(&w, ']');
-    tl_jw_key(&w, "total");
-    tl_jw_int(&w, total);
-    tl_jw_key(&w, "limit");
-    tl_jw_int(&w, limit);
-    tl_jw_key(&w, "offset");
-    tl_jw_int(&w, offset);
+    tl_jw_key_int(&w, "total", total);
+    tl_jw_key_int(&w, "limit", limit);
+    tl_jw_key_int(&w, "offset", offset);
     tl_jw_end(&w, '}');
     if (w.rc)
         tl_respond_error(rs, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",

@@ -57,8 +57,7 @@ static void finish(tl_response *rs, const char *subject, json_t *doc, int shape,
  * added to the object w has open, which is then closed and sent. */
 static void finish_text(tl_response *rs, tl_jw *w, const tl_llm_outcome *o)
 {
-    tl_jw_key(w, "text_source");
-    tl_jw_str(w, tl_llm_text_source(o));
+    tl_jw_key_str(w, "text_source", tl_llm_text_source(o));
     tl_jw_key(w, "llm");
     tl_llm_outcome_write(w, o);
     tl_jw_end(w, '}');

@@ -23,16 +23,11 @@ const char *tl_llm_text_source(const tl_llm_outcome *o)
 void tl_llm_outcome_write(tl_jw *w, const tl_llm_outcome *o)
 {
     tl_jw_object(w);
-    tl_jw_key(w, "used");
-    tl_jw_bool(w, o->used);
-    tl_jw_key(w, "model");
-    tl_jw_str(w, o->model[0] ? o->model : NULL);
-    tl_jw_key(w, "cached");
-    tl_jw_bool(w, o->cached);
-    tl_jw_key(w, "prompt_hash");
-    tl_jw_str(w, o->prompt_hash[0] ? o->prompt_hash : NULL);
-    tl_jw_key(w, "fallback_reason");
-    tl_jw_str(w, o->fallback_reason);
+    tl_jw_key_bool(w, "used", o->used);
+    tl_jw_key_str(w, "model", o->model[0] ? o->model : NULL);
+    tl_jw_key_bool(w, "cached", o->cached);
+    tl_jw_key_str(w, "prompt_hash", o->prompt_hash[0] ? o->prompt_hash : NULL);
+    tl_jw_key_str(w, "fallback_reason", o->fallback_reason);
     tl_jw_end(w, '}');
 }
 

@@ -165,9 +165,8 @@ json_t *tl_rec_result_to_json(const tl_engine *e, const tl_rec_result *r);
 /* The prototype's /product_recommendations shape: {"profile", "recommended":
  * [{Product_Name, Product_Category, Similarity}], "products_sentiment": […],
  * "products": [{Product_Name, Reason}]}: its members into the open object
- * of w, or as a tree (new reference). */
+ * of w. */
 void tl_rec_result_write_prototype_members(tl_jw *w, const tl_rec_result *r);
-json_t *tl_rec_result_to_prototype_json(const tl_rec_result *r);
 
 /* How close in meaning texts are to the products of the current catalogue,
  * as the engine's semantic match sees them: the cosine of each text's

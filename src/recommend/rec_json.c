@@ -8,19 +8,6 @@
 
 #include "recommend/rollout.h"
 
-/* A string member; NULL writes null. */
-static void member_str(tl_jw *w, const char *key, const char *value)
-{
-    tl_jw_key(w, key);
-    tl_jw_str(w, value);
-}
-
-static void member_real(tl_jw *w, const char *key, double value)
-{
-    tl_jw_key(w, key);
-    tl_jw_real(w, value);
-}
-
 /* What a need rests on: for the API, with the post's text (the customer's
  * own words, shown to them); the audit entry refers to posts by hash. */
 static void write_needs(tl_jw *w, const tl_needs *n)
@@ -31,16 +18,16 @@ static void write_needs(tl_jw *w, const tl_needs *n)
         const tl_need *need = &n->needs[i];
         const tl_need_def *d = tl_need_def_get(need->id);
         tl_jw_object(w);
-        member_str(w, "need", d->key);
-        member_str(w, "label", d->label);
-        member_real(w, "strength", round(need->strength * 1000) / 1000);
+        tl_jw_key_str(w, "need", d->key);
+        tl_jw_key_str(w, "label", d->label);
+        tl_jw_key_real(w, "strength", round(need->strength * 1000) / 1000);
         tl_jw_key(w, "evidence");
         tl_jw_array(w);
         for (size_t k = 0; k < need->n_evidence; k++) {
             tl_jw_object(w);
-            member_str(w, "type", kinds[need->evidence[k].kind]);
-            member_str(w, "text", need->evidence[k].text);
-            member_real(w, "weight", round(need->evidence[k].weight * 1000) / 1000);
+            tl_jw_key_str(w, "type", kinds[need->evidence[k].kind]);
+            tl_jw_key_str(w, "text", need->evidence[k].text);
+            tl_jw_key_real(w, "weight", round(need->evidence[k].weight * 1000) / 1000);
             tl_jw_end(w, '}');
         }
         tl_jw_end(w, ']');
@@ -55,12 +42,12 @@ static void write_excluded(tl_jw *w, const tl_rec_result *r)
     for (size_t i = 0; i < r->n_excluded; i++) {
         const tl_rec_exclusion *x = &r->excluded[i];
         tl_jw_object(w);
-        member_str(w, "product_id", x->product_id);
-        member_str(w, "name", x->name);
-        member_str(w, "code", x->code);
-        member_str(w, "reason", x->reason);
+        tl_jw_key_str(w, "product_id", x->product_id);
+        tl_jw_key_str(w, "name", x->name);
+        tl_jw_key_str(w, "code", x->code);
+        tl_jw_key_str(w, "reason", x->reason);
         if (!isnan(x->score))
-            member_real(w, "score", x->score);
+            tl_jw_key_real(w, "score", x->score);
         tl_jw_end(w, '}');
     }
     tl_jw_end(w, ']');
@@ -72,13 +59,13 @@ static void write_recommendations(tl_jw *w, const tl_rec_result *r)
     for (size_t i = 0; i < r->n_items; i++) {
         const tl_rec_item *it = &r->items[i];
         tl_jw_object(w);
-        member_str(w, "product_id", it->product_id);
-        member_str(w, "name", it->name);
-        member_str(w, "category", it->category);
-        member_real(w, "score", it->score);
-        member_real(w, "p_accept", it->p_accept);
-        member_real(w, "learned_lift", it->learned_lift);
-        member_str(w, "need", it->need);
+        tl_jw_key_str(w, "product_id", it->product_id);
+        tl_jw_key_str(w, "name", it->name);
+        tl_jw_key_str(w, "category", it->category);
+        tl_jw_key_real(w, "score", it->score);
+        tl_jw_key_real(w, "p_accept", it->p_accept);
+        tl_jw_key_real(w, "learned_lift", it->learned_lift);
+        tl_jw_key_str(w, "need", it->need);
         tl_jw_key(w, "reasons");
         tl_jw_array(w);
         for (size_t k = 0; k < it->n_reasons; k++)
@@ -93,14 +80,14 @@ static void write_recommendations(tl_jw *w, const tl_rec_result *r)
 
 void tl_rec_result_write_members(tl_jw *w, const tl_engine *e, const tl_rec_result *r)
 {
-    member_str(w, "customer_id", r->customer_id);
+    tl_jw_key_str(w, "customer_id", r->customer_id);
     tl_jw_key(w, "recommendations");
     write_recommendations(w, r);
     tl_jw_key(w, "needs");
     write_needs(w, &r->needs);
-    member_str(w, "profile_summary", r->profile_summary);
-    member_str(w, "product_offering", r->product_offering);
-    member_str(w, "encoder", tl_engine_encoder_id(e));
+    tl_jw_key_str(w, "profile_summary", r->profile_summary);
+    tl_jw_key_str(w, "product_offering", r->product_offering);
+    tl_jw_key_str(w, "encoder", tl_engine_encoder_id(e));
     tl_jw_key(w, "products_mentioned");
     if (r->post_sentiment) {
         tl_jw_value(w, r->post_sentiment);
@@ -111,13 +98,11 @@ void tl_rec_result_write_members(tl_jw *w, const tl_engine *e, const tl_rec_resu
     /* What p_accept means travels with it, with the evidence behind it. */
     tl_jw_key(w, "learning");
     tl_jw_object(w);
-    member_str(w, "segment", r->segment[0] ? r->segment : NULL);
-    tl_jw_key(w, "segment_events");
-    tl_jw_int(w, r->segment_events);
-    tl_jw_key(w, "global_events");
-    tl_jw_int(w, r->global_events);
-    member_real(w, "weight", tl_engine_learned_weight(e));
-    member_str(w, "p_accept",
+    tl_jw_key_str(w, "segment", r->segment[0] ? r->segment : NULL);
+    tl_jw_key_int(w, "segment_events", r->segment_events);
+    tl_jw_key_int(w, "global_events", r->global_events);
+    tl_jw_key_real(w, "weight", tl_engine_learned_weight(e));
+    tl_jw_key_str(w, "p_accept",
                "probability that this customer accepts the offer if it is shown, estimated by "
                "an online logistic regression on feedback events of the customer's segment "
                "(age band x risk profile) and of all customers; with no events it is the prior "
@@ -129,16 +114,16 @@ void tl_rec_result_write_members(tl_jw *w, const tl_engine *e, const tl_rec_resu
         tl_jw_null(w);
     } else {
         tl_jw_object(w);
-        member_str(w, "code", b->code);
-        member_str(w, "reason", b->reason);
-        member_str(w, "until", b->until[0] ? b->until : NULL);
+        tl_jw_key_str(w, "code", b->code);
+        tl_jw_key_str(w, "reason", b->reason);
+        tl_jw_key_str(w, "until", b->until[0] ? b->until : NULL);
         tl_jw_end(w, '}');
     }
     if (r->arm != TL_ARM_NONE) {
         tl_jw_key(w, "rollout");
         tl_jw_object(w);
-        member_str(w, "name", r->rollout);
-        member_str(w, "arm", tl_arm_name(r->arm));
+        tl_jw_key_str(w, "name", r->rollout);
+        tl_jw_key_str(w, "arm", tl_arm_name(r->arm));
         tl_jw_end(w, '}');
     }
     if (r->excluded) {
@@ -149,7 +134,7 @@ void tl_rec_result_write_members(tl_jw *w, const tl_engine *e, const tl_rec_resu
 
 void tl_rec_result_write_prototype_members(tl_jw *w, const tl_rec_result *r)
 {
-    member_str(w, "profile", r->profile_summary);
+    tl_jw_key_str(w, "profile", r->profile_summary);
     tl_jw_key(w, "recommended");
     tl_jw_array(w);
     for (size_t i = 0; i < r->n_items; i++) {
@@ -157,9 +142,9 @@ void tl_rec_result_write_prototype_members(tl_jw *w, const tl_rec_result *r)
         char sim[32];
         snprintf(sim, sizeof sim, "%.3f", it->score);
         tl_jw_object(w);
-        member_str(w, "Product_Name", it->name);
-        member_str(w, "Product_Category", it->category);
-        member_str(w, "Similarity", sim);
+        tl_jw_key_str(w, "Product_Name", it->name);
+        tl_jw_key_str(w, "Product_Category", it->category);
+        tl_jw_key_str(w, "Similarity", sim);
         tl_jw_end(w, '}');
     }
     tl_jw_end(w, ']');
@@ -173,10 +158,10 @@ void tl_rec_result_write_prototype_members(tl_jw *w, const tl_rec_result *r)
         char s[32];
         snprintf(s, sizeof s, "%.3f", (json_number_value(json_object_get(m, "score")) + 1) / 2);
         tl_jw_object(w);
-        member_str(w, "Product_Name", json_string_value(json_object_get(m, "name")));
-        member_str(w, "Product_Category", "");
-        member_str(w, "Similarity", s);
-        member_str(w, "Sentiment", json_string_value(json_object_get(m, "sentiment")));
+        tl_jw_key_str(w, "Product_Name", json_string_value(json_object_get(m, "name")));
+        tl_jw_key_str(w, "Product_Category", "");
+        tl_jw_key_str(w, "Similarity", s);
+        tl_jw_key_str(w, "Sentiment", json_string_value(json_object_get(m, "sentiment")));
         tl_jw_end(w, '}');
     }
     tl_jw_end(w, ']');
@@ -190,16 +175,16 @@ void tl_rec_result_write_prototype_members(tl_jw *w, const tl_rec_result *r)
             used += (size_t)snprintf(reason + used, sizeof reason - used, "%s%s.",
                                      j ? " " : "", it->reasons[j]);
         tl_jw_object(w);
-        member_str(w, "Product_Name", it->name);
-        member_str(w, "Reason", reason);
+        tl_jw_key_str(w, "Product_Name", it->name);
+        tl_jw_key_str(w, "Reason", reason);
         tl_jw_end(w, '}');
     }
     tl_jw_end(w, ']');
 }
 
-/* What as_tree writes: one of the two shapes, as an object. */
+/* What tl_rec_result_to_json reads back as a tree. */
 typedef struct tree_of {
-    const tl_engine *e;   /* NULL: the prototype's shape */
+    const tl_engine *e;
     const tl_rec_result *r;
 } tree_of;
 
@@ -207,21 +192,12 @@ static void write_object(tl_jw *w, const void *ctx)
 {
     const tree_of *t = ctx;
     tl_jw_object(w);
-    if (t->e)
-        tl_rec_result_write_members(w, t->e, t->r);
-    else
-        tl_rec_result_write_prototype_members(w, t->r);
+    tl_rec_result_write_members(w, t->e, t->r);
     tl_jw_end(w, '}');
 }
 
 json_t *tl_rec_result_to_json(const tl_engine *e, const tl_rec_result *r)
 {
     tree_of t = {e, r};
-    return tl_jw_tree(write_object, &t);
-}
-
-json_t *tl_rec_result_to_prototype_json(const tl_rec_result *r)
-{
-    tree_of t = {NULL, r};
     return tl_jw_tree(write_object, &t);
 }

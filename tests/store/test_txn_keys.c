@@ -19,17 +19,6 @@
 
 typedef tu_tmpdb fixture;
 
-static tl_customer person(const char *id)
-{
-    tl_customer c = {0};
-    c.id = (char *)id;
-    c.name = (char *)id;
-    c.age = 40;
-    c.income = 1000;
-    c.doc = "{}";
-    return c;
-}
-
 static tl_txn txn(const char *customer, const char *id, double amount)
 {
     tl_txn t = {.customer_id = customer, .txn_id = id, .day = "2024-03-04",
@@ -67,7 +56,7 @@ static void test_collisions_and_erase(void **state)
     char a[16], b[16];
     tu_colliding_txn_ids(a, b);
     assert_int_equal(tl_store_open(f->db, TL_STORE_CREATE, &st, &err), 0);
-    tl_customer c1 = person("C1"), c2 = person("C2");
+    tl_customer c1 = tu_txn_customer("C1"), c2 = tu_txn_customer("C2");
     assert_int_equal(tl_store_customer_upsert(st, &c1, NULL, &err), 0);
     assert_int_equal(tl_store_customer_upsert(st, &c2, NULL, &err), 0);
     assert_int_equal(tl_store_begin(st, &err), 0);
@@ -194,7 +183,7 @@ static void make_v7_store(fixture *f, const char *a, const char *b)
     tl_store *st;
     tl_err err;
     assert_int_equal(tl_store_open(f->db, TL_STORE_CREATE, &st, &err), 0);
-    tl_customer c1 = person("C1"), c2 = person("C2");
+    tl_customer c1 = tu_txn_customer("C1"), c2 = tu_txn_customer("C2");
     assert_int_equal(tl_store_customer_upsert(st, &c1, NULL, &err), 0);
     assert_int_equal(tl_store_customer_upsert(st, &c2, NULL, &err), 0);
     tl_store_close(st);

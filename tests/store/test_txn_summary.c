@@ -5,6 +5,7 @@
  * without rows); and stored, read back instead of recomputed, written
  * only when it changed, gone with the customer. */
 #include "testutil.h"
+#include "txnkeys.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -28,12 +29,7 @@ static const char *const modes[] = {"UPI", "Debit Card", "Credit Card", NULL};
 static void add_txns(tl_store *st, const char *id, int n, unsigned *seed)
 {
     tl_err err;
-    tl_customer c = {0};
-    c.id = (char *)id;
-    c.name = (char *)id;
-    c.age = 40;
-    c.income = 1000;
-    c.doc = "{}";
+    tl_customer c = tu_txn_customer(id);
     assert_int_equal(tl_store_customer_upsert(st, &c, NULL, &err), 0);
     assert_int_equal(tl_store_begin(st, &err), 0);
     int64_t key, row;
@@ -125,11 +121,7 @@ static void test_against_group_by(void **state)
     add_txns(st, "A", 700, &seed);
     add_txns(st, "B", 40, &seed);
     add_txns(st, "C", 1, &seed);
-    tl_customer none = {0};
-    none.id = "Empty";
-    none.name = "Empty";
-    none.age = 30;
-    none.doc = "{}";
+    tl_customer none = tu_txn_customer("Empty");
     assert_int_equal(tl_store_customer_upsert(st, &none, NULL, &err), 0);
     sqlite3 *db;
     assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);

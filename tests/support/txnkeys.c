@@ -44,3 +44,14 @@ void tu_colliding_txn_ids(char a[16], char b[16])
     snprintf(b, 16, "X%d", v[found].i);
     free(v);
 }
+
+tl_customer tu_txn_customer(const char *id)
+{
+    tl_customer c = {0};
+    c.id = (char *)id;
+    c.name = (char *)id;
+    c.age = 40;
+    c.income = 1000;
+    c.doc = "{}";
+    return c;
+}
