@@ -619,9 +619,9 @@ static int self_test(tl_kernel kernel, tl_err *err)
 /* The BLAS kernel's products come from OpenBLAS, loaded here. Where that
  * kernel was asked for (by the caller, or TAILOR_ENCODER_KERNEL=blas), a
  * library that cannot be loaded is an error naming it: whoever asked
- * measures or checks OpenBLAS. Where it is only the CPU's best (no
- * AVX-512), the products run in plain C instead: the same numbers, slower,
- * and said once in the log. */
+ * measures or checks OpenBLAS. Where it is only the CPU's best (neither
+ * AVX2 nor AVX-512), the products run in plain C instead: the same
+ * numbers, slower, and said once in the log. */
 static int blas_ready(const tl_bert_options *opt, tl_err *err)
 {
     tl_err why;
@@ -639,8 +639,8 @@ static int blas_ready(const tl_bert_options *opt, tl_err *err)
                           "needs OpenBLAS: %s", asked, why.msg);
     static _Atomic int said;   /* once per process, not per model */
     if (!said++)
-        tl_log_warn("encoder: %s; this CPU lacks AVX-512, so matrix products run in plain C "
-                    "(slower)", why.msg);
+        tl_log_warn("encoder: %s; this CPU lacks AVX2 and AVX-512, so matrix products run "
+                    "in plain C (slower)", why.msg);
     return 0;
 }
 

@@ -1,6 +1,7 @@
-/* gemm.c — kernel choice, packing, and the portable (OpenBLAS + plain C)
- * versions of the encoder's matrix products and row operations. OpenBLAS
- * is loaded on the first portable product (blas.h). */
+/* gemm.c — kernel choice, packing, dispatch to the AVX-512 and AVX2
+ * kernels, and the portable (OpenBLAS + plain C) versions of the encoder's
+ * matrix products and row operations. OpenBLAS is loaded on the first
+ * portable product (blas.h). */
 #include "encoder/gemm.h"
 
 #include <math.h>
@@ -18,10 +19,14 @@ static tl_kernel auto_kernel(void)
     static _Atomic int cached;   /* 0 = not yet known; racing writers agree */
     if (cached)
         return (tl_kernel)cached;
-    tl_kernel k = tl_avx512_usable() ? TL_KERNEL_AVX512 : TL_KERNEL_BLAS;
+    tl_kernel k = tl_avx512_usable() ? TL_KERNEL_AVX512
+                  : tl_avx2_usable() ? TL_KERNEL_AVX2
+                                     : TL_KERNEL_BLAS;
     const char *env = getenv("TAILOR_ENCODER_KERNEL");
     if (env && strcmp(env, "blas") == 0)
         k = TL_KERNEL_BLAS;
+    else if (env && strcmp(env, "avx2") == 0 && tl_avx2_usable())
+        k = TL_KERNEL_AVX2;
     cached = (int)k;
     return k;
 }
@@ -34,6 +39,8 @@ tl_kernel tl_kernel_resolve(tl_kernel want)
         return TL_KERNEL_AVX512;
     if (want == TL_KERNEL_AVX512_BF16 && tl_bf16_usable())
         return TL_KERNEL_AVX512_BF16;
+    if (want == TL_KERNEL_AVX2 && tl_avx2_usable())
+        return TL_KERNEL_AVX2;
     return auto_kernel();
 }
 
@@ -48,9 +55,9 @@ int tl_weight_kernel_choose(tl_precision want, const char *env, int cpu_bf16, tl
             want = TL_PRECISION_BF16;
             asked = "TAILOR_ENCODER_KERNEL=bf16";
         } else if (env && *env && strcmp(env, "blas") != 0 && strcmp(env, "avx512") != 0 &&
-                   strcmp(env, "fp32") != 0) {
+                   strcmp(env, "avx2") != 0 && strcmp(env, "fp32") != 0) {
             return tl_err_set(err, TL_EUSAGE, "encoder: TAILOR_ENCODER_KERNEL=\"%.40s\" is not "
-                              "one of blas, avx512, fp32, bf16", env);
+                              "one of blas, avx2, avx512, fp32, bf16", env);
         }
     }
     if (want != TL_PRECISION_BF16)
@@ -71,6 +78,7 @@ const char *tl_kernel_name(tl_kernel k)
     case TL_KERNEL_BLAS: return "openblas";
     case TL_KERNEL_AVX512: return "avx512";
     case TL_KERNEL_AVX512_BF16: return "avx512-bf16";
+    case TL_KERNEL_AVX2: return "avx2";
     default: return "auto";
     }
 }
@@ -85,7 +93,7 @@ size_t tl_gemm_b_size(tl_kernel kernel, size_t k, size_t n)
 {
     if (kernel == TL_KERNEL_AVX512_BF16)
         return tl_bf16_b_size(k, n);
-    if (kernel == TL_KERNEL_AVX512)
+    if (kernel == TL_KERNEL_AVX512 || kernel == TL_KERNEL_AVX2)
         return ((n + TL_GEMM_NR - 1) / TL_GEMM_NR) * TL_GEMM_NR * (k ? k : 1);
     return n * k > 0 ? n * k : 1;
 }
@@ -101,7 +109,9 @@ void tl_gemm_b_pack_into(tl_gemm_b *b, tl_kernel kernel, size_t k, size_t n, con
         tl_bf16_pack(src, ld_n, ld_k, k, n, mem);
     } else if (kernel == TL_KERNEL_AVX512 && ld_k == 1) {
         tl_avx512_pack_rows(src, ld_n, n, k, mem);
-    } else if (kernel == TL_KERNEL_AVX512) {
+    } else if (kernel == TL_KERNEL_AVX2 && ld_k == 1) {
+        tl_avx2_pack_rows(src, ld_n, n, k, mem);
+    } else if (kernel == TL_KERNEL_AVX512 || kernel == TL_KERNEL_AVX2) {
         /* Panels of 32 columns, each [k][32]; columns past n are zero so
          * the kernel may read whole panels. */
         size_t panels = (n + TL_GEMM_NR - 1) / TL_GEMM_NR;
@@ -179,6 +189,10 @@ void tl_gemm_run(size_t m, const float *a, size_t lda, const tl_gemm_b *b, size_
         tl_avx512_gemm(m, b->k, a, lda, b->data, b->n, n0, n1, c, ldc, epi);
         return;
     }
+    if (b->kernel == TL_KERNEL_AVX2) {
+        tl_avx2_gemm(m, b->k, a, lda, b->data, n0, n1, c, ldc, epi);
+        return;
+    }
     size_t cols = n1 - n0;
     if (b->k == 0) {
         for (size_t i = 0; i < m; i++)
@@ -197,7 +211,7 @@ void tl_gemm_abt(tl_kernel kernel, size_t m, size_t n, size_t k, float scale, co
     if (m == 0 || n == 0)
         return;
     tl_gemm_epi e = {.scale = scale};
-    if (kernel == TL_KERNEL_AVX512) {
+    if (kernel == TL_KERNEL_AVX512 || kernel == TL_KERNEL_AVX2) {
         tl_gemm_b pb;
         float *mem = work + tl_gemm_work_size(kernel);
         tl_gemm_b_pack_into(&pb, kernel, k, n, b, ldb, 1, mem);
@@ -220,6 +234,10 @@ void tl_gemm_ab(tl_kernel kernel, size_t m, size_t n, size_t k, const float *a, 
         (void)work;
         return;
     }
+    if (kernel == TL_KERNEL_AVX2) {
+        tl_avx2_gemm_rm(m, k, a, lda, b, ldb, n, c, ldc, &e);
+        return;
+    }
     tl_blas_sgemm(0, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
 }
 
@@ -229,6 +247,10 @@ void tl_layernorm_rows(tl_kernel kernel, float *x, size_t rows, size_t n, size_t
     kernel = fp32_kernel(kernel);
     if (kernel == TL_KERNEL_AVX512) {
         tl_avx512_layernorm(x, rows, n, ld, gamma, beta, eps);
+        return;
+    }
+    if (kernel == TL_KERNEL_AVX2) {
+        tl_avx2_layernorm(x, rows, n, ld, gamma, beta, eps);
         return;
     }
     for (size_t r = 0; r < rows; r++) {
@@ -251,6 +273,10 @@ void tl_softmax_rows(tl_kernel kernel, float *x, size_t rows, size_t n, size_t l
     kernel = fp32_kernel(kernel);
     if (kernel == TL_KERNEL_AVX512) {
         tl_avx512_softmax(x, rows, n, ld);
+        return;
+    }
+    if (kernel == TL_KERNEL_AVX2) {
+        tl_avx2_softmax(x, rows, n, ld);
         return;
     }
     for (size_t r = 0; r < rows; r++) {

@@ -1,13 +1,13 @@
 /* gemm.h — the matrix products and row operations of the encoder's forward
- * pass, each with a hand-written AVX-512 version and a portable one
+ * pass, each with hand-written AVX-512 and AVX2 versions and a portable one
  * (OpenBLAS for the products, loaded at run time by blas.h, and plain C
  * for the rest).
  *
  * C[m × n] = epilogue(A[m × k] · B[k × n]): A is row-major float32 with a
  * row stride; B is "packed" once into the layout the chosen kernel reads
  * (weights at load time, attention keys and values per pass). The kernel is
- * chosen once per process from the CPU (and TAILOR_ENCODER_KERNEL=blas|avx512
- * to force one); both give the same results to float32 rounding. A third,
+ * chosen once per process from the CPU (and TAILOR_ENCODER_KERNEL=blas|avx2|
+ * avx512 to force one); all give the same results to float32 rounding. A third,
  * bf16 kernel (kern_bf16.h) serves only weight products (tl_gemm_b packed
  * with TL_KERNEL_AVX512_BF16) and only when bf16 precision is asked for:
  * see tl_weight_kernel_choose.
@@ -29,6 +29,7 @@ typedef enum tl_kernel {
     TL_KERNEL_AVX512,    /* hand-written AVX-512F kernels */
     TL_KERNEL_AVX512_BF16,   /* weight products in bf16 (AVX512-BF16); the
                               * other operations run as TL_KERNEL_AVX512 */
+    TL_KERNEL_AVX2,      /* hand-written AVX2 + FMA kernels: x86 without AVX-512 */
 } tl_kernel;
 
 /* Columns per panel: n0/n1 column ranges passed to tl_gemm_run must start

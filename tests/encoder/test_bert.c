@@ -1,9 +1,10 @@
 /* test_bert.c — the forward pass against Hugging Face transformers' outputs
- * for the random-weight fixtures (../shared/fixtures/bert-*), with both
- * matrix kernels, one and two threads, each text alone and all of them in
- * one batch; and the optional bf16 weight products (cosine >= 0.999 to the
- * float32 reference), skipped on CPUs without AVX512-BF16. Token ids come
- * from expected.json, so this does not depend on the tokenizer. */
+ * for the random-weight fixtures (../shared/fixtures/bert-*), with every
+ * float32 kernel the CPU runs (OpenBLAS, AVX2, AVX-512), one to three
+ * threads, each text alone and all of them in one batch; and the optional
+ * bf16 weight products (cosine >= 0.999 to the float32 reference), skipped
+ * on CPUs without AVX512-BF16. Token ids come from expected.json, so this
+ * does not depend on the tokenizer. */
 #include "testutil.h"
 
 #include <jansson.h>
@@ -14,6 +15,7 @@
 
 #include "encoder/bert.h"
 #include "encoder/gemm.h"
+#include "encoder/kern_avx2.h"
 #include "encoder/kern_avx512.h"
 #include "encoder/kern_bf16.h"
 
@@ -262,6 +264,17 @@ static void test_tiny_avx512(void **state)
     check_model("bert-tiny-random", TL_KERNEL_AVX512, 2);
 }
 
+static void test_tiny_avx2(void **state)
+{
+    (void)state;
+    if (!tl_avx2_usable()) {
+        skip();
+        return;
+    }
+    check_model("bert-tiny-random", TL_KERNEL_AVX2, 1);
+    check_model("bert-tiny-random", TL_KERNEL_AVX2, 2);
+}
+
 static void test_small_f16_blas(void **state)
 {
     (void)state;
@@ -281,13 +294,27 @@ static void test_small_f16_avx512(void **state)
     check_model("bert-small-random-f16", TL_KERNEL_AVX512, 3);
 }
 
+static void test_small_f16_avx2(void **state)
+{
+    (void)state;
+    if (!tl_avx2_usable()) {
+        skip();
+        return;
+    }
+    check_model("bert-small-random-f16", TL_KERNEL_AVX2, 1);
+    check_model("bert-small-random-f16", TL_KERNEL_AVX2, 2);
+    check_model("bert-small-random-f16", TL_KERNEL_AVX2, 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tiny_blas),
         cmocka_unit_test(test_tiny_avx512),
+        cmocka_unit_test(test_tiny_avx2),
         cmocka_unit_test(test_small_f16_blas),
         cmocka_unit_test(test_small_f16_avx512),
+        cmocka_unit_test(test_small_f16_avx2),
         cmocka_unit_test(test_tiny_bf16),
         cmocka_unit_test(test_small_f16_bf16),
     };

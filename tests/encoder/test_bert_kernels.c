@@ -1,8 +1,9 @@
 /* test_bert_kernels.c — the encoder's building blocks against plain
  * double-precision references: matrix products with every epilogue and odd
- * shape (both kernels), the bf16 product against float32 and against its own
- * bf16-rounded inputs, bf16 rounding, the choice of precision, LayerNorm,
- * softmax, exp and GELU accuracy, the thread pool and the arena. */
+ * shape (every kernel the CPU runs: OpenBLAS, AVX2, AVX-512), the bf16
+ * product against float32 and against its own bf16-rounded inputs, bf16
+ * rounding, the choice of precision, LayerNorm, softmax, exp and GELU
+ * accuracy (AVX2 and AVX-512), the thread pool and the arena. */
 #include "testutil.h"
 
 #include <math.h>
@@ -39,6 +40,17 @@ static float *rand_floats(size_t n)
 static double gelu_ref(double x)
 {
     return 0.5 * x * (1 + erf(x / sqrt(2.0)));
+}
+
+/* Whether this CPU runs `k`'s hand-written kernels (OpenBLAS runs
+ * anywhere). */
+static int kernel_usable(tl_kernel k)
+{
+    if (k == TL_KERNEL_AVX512)
+        return tl_avx512_usable();
+    if (k == TL_KERNEL_AVX2)
+        return tl_avx2_usable();
+    return 1;
 }
 
 static void check_gemm(tl_kernel kernel, size_t m, size_t n, size_t k, int bias, int add,
@@ -145,6 +157,20 @@ static void test_avx2_epilogue(void **state)
     free(bias);
     free(add);
     free(want);
+}
+
+static void test_gemm_avx2(void **state)
+{
+    (void)state;
+    if (!tl_avx2_usable()) {
+        skip();
+        return;
+    }
+    gemm_shapes(TL_KERNEL_AVX2);
+    /* Column ranges that start mid-panel's half (16) or leave 1..15
+     * columns of a tile: the masked loads and stores. */
+    check_gemm(TL_KERNEL_AVX2, 7, 16, 33, 1, 1, 1, 1.0f);
+    check_gemm(TL_KERNEL_AVX2, 11, 47, 5, 1, 0, 0, 0.25f);
 }
 
 static void test_gemm_avx512(void **state)
@@ -322,6 +348,13 @@ static void test_precision_choice(void **state)
     assert_int_equal(tl_weight_kernel_choose(TL_PRECISION_DEFAULT, "bf-16", 1, TL_KERNEL_AVX512,
                                              &k, &err), TL_EUSAGE);
     assert_non_null(strstr(err.msg, "\"bf-16\""));
+    /* "avx2" names a float32 kernel: float32 weights, with bf16 refused. */
+    assert_int_equal(tl_weight_kernel_choose(TL_PRECISION_DEFAULT, "avx2", 1, TL_KERNEL_AVX2,
+                                             &k, &err), 0);
+    assert_int_equal(k, TL_KERNEL_AVX2);
+    assert_int_equal(tl_weight_kernel_choose(TL_PRECISION_BF16, NULL, 1, TL_KERNEL_AVX2, &k,
+                                             &err), TL_EUSAGE);
+    assert_non_null(strstr(err.msg, "avx2"));
 
     tl_precision p = TL_PRECISION_DEFAULT;
     assert_int_equal(tl_precision_parse("bf16", &p), 0);
@@ -337,10 +370,10 @@ static void test_precision_choice(void **state)
 static void test_gemm_attention(void **state)
 {
     (void)state;
-    tl_kernel kernels[2] = {TL_KERNEL_BLAS, TL_KERNEL_AVX512};
-    for (int ki = 0; ki < 2; ki++) {
+    tl_kernel kernels[3] = {TL_KERNEL_BLAS, TL_KERNEL_AVX512, TL_KERNEL_AVX2};
+    for (int ki = 0; ki < 3; ki++) {
         tl_kernel kern = kernels[ki];
-        if (kern == TL_KERNEL_AVX512 && !tl_avx512_usable())
+        if (!kernel_usable(kern))
             continue;
         size_t L = 37, d = 20, ld = 3 * d;
         float *q = rand_floats(L * ld), *s = rand_floats(L * 48), *o = rand_floats(L * d);
@@ -373,9 +406,9 @@ static void test_rows(void **state)
 {
     (void)state;
     static const size_t ns[] = {1, 15, 16, 17, 37, 384};
-    tl_kernel kernels[2] = {TL_KERNEL_BLAS, TL_KERNEL_AVX512};
-    for (int ki = 0; ki < 2; ki++) {
-        if (kernels[ki] == TL_KERNEL_AVX512 && !tl_avx512_usable())
+    tl_kernel kernels[3] = {TL_KERNEL_BLAS, TL_KERNEL_AVX512, TL_KERNEL_AVX2};
+    for (int ki = 0; ki < 3; ki++) {
+        if (!kernel_usable(kernels[ki]))
             continue;
         for (size_t t = 0; t < sizeof ns / sizeof *ns; t++) {
             size_t n = ns[t], rows = 3, ld = n + 5;
@@ -421,37 +454,65 @@ static void test_rows(void **state)
     }
 }
 
-static void test_vector_math(void **state)
+/* exp within a few float ulps over [-100, 88] (and 0, not garbage, where
+ * the answer is below float's normal range), GELU within 1e-6 of erf's. */
+static void check_vector_math(void (*vexp)(const float *, float *, size_t),
+                              void (*vgelu)(float *, size_t))
 {
-    (void)state;
-    if (!tl_avx512_usable()) {
-        skip();
-        return;
-    }
     enum { N = 20001 };
     float *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
     assert_non_null(x);
     assert_non_null(y);
     for (int i = 0; i < N; i++)
         x[i] = -100.0f + 188.0f * (float)i / (N - 1);
-    tl_avx512_exp(x, y, N);
+    vexp(x, y, N);
     double worst = 0;
     for (int i = 0; i < N; i++) {
         double want = exp((double)x[i]);
         if (want > 1e-37)
             worst = fmax(worst, fabs(y[i] - want) / want);
+        else
+            assert_true(y[i] >= 0.0f && y[i] < 1e-37f);
     }
     assert_true(worst < 4e-7);   /* a few float ulps */
     for (int i = 0; i < N; i++)
         x[i] = -12.0f + 24.0f * (float)i / (N - 1);
     memcpy(y, x, N * sizeof *y);
-    tl_avx512_gelu(y, N);
+    vgelu(y, N);
     worst = 0;
     for (int i = 0; i < N; i++)
         worst = fmax(worst, fabs(y[i] - gelu_ref(x[i])));
     assert_true(worst < 1e-6);
+    /* The top of exp's range, where x / ln 2 rounds to 128 (2^128 is past
+     * the exponent field's reach), and an argument past it, clamped to
+     * 88.376 (e^88.376 = 2.4e38): finite, not infinity or garbage. */
+    const float ends[3] = {88.37f, 88.3762f, 1000.0f};
+    vexp(ends, y, 3);
+    for (int i = 0; i < 2; i++)
+        assert_true(fabs(y[i] - exp((double)ends[i])) < 4e-7 * exp((double)ends[i]));
+    assert_true(isfinite(y[2]) && y[2] > 2.4e38f);
     free(x);
     free(y);
+}
+
+static void test_vector_math_avx512(void **state)
+{
+    (void)state;
+    if (!tl_avx512_usable()) {
+        skip();
+        return;
+    }
+    check_vector_math(tl_avx512_exp, tl_avx512_gelu);
+}
+
+static void test_vector_math_avx2(void **state)
+{
+    (void)state;
+    if (!tl_avx2_usable()) {
+        skip();
+        return;
+    }
+    check_vector_math(tl_avx2_exp, tl_avx2_gelu);
 }
 
 typedef struct pool_arg {
@@ -530,10 +591,15 @@ static void test_arena(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_gemm_blas),     cmocka_unit_test(test_gemm_avx512),
+        cmocka_unit_test(test_gemm_blas),
+        cmocka_unit_test(test_gemm_avx512),
+        cmocka_unit_test(test_gemm_avx2),
         cmocka_unit_test(test_avx2_epilogue),
-        cmocka_unit_test(test_gemm_attention), cmocka_unit_test(test_rows),
-        cmocka_unit_test(test_vector_math),   cmocka_unit_test(test_pool),
+        cmocka_unit_test(test_gemm_attention),
+        cmocka_unit_test(test_rows),
+        cmocka_unit_test(test_vector_math_avx512),
+        cmocka_unit_test(test_vector_math_avx2),
+        cmocka_unit_test(test_pool),
         cmocka_unit_test(test_arena),         cmocka_unit_test(test_gemm_bf16),
         cmocka_unit_test(test_bf16_rounding), cmocka_unit_test(test_precision_choice),
     };

@@ -1,8 +1,8 @@
 /* test_blas.c — OpenBLAS loaded at run time (src/encoder/blas.c): nothing
  * maps it before the first product, loading it starts no OpenBLAS thread,
  * its sgemm (not the plain C stand-in) computes the products, equal to the
- * AVX-512 kernel's within float32 rounding, and the tailor binary does not
- * link it (nor libgfortran, libquadmath). The tests run in this order, in
+ * AVX2 and AVX-512 kernels' within float32 rounding, and the tailor binary
+ * does not link it (nor libgfortran, libquadmath). The tests run in this order, in
  * one process: the first one sees the process before any BLAS use. */
 #include "testutil.h"
 
@@ -14,6 +14,7 @@
 
 #include "encoder/blas.h"
 #include "encoder/gemm.h"
+#include "encoder/kern_avx2.h"
 #include "encoder/kern_avx512.h"
 
 /* Whether a mapped file's path contains `needle` (/proc/self/maps). */
@@ -126,18 +127,13 @@ static void test_sgemm(void **state)
 }
 
 /* The encoder's products (weights with an epilogue, attention's Q K^T and
- * P V) through the BLAS kernel against the AVX-512 kernel. */
-static void test_kernels_agree(void **state)
+ * P V) through the BLAS kernel against a hand-written one. */
+static void check_agree(tl_kernel vec)
 {
-    (void)state;
-    if (!tl_avx512_usable()) {
-        skip();
-        return;
-    }
     const size_t m = 25, n = 70, k = 390;
     float *a = rand_floats(m * k), *w = rand_floats(n * k), *bias = rand_floats(n);
     float *out[2];
-    const tl_kernel kern[2] = {TL_KERNEL_BLAS, TL_KERNEL_AVX512};
+    const tl_kernel kern[2] = {TL_KERNEL_BLAS, vec};
     for (int i = 0; i < 2; i++) {
         float *mem = aligned_alloc(64, (tl_gemm_b_size(kern[i], k, n) * 4 + 63) / 64 * 64);
         float *work = rand_floats(16 + tl_gemm_b_size(kern[i], k, m));
@@ -160,13 +156,26 @@ static void test_kernels_agree(void **state)
         double d = fabs((double)out[0][i] - out[1][i]) / (1 + fabs((double)out[1][i]));
         worst = d > worst ? d : worst;
     }
-    print_message("openblas vs avx512: max relative difference %.2e\n", worst);
+    print_message("openblas vs %s: max relative difference %.2e\n", tl_kernel_name(vec), worst);
     assert_true(worst < 1e-5);
     free(out[0]);
     free(out[1]);
     free(a);
     free(w);
     free(bias);
+}
+
+static void test_kernels_agree(void **state)
+{
+    (void)state;
+    if (!tl_avx512_usable() && !tl_avx2_usable()) {
+        skip();
+        return;
+    }
+    if (tl_avx512_usable())
+        check_agree(TL_KERNEL_AVX512);
+    if (tl_avx2_usable())
+        check_agree(TL_KERNEL_AVX2);
 }
 
 /* What the dynamic loader maps for the tailor binary (ldd: DT_NEEDED and

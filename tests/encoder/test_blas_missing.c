@@ -2,8 +2,8 @@
  * (TAILOR_BLAS_LIBRARY names a library that does not exist): loading says
  * which library and why; the BLAS kernel's products still compute (plain
  * C); a model asked to use the openblas kernel is refused with that
- * message, by the library and by `tailor embed`; and on an AVX-512 CPU a
- * model folder encodes as usual, OpenBLAS never needed. */
+ * message, by the library and by `tailor embed`; and on a CPU with AVX2 or
+ * AVX-512 a model folder encodes as usual, OpenBLAS never needed. */
 #include "testutil.h"
 
 #include <math.h>
@@ -14,6 +14,7 @@
 #include "encoder/bert.h"
 #include "encoder/blas.h"
 #include "encoder/gemm.h"
+#include "encoder/kern_avx2.h"
 #include "encoder/kern_avx512.h"
 
 #define MISSING "libtailor-test-no-such-blas.so.9"
@@ -117,11 +118,11 @@ static void test_openblas_kernel_refused(void **state)
 }
 
 /* The default kernel on this CPU needs no BLAS at all. */
-static void test_avx512_needs_no_library(void **state)
+static void test_vector_kernels_need_no_library(void **state)
 {
     (void)state;
     const char *dir = tu_shared_path("fixtures/bert-tiny-random");
-    if (!dir || !tl_avx512_usable()) {
+    if (!dir || (!tl_avx512_usable() && !tl_avx2_usable())) {
         skip();
         return;
     }
@@ -130,6 +131,8 @@ static void test_avx512_needs_no_library(void **state)
     if (rc != 0)
         fail_msg("exit %d: %s", rc, errs);
     assert_true(out[0] == '[' && strchr(out, '\n') == out + strlen(out) - 1);
+    /* Not even the warning that products fall back to plain C. */
+    assert_null(strstr(errs, "plain C"));
     free(out);
     free(errs);
 }
@@ -144,7 +147,7 @@ int main(void)
         cmocka_unit_test(test_load_names_the_library),
         cmocka_unit_test(test_products_without_library),
         cmocka_unit_test(test_openblas_kernel_refused),
-        cmocka_unit_test(test_avx512_needs_no_library),
+        cmocka_unit_test(test_vector_kernels_need_no_library),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
