@@ -130,15 +130,11 @@ static int check_search(tl_store *st, tl_store_check *out, tl_err *err)
     return rc;
 }
 
-/* Every customer with transactions or a stored summary. */
-#define SUMMARY_SUBJECTS                                                                  \
-    "SELECT customer_id FROM txn_owners UNION SELECT customer_id FROM txn_summary"
-
 /* Each stored transaction summary against a sum of the transactions. */
 static int check_summaries(tl_store *st, tl_store_check *out, tl_err *err)
 {
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, SUMMARY_SUBJECTS, -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(st->db, TL__TXN_SUMMARY_SUBJECTS, -1, &s, NULL) != SQLITE_OK)
         return tl__store_fail(st, err, "check the transaction summaries");
     int step, rc = TL_OK;
     while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
@@ -189,38 +185,6 @@ bool tl_store_check_ok(const tl_store_check *c)
            c->search_ok && !c->summaries_off;
 }
 
-/* The IDs SUMMARY_SUBJECTS lists, copied: *ids (n of them) and each ID
- * are the caller's to free, also after an error. */
-static int summary_subjects(tl_store *st, char ***ids, size_t *n, tl_err *err)
-{
-    *ids = NULL;
-    *n = 0;
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, SUMMARY_SUBJECTS, -1, &s, NULL) != SQLITE_OK)
-        return tl__store_fail(st, err, "list the transaction summaries");
-    size_t cap = 0;
-    int step, rc = TL_OK;
-    while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 256;
-            char **p = realloc(*ids, cap * sizeof *p);
-            if (!p) {
-                rc = tl_err_set(err, TL_ENOMEM, "out of memory listing customers");
-                break;
-            }
-            *ids = p;
-        }
-        if (!((*ids)[*n] = strdup((const char *)sqlite3_column_text(s, 0))))
-            rc = tl_err_set(err, TL_ENOMEM, "out of memory listing customers");
-        else
-            (*n)++;
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = tl__store_fail(st, err, "list the transaction summaries");
-    sqlite3_finalize(s);
-    return rc;
-}
-
 int tl_store_repair_derived(tl_store *st, tl_err *err)
 {
     int rc = tl_store_begin(st, err);
@@ -239,19 +203,8 @@ int tl_store_repair_derived(tl_store *st, tl_err *err)
         return rc;
     }
     /* Every customer's transaction summary, stored anew where it differs
-     * or is missing; one left without transactions loses its rows. The IDs
-     * are read first: the rebuilds write the table the list reads. */
-    char **ids = NULL;
-    size_t n = 0;
-    rc = summary_subjects(st, &ids, &n, err);
-    for (size_t i = 0; i < n && !rc; i++) {
-        bool changed;
-        rc = tl_store_txn_summary_rebuild(st, ids[i], &changed, err);
-    }
-    for (size_t i = 0; i < n; i++)
-        free(ids[i]);
-    free(ids);
-    if (rc) {
+     * or is missing; one left without transactions loses its rows. */
+    if ((rc = tl__store_txn_summaries_rebuild(st, err))) {
         tl_store_rollback(st);
         return rc;
     }

@@ -208,15 +208,18 @@ static const char *const migrations[] = {
      * tl_store_txn_summary), written by imports so that ranking and the 360
      * read a few rows instead of every transaction. kind 0: a category,
      * 1: a payment mode (key; debits and their count), 2: a month (month;
-     * debits, credits, count). A customer without rows here has them
-     * computed from the transactions on each read, as every customer of an
-     * older store does until it is imported again or repaired. */
+     * debits, credits, count). migrate() fills it for the transactions
+     * already stored. A customer without rows here has them computed from
+     * the transactions on each read. */
     ("CREATE TABLE txn_summary("
      "  customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
      "  kind INTEGER NOT NULL, key TEXT NOT NULL, month INTEGER NOT NULL,"
      "  debits REAL NOT NULL, credits REAL NOT NULL, count INTEGER NOT NULL,"
      "  PRIMARY KEY(customer_id, kind, key, month)) WITHOUT ROWID;"),
 };
+/* The schema version whose migration made txn_summary (migrate() fills it). */
+#define TXN_SUMMARY_SCHEMA 15
+
 _Static_assert(sizeof migrations / sizeof *migrations == TL_STORE_SCHEMA_VERSION,
                "TL_STORE_SCHEMA_VERSION in store.h must equal the number of migrations");
 
@@ -407,6 +410,7 @@ static int migrate(tl_store *st, bool readonly, tl_err *err)
     if ((rc = exec(st, "PRAGMA temp_store=FILE", err)) ||
         (rc = exec(st, "BEGIN IMMEDIATE", err)))
         return rc;
+    const int from = v;
     for (; v < target; v++) {
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v + 1);
@@ -415,6 +419,16 @@ static int migrate(tl_store *st, bool readonly, tl_err *err)
             exec(st, "PRAGMA temp_store=MEMORY", NULL);
             return tl_err_prefix(err, "migration to schema version %d", v + 1);
         }
+    }
+    /* Migration 15 made the transaction summaries' table; a store that had
+     * transactions before it gets them now, in the same transaction, so it
+     * reads as fast as a freshly imported one from its first request (SQL
+     * would sum them in another order than imports do, hence the C). */
+    if (from < TXN_SUMMARY_SCHEMA && target >= TXN_SUMMARY_SCHEMA &&
+        (rc = tl__store_txn_summaries_rebuild(st, err))) {
+        exec(st, "ROLLBACK", NULL);
+        exec(st, "PRAGMA temp_store=MEMORY", NULL);
+        return tl_err_prefix(err, "migration to schema version %d", TXN_SUMMARY_SCHEMA);
     }
     if ((rc = exec(st, "COMMIT", err)))
         return rc;

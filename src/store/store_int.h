@@ -113,6 +113,17 @@ void tl__store_release(sqlite3_stmt *s, int owned);
 /* Fills err with SQLite's message for the connection; returns TL_EDB. */
 int tl__store_fail(tl_store *st, tl_err *err, const char *what);
 
+/* Every customer with transactions or a stored transaction summary. */
+#define TL__TXN_SUMMARY_SUBJECTS                                                          \
+    "SELECT customer_id FROM txn_owners UNION SELECT customer_id FROM txn_summary"
+
+/* Stores every TL__TXN_SUMMARY_SUBJECTS customer's transaction summary
+ * anew where it differs from the transactions or is missing; a customer
+ * left without transactions loses its rows. Runs inside the caller's write
+ * transaction (tailor store repair, and the migration that made the
+ * table). */
+int tl__store_txn_summaries_rebuild(tl_store *st, tl_err *err);
+
 /* Runs the one-value query `sql` (a string literal: its statement is
  * cached) into *out; NULL reads as 0. `what` names it in errors. */
 int tl__store_scalar(tl_store *st, const char *sql, long long *out, const char *what,

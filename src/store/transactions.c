@@ -391,6 +391,54 @@ int tl_store_txn_summary_rebuild(tl_store *st, const char *customer_id, bool *ch
     return rc;
 }
 
+/* The IDs TL__TXN_SUMMARY_SUBJECTS lists, copied: *ids (n of them) and
+ * each ID are the caller's to free, also after an error. Read before any
+ * rebuild, which writes the table the list reads. */
+static int summary_subjects(tl_store *st, char ***ids, size_t *n, tl_err *err)
+{
+    *ids = NULL;
+    *n = 0;
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, TL__TXN_SUMMARY_SUBJECTS, -1, &s, NULL) != SQLITE_OK)
+        return tl__store_fail(st, err, "list the transaction summaries");
+    size_t cap = 0;
+    int step, rc = TL_OK;
+    while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 256;
+            char **p = realloc(*ids, cap * sizeof *p);
+            if (!p) {
+                rc = tl_err_set(err, TL_ENOMEM, "out of memory listing customers");
+                break;
+            }
+            *ids = p;
+        }
+        if (!((*ids)[*n] = strdup((const char *)sqlite3_column_text(s, 0))))
+            rc = tl_err_set(err, TL_ENOMEM, "out of memory listing customers");
+        else
+            (*n)++;
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = tl__store_fail(st, err, "list the transaction summaries");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int tl__store_txn_summaries_rebuild(tl_store *st, tl_err *err)
+{
+    char **ids = NULL;
+    size_t n = 0;
+    int rc = summary_subjects(st, &ids, &n, err);
+    for (size_t i = 0; i < n && !rc; i++) {
+        bool changed;
+        rc = tl_store_txn_summary_rebuild(st, ids[i], &changed, err);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
+    return rc;
+}
+
 void tl_txn_summary_free(tl_txn_summary *s)
 {
     if (!s)

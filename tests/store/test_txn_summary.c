@@ -3,7 +3,8 @@
  * over the same rows (the same groups, totals and counts, in its
  * documented order, nothing of another customer, nothing for a customer
  * without rows); and stored, read back instead of recomputed, written
- * only when it changed, gone with the customer. */
+ * only when it changed, gone with the customer, and stored for every
+ * customer by the migration that made their table. */
 #include "testutil.h"
 #include "txnkeys.h"
 
@@ -236,12 +237,48 @@ static void test_stored(void **state)
     tl_store_close(st);
 }
 
+/* A store from before schema 15 (transactions, no summary table) gets
+ * every customer's summary stored by the migration, the same bits the
+ * one pass computes. */
+static void test_migration_stores_them(void **state)
+{
+    fixture *f = *state;
+    tl_err err;
+    tl_store *st;
+    assert_int_equal(tl_store_open(f->db, TL_STORE_CREATE, &st, &err), 0);
+    unsigned seed = 5;
+    add_txns(st, "A", 200, &seed);
+    add_txns(st, "B", 15, &seed);
+    tl_txn_summary want[2];
+    assert_int_equal(tl_store_txn_summary(st, "A", &want[0], &err), 0);
+    assert_int_equal(tl_store_txn_summary(st, "B", &want[1], &err), 0);
+    tl_store_close(st);
+    tu_sql(f->db, "DROP TABLE txn_summary; PRAGMA user_version=14");
+
+    assert_int_equal(tl_store_open(f->db, 0, &st, &err), 0);
+    assert_int_equal(tu_sql_int(f->db, "SELECT user_version FROM pragma_user_version", NULL), 15);
+    const char *ids[2] = {"A", "B"};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(stored_rows(f->db, ids[i]),
+                         (long long)(want[i].n_categories + want[i].n_payment_modes +
+                                     want[i].n_months));
+        tl_txn_summary got;
+        assert_int_equal(tl_store_txn_summary(st, ids[i], &got, &err), 0);
+        assert_true(summaries_same(&want[i], &got));
+        tl_txn_summary_free(&got);
+        tl_txn_summary_free(&want[i]);
+    }
+    tl_store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_against_group_by, tu_tmpdb_setup,
                                         tu_tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_stored, tu_tmpdb_setup, tu_tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_migration_stores_them, tu_tmpdb_setup,
+                                        tu_tmpdb_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
