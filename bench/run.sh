@@ -29,6 +29,9 @@ else
     "$py" "$here/peer_propensity.py" "$build/tailor" "$bank"
 fi
 
+echo "== batch scoring against the prototype's recommendation step, every customer"
+bash "$here/score_peers.sh" "$build"
+
 echo "== encoder against PyTorch and ONNX Runtime"
 bash "$here/encoder_peers.sh" "$build"
 

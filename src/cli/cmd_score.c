@@ -135,7 +135,14 @@ static void *worker(void *arg)
             scored_customer *sc = &batch[n];
             sc->id = j->all->v[i];
             sc->n = 0;
-            if ((rc = tl_engine_recommend(j->eng, st, sc->id, &o, &r, &err)))
+            /* One read snapshot per customer, as the API reads: a
+             * consistent view, and one lock instead of one per statement
+             * (44,000 fcntl calls for 2,000 customers without it). */
+            if ((rc = tl_store_read_begin(st, &err)))
+                break;
+            rc = tl_engine_recommend(j->eng, st, sc->id, &o, &r, &err);
+            tl_store_read_end(st);
+            if (rc)
                 break;
             for (size_t q = 0; q < r.n_items; q++) {
                 json_t *a = json_array();
