@@ -129,20 +129,17 @@ static void *worker(void *arg)
         if (start >= j->all->n)
             break;
         size_t end = start + BATCH < j->all->n ? start + BATCH : j->all->n, n = 0;
-        int rc = TL_OK;
+        /* The batch's reads share one snapshot: one lock, not one per
+         * statement (44,000 fcntl calls for 2,000 customers read in
+         * autocommit), and every customer of the batch seen as of one
+         * moment. It ends before the batch's write. */
+        int rc = tl_store_read_begin(st, &err);
         for (size_t i = start; i < end && !rc; i++, n++) {
             tl_rec_result r;
             scored_customer *sc = &batch[n];
             sc->id = j->all->v[i];
             sc->n = 0;
-            /* One read snapshot per customer, as the API reads: a
-             * consistent view, and one lock instead of one per statement
-             * (44,000 fcntl calls for 2,000 customers without it). */
-            if ((rc = tl_store_read_begin(st, &err)))
-                break;
-            rc = tl_engine_recommend(j->eng, st, sc->id, &o, &r, &err);
-            tl_store_read_end(st);
-            if (rc)
+            if ((rc = tl_engine_recommend(j->eng, st, sc->id, &o, &r, &err)))
                 break;
             for (size_t q = 0; q < r.n_items; q++) {
                 json_t *a = json_array();
@@ -171,6 +168,7 @@ static void *worker(void *arg)
             }
             tl_rec_result_free(&r);
         }
+        tl_store_read_end(st);
         if (!rc)
             rc = tl_store_begin(st, &err);
         for (size_t i = 0; i < n && !rc; i++)
