@@ -11,12 +11,13 @@ Written for this benchmark; run by bench/run.sh only.
 usage: python3 peer_prototype.py SEED_DIR PORT
 """
 import json
-import re
 import sys
 
 import numpy as np
 import uvicorn
 from fastapi import FastAPI
+
+from peer_bow import Bow
 
 seed_dir, port = sys.argv[1], int(sys.argv[2])
 app = FastAPI()
@@ -28,27 +29,7 @@ with open(f"{seed_dir}/products.json") as f:
 with open(f"{seed_dir}/non_contradictory_social_media_posts.json") as f:
     posts = json.load(f)
 
-WORD = re.compile(r"[a-z0-9]+")
-PRODUCT_FIELDS = ("name", "description", "features", "category", "rewards",
-                  "additional_benefits", "eligibility")
-vocab = {}
-for p in products:
-    for w in WORD.findall(" ".join(str(p.get(k, "")) for k in PRODUCT_FIELDS).lower()):
-        vocab.setdefault(w, len(vocab))
-
-
-def bag(text):
-    v = np.zeros(len(vocab))
-    for w in WORD.findall(text.lower()):
-        i = vocab.get(w)
-        if i is not None:
-            v[i] += 1.0
-    n = np.linalg.norm(v)
-    return v / n if n > 0 else v
-
-
-PRODUCT_VECS = np.array([bag(" ".join(str(p.get(k, "")) for k in PRODUCT_FIELDS))
-                         for p in products])
+BOW = Bow(products)
 
 
 def monthly_totals(customer_id):
@@ -104,7 +85,7 @@ async def product_recommendations(customer_id: str):
         return {"error": "not found"}
     said = [p["Post"] for p in posts if p["CustomerID"] == customer_id]
     text = " ".join(str(v) for v in profile.values()) + " " + " ".join(said)
-    sims = PRODUCT_VECS @ bag(text)
+    sims = BOW.products @ BOW.bag(text)
     top = [products[i] for i in np.argsort(-sims)[:3]]
     return {
         "profile": {"profile_summary": text[:400], "product_offering": [p["name"] for p in top]},

@@ -13,10 +13,11 @@ usage: python3 peer_score.py BANK_DIR OUT_CSV [K]
 """
 import csv
 import json
-import re
 import sys
 
 import numpy as np
+
+from peer_bow import Bow
 
 bank, out_path = sys.argv[1], sys.argv[2]
 k = int(sys.argv[3]) if len(sys.argv) > 3 else 3
@@ -30,27 +31,7 @@ with open(f"{bank}/posts.csv", newline="") as f:
     for row in csv.DictReader(f):
         posts.setdefault(row["customer_id"], []).append(row["text"])
 
-WORD = re.compile(r"[a-z0-9]+")
-PRODUCT_FIELDS = ("name", "description", "features", "category", "rewards",
-                  "additional_benefits", "eligibility")
-vocab = {}
-for p in products:
-    for w in WORD.findall(" ".join(str(p.get(f, "")) for f in PRODUCT_FIELDS).lower()):
-        vocab.setdefault(w, len(vocab))
-
-
-def bag(text):
-    v = np.zeros(len(vocab))
-    for w in WORD.findall(text.lower()):
-        i = vocab.get(w)
-        if i is not None:
-            v[i] += 1.0
-    n = np.linalg.norm(v)
-    return v / n if n > 0 else v
-
-
-PRODUCT_VECS = np.array([bag(" ".join(str(p.get(f, "")) for f in PRODUCT_FIELDS))
-                         for p in products])
+bow = Bow(products)
 
 with open(out_path, "w", newline="") as f:
     w = csv.writer(f)
@@ -58,7 +39,7 @@ with open(out_path, "w", newline="") as f:
     for c in customers:
         cid = c["customer_id"]
         text = " ".join(c.values()) + " " + " ".join(posts.get(cid, []))
-        sims = PRODUCT_VECS @ bag(text)
+        sims = bow.products @ bow.bag(text)
         for rank, i in enumerate(np.argsort(-sims)[:k], 1):
             p = products[i]
             reason = f"{p['name']} matches what the customer said about {p['category'].lower()}"

@@ -1,7 +1,7 @@
 /* erf_poly.h — the coefficients of Abramowitz & Stegun 7.1.28,
  *   erf(z) = 1 - 1 / (1 + a1 z + a2 z^2 + ... + a6 z^6)^16  for z >= 0,
  * |error| <= 3e-7, with which every vector GELU of the encoder computes
- * erf (kern_avx512_vec.h, kern_avx2.c): one table, so the kernels agree.
+ * erf (kern_avx512_vec.h, kern_avx2_vec.h): one table, so the kernels agree.
  * Private to src/encoder/. */
 #ifndef TL_ENCODER_ERF_POLY_H
 #define TL_ENCODER_ERF_POLY_H

@@ -12,6 +12,7 @@
 
 #if defined(__x86_64__)
 #include "encoder/kern_avx2_vec.h"
+#include "encoder/kern_tiles.h"
 
 #define TA TL_AVX2_TA
 #define INLINE TL_AVX2_INLINE
@@ -173,11 +174,7 @@ static void gemm_loops(size_t m, size_t k, const float *a, size_t lda, const flo
                                  col % TL_GEMM_NR;
                 t.bias = epi->bias ? epi->bias + col : NULL;
                 for (size_t ir = 0; ir < mc;) {
-                    /* Full tiles, but 7..11 remaining rows go as two
-                     * near-equal tiles rather than a full one and a thin
-                     * one. */
-                    size_t left = mc - ir;
-                    size_t mr = left <= MR ? left : left < 2 * MR ? (left + 1) / 2 : MR;
+                    size_t mr = tl_kern_tile_rows(mc - ir, MR);
                     size_t row = ic + ir;
                     t.a = a + row * lda + pc;
                     t.c = c + row * ldc + col;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "encoder/erf_poly.h"
+#include "encoder/exp_poly.h"
 
 #define TL_AVX2_TA __attribute__((target("avx2,fma")))
 #define TL_AVX2_INLINE static inline __attribute__((always_inline))
@@ -63,20 +64,20 @@ TL_AVX2_TA TL_AVX2_INLINE __m256 v8_exp(__m256 x)
 {
     const __m256 lo = _mm256_set1_ps(-87.33654f);
     __m256 tiny = _mm256_cmp_ps(x, lo, _CMP_LT_OQ);
-    x = _mm256_min_ps(x, _mm256_set1_ps(88.3762626647949f));
+    x = _mm256_min_ps(x, _mm256_set1_ps(TL_EXP_MAX));
     x = _mm256_max_ps(x, lo);
-    __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+    __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(TL_EXP_LOG2E)),
                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
-    __m256 p = _mm256_set1_ps(1.0f / 5040);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 720));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 120));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 24));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 6));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.5f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(TL_EXP_LN2_HI), x);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(TL_EXP_LN2_LO), r);
+    __m256 p = _mm256_set1_ps(TL_EXP_C7);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(TL_EXP_C6));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(TL_EXP_C5));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(TL_EXP_C4));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(TL_EXP_C3));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(TL_EXP_C2));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(TL_EXP_C1));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(TL_EXP_C0));
     /* n is in [-126, 128); 2^n as bits: (n + 127) << 23, and 2^128 as
      * 2^127 * 2 so the exponent never overflows. */
     __m256i ni = _mm256_cvtps_epi32(n);

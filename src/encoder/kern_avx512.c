@@ -18,7 +18,9 @@
 #include <immintrin.h>
 #include <math.h>
 
+#include "encoder/exp_poly.h"
 #include "encoder/kern_avx512_vec.h"
+#include "encoder/kern_tiles.h"
 
 #define TA __attribute__((target("avx512f,fma,avx2")))
 #define INLINE static inline __attribute__((always_inline))
@@ -47,22 +49,22 @@ int tl_avx512_usable(void)
 
 TA INLINE __m512 v_exp(__m512 x)
 {
-    x = _mm512_min_ps(x, _mm512_set1_ps(88.3762626647949f));
+    x = _mm512_min_ps(x, _mm512_set1_ps(TL_EXP_MAX));
     x = _mm512_max_ps(x, _mm512_set1_ps(-103.9720840454f));
-    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(TL_EXP_LOG2E)),
                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     /* r = x - n ln2 in two steps so r keeps full precision. */
-    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(TL_EXP_LN2_HI), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(TL_EXP_LN2_LO), r);
     /* Taylor series of e^r on |r| <= ln2/2 to degree 7: error < 1e-8. */
-    __m512 p = _mm512_set1_ps(1.0f / 5040);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 720));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+    __m512 p = _mm512_set1_ps(TL_EXP_C7);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(TL_EXP_C6));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(TL_EXP_C5));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(TL_EXP_C4));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(TL_EXP_C3));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(TL_EXP_C2));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(TL_EXP_C1));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(TL_EXP_C0));
     return _mm512_scalef_ps(p, n);
 }
 
@@ -213,11 +215,7 @@ static void gemm_loops(size_t m, size_t k, const float *a, size_t lda, const flo
                 t.pb = ldb ? b + pc * ldb + col : b + (col / NR) * k * NR + pc * NR;
                 t.bias = epi->bias ? epi->bias + col : NULL;
                 for (size_t ir = 0; ir < mc;) {
-                    /* Full tiles, but 13..23 remaining rows go as two near-equal
-                     * tiles: a 4-row tile runs at a third of a 12-row one's
-                     * speed (64 rows: 12+12+12+12+8+8, not ...+12+4). */
-                    size_t left = mc - ir;
-                    size_t mr = left <= MR ? left : left < 2 * MR ? (left + 1) / 2 : MR;
+                    size_t mr = tl_kern_tile_rows(mc - ir, MR);
                     size_t row = ic + ir;
                     t.a = a + row * lda + pc;
                     t.c = c + row * ldc + col;

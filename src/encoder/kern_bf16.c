@@ -71,6 +71,7 @@ size_t tl_bf16_work_size(void)
 #include <immintrin.h>
 
 #include "encoder/kern_avx512_vec.h"
+#include "encoder/kern_tiles.h"
 
 #define TB __attribute__((target("avx512f,avx512bw,avx512bf16,fma,avx2")))
 #define INLINE static inline __attribute__((always_inline))
@@ -202,10 +203,7 @@ void tl_bf16_gemm(size_t m, size_t k, const float *a, size_t lda, const float *p
                 t.pb = b + (col / NR) * pairs * STEP + (pc / 2) * STEP;
                 t.bias = epi->bias ? epi->bias + col : NULL;
                 for (size_t ir = 0; ir < mc;) {
-                    /* 13..23 remaining rows go as two near-equal tiles, as
-                     * in the float32 kernel. */
-                    size_t left = mc - ir;
-                    size_t mr = left <= MR ? left : left < 2 * MR ? (left + 1) / 2 : MR;
+                    size_t mr = tl_kern_tile_rows(mc - ir, MR);
                     size_t row = ic + ir;
                     t.a = abuf + ir * ldd;
                     t.c = c + row * ldc + col;
