@@ -53,7 +53,8 @@ m=$(median "${mine[@]}") p=$(median "${peer[@]}")
 echo "batch scoring, $customers customers (generated bank, raw transactions), top 3 each;"
 echo "median seconds over $rounds rounds; tailor/x is the peer's time over tailor's"
 printf '| %-34s | %7s | %11s | %8s | %s\n' engine seconds customers/s tailor/x rounds
-printf '|%s|%s|%s|%s|-------\n' ------------------------------------ --------- ------------- ----------
+rule() { printf "%${1}s" | tr ' ' -; }
+printf '|%s|%s|%s|%s|-------\n' "$(rule 36)" "$(rule 9)" "$(rule 13)" "$(rule 10)"
 printf '| %-34s | %7.2f | %11.0f | %8s | %s\n' "tailor score --threads $threads" "$m" \
     "$(awk -v n="$customers" -v s="$m" 'BEGIN { print n / s }')" "" "${mine[*]}"
 printf '| %-34s | %7.2f | %11.0f | %7.1fx | %s\n' "prototype's step in Python" "$p" \
