@@ -250,14 +250,24 @@ static bool currency_differs(const tl_rule *r, const tl_applicant *a)
     return r->currency[0] && a->currency && a->currency[0] && !tl_strcaseeq(r->currency, a->currency);
 }
 
-/* Checks one rule: R_PASS, R_FAIL (why: the customer's side of the
- * sentence) or R_UNKNOWN (*note: static text). */
+/* The customer's side of a failed rule's sentence, written only when the
+ * caller asks for it (`why` not NULL): the arguments, amounts formatted
+ * with snprintf among them, are not even evaluated otherwise. */
+#define WHY(...)                              \
+    do {                                      \
+        if (why)                              \
+            snprintf(why, size, __VA_ARGS__); \
+    } while (0)
+
+/* Checks one rule: R_PASS, R_FAIL (why, when not NULL: the customer's side
+ * of the sentence) or R_UNKNOWN (*note: static text). */
 static int eval_rule(const tl_rule *r, const tl_applicant *a, const tl_eligibility_thresholds *t,
                      char *why, size_t size, const char **note)
 {
     char m[40], m2[40];
     *note = NULL;
-    why[0] = '\0';
+    if (why)
+        why[0] = '\0';
     switch (r->kind) {
     case TL_RULE_MIN_AGE:
     case TL_RULE_MAX_AGE:
@@ -270,7 +280,7 @@ static int eval_rule(const tl_rule *r, const tl_applicant *a, const tl_eligibili
         bool ok = r->kind == TL_RULE_MIN_AGE || r->kind == TL_RULE_SENIORS_ONLY
                       ? a->age >= r->value
                       : a->age <= r->value;
-        snprintf(why, size, "customer is %d", a->age);
+        WHY("customer is %d", a->age);
         return ok ? R_PASS : R_FAIL;
     }
     case TL_RULE_INCOME_TIER: {
@@ -280,9 +290,8 @@ static int eval_rule(const tl_rule *r, const tl_applicant *a, const tl_eligibili
                 *note = "balance not known";
                 return R_UNKNOWN;
             }
-            snprintf(why, size, "needs a balance of at least %s; customer's is %s",
-                     fmt_amount(t->hnw_balance, m, sizeof m),
-                     fmt_amount(a->balance, m2, sizeof m2));
+            WHY("needs a balance of at least %s; customer's is %s",
+                fmt_amount(t->hnw_balance, m, sizeof m), fmt_amount(a->balance, m2, sizeof m2));
             return a->balance >= t->hnw_balance ? R_PASS : R_FAIL;
         }
         if (tier < 0 || tier >= TL_INCOME_HNW)
@@ -292,8 +301,8 @@ static int eval_rule(const tl_rule *r, const tl_applicant *a, const tl_eligibili
             return R_UNKNOWN;
         }
         double need = t->income_monthly[tier];
-        snprintf(why, size, "needs at least %s a month; customer's estimated income is %s",
-                 fmt_amount(need, m, sizeof m), fmt_amount(a->monthly_income, m2, sizeof m2));
+        WHY("needs at least %s a month; customer's estimated income is %s",
+            fmt_amount(need, m, sizeof m), fmt_amount(a->monthly_income, m2, sizeof m2));
         return a->monthly_income >= need ? R_PASS : R_FAIL;
     }
     case TL_RULE_MIN_INCOME:
@@ -311,9 +320,8 @@ static int eval_rule(const tl_rule *r, const tl_applicant *a, const tl_eligibili
             *note = inc ? "income not known" : "balance not known";
             return R_UNKNOWN;
         }
-        snprintf(why, size, inc ? "customer's estimated income is %s a month"
-                                : "customer's balance is %s",
-                 fmt_amount(have, m, sizeof m));
+        WHY(inc ? "customer's estimated income is %s a month" : "customer's balance is %s",
+            fmt_amount(have, m, sizeof m));
         if (at_least)
             return have >= r->value ? R_PASS : R_FAIL;
         return have < r->value || (!r->below && have == r->value) ? R_PASS : R_FAIL;
@@ -323,28 +331,28 @@ static int eval_rule(const tl_rule *r, const tl_applicant *a, const tl_eligibili
             *note = "credit standing not known";
             return R_UNKNOWN;
         }
-        snprintf(why, size, "customer's credit is %s", tl_credit_tier_name(a->credit_tier));
+        WHY("customer's credit is %s", tl_credit_tier_name(a->credit_tier));
         return a->credit_tier >= r->value ? R_PASS : R_FAIL;
     case TL_RULE_MIN_CREDIT_SCORE:
         if (a->credit_score < 0) {
             *note = "credit score not known";
             return R_UNKNOWN;
         }
-        snprintf(why, size, "customer's score is %d", a->credit_score);
+        WHY("customer's score is %d", a->credit_score);
         return a->credit_score >= r->value ? R_PASS : R_FAIL;
     case TL_RULE_BUSINESS_ONLY:
         if (a->is_business < 0) {
             *note = "not known whether the customer is a business";
             return R_UNKNOWN;
         }
-        snprintf(why, size, "customer is not a business");
+        WHY("customer is not a business");
         return a->is_business ? R_PASS : R_FAIL;
     case TL_RULE_STUDENT_ONLY:
         if (a->is_student < 0) {
             *note = "not known whether the customer is a student";
             return R_UNKNOWN;
         }
-        snprintf(why, size, "customer is not a student");
+        WHY("customer is not a student");
         return a->is_student ? R_PASS : R_FAIL;
     case TL_RULE_EMPLOYED:
     case TL_RULE_EMPLOYER_PROVIDED: {
@@ -354,10 +362,9 @@ static int eval_rule(const tl_rule *r, const tl_applicant *a, const tl_eligibili
         }
         int need = r->kind == TL_RULE_EMPLOYER_PROVIDED ? TL_JOB_SALARIED : rule_int(r);
         bool ok = a->employment != TL_JOB_NONE && (need == 0 || a->employment == need);
-        snprintf(why, size, "customer is %s",
-                 a->employment == TL_JOB_NONE       ? "not employed"
-                 : a->employment == TL_JOB_SALARIED ? "salaried"
-                                                    : "self-employed");
+        WHY("customer is %s", a->employment == TL_JOB_NONE       ? "not employed"
+                              : a->employment == TL_JOB_SALARIED ? "salaried"
+                                                                 : "self-employed");
         if (ok && (r->partial || r->kind == TL_RULE_EMPLOYER_PROVIDED)) {
             *note = r->kind == TL_RULE_EMPLOYER_PROVIDED ? "depends on the employer"
                                                           : "only partly verifiable";
@@ -373,7 +380,7 @@ static int eval_rule(const tl_rule *r, const tl_applicant *a, const tl_eligibili
             return R_UNKNOWN;
         }
         bool want = r->kind == TL_RULE_RESIDENT_ONLY;
-        snprintf(why, size, "customer is %s", res ? "resident" : "not resident");
+        WHY("customer is %s", res ? "resident" : "not resident");
         return (res == 1) == want ? R_PASS : R_FAIL;
     }
     case TL_RULE_OWNS_ASSET:
@@ -411,11 +418,13 @@ void tl_eligibility_check(const tl_eligibility *e, const tl_applicant *a,
     size_t n = e->n_rules < TL_ELIG_MAX_RULES ? e->n_rules : TL_ELIG_MAX_RULES;
     for (size_t i = 0; i < n; i++) {
         const tl_rule *r = &e->rules[i];
-        char why[112];
         const char *note;
-        int res = eval_rule(r, a, t, why, sizeof why, &note);
+        /* Rules pass far more often than they fail: the sentence is
+         * written only for the first failure, by asking again. */
+        int res = eval_rule(r, a, t, NULL, 0, &note);
         if (res == R_FAIL && !out->failed) {
-            char d[80];
+            char d[80], why[112];
+            eval_rule(r, a, t, why, sizeof why, &note);
             out->eligible = 0;
             out->failed = r;
             out->code = tl_rule_code(r->kind);
