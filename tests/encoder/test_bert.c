@@ -15,8 +15,6 @@
 
 #include "encoder/bert.h"
 #include "encoder/gemm.h"
-#include "encoder/kern_avx2.h"
-#include "encoder/kern_avx512.h"
 #include "encoder/kern_bf16.h"
 
 #define HIDDEN_TOL 1e-4
@@ -246,64 +244,52 @@ static void test_small_f16_bf16(void **state)
     check_model_prec("bert-small-random-f16", TL_KERNEL_AUTO, TL_PRECISION_BF16, 3);
 }
 
+/* The fixture through `kernel` on 1..max_threads threads; skipped where
+ * the CPU cannot run that kernel (tl_kernel_resolve falls back). */
+static void check_kernel(const char *name, tl_kernel kernel, size_t max_threads)
+{
+    if (tl_kernel_resolve(kernel) != kernel) {
+        skip();
+        return;
+    }
+    for (size_t threads = 1; threads <= max_threads; threads++)
+        check_model(name, kernel, threads);
+}
+
 static void test_tiny_blas(void **state)
 {
     (void)state;
-    check_model("bert-tiny-random", TL_KERNEL_BLAS, 1);
-    check_model("bert-tiny-random", TL_KERNEL_BLAS, 2);
+    check_kernel("bert-tiny-random", TL_KERNEL_BLAS, 2);
 }
 
 static void test_tiny_avx512(void **state)
 {
     (void)state;
-    if (!tl_avx512_usable()) {
-        skip();
-        return;
-    }
-    check_model("bert-tiny-random", TL_KERNEL_AVX512, 1);
-    check_model("bert-tiny-random", TL_KERNEL_AVX512, 2);
+    check_kernel("bert-tiny-random", TL_KERNEL_AVX512, 2);
 }
 
 static void test_tiny_avx2(void **state)
 {
     (void)state;
-    if (!tl_avx2_usable()) {
-        skip();
-        return;
-    }
-    check_model("bert-tiny-random", TL_KERNEL_AVX2, 1);
-    check_model("bert-tiny-random", TL_KERNEL_AVX2, 2);
+    check_kernel("bert-tiny-random", TL_KERNEL_AVX2, 2);
 }
 
 static void test_small_f16_blas(void **state)
 {
     (void)state;
-    check_model("bert-small-random-f16", TL_KERNEL_BLAS, 1);
-    check_model("bert-small-random-f16", TL_KERNEL_BLAS, 2);
+    check_kernel("bert-small-random-f16", TL_KERNEL_BLAS, 2);
 }
 
 static void test_small_f16_avx512(void **state)
 {
     (void)state;
-    if (!tl_avx512_usable()) {
-        skip();
-        return;
-    }
-    check_model("bert-small-random-f16", TL_KERNEL_AVX512, 1);
-    check_model("bert-small-random-f16", TL_KERNEL_AVX512, 2);
-    check_model("bert-small-random-f16", TL_KERNEL_AVX512, 3);
+    check_kernel("bert-small-random-f16", TL_KERNEL_AVX512, 3);
 }
 
 static void test_small_f16_avx2(void **state)
 {
     (void)state;
-    if (!tl_avx2_usable()) {
-        skip();
-        return;
-    }
-    check_model("bert-small-random-f16", TL_KERNEL_AVX2, 1);
-    check_model("bert-small-random-f16", TL_KERNEL_AVX2, 2);
-    check_model("bert-small-random-f16", TL_KERNEL_AVX2, 3);
+    check_kernel("bert-small-random-f16", TL_KERNEL_AVX2, 3);
 }
 
 int main(void)
