@@ -32,6 +32,9 @@ fi
 echo "== batch scoring against the prototype's recommendation step, every customer"
 bash "$here/score_peers.sh" "$build"
 
+echo "== customer list against a Python service filtering in memory"
+bash "$here/list_peers.sh" "$build"
+
 echo "== encoder against PyTorch and ONNX Runtime"
 bash "$here/encoder_peers.sh" "$build"
 
