@@ -132,8 +132,11 @@ static void *worker(void *arg)
         /* The batch's reads share one snapshot: one lock, not one per
          * statement (44,000 fcntl calls for 2,000 customers read in
          * autocommit), and every customer of the batch seen as of one
-         * moment. It ends before the batch's write. */
-        int rc = tl_store_read_begin(st, &err);
+         * moment. It ends before the batch's write. The catalogue is
+         * brought up to date before it, since a rebuild stores embeddings. */
+        int rc = tl_engine_warm(j->eng, st, &err);
+        if (!rc)
+            rc = tl_store_read_begin(st, &err);
         for (size_t i = start; i < end && !rc; i++, n++) {
             tl_rec_result r;
             scored_customer *sc = &batch[n];

@@ -691,7 +691,16 @@ static double clamp_prob(double p)
     return p < 1e-6 ? 1e-6 : p > 1 - 1e-6 ? 1 - 1e-6 : p;
 }
 
-int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
+int tl_engine_warm(tl_engine *e, tl_store *st, tl_err *err)
+{
+    tl_catalogue *cat;
+    int rc = current_catalogue(e, st, &cat, err);
+    if (!rc)
+        tl_catalogue_unref(cat);
+    return rc;
+}
+
+static int recommend_in(tl_engine *e, tl_store *st, const char *customer_id,
                         const tl_rec_opts *o, tl_rec_result *out, tl_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -850,6 +859,28 @@ done:
     if (rc) {
         tl_rec_result_free(out);
     }
+    return rc;
+}
+
+int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
+                        const tl_rec_opts *o, tl_rec_result *out, tl_err *err)
+{
+    memset(out, 0, sizeof *out);
+    /* The catalogue first, outside the snapshot below. */
+    int rc = tl_engine_warm(e, st, err);
+    if (rc)
+        return rc;
+    /* The request's dozen reads (consent, rollout, the customer, posts,
+     * holdings, contact history, ...) share one snapshot: one lock instead
+     * of one per statement (a recommendation for the seed's first customer
+     * went from 168-180 to 140-151 microseconds), and one consistent
+     * picture of the customer. A caller's own transaction is used as is. */
+    bool snapshot = !tl_store_in_transaction(st);
+    if (snapshot && (rc = tl_store_read_begin(st, err)))
+        return rc;
+    rc = recommend_in(e, st, customer_id, o, out, err);
+    if (snapshot)
+        tl_store_read_end(st);
     return rc;
 }
 

@@ -109,8 +109,15 @@ typedef struct tl_rec_result {
                                       offer (a complaint, a channel's cap) */
 } tl_rec_result;
 
+/* Brings the engine's catalogue up to date with st's products, building it
+ * (and storing the product embeddings it computes) when they changed. A
+ * build inside a read snapshot stores nothing, so a caller that holds one
+ * around tl_engine_recommend calls this first. */
+int tl_engine_warm(tl_engine *e, tl_store *st, tl_err *err);
+
 /* Recommends for one customer. TL_ENOTFOUND for an unknown customer. The
- * result is released with tl_rec_result_free. */
+ * result is released with tl_rec_result_free. Its reads share one snapshot,
+ * or the caller's transaction when st is in one. */
 int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
                         const tl_rec_opts *o, tl_rec_result *out, tl_err *err);
 

