@@ -14,6 +14,9 @@
 #include "store/events.h"
 #include "store/holdings.h"
 #include "store/posts.h"
+#include "store/store.h"
+
+#include <sqlite3.h>
 
 typedef struct fixture {
     char *dir, *db;
@@ -219,12 +222,80 @@ static void test_minimum_score_and_unknown(void **state)
     tl_rec_result_free(&r);
 }
 
+/* count(*) of `sql` through a connection of its own. */
+static long long count_rows(const char *db, const char *sql)
+{
+    sqlite3 *c;
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_open_v2(db, &c, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(c, sql, -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    long long n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(c);
+    return n;
+}
+
+static void exec_sql(const char *db, const char *sql)
+{
+    sqlite3 *c;
+    assert_int_equal(sqlite3_open_v2(db, &c, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(c, 5000);
+    assert_int_equal(sqlite3_exec(c, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(c);
+}
+
+/* A recommendation reads in one snapshot and leaves the connection in
+ * autocommit; a catalogue rebuilt before it stores every product's
+ * embedding; one rebuilt inside a caller's read snapshot writes nothing,
+ * so the snapshot stays a reader. */
+static void test_snapshot_and_embedding_cache(void **state)
+{
+    fixture *f = *state;
+    if (!f)
+        skip();
+    tl_rec_opts o = {.k = 3, .personalise = 1, .social = 1};
+    tl_rec_result r;
+    tl_err err;
+    /* Another writer changes the catalogue's version: the next request
+     * rebuilds, before its snapshot. */
+    exec_sql(f->db, "DELETE FROM embeddings; UPDATE meta SET value = value + 1 "
+                    "WHERE key = 'products_version'");
+    assert_int_equal(tl_engine_recommend(f->eng, f->st, "AlisonGaines78", &o, &r, &err), 0);
+    assert_true(r.n_items > 0);
+    tl_rec_result_free(&r);
+    assert_false(tl_store_in_transaction(f->st));
+    long long products = count_rows(f->db, "SELECT count(*) FROM products");
+    assert_true(products > 0);
+    assert_int_equal(count_rows(f->db, "SELECT count(*) FROM embeddings WHERE "
+                                       "owner_kind = 'product'"),
+                     products);
+
+    exec_sql(f->db, "DELETE FROM embeddings; UPDATE meta SET value = value + 1 "
+                    "WHERE key = 'products_version'");
+    assert_int_equal(tl_store_read_begin(f->st, &err), 0);
+    assert_int_equal(tl_engine_recommend(f->eng, f->st, "AlisonGaines78", &o, &r, &err), 0);
+    assert_true(r.n_items > 0);
+    tl_rec_result_free(&r);
+    assert_true(tl_store_in_read_snapshot(f->st));
+    tl_store_read_end(f->st);
+    assert_false(tl_store_in_transaction(f->st));
+    assert_int_equal(count_rows(f->db, "SELECT count(*) FROM embeddings"), 0);
+    /* tl_engine_warm is what such a caller runs first: it stores them. */
+    exec_sql(f->db, "UPDATE meta SET value = value + 1 WHERE key = 'products_version'");
+    assert_int_equal(tl_engine_warm(f->eng, f->st, &err), 0);
+    assert_int_equal(count_rows(f->db, "SELECT count(*) FROM embeddings WHERE "
+                                       "owner_kind = 'product'"),
+                     products);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_age_limits), cmocka_unit_test(test_posts_steer),
         cmocka_unit_test(test_products_mentioned),
         cmocka_unit_test(test_held_and_dismissed),
-        cmocka_unit_test(test_minimum_score_and_unknown)};
+        cmocka_unit_test(test_minimum_score_and_unknown),
+        cmocka_unit_test(test_snapshot_and_embedding_cache)};
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "store/consent.h"
 #include "store/customers.h"
 #include "store/embeddings.h"
 #include "store/events.h"
@@ -541,6 +542,71 @@ static void test_products_stamp(void **state)
     assert_string_not_equal(s3, s4);
 }
 
+/* Defaults the store does not set are the built-in ones, key by key; a
+ * customer's record wins over them. */
+static void test_consent_defaults(void **state)
+{
+    fixture *f = *state;
+    tl_err err;
+    tl_consent d;
+    tl_consent builtin = TL_CONSENT_BUILTIN_DEFAULTS;
+    assert_int_equal(tl_store_consent_defaults_get(f->st, &d, &err), 0);
+    assert_memory_equal(&d, &builtin, sizeof d);
+    /* One key only, written as another writer might. */
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "INSERT INTO meta(key, value) "
+                                     "VALUES('consent.default.social_data', '0')",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(tl_store_consent_defaults_get(f->st, &d, &err), 0);
+    assert_int_equal(d.personalisation, 1);
+    assert_int_equal(d.social_data, 0);
+    assert_int_equal(d.llm, 0);
+    tl_consent all = {0, 0, 1, 0};
+    assert_int_equal(tl_store_consent_defaults_put(f->st, &all, &err), 0);
+    assert_int_equal(tl_store_consent_defaults_get(f->st, &d, &err), 0);
+    assert_int_equal(d.personalisation, 0);
+    assert_int_equal(d.social_data, 0);
+    assert_int_equal(d.llm, 1);
+    assert_int_equal(d.recorded, 0);
+    tl_customer c = person("C1", "Ann Lee", 40, "{}");
+    assert_int_equal(tl_store_customer_upsert(f->st, &c, NULL, &err), 0);
+    tl_consent mine = {1, 1, 0, 0};
+    assert_int_equal(tl_store_consent_put(f->st, "C1", &mine, &err), 0);
+    assert_int_equal(tl_store_consent_get(f->st, "C1", &d, &err), 0);
+    assert_int_equal(d.personalisation, 1);
+    assert_int_equal(d.recorded, 1);
+    assert_int_equal(tl_store_consent_get(f->st, "C2", &d, &err), 0);
+    assert_int_equal(d.personalisation, 0);
+    assert_int_equal(d.llm, 1);
+}
+
+/* Autocommit, a read snapshot (before and after its first read) and a
+ * write transaction, as tl_store_in_transaction and
+ * tl_store_in_read_snapshot tell them apart. */
+static void test_transaction_states(void **state)
+{
+    fixture *f = *state;
+    tl_err err;
+    assert_false(tl_store_in_transaction(f->st));
+    assert_false(tl_store_in_read_snapshot(f->st));
+    assert_int_equal(tl_store_read_begin(f->st, &err), 0);
+    assert_true(tl_store_in_transaction(f->st));
+    assert_true(tl_store_in_read_snapshot(f->st));
+    tl_consent d;
+    assert_int_equal(tl_store_consent_defaults_get(f->st, &d, &err), 0);
+    assert_true(tl_store_in_read_snapshot(f->st));
+    tl_store_read_end(f->st);
+    assert_false(tl_store_in_transaction(f->st));
+    assert_int_equal(tl_store_begin(f->st, &err), 0);
+    assert_true(tl_store_in_transaction(f->st));
+    assert_false(tl_store_in_read_snapshot(f->st));
+    assert_int_equal(tl_store_commit(f->st, &err), 0);
+    assert_false(tl_store_in_transaction(f->st));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -557,6 +623,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_guards, setup, teardown),
         cmocka_unit_test_setup_teardown(test_products_stamp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_size_and_journal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_consent_defaults, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transaction_states, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
