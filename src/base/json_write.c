@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/str.h"
 
 #define MAX_DEPTH 2048
 
@@ -319,35 +320,6 @@ void tl_jw_key(tl_jw *w, const char *key)
     w->has_item[w->depth] = 2;   /* the value follows without a comma */
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_valid_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len;
-    unsigned min;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, min = 0x10000;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    unsigned cp = c & (0x7Fu >> len);
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
 void tl_jw_str(tl_jw *w, const char *s)
 {
     if (!s) {
@@ -364,7 +336,7 @@ void tl_jw_str(tl_jw *w, const char *s)
             i += 8;   /* ASCII, 8 bytes a step */
             continue;
         }
-        if (!(len = utf8_valid_len(u + i, n - i)))
+        if (!(len = tl_utf8_valid_len(u + i, n - i)))
             break;
         i += len;
     }
@@ -377,7 +349,7 @@ void tl_jw_str(tl_jw *w, const char *s)
     tl_buf_init(&fixed, n * 3 + 1);
     int rc = tl_buf_append(&fixed, s, i);
     while (!rc && i < n) {
-        len = utf8_valid_len(u + i, n - i);
+        len = tl_utf8_valid_len(u + i, n - i);
         rc = len ? tl_buf_append(&fixed, s + i, len) : tl_buf_puts(&fixed, "\xEF\xBF\xBD");
         i += len ? len : 1;
     }

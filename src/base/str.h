@@ -45,4 +45,9 @@ const char *tl_str_find(const char *hay, size_t hay_len, const char *needle, siz
 /* Trims ASCII blanks at both ends in place; returns s. */
 char *tl_strtrim(char *s);
 
+/* Length of the well-formed UTF-8 sequence at s (at most n bytes, n >= 1):
+ * 1 to 4, or 0 for a bad byte, an overlong form, a surrogate or a code
+ * point past U+10FFFF. */
+size_t tl_utf8_valid_len(const unsigned char *s, size_t n);
+
 #endif

@@ -133,7 +133,7 @@ static void *worker(void *arg)
          * statement (44,000 fcntl calls for 2,000 customers read in
          * autocommit), and every customer of the batch seen as of one
          * moment. It ends before the batch's write. The catalogue is
-         * brought up to date before it, since a rebuild stores embeddings. */
+         * brought up to date before it, as a rebuild writes embeddings. */
         int rc = tl_engine_warm(j->eng, st, &err);
         if (!rc)
             rc = tl_store_read_begin(st, &err);

@@ -127,21 +127,28 @@ static int add_share(void *ctx, const char *key, double total, long long count)
 
 /* Falls back to the profile's ranked lists (the prototype's
  * FrequentlyUsed* arrays) when there are no raw transactions. */
-static void shares_from_doc(const json_t *doc, const char *key, tl_share *dst, size_t *n)
+typedef struct shares_ctx {
+    tl_share *dst;
+    size_t *n;
+} shares_ctx;
+
+static int add_listed_share(void *ctx, const char *name)
 {
-    size_t i;
-    json_t *v;
-    json_array_foreach(json_object_get(doc, key), i, v) {
-        if (*n >= TL_INSIGHTS_TOP)
-            break;
-        if (!json_is_string(v))
-            continue;
-        tl_share *s = &dst[(*n)++];
-        tl_strlcpy(s->name, json_string_value(v), sizeof s->name);
-        s->total = NAN;
-        s->count = 0;
-        s->share = NAN;
-    }
+    shares_ctx *c = ctx;
+    if (*c->n >= TL_INSIGHTS_TOP)
+        return 1;
+    tl_share *s = &c->dst[(*c->n)++];
+    tl_strlcpy(s->name, name, sizeof s->name);
+    s->total = NAN;
+    s->count = 0;
+    s->share = NAN;
+    return 0;
+}
+
+static void shares_from_record(const tl_record *rec, const char *key, tl_share *dst, size_t *n)
+{
+    shares_ctx c = {dst, n};
+    tl_record_strings(rec, key, add_listed_share, &c);
 }
 
 typedef struct flow_ctx {
@@ -212,7 +219,7 @@ static void top_shares(const tl_txn_group_total *g, size_t n, tl_share *dst, siz
         dst[i].share = c.sum > 0 ? dst[i].total / c.sum : NAN;
 }
 
-int tl_insights_compute_for(tl_store *st, const tl_customer *cust, const json_t *doc,
+int tl_insights_compute_for(tl_store *st, const tl_customer *cust, const tl_record *rec,
                             tl_insights *out, tl_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -253,12 +260,12 @@ int tl_insights_compute_for(tl_store *st, const tl_customer *cust, const json_t 
         goto done;
     top_shares(sum.categories, sum.n_categories, out->categories, &out->n_categories);
     if (!out->n_categories)
-        shares_from_doc(doc, "FrequentlyUsedTransactionCategory", out->categories,
+        shares_from_record(rec, "FrequentlyUsedTransactionCategory", out->categories,
                         &out->n_categories);
     top_shares(sum.payment_modes, sum.n_payment_modes, out->payment_modes,
                &out->n_payment_modes);
     if (!out->n_payment_modes)
-        shares_from_doc(doc, "FrequentlyUsedPaymentMode", out->payment_modes,
+        shares_from_record(rec, "FrequentlyUsedPaymentMode", out->payment_modes,
                         &out->n_payment_modes);
     if ((rc = flows(&sum, cust->balance, out, err)))
         goto done;
@@ -288,9 +295,10 @@ int tl_insights_compute(tl_store *st, const char *customer_id, tl_insights *out,
     int rc = tl_store_customer_get(st, customer_id, &c, err);
     if (rc)
         return rc;
-    json_t *doc = json_loads(c.doc, 0, NULL);
-    rc = tl_insights_compute_for(st, &c, doc, out, err);
-    json_decref(doc);
+    tl_record *rec;
+    if (!(rc = tl_record_read(c.doc, &rec, err)))
+        rc = tl_insights_compute_for(st, &c, rec, out, err);
+    tl_record_free(rec);
     tl_customer_free(&c);
     return rc;
 }

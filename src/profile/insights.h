@@ -10,6 +10,7 @@
 
 #include "base/json_write.h"
 #include "base/err.h"
+#include "base/json_record.h"
 #include "forecast/forecast.h"
 #include "store/customers.h"
 #include "store/store.h"
@@ -59,9 +60,10 @@ typedef struct tl_insights {
  * tl_insights_free. */
 int tl_insights_compute(tl_store *st, const char *customer_id, tl_insights *out, tl_err *err);
 
-/* The same for a customer already read, with its parsed doc (may be NULL),
- * both still owned by the caller: a request that has them reads them once. */
-int tl_insights_compute_for(tl_store *st, const tl_customer *c, const json_t *doc,
+/* The same for a customer already read, with its record read (may be
+ * NULL), both still owned by the caller: a request that has them reads
+ * them once. */
+int tl_insights_compute_for(tl_store *st, const tl_customer *c, const tl_record *rec,
                             tl_insights *out, tl_err *err);
 
 void tl_insights_free(tl_insights *in);   /* accepts NULL */

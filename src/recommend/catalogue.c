@@ -217,11 +217,8 @@ int tl_catalogue_build(tl_store *st, tl_encoder *enc, const float *need_vecs,
         if (!hit) {
             const char *texts[1] = {text};
             rc = tl_encoder_embed(enc, texts, 1, p->vec, err);
-            /* Not inside a caller's read snapshot (tl_engine_warm builds
-             * outside one): the next build computes it again instead. */
-            if (!rc && !tl_store_in_read_snapshot(st) &&
-                tl_store_embedding_put(st, "product", p->id, model, h, p->vec, c->dim,
-                                       NULL) != TL_OK)
+            if (!rc && tl_store_embedding_put(st, "product", p->id, model, h, p->vec, c->dim,
+                                              NULL) != TL_OK)
                 tl_log_debug("embedding cache not written for product %s (read-only store)",
                              p->id);
         }

@@ -866,7 +866,7 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
                         const tl_rec_opts *o, tl_rec_result *out, tl_err *err)
 {
     memset(out, 0, sizeof *out);
-    /* The catalogue first, outside the snapshot below. */
+    /* The catalogue first, outside the snapshot below (tl_engine_warm). */
     int rc = tl_engine_warm(e, st, err);
     if (rc)
         return rc;

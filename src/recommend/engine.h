@@ -111,8 +111,9 @@ typedef struct tl_rec_result {
 
 /* Brings the engine's catalogue up to date with st's products, building it
  * (and storing the product embeddings it computes) when they changed. A
- * build inside a read snapshot stores nothing, so a caller that holds one
- * around tl_engine_recommend calls this first. */
+ * caller about to hold a read snapshot around tl_engine_recommend calls
+ * this first: a build inside one stores them by upgrading it to a write
+ * transaction. */
 int tl_engine_warm(tl_engine *e, tl_store *st, tl_err *err);
 
 /* Recommends for one customer. TL_ENOTFOUND for an unknown customer. The

@@ -14,7 +14,7 @@ void tl_view_free(tl_customer_view *v)
     if (!v)
         return;
     tl_customer_free(&v->customer);
-    json_decref(v->doc);
+    tl_record_free(v->record);
     tl_insights_free(&v->insights);
     for (size_t i = 0; i < v->n_posts; i++) {
         free(v->posts[i].text);
@@ -73,10 +73,8 @@ int tl_view_load(tl_store *st, const char *customer_id, int read_posts, tl_custo
     int rc = tl_store_customer_get(st, customer_id, &out->customer, err);
     if (rc)
         return rc;
-    out->doc = json_loads(out->customer.doc, 0, NULL);
-    if (!out->doc)
-        out->doc = json_object();
-    if ((rc = tl_insights_compute_for(st, &out->customer, out->doc, &out->insights, err)))
+    if ((rc = tl_record_read(out->customer.doc, &out->record, err)) ||
+        (rc = tl_insights_compute_for(st, &out->customer, out->record, &out->insights, err)))
         goto fail;
     out->social_consent = read_posts;
     if (read_posts && (rc = tl_store_posts_each(st, customer_id, add_post, out, err)))
@@ -91,16 +89,7 @@ fail:
 
 const char *tl_view_field(const tl_customer_view *v, const char *key, char *buf, size_t size)
 {
-    json_t *x = json_object_get(v->doc, key);
-    if (json_is_string(x))
-        return json_string_value(x);
-    if (json_is_number(x)) {
-        snprintf(buf, size, "%g", json_number_value(x));
-        return buf;
-    }
-    if (json_is_boolean(x))
-        return json_is_true(x) ? "Yes" : "No";
-    return "";
+    return tl_record_field(v->record, key, buf, size);
 }
 
 int tl_view_holds(const tl_customer_view *v, const char *product_id)

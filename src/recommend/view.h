@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "base/json_record.h"
 #include "profile/insights.h"
 #include "store/customers.h"
 #include "store/store.h"
@@ -29,7 +30,7 @@ typedef struct tl_view_holding {
 
 typedef struct tl_customer_view {
     tl_customer customer;     /* owned strings */
-    json_t *doc;              /* the profile as received (owned reference) */
+    tl_record *record;        /* the profile as received (owned) */
     tl_insights insights;     /* owned */
     tl_view_post posts[TL_VIEW_MAX_POSTS];
     size_t n_posts;

@@ -648,12 +648,6 @@ bool tl_store_in_transaction(const tl_store *st)
     return !sqlite3_get_autocommit(st->db);
 }
 
-bool tl_store_in_read_snapshot(const tl_store *st)
-{
-    return !sqlite3_get_autocommit(st->db) &&
-           sqlite3_txn_state(st->db, "main") != SQLITE_TXN_WRITE;
-}
-
 void tl_store_scan_begin(tl_store *st)
 {
     if (!st->readonly && st->scans++ == 0)

@@ -59,11 +59,6 @@ void tl_store_read_end(tl_store *st);
  * write), false in autocommit mode. */
 bool tl_store_in_transaction(const tl_store *st);
 
-/* True inside a read snapshot (tl_store_read_begin), where a write would
- * have to upgrade it to a write transaction without the file's write gate:
- * best-effort writes (caches) are skipped there. */
-bool tl_store_in_read_snapshot(const tl_store *st);
-
 /* This process's write transactions begun since it started, and the
  * seconds they waited for their turn (at the file's write gate, then for
  * SQLite's lock): how much writers hold each other up. All stores. */
