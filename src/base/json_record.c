@@ -257,11 +257,14 @@ static bool scan_object(tl_record *r)
 int tl_record_read(const char *text, tl_record **out, tl_err *err)
 {
     *out = NULL;
-    tl_record *r = calloc(1, sizeof *r);
+    /* Not zeroed: members past n are never read. */
+    tl_record *r = malloc(sizeof *r);
     if (!r || !(r->text = strdup(text ? text : ""))) {
         free(r);
         return tl_err_set(err, TL_ENOMEM, "out of memory reading a record");
     }
+    r->doc = NULL;
+    r->n = 0;
     if (scan_object(r)) {
         for (size_t i = 0; i < r->n; i++)
             if (r->m[i].kind == 's')

@@ -261,12 +261,12 @@ int tl_insights_compute_for(tl_store *st, const tl_customer *cust, const tl_reco
     top_shares(sum.categories, sum.n_categories, out->categories, &out->n_categories);
     if (!out->n_categories)
         shares_from_record(rec, "FrequentlyUsedTransactionCategory", out->categories,
-                        &out->n_categories);
+                           &out->n_categories);
     top_shares(sum.payment_modes, sum.n_payment_modes, out->payment_modes,
                &out->n_payment_modes);
     if (!out->n_payment_modes)
         shares_from_record(rec, "FrequentlyUsedPaymentMode", out->payment_modes,
-                        &out->n_payment_modes);
+                           &out->n_payment_modes);
     if ((rc = flows(&sum, cust->balance, out, err)))
         goto done;
     if (isnan(out->income_estimate) && !isnan(cust->income))

@@ -14,7 +14,8 @@ int tl_store_consent_defaults_get(tl_store *st, tl_consent *out, tl_err *err)
     /* Three lookups by primary key in one row (NULL: not set), read on
      * every request of a customer without a record, so always current.
      * Written as `key IN (...)`, SQLite built a temporary table of the
-     * three keys on each run: 12 microseconds a customer instead of 3. */
+     * three keys on each run (a customer's consent read in autocommit
+     * took 12-14 microseconds with it, 9-11 without). */
     sqlite3_stmt *s = tl__store_stmt(
         st, TL_STMT_CONSENT_DEFAULTS_GET,
         "SELECT (SELECT value FROM meta WHERE key='" KEY_PERSONALISATION "'), "
