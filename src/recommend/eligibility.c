@@ -396,8 +396,9 @@ static int eval_rule(const tl_rule *r, const tl_applicant *a, const tl_eligibili
     }
 }
 
-void tl_eligibility_check(const tl_eligibility *e, const tl_applicant *a,
-                          const tl_eligibility_thresholds *t, tl_verdict *out)
+/* tl_eligibility_check, and tl_eligibility_decide when `reason` is false. */
+static void check_rules(const tl_eligibility *e, const tl_applicant *a,
+                        const tl_eligibility_thresholds *t, tl_verdict *out, bool reason)
 {
     if (!out)
         return;
@@ -423,13 +424,15 @@ void tl_eligibility_check(const tl_eligibility *e, const tl_applicant *a,
          * written only for the first failure, by asking again. */
         int res = eval_rule(r, a, t, NULL, 0, &note);
         if (res == R_FAIL && !out->failed) {
-            char d[80], why[112];
-            eval_rule(r, a, t, why, sizeof why, &note);
             out->eligible = 0;
             out->failed = r;
             out->code = tl_rule_code(r->kind);
-            snprintf(out->reason, sizeof out->reason, "%s; %s",
-                     tl_rule_describe(r, d, sizeof d), why);
+            if (reason) {
+                char d[80], why[112];
+                eval_rule(r, a, t, why, sizeof why, &note);
+                snprintf(out->reason, sizeof out->reason, "%s; %s",
+                         tl_rule_describe(r, d, sizeof d), why);
+            }
         } else if (res == R_UNKNOWN && out->n_caveats < TL_ELIG_MAX_RULES) {
             out->caveats[out->n_caveats] = r;
             out->caveat_notes[out->n_caveats] = note;
@@ -437,6 +440,18 @@ void tl_eligibility_check(const tl_eligibility *e, const tl_applicant *a,
         }
     }
     out->unchecked = e->unparsed[0] ? e->unparsed : NULL;
+}
+
+void tl_eligibility_check(const tl_eligibility *e, const tl_applicant *a,
+                          const tl_eligibility_thresholds *t, tl_verdict *out)
+{
+    check_rules(e, a, t, out, true);
+}
+
+void tl_eligibility_decide(const tl_eligibility *e, const tl_applicant *a,
+                           const tl_eligibility_thresholds *t, tl_verdict *out)
+{
+    check_rules(e, a, t, out, false);
 }
 
 /* ---- JSON ------------------------------------------------------------------- */

@@ -776,7 +776,12 @@ static int recommend_in(tl_engine *e, tl_store *st, const char *customer_id,
             continue;
         }
         cand *c = &cands[nc];
-        tl_eligibility_check(&p->elig, &app, NULL, &c->verdict);
+        /* Why a product is excluded is read only when the result lists
+         * exclusions (the server always does, for the audit). */
+        if (out->excluded)
+            tl_eligibility_check(&p->elig, &app, NULL, &c->verdict);
+        else
+            tl_eligibility_decide(&p->elig, &app, NULL, &c->verdict);
         if (!c->verdict.eligible) {
             exclude(out, p, c->verdict.code, c->verdict.reason, NAN);
             continue;

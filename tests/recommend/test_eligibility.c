@@ -576,6 +576,43 @@ static void test_junior_savings_30(void **state)
     assert_true(v.eligible);
 }
 
+/* tl_eligibility_decide reaches check's verdict, every field but the
+ * sentence, on every seed product for applicants of every kind. */
+static void test_decide_matches_check(void **state)
+{
+    (void)state;
+    static const int credit[] = {TL_CREDIT_UNKNOWN, TL_CREDIT_POOR, TL_CREDIT_EXCELLENT};
+    size_t excluded = 0;
+    for (size_t k = 0; k < N_SEED; k++) {
+        tl_eligibility e;
+        parse_seed(SEED[k].id, &e);
+        for (int age = -1; age <= 100; age += 7)
+            for (int c = 0; c < 3; c++)
+                for (int who = 0; who < 4; who++) {
+                    tl_applicant a = person(age);
+                    a.credit_tier = credit[c];
+                    a.monthly_income = who == 0 ? NAN : who * 4000.0;
+                    a.is_resident = who % 2;
+                    a.is_business = who == 3;
+                    tl_verdict full, quick;
+                    tl_eligibility_check(&e, &a, NULL, &full);
+                    tl_eligibility_decide(&e, &a, NULL, &quick);
+                    assert_int_equal(quick.eligible, full.eligible);
+                    assert_ptr_equal(quick.failed, full.failed);
+                    assert_ptr_equal(quick.code, full.code);
+                    assert_string_equal(quick.reason, "");
+                    assert_int_equal(quick.n_caveats, full.n_caveats);
+                    for (size_t i = 0; i < full.n_caveats; i++) {
+                        assert_ptr_equal(quick.caveats[i], full.caveats[i]);
+                        assert_ptr_equal(quick.caveat_notes[i], full.caveat_notes[i]);
+                    }
+                    assert_ptr_equal(quick.unchecked, full.unchecked);
+                    excluded += !full.eligible;
+                }
+    }
+    assert_true(excluded > 100);   /* the sentence was skipped, not absent */
+}
+
 static void test_unknown_age_is_caveat(void **state)
 {
     (void)state;
@@ -1039,6 +1076,7 @@ int main(void)
         cmocka_unit_test(test_minor_credit_cards),
         cmocka_unit_test(test_junior_savings_30),
         cmocka_unit_test(test_unknown_age_is_caveat),
+        cmocka_unit_test(test_decide_matches_check),
         cmocka_unit_test(test_income_and_thresholds),
         cmocka_unit_test(test_groups_and_conditions),
         cmocka_unit_test(test_json),
