@@ -559,10 +559,13 @@ static void ctx_close(rank_ctx *c)
     memset(c, 0, sizeof *c);
 }
 
+/* `cat` is a catalogue reference the context takes over (released by
+ * ctx_close, or here on failure); NULL: the engine's current one. */
 static int ctx_open(tl_engine *e, tl_store *st, const char *customer_id, const tl_rec_opts *o,
-                    tl_needs *needs, rank_ctx *c, tl_err *err)
+                    tl_catalogue *cat, tl_needs *needs, rank_ctx *c, tl_err *err)
 {
     memset(c, 0, sizeof *c);
+    c->cat = cat;
     c->needs = needs;
     memset(needs, 0, sizeof *needs);
     /* The customer's consent is enforced here, for every caller: without
@@ -571,14 +574,14 @@ static int ctx_open(tl_engine *e, tl_store *st, const char *customer_id, const t
     tl_consent consent;
     int rc = tl_store_consent_get(st, customer_id, &consent, err);
     if (rc)
-        return rc;
+        goto fail;
     /* A running rollout holds its control arm to what a customer without
      * consent to personalisation gets, so the two arms differ in
      * personalisation alone. */
     tl_rollout ro;
     bool rolling;
     if ((rc = tl_store_rollout_active(st, &ro, &rolling, err)))
-        return rc;
+        goto fail;
     c->arm = tl_rollout_arm(rolling ? &ro : NULL, customer_id);
     if (rolling)
         tl_strlcpy(c->rollout, ro.name, sizeof c->rollout);
@@ -586,9 +589,9 @@ static int ctx_open(tl_engine *e, tl_store *st, const char *customer_id, const t
                      c->arm != TL_ARM_CONTROL;
     c->social = (!o || o->social) && consent.social_data && c->personalise;
     if ((rc = tl_view_load(st, customer_id, c->social, &c->v, err)))
-        return rc;
+        goto fail;
     c->have_view = 1;
-    if ((rc = current_catalogue(e, st, &c->cat, err)))
+    if (!c->cat && (rc = current_catalogue(e, st, &c->cat, err)))
         goto fail;
     size_t dim = c->cat->dim;
     if (c->personalise && c->v.n_posts) {
@@ -700,8 +703,10 @@ int tl_engine_warm(tl_engine *e, tl_store *st, tl_err *err)
     return rc;
 }
 
+/* `cat`: the catalogue reference recommend_in takes over (see ctx_open). */
 static int recommend_in(tl_engine *e, tl_store *st, const char *customer_id,
-                        const tl_rec_opts *o, tl_rec_result *out, tl_err *err)
+                        const tl_rec_opts *o, tl_catalogue *cat, tl_rec_result *out,
+                        tl_err *err)
 {
     memset(out, 0, sizeof *out);
     tl_strlcpy(out->customer_id, customer_id, sizeof out->customer_id);
@@ -711,10 +716,10 @@ static int recommend_in(tl_engine *e, tl_store *st, const char *customer_id,
     tl_learn_model *model = NULL;
     tl_contact_policy policy;
     tl_contact contact = {0};   /* freed at done: safe while zeroed */
-    int rc = ctx_open(e, st, customer_id, o, &out->needs, &x, err);
+    int rc = ctx_open(e, st, customer_id, o, cat, &out->needs, &x, err);
     if (rc)
         return rc;
-    tl_catalogue *cat = x.cat;
+    cat = x.cat;
     tl_catalogue_ref(cat);
     out->catalogue = cat;
     out->arm = x.arm;
@@ -871,8 +876,10 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
                         const tl_rec_opts *o, tl_rec_result *out, tl_err *err)
 {
     memset(out, 0, sizeof *out);
-    /* The catalogue first, outside the snapshot below (tl_engine_warm). */
-    int rc = tl_engine_warm(e, st, err);
+    /* The catalogue first, outside the snapshot below, since a rebuild
+     * stores embeddings (as tl_engine_warm); the request then uses it. */
+    tl_catalogue *cat;
+    int rc = current_catalogue(e, st, &cat, err);
     if (rc)
         return rc;
     /* The request's dozen reads (consent, rollout, the customer, posts,
@@ -881,9 +888,11 @@ int tl_engine_recommend(tl_engine *e, tl_store *st, const char *customer_id,
      * went from 168-180 to 140-151 microseconds), and one consistent
      * picture of the customer. A caller's own transaction is used as is. */
     bool snapshot = !tl_store_in_transaction(st);
-    if (snapshot && (rc = tl_store_read_begin(st, err)))
+    if (snapshot && (rc = tl_store_read_begin(st, err))) {
+        tl_catalogue_unref(cat);
         return rc;
-    rc = recommend_in(e, st, customer_id, o, out, err);
+    }
+    rc = recommend_in(e, st, customer_id, o, cat, out, err);
     if (snapshot)
         tl_store_read_end(st);
     return rc;
@@ -897,7 +906,7 @@ int tl_engine_learn_prepare(tl_engine *e, tl_store *st, const char *customer_id,
         return TL_OK;
     tl_needs needs;
     rank_ctx x;
-    int rc = ctx_open(e, st, customer_id, NULL, &needs, &x, err);
+    int rc = ctx_open(e, st, customer_id, NULL, NULL, &needs, &x, err);
     if (rc)
         return rc;
     size_t i = 0;
