@@ -42,7 +42,13 @@ static void usage(FILE *f)
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n`tailor COMMAND --help` describes a command's options.\n"
-               "Exit codes: 0 success, 1 bad input or failure, 2 usage.\n");
+               "Exit codes: 0 success, 1 bad input or failure, 2 usage.\n\n"
+               "environment (every command):\n"
+               "  TAILOR_LOG         debug, info (default), warn, error or off\n"
+               "  TAILOR_WORDNET_DIR WordNet for the built-in encoder (default\n"
+               "                     /usr/share/wordnet; none: without it)\n"
+               "  TAILOR_CACHE_DIR   where WordNet's tables are cached (default\n"
+               "                     $XDG_CACHE_HOME/tailor or ~/.cache/tailor; none: no cache)\n");
 }
 
 int main(int argc, char **argv)

@@ -1,15 +1,20 @@
 /* builtin_wordnet.c — read-only access to the WordNet 3.0 database files
  * (Debian's wordnet-base), for the built-in encoder.
  *
- * At open the files are mapped; the lemma column of the index files, the
- * exception lists and cntlist.rev are hashed; one pass over the data files
- * keeps, per synset, its hypernyms and whether it names something ("Tyre"
- * the city); and each lemma's senses are resolved to synset numbers —
- * about 15 MB of heap and 0.15 CPU-seconds. Synsets are numbered densely per
- * part of speech in file order. Nothing changes after open, so lookups are
- * thread-safe. Every read checks its bounds: a damaged file makes words
- * unknown, never a crash. */
+ * At open the files are mapped. The tables derived from them come from a
+ * cache file when one made from these very files exists
+ * (builtin_wordnet_cache.c); otherwise they are built and the cache
+ * written: the lemma column of the index files, the exception lists and
+ * cntlist.rev are hashed; one pass over the data files keeps, per synset,
+ * its hypernyms and whether it names something ("Tyre" the city); and each
+ * lemma's senses are resolved to synset numbers — about 12 MB and 0.1
+ * CPU-seconds, against a few milliseconds from the cache. Synsets are
+ * numbered densely per part of speech in file order. Nothing changes after
+ * open, so lookups are thread-safe. Every read checks its bounds: a damaged
+ * file makes words unknown, never a crash. */
 #include "encoder/builtin.h"
+#include "encoder/builtin_wordnet_int.h"
+#include "base/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,45 +24,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-typedef struct wn_map {
-    const char *p;  /* mmap'd, PROT_READ; NULL when absent */
-    size_t n;
-} wn_map;
-
-/* A hash from a key inside a mapped file (bytes [off, off+len)) to a value. */
-typedef struct wn_slot {
-    uint32_t off;
-    uint32_t len;   /* 0 = empty slot */
-    uint32_t val;
-    uint32_t n;     /* lemma tables: how many senses start at senses[val] */
-} wn_slot;
-
-typedef struct wn_table {
-    wn_slot *slots;  /* owned */
-    size_t mask;
-    const char *base;
-} wn_table;
-
-/* The synsets of one part of speech, in data-file order. */
-typedef struct wn_synsets {
-    uint32_t *offsets;  /* byte offset of each synset's line, increasing */
-    uint32_t *first;    /* hypernyms of synset i: hypers[first[i] .. first[i + 1]) */
-    tl_wn_synset *hypers;
-    uint8_t *proper;    /* 1 when the synset's first word is capitalised */
-    size_t n;
-    uint32_t *by_offset; /* hash: offset -> index + 1 (0 = empty), for reading pointers */
-    size_t by_mask;
-} wn_synsets;
-
-struct tl_wordnet {
-    wn_map index[TL_WN_POS_COUNT], data[TL_WN_POS_COUNT], exc[TL_WN_POS_COUNT], cnt;
-    wn_table lemmas[TL_WN_POS_COUNT]; /* lemma -> its senses in senses[pos] */
-    wn_table excs[TL_WN_POS_COUNT];   /* inflected form -> offset of its exc line */
-    wn_table counts;                  /* lemma -> SemCor tag count */
-    wn_synsets syn[TL_WN_POS_COUNT];
-    tl_wn_synset *senses[TL_WN_POS_COUNT]; /* every lemma's senses, most frequent first */
-};
 
 static const char *const pos_name[TL_WN_POS_COUNT] = {"noun", "verb", "adj", "adv"};
 
@@ -94,19 +60,23 @@ static int map_file(const char *dir, const char *name, wn_map *m, tl_err *err)
         return tl_err_set(err, TL_EIO, "wordnet: mmap %s: %s", path, strerror(errno));
     m->p = p;
     m->n = (size_t)st.st_size;
+    m->mapped = 1;
+    m->stamp = (wn_stamp){(uint64_t)st.st_size, (uint64_t)st.st_ino,
+                          (uint64_t)st.st_mtim.tv_sec, (uint64_t)st.st_mtim.tv_nsec,
+                          (uint64_t)st.st_ctim.tv_sec, (uint64_t)st.st_ctim.tv_nsec};
     return 0;
 }
 
 static void unmap_file(wn_map *m)
 {
-    if (m->p)
+    if (m->p && m->mapped)
         munmap((void *)m->p, m->n);
     m->p = NULL;
 }
 
 static int table_init(wn_table *t, const char *base, size_t expected, tl_err *err)
 {
-    size_t cap = 1024;
+    size_t cap = 16; /* at most half full, so every probe ends at an empty slot */
     while (cap < expected * 2)
         cap <<= 1;
     t->slots = calloc(cap, sizeof *t->slots);
@@ -212,26 +182,73 @@ static int parse_synsets(tl_wordnet *wn, tl_err *err);
 static tl_wn_synset synset_at(const tl_wordnet *wn, int pos, uint32_t off);
 static int resolve_senses(tl_wordnet *wn, int pos, tl_err *err);
 
+void tl__wordnet_free_tables(tl_wordnet *wn)
+{
+    if (!wn->cache) {
+        for (int i = 0; i < TL_WN_POS_COUNT; i++) {
+            free(wn->lemmas[i].slots);
+            free(wn->excs[i].slots);
+            free(wn->syn[i].first);
+            free(wn->syn[i].hypers);
+            free(wn->syn[i].proper);
+            free(wn->senses[i]);
+        }
+        free(wn->counts.slots);
+    } else {
+        munmap((void *)wn->cache, wn->cache_n);
+    }
+    for (int i = 0; i < TL_WN_POS_COUNT; i++) {
+        free(wn->syn[i].offsets); /* build-time only: never cached */
+        free(wn->syn[i].by_offset);
+        wn->lemmas[i] = (wn_table){0};
+        wn->excs[i] = (wn_table){0};
+        wn->syn[i] = (wn_synsets){0};
+        wn->senses[i] = NULL;
+        wn->n_senses[i] = 0;
+    }
+    wn->counts = (wn_table){0};
+    wn->cache = NULL;
+    wn->cache_n = 0;
+}
+
 void tl_wordnet_close(tl_wordnet *wn)
 {
     if (!wn)
         return;
+    tl__wordnet_free_tables(wn);
     for (int i = 0; i < TL_WN_POS_COUNT; i++) {
         unmap_file(&wn->index[i]);
         unmap_file(&wn->data[i]);
         unmap_file(&wn->exc[i]);
-        free(wn->lemmas[i].slots);
-        free(wn->excs[i].slots);
-        free(wn->syn[i].offsets);
-        free(wn->syn[i].first);
-        free(wn->syn[i].hypers);
-        free(wn->syn[i].proper);
-        free(wn->syn[i].by_offset);
-        free(wn->senses[i]);
     }
     unmap_file(&wn->cnt);
-    free(wn->counts.slots);
     free(wn);
+}
+
+int tl__wordnet_build(tl_wordnet *wn, tl_err *err)
+{
+    int rc;
+    for (int i = 0; i < TL_WN_POS_COUNT; i++) {
+        if (wn->exc[i].p && (rc = index_lines(&wn->exc[i], &wn->excs[i], err)))
+            return rc;
+        if ((rc = index_lines(&wn->index[i], &wn->lemmas[i], err)))
+            return rc;
+    }
+    if (wn->cnt.p && (rc = index_counts(&wn->cnt, &wn->counts, err)))
+        return rc;
+    if ((rc = parse_synsets(wn, err)))
+        return rc;
+    for (int i = 0; i < TL_WN_POS_COUNT; i++)
+        if ((rc = resolve_senses(wn, i, err)))
+            return rc;
+    /* file offsets served only to resolve pointers and senses */
+    for (int i = 0; i < TL_WN_POS_COUNT; i++) {
+        free(wn->syn[i].offsets);
+        free(wn->syn[i].by_offset);
+        wn->syn[i].offsets = wn->syn[i].by_offset = NULL;
+        wn->syn[i].by_mask = 0;
+    }
+    return 0;
 }
 
 int tl_wordnet_open(const char *dir, tl_wordnet **out, tl_err *err)
@@ -252,20 +269,19 @@ int tl_wordnet_open(const char *dir, tl_wordnet **out, tl_err *err)
         /* exception lists and counts are optional: without them fewer
          * inflections resolve and every word weighs the same */
         snprintf(name, sizeof name, "%s.exc", pos_name[i]);
-        if (map_file(dir, name, &wn->exc[i], NULL) == 0 &&
-            (rc = index_lines(&wn->exc[i], &wn->excs[i], err)))
-            goto fail;
-        if ((rc = index_lines(&wn->index[i], &wn->lemmas[i], err)))
-            goto fail;
+        map_file(dir, name, &wn->exc[i], NULL);
     }
-    if (map_file(dir, "cntlist.rev", &wn->cnt, NULL) == 0 &&
-        (rc = index_counts(&wn->cnt, &wn->counts, err)))
+    map_file(dir, "cntlist.rev", &wn->cnt, NULL);
+    char cache[4096];
+    bool cached = tl__wordnet_cache_path(dir, cache, sizeof cache);
+    if (cached && tl__wordnet_cache_load(wn, cache)) {
+        *out = wn;
+        return 0;
+    }
+    if ((rc = tl__wordnet_build(wn, err)))
         goto fail;
-    if ((rc = parse_synsets(wn, err)))
-        goto fail;
-    for (int i = 0; i < TL_WN_POS_COUNT; i++)
-        if ((rc = resolve_senses(wn, i, err)))
-            goto fail;
+    if (cached)
+        tl__wordnet_cache_save(wn, cache);
     *out = wn;
     return 0;
 fail: /* whatever step failed: close releases what was built, in any state */
@@ -285,7 +301,8 @@ static size_t copy_senses(const tl_wordnet *wn, int pos, const wn_slot *s, tl_wn
                           size_t max)
 {
     size_t n = s->n < max ? s->n : max;
-    memcpy(senses, wn->senses[pos] + s->val, n * sizeof *senses);
+    if (n) /* likewise without senses */
+        memcpy(senses, wn->senses[pos] + s->val, n * sizeof *senses);
     return n;
 }
 
@@ -383,6 +400,7 @@ static int resolve_senses(tl_wordnet *wn, int pos, tl_err *err)
         s->n = (uint32_t)k;
         n += k;
     }
+    wn->n_senses[pos] = n;
     return 0;
 }
 
@@ -491,7 +509,8 @@ size_t tl_wordnet_hypernyms(const tl_wordnet *wn, tl_wn_synset s, tl_wn_synset *
     size_t n = y->first[i + 1] - y->first[i];
     if (n > max)
         n = max;
-    memcpy(out, y->hypers + y->first[i], n * sizeof *out);
+    if (n) /* a cached part of speech without hypernyms has no array */
+        memcpy(out, y->hypers + y->first[i], n * sizeof *out);
     return n;
 }
 

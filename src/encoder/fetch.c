@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/dirs.h"
 #include "base/progress.h"
 
 static const struct {
@@ -50,23 +51,6 @@ int tl_model_default_dir(const char *name, char *out, size_t size, tl_err *err)
                  : snprintf(out, size, "%s/.cache/tailor/models/%s", home ? home : ".", name);
     if (n < 0 || (size_t)n >= size)
         return tl_err_set(err, TL_EINPUT, "model folder path too long");
-    return TL_OK;
-}
-
-/* mkdir -p for the folder part of path. */
-static int make_dirs(const char *path, tl_err *err)
-{
-    char tmp[4400];
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s", path) >= sizeof tmp)
-        return tl_err_set(err, TL_EINPUT, "path too long: %.80s...", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-            return tl_err_set(err, TL_EIO, "%s: cannot create: %s", tmp, strerror(errno));
-        *p = '/';
-    }
     return TL_OK;
 }
 
@@ -231,7 +215,7 @@ int tl_model_fetch(const char *name, const char *dir, const tl_fetch_opts *o, tl
         struct stat sb;
         if (stat(dest, &sb) == 0)
             continue;   /* complete from an earlier run */
-        if ((rc = make_dirs(dest, err)))
+        if ((rc = tl_dirs_make_parents(dest, 0755, err)))
             break;
         snprintf(url, sizeof url, "%.*s/%s/resolve/%s/%s", (int)elen, endpoint, name, rev,
                  files[i].path);
