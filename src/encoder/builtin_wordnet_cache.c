@@ -12,7 +12,8 @@
  * inode, modification and change times are those it was built from, its
  * checksum holds, and every offset and number in it stays within the maps
  * and the tables it points into; anything else and the tables are built
- * again and the file rewritten. */
+ * again and the file rewritten. Only a file this user owns, in a folder
+ * they own, neither writable by anyone else, is read. */
 #include "encoder/builtin_wordnet_int.h"
 
 #include <errno.h>
@@ -358,14 +359,40 @@ bool tl__wordnet_cache_path(const char *dir, char *out, size_t size)
     return k > 0 && (size_t)k < size;
 }
 
+/* Whether only this user could have written what st describes: owned by
+ * them, not writable by group or others. A cache anyone else can write
+ * could steer the encoder (its checks keep lookups in bounds, not right). */
+static bool only_mine(const struct stat *st)
+{
+    return st->st_uid == geteuid() && !(st->st_mode & (S_IWGRP | S_IWOTH));
+}
+
+static bool folder_only_mine(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash || (size_t)(slash - path) >= sizeof dir)
+        return false;
+    memcpy(dir, path, (size_t)(slash - path));
+    dir[slash - path] = '\0';
+    struct stat st;
+    return stat(slash == path ? "/" : dir, &st) == 0 && only_mine(&st);
+}
+
 bool tl__wordnet_cache_load(tl_wordnet *wn, const char *path)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return false;
     struct stat st;
-    if (fstat(fd, &st) != 0 || st.st_size < (off_t)sizeof(cache_header) ||
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(cache_header) ||
         st.st_size > CACHE_MAX_BYTES) {
+        close(fd);
+        return false;
+    }
+    if (!only_mine(&st) || !folder_only_mine(path)) {
+        tl_log_debug("%s: writable by others than its owner, or not this user's; not used",
+                     path);
         close(fd);
         return false;
     }

@@ -98,7 +98,8 @@ int tl__wordnet_cache_adopt(tl_wordnet *wn, const void *bytes, size_t n, unsigne
 bool tl__wordnet_cache_path(const char *dir, char *out, size_t size);
 
 /* Maps the cache file at `path` and adopts it; false (wn unchanged) when
- * it is absent, stale or damaged. */
+ * it is absent, stale or damaged, or when anyone but this user could have
+ * written it or its folder. */
 bool tl__wordnet_cache_load(tl_wordnet *wn, const char *path);
 
 /* Writes the built tables to `path` atomically (a temporary file renamed

@@ -269,6 +269,43 @@ static void test_damaged_cache_rebuilds(void **state)
     free(dir);
 }
 
+/* A cache file, or a folder, that others may write is not read: the
+ * tables are built, and the file written again for this user alone. */
+static void test_cache_others_could_write(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    write_small_wordnet(dir, false);
+    tl_wordnet *a = open_ok(dir);
+    char path[4096];
+    assert_true(tl__wordnet_cache_path(dir, path, sizeof path));
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(chmod(path, 0620), 0);
+    tl_wordnet *b = open_ok(dir);
+    assert_null(b->cache);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600); /* rewritten */
+    tl_wordnet *c = open_ok(dir);
+    assert_non_null(c->cache);
+
+    assert_int_equal(chmod(cache_folder, 0777), 0);
+    tl_wordnet *d = open_ok(dir);
+    assert_null(d->cache);
+    assert_int_equal(chmod(cache_folder, 0700), 0);
+    tl_wordnet *e = open_ok(dir);
+    assert_non_null(e->cache);
+    assert_same_tables(a, e);
+    tl_wordnet_close(a);
+    tl_wordnet_close(b);
+    tl_wordnet_close(c);
+    tl_wordnet_close(d);
+    tl_wordnet_close(e);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 /* TAILOR_CACHE_DIR=none writes nothing; a folder that cannot be made costs
  * nothing but the cache. */
 static void test_cache_off_or_unwritable(void **state)
@@ -430,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_real_wordnet_round_trip),
         cmocka_unit_test(test_changed_source_rebuilds),
         cmocka_unit_test(test_damaged_cache_rebuilds),
+        cmocka_unit_test(test_cache_others_could_write),
         cmocka_unit_test(test_cache_off_or_unwritable),
         cmocka_unit_test(test_cache_location),
         cmocka_unit_test(test_adopt_refuses),
