@@ -54,7 +54,8 @@ static int map_file(const char *dir, const char *name, wn_map *m, tl_err *err)
         close(fd);
         return tl_err_set(err, TL_EIO, "wordnet: %s: empty or unreadable", path);
     }
-    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    /* not populated: with the cache most pages are never read */
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (p == MAP_FAILED)
         return tl_err_set(err, TL_EIO, "wordnet: mmap %s: %s", path, strerror(errno));
@@ -225,9 +226,22 @@ void tl_wordnet_close(tl_wordnet *wn)
     free(wn);
 }
 
+/* The build reads every mapped file from start to end. */
+static void will_read(const wn_map *m)
+{
+    if (m->p && m->mapped)
+        madvise((void *)m->p, m->n, MADV_WILLNEED);
+}
+
 int tl__wordnet_build(tl_wordnet *wn, tl_err *err)
 {
     int rc;
+    for (int i = 0; i < TL_WN_POS_COUNT; i++) {
+        will_read(&wn->index[i]);
+        will_read(&wn->data[i]);
+        will_read(&wn->exc[i]);
+    }
+    will_read(&wn->cnt);
     for (int i = 0; i < TL_WN_POS_COUNT; i++) {
         if (wn->exc[i].p && (rc = index_lines(&wn->exc[i], &wn->excs[i], err)))
             return rc;
