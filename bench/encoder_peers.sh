@@ -103,8 +103,11 @@ figure() {   # THREADS BATCH TOKENS, every engine, order by round
     local t=$1 b=$2 n=$3 first=$4
     [ "$first" = tailor ] && tailor "$t" "$b" "$n"
     [ $have_ort = 1 ] && peer onnxruntime-1.30 "$t" "$b" "$n" node ort_bench.mjs "$t" "$b" "$n"
+    # Debian's PyTorch multiplies through OpenBLAS, whose own threads ignore
+    # torch.set_num_threads: unbounded, "1 thread" ran on every core.
     [ $have_torch = 1 ] && [ "$b" = 32 ] &&
-        peer "$torch_name" "$t" "$b" "$n" "$py" torch_bert.py "$t" "$b" "$n"
+        peer "$torch_name" "$t" "$b" "$n" env OPENBLAS_NUM_THREADS="$t" OMP_NUM_THREADS="$t" \
+            "$py" torch_bert.py "$t" "$b" "$n"
     [ "$first" != tailor ] && tailor "$t" "$b" "$n"
     return 0
 }
