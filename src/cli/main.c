@@ -4,7 +4,6 @@
 #include "base/dotenv.h"
 #include "base/log.h"
 
-#include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,10 +78,7 @@ int main(int argc, char **argv)
         tl_log_set_level((enum tl_log_level)tl_log_parse_level(level));
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
         if (strcmp(argv[1], commands[i].name) == 0) {
-            curl_global_init(CURL_GLOBAL_DEFAULT);   /* once, before any thread */
-            int rc = commands[i].run(argc - 1, argv + 1);
-            curl_global_cleanup();
-            return rc;
+            return commands[i].run(argc - 1, argv + 1);
         }
     }
     fprintf(stderr, "tailor: unknown command '%s'\n", argv[1]);

@@ -1,7 +1,6 @@
 /* fetch.c — resumable model downloads with libcurl. */
 #include "encoder/fetch.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/curl_lib.h"
 #include "base/dirs.h"
 #include "base/progress.h"
 
@@ -106,8 +106,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 }
 
 /* Downloads one file; returns TL_ENOTFOUND for a 404. */
-static int fetch_file(CURL *curl, const char *url, const char *dest, const tl_fetch_opts *o,
-                      const char *token, tl_err *err)
+static int fetch_file(const tl_curl_lib *cl, CURL *curl, const char *url, const char *dest,
+                      const tl_fetch_opts *o, const char *token, tl_err *err)
 {
     char part[4400];
     if ((size_t)snprintf(part, sizeof part, "%s.part", dest) >= sizeof part)
@@ -125,36 +125,36 @@ static int fetch_file(CURL *curl, const char *url, const char *dest, const tl_fe
     struct curl_slist *hdrs = NULL;
     if (token) {
         snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-        hdrs = curl_slist_append(hdrs, auth);
+        hdrs = cl->slist_append(hdrs, auth);
     }
     char range[64];
     snprintf(range, sizeof range, "%lld-", (long long)have);
-    curl_easy_reset(curl);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, o->timeout_s ? o->timeout_s : 600L);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_write);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, "tailor/0.1");
+    cl->easy_reset(curl);
+    cl->easy_setopt(curl, CURLOPT_URL, url);
+    cl->easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+    cl->easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+    cl->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    cl->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 30L);
+    cl->easy_setopt(curl, CURLOPT_TIMEOUT, o->timeout_s ? o->timeout_s : 600L);
+    cl->easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+    cl->easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_write);
+    cl->easy_setopt(curl, CURLOPT_WRITEDATA, &t);
+    cl->easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    cl->easy_setopt(curl, CURLOPT_HEADERDATA, &t);
+    cl->easy_setopt(curl, CURLOPT_USERAGENT, "tailor/0.1");
     if (have)
-        curl_easy_setopt(curl, CURLOPT_RANGE, range);
+        cl->easy_setopt(curl, CURLOPT_RANGE, range);
     char ebuf[CURL_ERROR_SIZE] = "";
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, ebuf);
-    CURLcode cc = curl_easy_perform(curl);
+    cl->easy_setopt(curl, CURLOPT_ERRORBUFFER, ebuf);
+    CURLcode cc = cl->easy_perform(curl);
     long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(hdrs);
+    cl->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    cl->slist_free_all(hdrs);
     int closed = fclose(f);
     tl_progress_end(&bar, (uint64_t)(have + t.written));
     if (cc != CURLE_OK)
         return tl_err_set(err, TL_EIO, "%s: %s (partial download kept; run again to resume)",
-                          url, ebuf[0] ? ebuf : curl_easy_strerror(cc));
+                          url, ebuf[0] ? ebuf : cl->easy_strerror(cc));
     if (status == 404) {
         unlink(part);
         return tl_err_set(err, TL_ENOTFOUND, "%s: not found (404)", url);
@@ -199,10 +199,13 @@ int tl_model_fetch(const char *name, const char *dir, const tl_fetch_opts *o, tl
         endpoint = "https://huggingface.co";
     const char *rev = o->revision ? o->revision : "main";
     const char *token = o->token ? o->token : getenv("HF_TOKEN");
-    CURL *curl = curl_easy_init();
+    const tl_curl_lib *cl;
+    int rc = tl_curl_lib_get(&cl, err);
+    if (rc)
+        return rc;
+    CURL *curl = cl->easy_init();
     if (!curl)
         return tl_err_set(err, TL_ENOMEM, "cannot start an HTTP client");
-    int rc = TL_OK;
     size_t elen = strlen(endpoint);
     while (elen && endpoint[elen - 1] == '/')
         elen--;
@@ -219,10 +222,10 @@ int tl_model_fetch(const char *name, const char *dir, const tl_fetch_opts *o, tl
             break;
         snprintf(url, sizeof url, "%.*s/%s/resolve/%s/%s", (int)elen, endpoint, name, rev,
                  files[i].path);
-        rc = fetch_file(curl, url, dest, o, token, err);
+        rc = fetch_file(cl, curl, url, dest, o, token, err);
         if (rc == TL_ENOTFOUND && !files[i].required)
             rc = TL_OK;
     }
-    curl_easy_cleanup(curl);
+    cl->easy_cleanup(curl);
     return rc;
 }

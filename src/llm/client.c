@@ -1,8 +1,8 @@
 /* client.c — the chat-completions client. */
 #include "llm/client.h"
 
-#include <curl/curl.h>
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/curl_lib.h"
 #include "base/log.h"
 #include "base/str.h"
 
@@ -123,13 +124,23 @@ int tl_llm_chat(const tl_llm_config *c, const char *system, const char *user,
     char url[600];
     snprintf(url, sizeof url, "%s/chat/completions", c->base_url);
     int json_mode = c->json_mode;
+    const tl_curl_lib *cl;
+    tl_err lib_err;
+    if (tl_curl_lib_get(&cl, &lib_err) != TL_OK) {
+        static atomic_int warned;   /* once per process, not per call */
+        if (!atomic_exchange(&warned, 1))
+            tl_log_warn("llm: %s", lib_err.msg);
+        out->latency_ms = now_ms() - t0;
+        out->failure = "connection";
+        return -1;
+    }
     char *body = request_body(c, system, user, json_mode);
-    CURL *h = curl_easy_init();
-    struct curl_slist *hdrs = curl_slist_append(NULL, "Content-Type: application/json");
+    CURL *h = cl->easy_init();
+    struct curl_slist *hdrs = cl->slist_append(NULL, "Content-Type: application/json");
     char auth[600];
     if (c->api_key[0]) {
         snprintf(auth, sizeof auth, "Authorization: Bearer %s", c->api_key);
-        hdrs = curl_slist_append(hdrs, auth);
+        hdrs = cl->slist_append(hdrs, auth);
     }
     attempt a;
     tl_buf_init(&a.body, REPLY_MAX);
@@ -150,27 +161,27 @@ int tl_llm_chat(const tl_llm_config *c, const char *system, const char *user,
         }
         tl_buf_reset(&a.body);
         a.retry_after_ms = -1;
-        curl_easy_reset(h);
-        curl_easy_setopt(h, CURLOPT_URL, url);
-        curl_easy_setopt(h, CURLOPT_POST, 1L);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
-        curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-        curl_easy_setopt(h, CURLOPT_HEADERDATA, &a);
-        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-        curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)cancel);
-        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)left);
-        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(left < 3000 ? left : 3000));
-        curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+        cl->easy_reset(h);
+        cl->easy_setopt(h, CURLOPT_URL, url);
+        cl->easy_setopt(h, CURLOPT_POST, 1L);
+        cl->easy_setopt(h, CURLOPT_POSTFIELDS, body);
+        cl->easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+        cl->easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+        cl->easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+        cl->easy_setopt(h, CURLOPT_WRITEDATA, &a);
+        cl->easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+        cl->easy_setopt(h, CURLOPT_HEADERDATA, &a);
+        cl->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+        cl->easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+        cl->easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+        cl->easy_setopt(h, CURLOPT_XFERINFODATA, (void *)cancel);
+        cl->easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)left);
+        cl->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(left < 3000 ? left : 3000));
+        cl->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
         out->attempts++;
-        CURLcode rc = curl_easy_perform(h);
+        CURLcode rc = cl->easy_perform(h);
         long status = 0;
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+        cl->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
         out->http_status = status;
         double wait = 250.0 * (double)(1 << n);
         if (rc == CURLE_ABORTED_BY_CALLBACK) {
@@ -222,8 +233,8 @@ done:
     if (!out->content)
         out->failure = failure;
     tl_buf_free(&a.body);
-    curl_slist_free_all(hdrs);
-    curl_easy_cleanup(h);
+    cl->slist_free_all(hdrs);
+    cl->easy_cleanup(h);
     free(body);
     return out->content ? 0 : -1;
 }

@@ -1,7 +1,6 @@
 /* service.c — the LLM worker pool. */
 #include "llm/service.h"
 
-#include <curl/curl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,8 +77,6 @@ int tl_llm_service_open(const tl_llm_config *c, const char *db_path, unsigned th
     }
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->cond, NULL);
-    /* libcurl's global state, before any worker uses it (reference-counted). */
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     for (unsigned i = 0; i < s->n_threads; i++) {
         if (pthread_create(&s->threads[i], NULL, worker, s)) {
             s->n_threads = i;
@@ -144,7 +141,6 @@ void tl_llm_service_close(tl_llm_service *s)
     if (!s)
         return;
     tl_llm_service_stop(s);
-    curl_global_cleanup();
     pthread_cond_destroy(&s->cond);
     pthread_mutex_destroy(&s->lock);
     free(s->threads);
