@@ -415,6 +415,16 @@ void tl_jw_value(tl_jw *w, const json_t *v)
         w->rc = write_value(w->b, v, 12, w->depth);
 }
 
+void tl_jw_raw(tl_jw *w, const char *json)
+{
+    if (!json) {
+        tl_jw_null(w);
+        return;
+    }
+    if (value_start(w))
+        w->rc = tl_buf_puts(w->b, json);
+}
+
 json_t *tl_jw_tree(void (*write)(tl_jw *w, const void *ctx), const void *ctx)
 {
     tl_buf text;

@@ -64,6 +64,10 @@ void tl_jw_key_bool(tl_jw *w, const char *key, int v);
  * null. */
 void tl_jw_value(tl_jw *w, const json_t *v);
 
+/* A value already written as compact JSON text by a tl_jw (trusted as it
+ * is, not checked); NULL writes null. */
+void tl_jw_raw(tl_jw *w, const char *json);
+
 /* What write(w, ctx) writes (one value) read back as a tree, for callers
  * that edit a document the hot paths stream: a new reference, or NULL when
  * out of memory or the writer failed. */

@@ -150,7 +150,8 @@ static void *worker(void *arg)
         free(batch);
         return NULL;
     }
-    tl_rec_opts o = {.k = j->k, .personalise = 1, .social = 1, .channel = j->channel};
+    tl_rec_opts o = {.k = j->k, .personalise = 1, .social = 1, .channel = j->channel,
+                     .no_evidence = 1};   /* the scores keep reasons, not evidence */
     while (!atomic_load(&j->failed)) {
         size_t start = atomic_fetch_add(&j->next, BATCH);
         if (start >= j->all->n)

@@ -62,6 +62,8 @@ typedef struct tl_rec_opts {
     int social;             /* 0: posts are not read (likewise) */
     const char *channel;    /* where the offers will be shown (borrowed): the contact
                                policy's caps for it apply; NULL: none apply */
+    int no_evidence;        /* 1: items carry no evidence (batch scoring keeps the
+                               reasons only) */
 } tl_rec_opts;
 
 #define TL_REC_MAX_REASONS 4
@@ -76,7 +78,8 @@ typedef struct tl_rec_item {
     const char *need;       /* key of the need it answers, or NULL */
     char reasons[TL_REC_MAX_REASONS][200];
     size_t n_reasons;
-    json_t *evidence;       /* array, owned */
+    char *evidence;         /* the evidence as compact JSON text, an array (malloc'd,
+                               owned); NULL under no_evidence or out of memory */
 } tl_rec_item;
 
 /* A product not offered, and why. */

@@ -72,7 +72,7 @@ static void write_recommendations(tl_jw *w, const tl_rec_result *r)
             tl_jw_str(w, it->reasons[k]);
         tl_jw_end(w, ']');
         tl_jw_key(w, "evidence");
-        tl_jw_value(w, it->evidence);
+        tl_jw_raw(w, it->evidence);
         tl_jw_end(w, '}');
     }
     tl_jw_end(w, ']');
