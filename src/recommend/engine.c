@@ -355,22 +355,29 @@ static double risk_fit(const tl_cat_product *p, const char *profile)
  * item was 6% of batch scoring); each does nothing when w is NULL (no
  * evidence asked for). An entry with a number that is not finite is left
  * out, as jansson's json_pack left it out before. */
-static void ev_text(tl_jw *w, const char *type, const char *text)
+/* Opens an entry {"type": type, ...}; false (nothing written) without a
+ * writer. The caller writes its members and closes it with '}'. */
+static bool ev_open(tl_jw *w, const char *type)
 {
     if (!w)
-        return;
+        return false;
     tl_jw_object(w);
     tl_jw_key_str(w, "type", type);
+    return true;
+}
+
+static void ev_text(tl_jw *w, const char *type, const char *text)
+{
+    if (!ev_open(w, type))
+        return;
     tl_jw_key_str(w, "text", text);
     tl_jw_end(w, '}');
 }
 
 static void ev_need(tl_jw *w, const char *key, double strength)
 {
-    if (!w || !isfinite(strength))
+    if (!isfinite(strength) || !ev_open(w, "need"))
         return;
-    tl_jw_object(w);
-    tl_jw_key_str(w, "type", "need");
     tl_jw_key_str(w, "need", key);
     tl_jw_key_real(w, "strength", strength);
     tl_jw_end(w, '}');
@@ -378,10 +385,8 @@ static void ev_need(tl_jw *w, const char *key, double strength)
 
 static void ev_rule(tl_jw *w, const char *code, const char *description, int checked)
 {
-    if (!w)
+    if (!ev_open(w, "rule"))
         return;
-    tl_jw_object(w);
-    tl_jw_key_str(w, "type", "rule");
     tl_jw_key_str(w, "code", code);
     tl_jw_key_str(w, "description", description);
     tl_jw_key_bool(w, "checked", checked);
@@ -390,10 +395,8 @@ static void ev_rule(tl_jw *w, const char *code, const char *description, int che
 
 static void ev_affordability(tl_jw *w, double annual_fee, double share_of_monthly)
 {
-    if (!w || !isfinite(annual_fee) || !isfinite(share_of_monthly))
+    if (!isfinite(annual_fee) || !isfinite(share_of_monthly) || !ev_open(w, "affordability"))
         return;
-    tl_jw_object(w);
-    tl_jw_key_str(w, "type", "affordability");
     tl_jw_key_real(w, "annual_fee", annual_fee);
     tl_jw_key_real(w, "share_of_monthly", share_of_monthly);
     tl_jw_end(w, '}');
@@ -401,10 +404,8 @@ static void ev_affordability(tl_jw *w, double annual_fee, double share_of_monthl
 
 static void ev_risk_fit(tl_jw *w, const char *risk_profile, int product_risk)
 {
-    if (!w)
+    if (!ev_open(w, "risk_fit"))
         return;
-    tl_jw_object(w);
-    tl_jw_key_str(w, "type", "risk_fit");
     tl_jw_key_str(w, "risk_profile", risk_profile);
     tl_jw_key_int(w, "product_risk", product_risk);
     tl_jw_end(w, '}');
