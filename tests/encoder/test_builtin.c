@@ -380,6 +380,10 @@ static void test_damaged_wordnet(void **state)
 {
     (void)state;
     char *dir = tu_mkdtemp();
+    /* a throwaway WordNet: its tables are not worth a cache file */
+    const char *cache = getenv("TAILOR_CACHE_DIR");
+    char *saved_cache = cache ? strdup(cache) : NULL;
+    setenv("TAILOR_CACHE_DIR", "none", 1);
     static const char *const files[][2] = {
         {"index.noun", "  1 licence line\ncar n 3 1 @ 2 2 00000017 99999999 00000000\n"
                        "trip n 1 0 1 0 00000017\nbank n 9\nx n 1 0 1 0 1234567890123\n"},
@@ -427,6 +431,11 @@ static void test_damaged_wordnet(void **state)
     assert_false(tl_builtin_encoder_has_wordnet(e));
     embed_ok(e, mixed, N_MIXED, v);
     tl_encoder_close(e);
+    if (saved_cache)
+        setenv("TAILOR_CACHE_DIR", saved_cache, 1);
+    else
+        unsetenv("TAILOR_CACHE_DIR");
+    free(saved_cache);
     tu_rmtree(dir);
     free(dir);
 }
