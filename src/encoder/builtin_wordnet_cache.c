@@ -29,6 +29,8 @@
 #include "base/dirs.h"
 #include "base/log.h"
 
+/* Bump when a table's layout (wn_slot, the synset numbers) or what the
+ * build puts in the tables changes: older caches are then rebuilt. */
 #define CACHE_VERSION 1
 #define BYTE_ORDER_MARK 0x01020304u
 #define CACHE_MAX_BYTES (1u << 30)
