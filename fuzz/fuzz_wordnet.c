@@ -17,16 +17,6 @@
 
 #include "encoder/builtin_wordnet_int.h"
 
-#define N_TEXTS (3 * TL_WN_POS_COUNT + 1)
-
-static wn_map *source(tl_wordnet *wn, int i)
-{
-    if (i == N_TEXTS - 1)
-        return &wn->cnt;
-    int pos = i / 3;
-    return i % 3 == 0 ? &wn->index[pos] : i % 3 == 1 ? &wn->data[pos] : &wn->exc[pos];
-}
-
 static void exercise(const tl_wordnet *wn)
 {
     static const char *const words[] = {"car", "cars", "auto", "vehicles", "asia", "Asia",
@@ -72,23 +62,24 @@ static tl_wordnet *same_files(const tl_wordnet *wn)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     tl_wordnet *wn = calloc(1, sizeof *wn);
-    char *texts[N_TEXTS] = {0};
+    char *texts[TL__WN_SOURCES] = {0};
     if (!wn)
         abort();
     size_t at = 0;
-    for (int i = 0; i < N_TEXTS; i++) {
+    for (int i = 0; i < TL__WN_SOURCES; i++) {
         const uint8_t *end = at < size ? memchr(data + at, 0x1e, size - at) : NULL;
         size_t len = end ? (size_t)(end - (data + at)) : size - at;
         /* an empty optional file is an absent one; the index and data
          * files are never absent (the open fails first), only empty */
-        bool optional = i == N_TEXTS - 1 || i % 3 == 2;
+        bool optional = i == TL__WN_SOURCES - 1 || i % 3 == 2;
         if (len || !optional) {
             texts[i] = malloc(len ? len : 1);
             if (!texts[i])
                 abort();
             memcpy(texts[i], data + at, len);
         }
-        *source(wn, i) = (wn_map){texts[i], len, 0, {0}};
+        /* the handle is this function's own: its maps may be written */
+        *(wn_map *)tl__wordnet_source(wn, i) = (wn_map){texts[i], len, 0, {0}};
         at = end ? (size_t)(end - data) + 1 : size;
     }
 
@@ -129,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(cache);
     }
     tl__wordnet_free_tables(wn);
-    for (int i = 0; i < N_TEXTS; i++)
+    for (int i = 0; i < TL__WN_SOURCES; i++)
         free(texts[i]);
     free(wn);
     return 0;

@@ -168,6 +168,15 @@ const char *tl_str_find(const char *hay, size_t hay_len, const char *needle, siz
     return NULL;
 }
 
+uint64_t tl_fnv1a(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 0x100000001b3ull;
+    return h;
+}
+
 size_t tl_utf8_valid_len(const unsigned char *s, size_t n)
 {
     unsigned c = s[0];

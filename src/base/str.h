@@ -45,6 +45,10 @@ const char *tl_str_find(const char *hay, size_t hay_len, const char *needle, siz
 /* Trims ASCII blanks at both ends in place; returns s. */
 char *tl_strtrim(char *s);
 
+/* FNV-1a over n bytes: a quick hash for tables and file names, not for
+ * anything an adversary chooses. */
+uint64_t tl_fnv1a(const void *p, size_t n);
+
 /* Length of the well-formed UTF-8 sequence at s (at most n bytes, n >= 1):
  * 1 to 4, or 0 for a bad byte, an overlong form, a surrogate or a code
  * point past U+10FFFF. */

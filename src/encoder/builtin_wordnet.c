@@ -15,6 +15,7 @@
 #include "encoder/builtin.h"
 #include "encoder/builtin_wordnet_int.h"
 #include "base/log.h"
+#include "base/str.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,11 +30,7 @@ static const char *const pos_name[TL_WN_POS_COUNT] = {"noun", "verb", "adj", "ad
 
 static uint64_t hash_bytes(const char *s, size_t n)
 {
-    uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ull;
-    }
+    uint64_t h = tl_fnv1a(s, n);
     return h ^ (h >> 29);
 }
 

@@ -28,6 +28,7 @@
 
 #include "base/dirs.h"
 #include "base/log.h"
+#include "base/str.h"
 
 /* Bump when a table's layout (wn_slot, the synset numbers) or what the
  * build puts in the tables changes: older caches are then rebuilt. */
@@ -39,7 +40,6 @@
 enum { SEC_LEMMAS, SEC_EXCS, SEC_FIRST, SEC_HYPERS, SEC_PROPER, SEC_SENSES, SEC_PER_POS };
 #define SEC_COUNTS (SEC_PER_POS * TL_WN_POS_COUNT)
 #define N_SECTIONS (SEC_COUNTS + 1)
-#define N_SOURCES (3 * TL_WN_POS_COUNT + 1) /* index, data, exc per part of speech; cntlist */
 
 typedef struct cache_section {
     uint64_t off;    /* from the start of the file; a multiple of 8 */
@@ -52,19 +52,11 @@ typedef struct cache_header {
     uint32_t byte_order;
     uint64_t size;      /* of the whole file */
     uint64_t checksum;  /* of every byte after the header */
-    wn_stamp sources[N_SOURCES];
+    wn_stamp sources[TL__WN_SOURCES];
     cache_section sec[N_SECTIONS];
 } cache_header;
 
 static const char cache_magic[8] = {'t', 'a', 'i', 'l', 'o', 'r', 'W', 'N'};
-
-static const wn_map *source_map(const tl_wordnet *wn, int i)
-{
-    if (i == N_SOURCES - 1)
-        return &wn->cnt;
-    int pos = i / 3;
-    return i % 3 == 0 ? &wn->index[pos] : i % 3 == 1 ? &wn->data[pos] : &wn->exc[pos];
-}
 
 static size_t elem_size(int sec)
 {
@@ -147,8 +139,8 @@ int tl__wordnet_cache_encode(const tl_wordnet *wn, void **out, size_t *n, tl_err
     memcpy(h.magic, cache_magic, sizeof h.magic);
     h.version = CACHE_VERSION;
     h.byte_order = BYTE_ORDER_MARK;
-    for (int i = 0; i < N_SOURCES; i++)
-        h.sources[i] = source_map(wn, i)->stamp;
+    for (int i = 0; i < TL__WN_SOURCES; i++)
+        h.sources[i] = tl__wordnet_source(wn, i)->stamp;
     uint64_t at = round8(sizeof h);
     for (int s = 0; s < N_SECTIONS; s++) {
         section_data(wn, s, &h.sec[s].count);
@@ -297,8 +289,8 @@ int tl__wordnet_cache_adopt(tl_wordnet *wn, const void *data, size_t n, unsigned
         return tl_err_set(err, TL_EINPUT, "wordnet cache: %zu bytes, header says %llu", n,
                           (unsigned long long)h.size);
     if (!(flags & TL__WN_CACHE_ANY_SOURCE))
-        for (int i = 0; i < N_SOURCES; i++)
-            if (memcmp(&h.sources[i], &source_map(wn, i)->stamp, sizeof(wn_stamp)) != 0)
+        for (int i = 0; i < TL__WN_SOURCES; i++)
+            if (memcmp(&h.sources[i], &tl__wordnet_source(wn, i)->stamp, sizeof(wn_stamp)) != 0)
                 return tl_err_set(err, TL_EINPUT, "wordnet cache: made from other files");
     size_t body = (size_t)round8(sizeof h);
     if (!(flags & TL__WN_CACHE_NO_CHECKSUM) && checksum(bytes + body, n - body) != h.checksum)
@@ -326,14 +318,6 @@ int tl__wordnet_cache_adopt(tl_wordnet *wn, const void *data, size_t n, unsigned
 
 /* ---- the file ---- */
 
-static uint64_t hash_path(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-    return h;
-}
-
 bool tl__wordnet_cache_path(const char *dir, char *out, size_t size)
 {
     const char *root = getenv("TAILOR_CACHE_DIR");
@@ -357,7 +341,7 @@ bool tl__wordnet_cache_path(const char *dir, char *out, size_t size)
     if (!realpath(dir, real))
         return false;
     int k = snprintf(out, size, "%s/wordnet-%016llx.bin", root,
-                     (unsigned long long)hash_path(real));
+                     (unsigned long long)tl_fnv1a(real, strlen(real)));
     return k > 0 && (size_t)k < size;
 }
 

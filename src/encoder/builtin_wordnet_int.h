@@ -64,6 +64,18 @@ struct tl_wordnet {
     size_t cache_n;
 };
 
+/* The source files in a fixed order: index, data and exc of each part of
+ * speech, then cntlist.rev (the cache records their stamps in it). */
+#define TL__WN_SOURCES (3 * TL_WN_POS_COUNT + 1)
+
+static inline const wn_map *tl__wordnet_source(const tl_wordnet *wn, int i)
+{
+    if (i == TL__WN_SOURCES - 1)
+        return &wn->cnt;
+    int pos = i / 3;
+    return i % 3 == 0 ? &wn->index[pos] : i % 3 == 1 ? &wn->data[pos] : &wn->exc[pos];
+}
+
 /* Builds every table from the mapped files (whichever are present). On
  * failure the tables built so far stay for tl__wordnet_free_tables. */
 int tl__wordnet_build(tl_wordnet *wn, tl_err *err);

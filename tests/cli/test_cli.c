@@ -117,6 +117,15 @@ static void test_import_and_forecast(void **state)
     assert_int_equal(tu_run_tailor(NULL, NULL, NULL, "score", "--db", db, "--export",
                                    "out.txt", NULL),
                      2);
+    /* with --all the name is refused before anything is scored */
+    long long runs = tu_sql_int(db, "SELECT count(*) FROM audit WHERE kind=?1", "score");
+    err = NULL;
+    assert_int_equal(tu_run_tailor(NULL, &err, NULL, "score", "--db", db, "--all", "--export",
+                                   "out.txt", NULL),
+                     2);
+    assert_non_null(strstr(err, "must end in .csv or .jsonl"));
+    free(err);
+    assert_int_equal(tu_sql_int(db, "SELECT count(*) FROM audit WHERE kind=?1", "score"), runs);
     free(csv);
     free(jsonl);
     tu_rmtree(dir);
